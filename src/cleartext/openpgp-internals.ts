@@ -1,0 +1,21 @@
+import { CleartextMessage, LiteralDataPacket, PacketList, Signature, type SignaturePacket } from 'openpgp';
+
+/*
+ * openpgp.js 6 exposes these at run time but its type definitions mark them private or omit
+ * the constructor arguments. They are kept in this one file so the casts stay in one place.
+ */
+
+/** A literal data packet holding `text`, as openpgp.js builds one to verify a cleartext message. */
+export function literalTextPacket(text: string): LiteralDataPacket {
+  const literal = new LiteralDataPacket() as unknown as { setText(text: string): void };
+  literal.setText(text);
+  return literal as unknown as LiteralDataPacket;
+}
+
+/** A cleartext message over `text` carrying only the given signature packets. */
+export function cleartextMessageWith(text: string, packets: SignaturePacket[]): CleartextMessage {
+  const list = new PacketList<SignaturePacket>();
+  list.push(...packets);
+  const Constructor = CleartextMessage as unknown as new (text: string, signature: Signature) => CleartextMessage;
+  return new Constructor(text, new Signature(list));
+}

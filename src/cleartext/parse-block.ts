@@ -1,0 +1,105 @@
+import { enums, readCleartextMessage, readSignature, type CleartextMessage, type SignaturePacket } from 'openpgp';
+import type { BlockErrorCode, Reason } from '../core/reasons.js';
+import type { Limits } from '../core/limits.js';
+import { ARMOR } from '../extract/find-blocks.js';
+import { HASH_NAMES, hashName, publicKeyAlgorithmName } from './algorithm-names.js';
+import { STRICT_CONFIG } from './openpgp-config.js';
+
+/** One signature packet of a block, with what it claims about itself (none of it trusted yet). */
+export interface ParsedSignature {
+  packet: SignaturePacket;
+  issuerKeyID: string;
+  issuerFingerprint: string | null;
+  created: Date;
+  hashAlgorithm: string;
+  publicKeyAlgorithm: string;
+}
+
+export interface ParsedBlock {
+  /** The block parsed by openpgp.js: the only source of the signed text. */
+  cleartextMessage: CleartextMessage;
+  /** Exactly what was hashed, as text: dash-escapes undone, trailing whitespace removed, LF endings. */
+  signedText: string;
+  signatures: ParsedSignature[];
+}
+
+export type ParseResult = { ok: true; block: ParsedBlock } | { ok: false; error: Reason<BlockErrorCode> };
+
+const TEXT_SIGNATURE_TYPES = new Set<number>([enums.signature.text, enums.signature.binary]);
+const KNOWN_HASH_NAMES = new Map(Object.entries(HASH_NAMES).map(([id, name]) => [name, Number(id)]));
+
+const fail = (code: BlockErrorCode, message: string): ParseResult => ({ ok: false, error: { code, message } });
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').toUpperCase();
+}
+
+/** The hash algorithms a conformant "Hash:" header names, or null when a name is unknown. */
+function hashHeaderAlgorithms(armored: string): { names: Set<number>; present: boolean } | null {
+  const names = new Set<number>();
+  let present = false;
+  for (const line of armored.split('\n').slice(1)) {
+    if (!line.startsWith('Hash: ')) break;
+    present = true;
+    for (const name of line.slice('Hash: '.length).split(',')) {
+      const id = KNOWN_HASH_NAMES.get(name.trim().toUpperCase());
+      if (id === undefined) return null;
+      names.add(id);
+    }
+  }
+  return { names, present };
+}
+
+function signatureArmor(armored: string): string {
+  const lines = armored.split('\n');
+  const start = lines.findIndex((line) => line.trimEnd() === ARMOR.signatureBegin);
+  return lines.slice(start).join('\n');
+}
+
+/**
+ * Parses one block that the extractor has already checked line by line. Failures are
+ * classified by the step that failed, never by openpgp.js's message text.
+ */
+export async function parseBlock(armored: string, limits: Limits): Promise<ParseResult> {
+  const hashHeader = hashHeaderAlgorithms(armored);
+  if (!hashHeader) return fail('hash-header', 'the Hash: header names an unknown hash algorithm');
+
+  let packets: SignaturePacket[];
+  try {
+    const signature = await readSignature({ armoredSignature: signatureArmor(armored), config: STRICT_CONFIG });
+    packets = [...signature.packets] as SignaturePacket[];
+  } catch (error) {
+    return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
+  }
+  // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
+  const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
+  if (usable.length > limits.maxSignaturesPerBlock)
+    return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
+  if (hashHeader.present) {
+    const missing = usable.find((packet) => packet.hashAlgorithm === null || !hashHeader.names.has(packet.hashAlgorithm));
+    if (missing) return fail('hash-header', `the Hash: header does not name ${hashName(missing.hashAlgorithm)}, the signature's hash algorithm`);
+  }
+
+  let cleartextMessage: CleartextMessage;
+  try {
+    cleartextMessage = await readCleartextMessage({ cleartextMessage: armored, config: STRICT_CONFIG });
+  } catch (error) {
+    return fail('malformed-armor', `openpgp.js cannot read the block: ${(error as Error).message}`);
+  }
+  return {
+    ok: true,
+    block: {
+      cleartextMessage,
+      signedText: cleartextMessage.getText(),
+      signatures: usable.map((packet) => ({
+        packet,
+        issuerKeyID: packet.issuerKeyID.toHex().toUpperCase(),
+        issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
+        created: packet.created ?? new Date(0),
+        hashAlgorithm: hashName(packet.hashAlgorithm),
+        publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm),
+      })),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Every outcome pledge reports carries a typed reason with a stable string code.
+ * Codes are public API (manifest, exit codes, CI annotations): add, never rename.
+ */
+
+/** Why a block could not be read as a cleartext-signed message. */
+export type BlockErrorCode =
+  | 'malformed-armor' // armor lines missing, out of order, or an unescaped armor line in the text
+  | 'armor-header' // a cleartext header other than "Hash:" (RFC 9580 §7.1: decline to validate)
+  | 'hash-header' // a Hash: header that names an unknown algorithm or not the signature's
+  | 'split-block' // a renderer split the block (fence closed, quote ended, prefix changed)
+  | 'bad-line-ending' // a lone CR inside the block: what is shown differs from what is hashed
+  | 'markup-in-block' // HTML markup inside the block that pledge will not strip
+  | 'unsupported-format' // an inline message or detached signature where a cleartext block was expected
+  | 'no-signature' // the signature armor holds no usable text signature
+  | 'malformed-packet' // the signature packets do not parse
+  | 'input-too-large'; // a limit was exceeded before parsing
+
+/** Why a signature is not `verified`, or what a `verified` one should warn about. */
+export type SignatureReasonCode =
+  | 'key-not-found'
+  | 'key-unavailable'
+  | 'key-mismatch'
+  | 'signature-mismatch'
+  | 'signature-invalid'
+  | 'signature-in-future'
+  | 'signature-before-key'
+  | 'key-expired'
+  | 'key-revoked'
+  | 'key-not-signing-capable'
+  | 'weak-hash'
+  | 'weak-key-algorithm'
+  | 'weak-key-size'
+  | 'legacy-format';
+
+export type SignatureStatus =
+  | 'verified'
+  | 'bad-signature'
+  | 'no-public-key'
+  | 'expired-key'
+  | 'revoked-key'
+  | 'weak-algorithm'
+  | 'key-unavailable';
+
+/** Warnings never change a status; they tell the reader what to weigh. */
+export type WarningCode =
+  | 'key-expired-since'
+  | 'key-revoked-since'
+  | 'weak-binding-sha1'
+  | 'confusable-text'
+  | 'control-characters';
+
+/** Failed = the evidence says no. Indeterminate = pledge could not check (try again). */
+export type OutcomeClass = 'failed' | 'indeterminate';
+
+export const SIGNATURE_STATUS_FOR: Record<SignatureReasonCode, SignatureStatus> = {
+  'key-not-found': 'no-public-key',
+  'key-unavailable': 'key-unavailable',
+  'key-mismatch': 'no-public-key',
+  'signature-mismatch': 'bad-signature',
+  'signature-invalid': 'bad-signature',
+  'signature-in-future': 'bad-signature',
+  'signature-before-key': 'bad-signature',
+  'key-expired': 'expired-key',
+  'key-revoked': 'revoked-key',
+  'key-not-signing-capable': 'bad-signature',
+  'weak-hash': 'weak-algorithm',
+  'weak-key-algorithm': 'weak-algorithm',
+  'weak-key-size': 'weak-algorithm',
+  'legacy-format': 'weak-algorithm',
+};
+
+export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
+  verified: null,
+  'bad-signature': 'failed',
+  'no-public-key': 'failed',
+  'expired-key': 'failed',
+  'revoked-key': 'failed',
+  'weak-algorithm': 'failed',
+  'key-unavailable': 'indeterminate',
+};
+
+export interface Reason<C extends string = string> {
+  code: C;
+  message: string;
+}
+
+/** Thrown only when a run cannot go on (bad usage, unreadable option file). */
+export class PledgeError extends Error {
+  override readonly name = 'PledgeError';
+  constructor(
+    readonly code: 'usage' | 'input' | 'internal',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

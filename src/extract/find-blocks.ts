@@ -1,0 +1,185 @@
+import type { BlockErrorCode, Reason } from '../core/reasons.js';
+import type { Limits } from '../core/limits.js';
+import type { LogicalLine } from './line-views.js';
+
+/** Which rendering pledge undid to get back the block as it was signed. */
+export type Rendering = 'bom' | 'crlf' | 'indentation' | 'quote-prefix' | 'html-entities' | 'html-line-breaks';
+
+/**
+ * One armored block cut out of a document. `armored` is the block as the signer's tool wrote
+ * it (rendering undone, LF line endings); it is what the cleartext parser reads, one block per
+ * parse.
+ */
+export interface ArmoredBlock {
+  startLine: number;
+  endLine: number;
+  rendering: Rendering[];
+  armored: string;
+  /** Set when the block cannot be a valid cleartext-signed message; it is still reported. */
+  error: Reason<BlockErrorCode> | null;
+}
+
+export const ARMOR = {
+  signedMessage: '-----BEGIN PGP SIGNED MESSAGE-----',
+  signatureBegin: '-----BEGIN PGP SIGNATURE-----',
+  signatureEnd: '-----END PGP SIGNATURE-----',
+  messageBegin: '-----BEGIN PGP MESSAGE-----',
+  messageEnd: '-----END PGP MESSAGE-----',
+} as const;
+
+/** openpgp.js ends the signed text at ANY line of this shape, so pledge refuses them inside a block. */
+const ANY_ARMOR_LINE = /^-----[^-]+-----$/;
+const OPENING = /^([ \t>]*)(-----BEGIN PGP (?:SIGNED MESSAGE|SIGNATURE|MESSAGE)-----)[ \t]*$/;
+const HEADER_LIKE = /^[A-Za-z0-9-]+:/;
+const ASCII_BLANK = /^[ \t]*$/;
+
+/** Removes the rendering prefix of the block's first line; null when the line does not carry it. */
+function stripPrefix(text: string, prefix: string): string | null {
+  if (text.startsWith(prefix)) return text.slice(prefix.length);
+  if (prefix.includes('>')) return text.trimEnd() === prefix.trimEnd() ? '' : null;
+  return text.trim() === '' ? '' : null;
+}
+
+interface Scan {
+  end: number;
+  resumeAt: number;
+  contents: string[];
+  error: Reason<BlockErrorCode> | null;
+}
+
+/**
+ * Finds every armored block in one view of a document. Only the exact armor lines start and
+ * end a block; a block that a renderer cut (fence, quote, indentation) is reported split,
+ * never stitched back together.
+ */
+export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] {
+  const blocks: ArmoredBlock[] = [];
+  let index = 0;
+  while (index < view.length) {
+    const opening = OPENING.exec(view[index]!.text);
+    if (!opening) {
+      index++;
+      continue;
+    }
+    const prefix = opening[1]!;
+    const kind = opening[2]!;
+    const scan =
+      kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
+    const lines = view.slice(index, scan.end + 1);
+    const error = scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
+    blocks.push({
+      startLine: view[index]!.line,
+      endLine: view[scan.end]!.line,
+      rendering: renderingOf(lines, prefix),
+      armored: scan.contents.join('\n') + '\n',
+      error,
+    });
+    index = scan.resumeAt;
+    if (blocks.length >= limits.maxBlocksPerDocument) break;
+  }
+  return blocks;
+}
+
+function malformed(code: BlockErrorCode, message: string): Reason<BlockErrorCode> {
+  return { code, message };
+}
+
+function scanSignedMessage(view: LogicalLine[], start: number, prefix: string): Scan {
+  const contents: string[] = [ARMOR.signedMessage];
+  let state: 'headers' | 'text' | 'signature' = 'headers';
+  let error: Reason<BlockErrorCode> | null = null;
+  const first = view[start]!;
+  for (let index = start + 1; index < view.length; index++) {
+    const line = view[index]!;
+    const content = line.fence === first.fence ? stripPrefix(line.text, prefix) : null;
+    if (content === null) {
+      const why = line.fence !== first.fence ? 'a code fence opens or closes' : 'the quote or indentation of the block stops';
+      return {
+        end: index - 1,
+        resumeAt: index,
+        contents,
+        error: malformed('split-block', `the block is split at line ${line.line}: ${why} there, so what is shown is not one block`),
+      };
+    }
+    const trimmed = content.trimEnd();
+    if (trimmed === ARMOR.signedMessage) {
+      return {
+        end: index - 1,
+        resumeAt: index,
+        contents,
+        error: error ?? malformed('malformed-armor', `a second BEGIN PGP SIGNED MESSAGE line at line ${line.line} before this block ended`),
+      };
+    }
+    contents.push(content);
+    if (state === 'headers') {
+      if (content.startsWith('Hash: ')) continue;
+      state = 'text';
+      if (ASCII_BLANK.test(content)) continue;
+      error ??= HEADER_LIKE.test(content)
+        ? malformed('armor-header', `line ${line.line}: only "Hash:" headers may follow BEGIN PGP SIGNED MESSAGE (RFC 9580 §7.1)`)
+        : malformed('malformed-armor', `line ${line.line}: the line after the headers must be empty`);
+    } else if (state === 'text') {
+      if (trimmed === ARMOR.signatureBegin) state = 'signature';
+      else if (ANY_ARMOR_LINE.test(trimmed))
+        error ??= malformed('malformed-armor', `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
+    } else if (trimmed === ARMOR.signatureEnd) {
+      return { end: index, resumeAt: index + 1, contents, error };
+    } else if (ANY_ARMOR_LINE.test(trimmed)) {
+      error ??= malformed('malformed-armor', `line ${line.line}: unexpected armor line inside the signature`);
+    }
+  }
+  return {
+    end: view.length - 1,
+    resumeAt: view.length,
+    contents,
+    error: error ?? malformed('malformed-armor', 'the block has no END PGP SIGNATURE line'),
+  };
+}
+
+/** An inline-signed message or a lone detached signature: reported, never verified as cleartext. */
+function scanOther(view: LogicalLine[], start: number, prefix: string, kind: string): Scan {
+  const endLine = kind === ARMOR.messageBegin ? ARMOR.messageEnd : ARMOR.signatureEnd;
+  const what = kind === ARMOR.messageBegin ? 'an inline-signed or encrypted message' : 'a detached signature without its signed text';
+  const error = malformed('unsupported-format', `${what}; pledge verifies cleartext-signed blocks only`);
+  const contents: string[] = [kind];
+  for (let index = start + 1; index < view.length; index++) {
+    const content = stripPrefix(view[index]!.text, prefix);
+    if (content === null) return { end: index - 1, resumeAt: index, contents, error };
+    contents.push(content);
+    if (content.trimEnd() === endLine) return { end: index, resumeAt: index + 1, contents, error };
+  }
+  return { end: view.length - 1, resumeAt: view.length, contents, error };
+}
+
+function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCode> | null {
+  let total = 0;
+  for (const line of lines) {
+    total += line.text.length + 1;
+    if (line.text.length > limits.maxLineLength)
+      return malformed('input-too-large', `line ${line.line} is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
+  }
+  if (total > limits.maxBlockChars)
+    return malformed('input-too-large', `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
+  return null;
+}
+
+function checkLines(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
+  for (const line of lines) {
+    // A lone CR is dropped by the hash but shown by renderers and terminals: refuse it.
+    if (line.text.includes('\r'))
+      return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return: what it shows is not what was signed`);
+    if (line.markup)
+      return malformed('markup-in-block', `line ${line.line} holds HTML markup inside the block; pledge does not strip markup`);
+  }
+  return null;
+}
+
+function renderingOf(lines: LogicalLine[], prefix: string): Rendering[] {
+  const rendering: Rendering[] = [];
+  if (lines.some((line) => line.crlf)) rendering.push('crlf');
+  if (/[ \t]/.test(prefix.replace(/>[ ]?/g, ''))) rendering.push('indentation');
+  if (prefix.includes('>')) rendering.push('quote-prefix');
+  if (lines.some((line) => line.entities)) rendering.push('html-entities');
+  if (lines.some((line) => line.lineBreak)) rendering.push('html-line-breaks');
+  return rendering;
+}

@@ -1,0 +1,11 @@
+export { verifyDocuments, inspectDocuments, type VerifyRequest } from './pipeline/run.js';
+export { extractBlocks } from './extract/extract-blocks.js';
+export { decodeDocument, readDocument } from './extract/read-document.js';
+export { parseBlock } from './cleartext/parse-block.js';
+export { Keyring } from './verify/keyring.js';
+export { checkSignature } from './verify/verify-signature.js';
+export { createPolicy, type Policy } from './verify/policy.js';
+export { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+export * from './core/reasons.js';
+export type * from './report/manifest.js';
+export type { KeySource, KeyQuery, KeyLookup, KeyCandidate } from './discovery/key-source.js';

@@ -1,0 +1,55 @@
+import type { SignatureReasonCode, WarningCode } from '../core/reasons.js';
+import type { Rendering } from '../extract/find-blocks.js';
+import type { ManifestSignature } from './manifest.js';
+
+/** What to do next, per reason: wording lives here, not in the verifier. */
+export function hintFor(signature: ManifestSignature): string | null {
+  const code: SignatureReasonCode | undefined = signature.reason?.code;
+  const id = signature.issuerFingerprint ?? signature.issuerKeyID;
+  switch (code) {
+    case undefined:
+      return null;
+    case 'key-not-found':
+    case 'key-mismatch':
+      return `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
+    case 'key-unavailable':
+      return 'a key server could not be reached: run again later, or pass the key with --keyring FILE';
+    case 'signature-mismatch':
+      return 'the signed text or the signature was changed after signing (or the key is not the one that signed)';
+    case 'signature-invalid':
+      return 'openpgp.js refuses this signature; see the reason above';
+    case 'signature-in-future':
+      return "the signer's clock was wrong or the date was forged; ask for a new signature";
+    case 'signature-before-key':
+      return 'a key cannot sign before it exists: the date was forged or the clock was wrong';
+    case 'key-expired':
+      return 'the key had expired when it signed; ask the signer to extend the key and sign again';
+    case 'key-revoked':
+      return "the signer revoked this key; ask for a signature with the signer's current key";
+    case 'key-not-signing-capable':
+      return 'the key (or subkey) was not allowed to sign: a signing subkey needs a back-signature';
+    case 'weak-hash':
+      return 'ask the signer to sign again with SHA-256 or SHA-512';
+    case 'weak-key-algorithm':
+    case 'weak-key-size':
+    case 'legacy-format':
+      return 'ask the signer to sign again with a modern key (Ed25519, or RSA of 3072 bits or more)';
+  }
+}
+
+export const WARNING_TEXT: Record<WarningCode, string> = {
+  'key-expired-since': 'the key has expired since it made this signature',
+  'key-revoked-since': 'the key was retired or superseded after it made this signature',
+  'weak-binding-sha1': 'the key binds its identities with SHA-1 self-signatures',
+  'control-characters': 'the signed text holds control characters (shown escaped)',
+  'confusable-text': 'the signed text holds bidi or zero-width characters: it may read other than it is (shown escaped)',
+};
+
+export const RENDERING_TEXT: Record<Rendering, string> = {
+  bom: 'byte-order mark',
+  crlf: 'CRLF line endings',
+  indentation: 'indentation',
+  'quote-prefix': 'blockquote "> " prefix',
+  'html-entities': 'HTML entities',
+  'html-line-breaks': 'HTML <br> line breaks',
+};

@@ -1,0 +1,92 @@
+import type { ChalkInstance } from 'chalk';
+import { escapeText, groupFingerprint, previewText } from './escape.js';
+import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
+import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function blockHeading(block: ManifestBlock<unknown>, colour: ChalkInstance): string {
+  const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
+  const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
+  return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
+}
+
+function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInstance): string {
+  const status =
+    document.status === 'signed'
+      ? plural(document.blocks.length, 'block')
+      : colour.red(document.status === 'not-signed' ? 'not signed: no cleartext-signed block found' : `unreadable: ${document.error?.message ?? ''}`);
+  return `${colour.bold(escapeText(document.path))}  ${status}`;
+}
+
+function renderSignature(signature: ManifestSignature, colour: ChalkInstance): string[] {
+  const ok = signature.status === 'verified';
+  const mark = ok ? colour.green('✓') : colour.red('✗');
+  const who = signature.userIDs.length ? escapeText(signature.userIDs[0]!) : signature.primaryKeyFingerprint ? '(no user ID)' : `key ID ${signature.issuerKeyID}`;
+  const lines = [`    ${mark} ${ok ? colour.green(signature.status) : colour.red(signature.status)}  ${who}`];
+  if (signature.primaryKeyFingerprint) {
+    const via = signature.keySource ? ` (from ${escapeText(signature.keySource)})` : '';
+    lines.push(`      key ${groupFingerprint(signature.primaryKeyFingerprint)}${via}`);
+  }
+  lines.push(`      ${signature.publicKeyAlgorithm} · ${signature.hashAlgorithm} · signed ${signature.created}`);
+  if (signature.reason) lines.push(`      ${colour.red('reason:')} ${escapeText(signature.reason.message)} [${signature.reason.code}]`);
+  const hint = hintFor(signature);
+  if (hint) lines.push(`      ${colour.dim('hint:')} ${hint}`);
+  for (const warning of signature.warnings) lines.push(`      ${colour.yellow('warning:')} ${WARNING_TEXT[warning]} [${warning}]`);
+  return lines;
+}
+
+function renderBlockBody(block: ManifestBlock<unknown>, colour: ChalkInstance): string[] {
+  if (block.error) return [`    ${colour.red('✗')} ${escapeText(block.error.message)} [${block.error.code}]`];
+  return block.signedText === null ? [] : [`    signed text: "${previewText(block.signedText)}"`];
+}
+
+export function summaryLine(manifest: Manifest): string {
+  const { summary } = manifest;
+  const parts = [
+    plural(summary.documents, 'document'),
+    plural(summary.blocks, 'block'),
+    `${plural(summary.signatures, 'signature')}: ${summary.verified} verified, ${summary.failed} not verified`,
+  ];
+  if (summary.malformedBlocks) parts.push(`${summary.malformedBlocks} malformed`);
+  if (summary.unsignedDocuments) parts.push(`${summary.unsignedDocuments} not signed`);
+  if (summary.unreadableDocuments) parts.push(`${summary.unreadableDocuments} unreadable`);
+  return parts.join(' · ');
+}
+
+/** The default report: per document and block, each signature with its verdict, then a summary. */
+export function renderHuman(manifest: Manifest, colour: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const document of manifest.documents) {
+    lines.push(documentHeading(document, colour));
+    for (const block of document.blocks) {
+      lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
+      for (const signature of block.signatures) lines.push(...renderSignature(signature, colour));
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(manifest));
+  return lines.join('\n') + '\n';
+}
+
+/** `pledge inspect`: what each block claims, nothing verified. */
+export function renderInspect(documents: ManifestDocument<SignatureClaims>[], colour: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const document of documents) {
+    lines.push(documentHeading(document, colour));
+    for (const block of document.blocks) {
+      lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
+      if (block.signedText !== null) {
+        lines.push('    signed text, exactly:');
+        for (const line of block.signedText.split('\n')) lines.push(`      │ ${escapeText(line)}`);
+      }
+      for (const signature of block.signatures) {
+        const fingerprint = signature.issuerFingerprint ? ` · issuer fingerprint ${groupFingerprint(signature.issuerFingerprint)}` : '';
+        lines.push(`    signature: issuer key ID ${signature.issuerKeyID}${fingerprint}`);
+        lines.push(`      ${signature.publicKeyAlgorithm} · ${signature.hashAlgorithm} · created ${signature.created} · not verified (inspect does not verify)`);
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,166 @@
+import { enums, type PublicKey, type SignaturePacket, type Subkey } from 'openpgp';
+import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import type { ParsedSignature } from '../cleartext/parse-block.js';
+import type { Reason, SignatureReasonCode, WarningCode } from '../core/reasons.js';
+import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
+
+/** The rules a signature is judged by; `now` is a parameter so tests are deterministic. */
+export interface Policy {
+  now: Date;
+  /** Signatures dated up to this far in the future are accepted (clocks differ). */
+  clockSkewMs: number;
+  minRSABits: number;
+}
+
+export const DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export function createPolicy(now = new Date()): Policy {
+  return { now, clockSkewMs: DEFAULT_CLOCK_SKEW_MS, minRSABits: 2048 };
+}
+
+export interface PolicyJudgement {
+  failure: Reason<SignatureReasonCode> | null;
+  warnings: WarningCode[];
+}
+
+type KeyPart = PublicKey | Subkey;
+
+const WEAK_HASHES: Record<number, string> = {
+  [enums.hash.md5]: 'MD5 has practical collisions since 2004',
+  [enums.hash.sha1]: 'SHA-1 has practical chosen-prefix collisions (SHA-1 is a Shambles, 2020)',
+  [enums.hash.ripemd]: 'RIPEMD-160 is a 160-bit hash retired with SHA-1 by current policies',
+};
+
+const RSA = new Set<number>([enums.publicKey.rsaEncryptSign, enums.publicKey.rsaSign, enums.publicKey.rsaEncrypt]);
+const WEAK_ALGORITHMS: Record<number, string> = {
+  [enums.publicKey.dsa]: 'DSA is deprecated (RFC 9580) and fails with a weak random number at signing time',
+  [enums.publicKey.elgamal]: 'ElGamal signatures are deprecated and insecure',
+};
+
+const SOFT_REVOCATIONS = new Set<number>([
+  enums.reasonForRevocation.keySuperseded,
+  enums.reasonForRevocation.keyRetired,
+  enums.reasonForRevocation.userIDInvalid,
+]);
+const REVOCATION_WORDS: Record<number, string> = {
+  [enums.reasonForRevocation.noReason]: 'no reason given',
+  [enums.reasonForRevocation.keySuperseded]: 'key superseded',
+  [enums.reasonForRevocation.keyCompromised]: 'key compromised',
+  [enums.reasonForRevocation.keyRetired]: 'key retired',
+  [enums.reasonForRevocation.userIDInvalid]: 'user ID no longer valid',
+};
+
+const fail = (code: SignatureReasonCode, message: string): PolicyJudgement => ({ failure: { code, message }, warnings: [] });
+const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+function weakKey(part: KeyPart, policy: Policy, role: string): PolicyJudgement | null {
+  const packet = part.keyPacket;
+  if (packet.version < 4) return fail('legacy-format', `the ${role} is a v${packet.version} key (PGP 2.x): its key ID and fingerprint can be forged`);
+  const weak = WEAK_ALGORITHMS[packet.algorithm];
+  if (weak) return fail('weak-key-algorithm', `the ${role} is ${publicKeyAlgorithmName(packet.algorithm)}: ${weak}`);
+  const info = packet.getAlgorithmInfo() as { bits?: number; curve?: string };
+  if (RSA.has(packet.algorithm) && (info.bits ?? 0) < policy.minRSABits) {
+    return fail('weak-key-size', `the ${role} is RSA-${info.bits}: RSA keys under ${policy.minRSABits} bits can be factored with enough resources`);
+  }
+  if (info.curve === 'secp256k1') return fail('weak-key-algorithm', `the ${role} uses curve secp256k1, which OpenPGP does not standardise`);
+  return null;
+}
+
+interface Revocation {
+  created: Date;
+  hard: boolean;
+  reason: string;
+  of: string;
+}
+
+/** Revocation signatures that really come from the key; the reason decides hard or soft (RFC 9580 §5.2.3.31). */
+async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Revocation[]> {
+  const targets: { signatures: SignaturePacket[]; type: enums.signature; data: object; of: string }[] = [
+    { signatures: key.revocationSignatures, type: enums.signature.keyRevocation, data: { key: key.keyPacket }, of: 'key' },
+  ];
+  if (signingKey !== key) {
+    targets.push({
+      signatures: (signingKey as Subkey).revocationSignatures,
+      type: enums.signature.subkeyRevocation,
+      data: { key: key.keyPacket, bind: signingKey.keyPacket },
+      of: 'signing subkey',
+    });
+  }
+  const revocations: Revocation[] = [];
+  for (const target of targets) {
+    for (const revocation of target.signatures) {
+      try {
+        await revocation.verify(key.keyPacket, target.type, target.data, null as unknown as Date, false, STRICT_CONFIG as never);
+      } catch {
+        continue; // not made by this key: anyone can append packets to a key
+      }
+      const flag = revocation.reasonForRevocationFlag;
+      revocations.push({
+        created: revocation.created ?? new Date(0),
+        hard: flag === null || !SOFT_REVOCATIONS.has(flag),
+        reason: flag === null ? 'no reason subpacket' : (REVOCATION_WORDS[flag] ?? `reason ${flag}`),
+        of: target.of,
+      });
+    }
+  }
+  return revocations;
+}
+
+function earliestDate(dates: (Date | number | null)[]): Date | null {
+  const finite = dates.filter((date): date is Date => date instanceof Date);
+  return finite.length ? new Date(Math.min(...finite.map((date) => date.getTime()))) : null;
+}
+
+/**
+ * pledge's policy, judged at the signature's creation time like Sequoia and openpgp.js:
+ * weak algorithms, impossible dates, revocations (hard ones at all times, soft ones from their
+ * date), expiry and signing capability. Pure apart from openpgp.js's key checks.
+ */
+export async function judgePolicy(signature: ParsedSignature, key: PublicKey, signingKey: KeyPart, policy: Policy): Promise<PolicyJudgement> {
+  const warnings: WarningCode[] = [];
+  const created = signature.created;
+  if (signature.packet.version < 4) return fail('legacy-format', `a v${signature.packet.version} signature (PGP 2.x)`);
+  const weakHash = signature.packet.hashAlgorithm === null ? undefined : WEAK_HASHES[signature.packet.hashAlgorithm];
+  if (weakHash) return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm}: ${weakHash}`);
+  const weak = weakKey(signingKey, policy, signingKey === key ? 'key' : 'signing subkey') ?? (signingKey === key ? null : weakKey(key, policy, 'primary key'));
+  if (weak) return weak;
+
+  if (created.getTime() > policy.now.getTime() + policy.clockSkewMs) {
+    return fail('signature-in-future', `the signature is dated ${iso(created)}, in the future`);
+  }
+  const keyCreated = signingKey.getCreationTime();
+  if (created < keyCreated) {
+    return fail('signature-before-key', `the signature is dated ${iso(created)}, before its key was created (${iso(keyCreated)})`);
+  }
+
+  for (const revocation of await validRevocations(key, signingKey)) {
+    if (revocation.hard) {
+      return fail('key-revoked', `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}); such a revocation covers every signature`);
+    }
+    if (revocation.created <= created) {
+      return fail('key-revoked', `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}), before this signature`);
+    }
+    if (!warnings.includes('key-revoked-since')) warnings.push('key-revoked-since');
+  }
+
+  const expiries: (Date | number | null)[] = [await key.getExpirationTime(undefined, STRICT_CONFIG as never)];
+  if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
+  const expiry = earliestDate(expiries);
+  if (expiry && expiry <= created) {
+    return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
+  }
+  if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
+
+  try {
+    const usable = await key.getSigningKey(signature.packet.issuerKeyID, created, undefined, STRICT_CONFIG as never);
+    if (usable.getFingerprint() !== signingKey.getFingerprint()) throw new Error('another key');
+  } catch {
+    return fail(
+      'key-not-signing-capable',
+      signingKey === key
+        ? 'the key was not valid for signing when this signature was made (no valid self-signature with the sign flag)'
+        : 'the signing subkey is not validly bound for signing (a signing subkey needs a binding signature with a back-signature)',
+    );
+  }
+  return { failure: null, warnings };
+}

@@ -1,0 +1,175 @@
+import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
+import { cleartextMessageWith, literalTextPacket } from '../cleartext/openpgp-internals.js';
+import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import type { ParsedSignature } from '../cleartext/parse-block.js';
+import type { KeyCandidate } from '../discovery/key-source.js';
+import {
+  SIGNATURE_STATUS_FOR,
+  type Reason,
+  type SignatureReasonCode,
+  type SignatureStatus,
+  type WarningCode,
+} from '../core/reasons.js';
+import { judgePolicy, type Policy } from './policy.js';
+
+/** The verdict on one signature. */
+export interface SignatureCheck {
+  status: SignatureStatus;
+  reason: Reason<SignatureReasonCode> | null;
+  warnings: WarningCode[];
+  /** The key the verdict is about: the one that verified, or that failed the policy. */
+  candidate: KeyCandidate | null;
+  signingKeyFingerprint: string | null;
+  primaryKeyFingerprint: string | null;
+  userIDs: string[];
+}
+
+export type SigningKey = PublicKey | Subkey;
+
+/** The primary key or subkey a signature names as its issuer, if the candidate has it. */
+export function findSigningKey(key: PublicKey, signature: ParsedSignature): SigningKey | null {
+  const all: SigningKey[] = [key, ...key.subkeys];
+  if (signature.issuerFingerprint) {
+    return all.find((k) => k.getFingerprint().toUpperCase() === signature.issuerFingerprint) ?? null;
+  }
+  return all.find((k) => k.getKeyID().toHex().toUpperCase() === signature.issuerKeyID) ?? null;
+}
+
+/** Does the mathematics hold, whatever the policy says? Asked only after the policy said no. */
+async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
+  const literal = literalTextPacket(signedText);
+  try {
+    await signature.packet.verify(
+      signingKey.keyPacket,
+      signature.packet.signatureType ?? enums.signature.text,
+      literal,
+      null as unknown as Date, // no time checks: the policy judged time already
+      true,
+      MATH_ONLY_CONFIG as never,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
+async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, date: Date): Promise<true | string> {
+  const message = cleartextMessageWith(signedText, [signature.packet]);
+  try {
+    const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+    const [only] = result.signatures;
+    if (!only) return 'openpgp.js found no signature';
+    await only.verified;
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+async function verifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+  const userIDs: string[] = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    try {
+      await user.verify(at, STRICT_CONFIG as never);
+      userIDs.push(user.userID.userID);
+    } catch {
+      // A user ID without a valid self-signature is nobody's claim: leave it out.
+    }
+  }
+  return userIDs;
+}
+
+function verdict(
+  status: SignatureStatus,
+  reason: Reason<SignatureReasonCode> | null,
+  fields: Partial<SignatureCheck> = {},
+): SignatureCheck {
+  return {
+    status,
+    reason,
+    warnings: [],
+    candidate: null,
+    signingKeyFingerprint: null,
+    primaryKeyFingerprint: null,
+    userIDs: [],
+    ...fields,
+  };
+}
+
+function failure(code: SignatureReasonCode, message: string, fields: Partial<SignatureCheck> = {}): SignatureCheck {
+  return verdict(SIGNATURE_STATUS_FOR[code], { code, message }, fields);
+}
+
+/** One candidate key: policy first, then the mathematics, then openpgp.js's own check. */
+async function checkWithCandidate(
+  signedText: string,
+  signature: ParsedSignature,
+  candidate: KeyCandidate,
+  policy: Policy,
+): Promise<SignatureCheck | null> {
+  const signingKey = findSigningKey(candidate.key, signature);
+  if (!signingKey) return null;
+  const identity = {
+    candidate,
+    signingKeyFingerprint: signingKey.getFingerprint().toUpperCase(),
+    primaryKeyFingerprint: candidate.key.getFingerprint().toUpperCase(),
+  };
+  const judged = await judgePolicy(signature, candidate.key, signingKey, policy);
+  if (judged.failure) {
+    if (!(await mathematicsHold(signedText, signature, signingKey))) {
+      return failure('signature-mismatch', 'the signature does not match the signed text and this key', identity);
+    }
+    return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
+      ...identity,
+      userIDs: await verifiedUserIDs(candidate.key, signature.created),
+    });
+  }
+  const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
+  const openpgp = await openpgpVerifies(signedText, signature, candidate.key, checkDate);
+  if (openpgp !== true) {
+    const math = await mathematicsHold(signedText, signature, signingKey);
+    return math
+      ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity)
+      : failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
+  }
+  return verdict('verified', null, {
+    ...identity,
+    warnings: judged.warnings,
+    userIDs: await verifiedUserIDs(candidate.key, signature.created),
+  });
+}
+
+/** Failures where the mathematics held say more than a mismatch, so they are reported first. */
+const FAILURE_RANK: Record<SignatureStatus, number> = {
+  verified: 0,
+  'revoked-key': 1,
+  'expired-key': 2,
+  'weak-algorithm': 3,
+  'bad-signature': 4,
+  'key-unavailable': 5,
+  'no-public-key': 6,
+};
+
+/**
+ * Checks one signature against each candidate key alone (openpgp.js would take the first key
+ * with a matching key ID, security.md K-05); the first that verifies wins.
+ */
+export async function checkSignature(
+  signedText: string,
+  signature: ParsedSignature,
+  candidates: KeyCandidate[],
+  policy: Policy,
+): Promise<SignatureCheck> {
+  let best: SignatureCheck | null = null;
+  for (const candidate of candidates) {
+    const check = await checkWithCandidate(signedText, signature, candidate, policy);
+    if (!check) continue;
+    if (check.status === 'verified') return check;
+    if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;
+  }
+  if (best) return best;
+  const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
+  return failure('key-not-found', `no public key with ${wanted} was found`);
+}

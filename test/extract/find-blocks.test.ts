@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { extractBlocks } from '../../src/extract/extract-blocks.js';
+import { decodeDocument, type DocumentText } from '../../src/extract/read-document.js';
+
+const SIGNATURE = ['-----BEGIN PGP SIGNATURE-----', '', 'iHUEARYKAB0WIQQ=', '-----END PGP SIGNATURE-----'];
+const block = (text: string[], headers = ['Hash: SHA512']) => [
+  '-----BEGIN PGP SIGNED MESSAGE-----',
+  ...headers,
+  '',
+  ...text,
+  ...SIGNATURE,
+];
+
+function documentOf(path: string, lines: string[] | string): DocumentText {
+  const text = Array.isArray(lines) ? lines.join('\n') : lines;
+  const result = decodeDocument(path, new TextEncoder().encode(text));
+  if (!result.ok) throw new Error(result.reason.message);
+  return result.document;
+}
+
+const extract = (path: string, lines: string[] | string) => extractBlocks(documentOf(path, lines), DEFAULT_LIMITS);
+
+describe('extractBlocks', () => {
+  describe('when a plain text file holds one block with text around it', () => {
+    const blocks = extract('statement.txt', ['PAY MALLORY', ...block(['I agree.']), 'and more unsigned text']);
+    it('returns the block with 1-based armor line numbers and no rendering', () => {
+      expect(blocks).toHaveLength(1);
+      expect(blocks[0]).toMatchObject({ startLine: 2, endLine: 9, rendering: [], error: null });
+    });
+    it('keeps text outside the block out of the armored block', () => {
+      expect(blocks[0]!.armored).not.toContain('MALLORY');
+      expect(blocks[0]!.armored).not.toContain('unsigned');
+    });
+  });
+
+  describe('when a Markdown file has front matter and a ```text fence', () => {
+    const lines = ['---', 'title: x', '---', '', '```text', ...block(['I agree.']), '```'];
+    it('finds the block inside the fence', () => {
+      expect(extract('post.md', lines)).toMatchObject([{ startLine: 6, endLine: 13, error: null, rendering: [] }]);
+    });
+  });
+
+  describe('when the block is in a ~~~ fence indented under a list item', () => {
+    const lines = ['- my pledge:', '', '  ~~~', ...block(['I agree.']).map((line) => (line ? `  ${line}` : '')), '  ~~~'];
+    it('undoes the indentation', () => {
+      const [found] = extract('post.md', lines);
+      expect(found).toMatchObject({ startLine: 4, error: null, rendering: ['indentation'] });
+      expect(found!.armored.startsWith('-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nI agree.\n')).toBe(true);
+    });
+  });
+
+  describe('when the block is a 4-space indented code block', () => {
+    it('undoes the indentation, blank lines included', () => {
+      const lines = ['Text:', '', ...block(['I agree.', '', 'Twice.']).map((line) => (line ? `    ${line}` : ''))];
+      const [found] = extract('post.md', lines);
+      expect(found).toMatchObject({ error: null, rendering: ['indentation'] });
+      expect(found!.armored).toContain('\nI agree.\n\nTwice.\n');
+    });
+  });
+
+  describe('when the block is quoted with "> " and bare ">" lines', () => {
+    const lines = block(['I agree.', '', 'Twice.']).map((line) => (line ? `> ${line}` : '>'));
+    it('undoes the quote prefix', () => {
+      const [found] = extract('post.md', lines);
+      expect(found).toMatchObject({ error: null, rendering: ['quote-prefix'] });
+      expect(found!.armored).toContain('\nI agree.\n\nTwice.\n');
+    });
+    it('reports a block whose quote stops in the middle as split, never stitched (D-03)', () => {
+      const split = [...lines.slice(0, 5), '', 'Interlude.', '', ...lines.slice(5)];
+      const found = extract('post.md', split);
+      expect(found[0]).toMatchObject({ startLine: 1, endLine: 5, error: { code: 'split-block' } });
+      expect(found.some((b) => b.error === null)).toBe(false);
+    });
+  });
+
+  describe('when a code fence closes inside the block (D-03)', () => {
+    it('reports split-block', () => {
+      const lines = ['```', ...block(['I agree.']).slice(0, 4), '```', '', '```', ...SIGNATURE, '```'];
+      const found = extract('post.md', lines);
+      expect(found[0]).toMatchObject({ startLine: 2, error: { code: 'split-block' } });
+    });
+  });
+
+  describe('when an HTML page has the block in <pre> with entities and hidden text outside (D-02)', () => {
+    const html = [
+      '<html><body><p style="display:none">PAY MALLORY</p>',
+      '<pre>-----BEGIN PGP SIGNED MESSAGE-----',
+      'Hash: SHA512',
+      '',
+      '&#45; Tom &amp; Jerry &lt;tj@example.org&gt;',
+      ...SIGNATURE.slice(0, -1),
+      '-----END PGP SIGNATURE-----</pre>',
+      '</body></html>',
+    ].join('\n');
+    it('decodes entities once and records it', () => {
+      const [found] = extract('page.html', html);
+      expect(found).toMatchObject({ startLine: 2, endLine: 9, error: null, rendering: ['html-entities'] });
+      expect(found!.armored).toContain('\n- Tom & Jerry <tj@example.org>\n');
+      expect(found!.armored).not.toContain('MALLORY');
+    });
+    it('refuses a tag inside the block', () => {
+      const hidden = html.replace('Tom &amp;', '<span style="display:none">PAY</span> Tom &amp;');
+      expect(extract('page.html', hidden)[0]).toMatchObject({ error: { code: 'markup-in-block' } });
+    });
+    it('splits lines at <br> and decodes "&amp;lt;" to "&lt;" only', () => {
+      const breaks = `<pre>${block(['a &amp;lt; b']).join('<br>\n')}</pre>`;
+      const [found] = extract('page.htm', breaks);
+      expect(found).toMatchObject({ error: null, rendering: ['html-entities', 'html-line-breaks'] });
+      expect(found!.armored).toContain('\na &lt; b\n');
+    });
+  });
+
+  describe('when the file has CRLF endings and a byte-order mark', () => {
+    it('records both and returns LF text', () => {
+      const [found] = extract('statement.txt', '\uFEFF' + block(['I agree.']).join('\r\n'));
+      expect(found).toMatchObject({ error: null, rendering: ['bom', 'crlf'] });
+      expect(found!.armored).not.toContain('\r');
+    });
+    it('refuses a lone CR inside a line (C-08)', () => {
+      expect(extract('statement.txt', block(['I agree\r to X']))[0]).toMatchObject({ error: { code: 'bad-line-ending' } });
+    });
+  });
+
+  describe('when the armor is not exact', () => {
+    it('refuses a header other than Hash: (C-02, C-04)', () => {
+      expect(extract('a.txt', block(['x'], ['Hash: SHA512', 'NotDashEscaped: yes']))[0]).toMatchObject({ error: { code: 'armor-header' } });
+      expect(extract('a.txt', block(['x'], ['Hello: signed?', 'Hash: SHA512']))[0]).toMatchObject({ error: { code: 'armor-header' } });
+    });
+    it('refuses a separator line of non-ASCII spaces (C-14)', () => {
+      const lines = block(['x']);
+      lines[2] = '\u00A0';
+      expect(extract('a.txt', lines)[0]).toMatchObject({ error: { code: 'malformed-armor' } });
+    });
+    it('refuses an unescaped armor line in the text (C-11)', () => {
+      expect(extract('a.txt', block(['x', '-----ANY TEXT-----', 'y']))[0]).toMatchObject({ error: { code: 'malformed-armor' } });
+    });
+    it('refuses a block with no END line', () => {
+      expect(extract('a.txt', block(['x']).slice(0, -1))[0]).toMatchObject({ error: { code: 'malformed-armor' } });
+    });
+    it('reports an inline message as unsupported-format (C-22)', () => {
+      const lines = ['-----BEGIN PGP MESSAGE-----', '', 'owGbwMvMwCE=', '-----END PGP MESSAGE-----'];
+      expect(extract('a.txt', lines)).toMatchObject([{ startLine: 1, endLine: 4, error: { code: 'unsupported-format' } }]);
+    });
+    it('does not take a dash-escaped inner block for a block of its own (C-13)', () => {
+      const inner = block(['inner']).map((line) => (line.startsWith('-') ? `- ${line}` : line));
+      const found = extract('a.txt', block(['outer', ...inner]));
+      expect(found).toHaveLength(1);
+      expect(found[0]!.error).toBeNull();
+    });
+  });
+
+  describe('when a document holds several blocks', () => {
+    it('returns each in order', () => {
+      const found = extract('a.txt', [...block(['one']), 'between', ...block(['two'])]);
+      expect(found.map((b) => [b.startLine, b.endLine])).toEqual([
+        [1, 8],
+        [10, 17],
+      ]);
+    });
+  });
+
+  describe('when a document holds no block', () => {
+    it('returns none', () => {
+      expect(extract('a.md', ['# Title', 'no signature here'])).toEqual([]);
+    });
+  });
+});
