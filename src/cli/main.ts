@@ -58,11 +58,8 @@ export async function run(argv: string[], streams: CliStreams): Promise<number> 
   const program = createProgram(
     version,
     handlersFor(streams, version, (code) => (exitCode = code)),
+    { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
-  program.exitOverride().configureOutput({
-    writeOut: (text) => streams.stdout.write(text),
-    writeErr: (text) => streams.stderr.write(text),
-  });
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 
 export interface VerifyCommandOptions {
   keyring: string[];
@@ -37,8 +37,11 @@ function positiveInteger(value: string): number {
 }
 
 /** The command table: names, options, help and examples. No I/O happens here. */
-export function createProgram(version: string, handlers: CommandHandlers): Command {
+export function createProgram(version: string, handlers: CommandHandlers, output: OutputConfiguration): Command {
+  // Set before the subcommands are added: they copy these settings when created.
   const program = new Command('pledge')
+    .exitOverride()
+    .configureOutput(output)
     .description('Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
