@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
-import { inspectDocuments, verifyDocuments } from '../pipeline/run.js';
+import { homedir } from 'node:os';
+import { fetchKeys, inspectDocuments, verifyDocuments, type DiscoveryRequest } from '../pipeline/run.js';
+import { DEFAULT_KEYSERVERS } from '../discovery/create-sources.js';
+import { KeyCache, defaultCacheDirectory } from '../discovery/key-cache.js';
+import { parseKeyQuery } from '../discovery/identifiers.js';
+import { escapeText, groupFingerprint } from '../report/escape.js';
 import { renderHuman, renderInspect } from '../report/render-human.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { createProgram, type CommandHandlers } from './program.js';
+import { createProgram, type CommandHandlers, type DiscoveryCommandOptions } from './program.js';
 
 export interface CliStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -26,6 +31,30 @@ export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 
   return new Chalk({ level: wanted ? 1 : 0 });
 }
 
+function cacheDirectory(option: string | undefined, streams: CliStreams): string {
+  return option ?? defaultCacheDirectory(streams.env, streams.env.HOME ?? homedir());
+}
+
+function discoveryRequest(options: DiscoveryCommandOptions, streams: CliStreams, version: string): DiscoveryRequest {
+  return {
+    offline: options.offline,
+    cacheDirectory: options.cache ? cacheDirectory(options.cacheDir, streams) : null,
+    cacheTtlMs: options.cacheTtl * 3600 * 1000,
+    sources: {
+      order: options.sources,
+      keybaseURL: options.keybaseUrl,
+      vksURL: options.vksUrl,
+      keyservers: options.keyserver.length ? options.keyserver : DEFAULT_KEYSERVERS,
+      wkdOrigin: options.wkdOrigin,
+      githubURL: options.githubUrl,
+    },
+    userAgent: `pledge/${version}`,
+    env: streams.env,
+    requestTimeoutMs: options.timeout * 1000,
+    runTimeoutMs: options.timeout * 1000 * 30,
+  };
+}
+
 function handlersFor(streams: CliStreams, version: string, setExit: (code: number) => void): CommandHandlers {
   const out = (text: string) => streams.stdout.write(text);
   return {
@@ -35,6 +64,7 @@ function handlersFor(streams: CliStreams, version: string, setExit: (code: numbe
         keyrings: options.keyring,
         version,
         limits: options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {},
+        discovery: discoveryRequest(options, streams, version),
       });
       const json = JSON.stringify(manifest, null, 2) + '\n';
       if (options.manifest) await writeFileAtomic(options.manifest, json);
@@ -47,6 +77,29 @@ function handlersFor(streams: CliStreams, version: string, setExit: (code: numbe
       out(options.json ? JSON.stringify({ documents }, null, 2) + '\n' : renderInspect(documents, colourFor(streams.stdout, streams.env)));
       const unreadable = documents.some((document) => document.status === 'unreadable');
       setExit(unreadable ? ExitCode.usage : ExitCode.ok);
+    },
+    async keysFetch(text, options) {
+      const query = parseKeyQuery(text);
+      if (!query) throw new PledgeError('usage', `keys fetch: "${text}" is not a fingerprint, key ID, keybase:USER, github:USER or e-mail address`);
+      if (options.offline) throw new PledgeError('usage', 'keys fetch: --offline makes no network request, so nothing can be fetched');
+      const { keys, lookups } = await fetchKeys(query, discoveryRequest(options, streams, version));
+      if (options.json) out(JSON.stringify({ keys, lookups }, null, 2) + '\n');
+      else {
+        for (const key of keys) out(`${groupFingerprint(key.fingerprint)}  ${escapeText(key.userIDs[0] ?? '(no user ID)')}  from ${escapeText(key.source)}\n`);
+        if (!keys.length) streams.stderr.write(`pledge: no key found for ${escapeText(text)}\n`);
+      }
+      const unreachable = lookups.some((lookup) => lookup.outcome === 'error');
+      setExit(keys.length ? ExitCode.ok : unreachable ? ExitCode.indeterminate : ExitCode.failed);
+    },
+    async keysList(options) {
+      const entries = await new KeyCache(cacheDirectory(options.cacheDir, streams)).list();
+      const rows = entries.map(({ fingerprint, source, url, fetchedAt }) => ({ fingerprint, source, url, fetchedAt }));
+      if (options.json) out(JSON.stringify({ keys: rows }, null, 2) + '\n');
+      else for (const row of rows) out(`${groupFingerprint(row.fingerprint)}  ${escapeText(row.source)}  ${row.fetchedAt}\n`);
+    },
+    async keysClear(options) {
+      const removed = await new KeyCache(cacheDirectory(options.cacheDir, streams)).clear();
+      out(options.json ? JSON.stringify({ removed }) + '\n' : `removed ${removed} cached key${removed === 1 ? '' : 's'}\n`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { PublicKey } from 'openpgp';
+import type { HttpClient } from './http-client.js';
 
 /** What a source is asked for. Fingerprints and key IDs are upper-case hex. */
 export type KeyQuery =
@@ -6,14 +7,22 @@ export type KeyQuery =
   | { kind: 'keyID'; keyID: string }
   | { kind: 'email'; email: string }
   | { kind: 'keybase'; username: string }
-  | { kind: 'github'; username: string };
+  | { kind: 'github'; username: string }
+  | { kind: 'url'; url: string };
+
+/** What a Keybase server says about the account that holds a key: its claim, not proof. */
+export interface KeybaseClaim {
+  username: string;
+  proofs: { service: string; name: string; url: string }[];
+}
 
 /** A key some source returned, and where it came from. Not trusted until verification. */
 export interface KeyCandidate {
   key: PublicKey;
-  /** e.g. "keyring:keys/alice.asc", "keybase:alice", "vks", "cache". */
+  /** e.g. "keyring:keys/alice.asc", "keybase:alice", "vks", "hkp:https://host", "cache". */
   source: string;
   url?: string;
+  keybase?: KeybaseClaim;
 }
 
 export type KeyLookup =
@@ -21,9 +30,30 @@ export type KeyLookup =
   | { outcome: 'not-found' }
   | { outcome: 'error'; code: string; message: string };
 
+export interface LookupContext {
+  http: HttpClient;
+}
+
 /** Every key source answers the same question the same way, so a new source is one file. */
 export interface KeySource {
   readonly name: string;
   supports(query: KeyQuery): boolean;
-  lookup(query: KeyQuery): Promise<KeyLookup>;
+  lookup(query: KeyQuery, context: LookupContext): Promise<KeyLookup>;
+}
+
+export function describeQuery(query: KeyQuery): string {
+  switch (query.kind) {
+    case 'fingerprint':
+      return query.fingerprint;
+    case 'keyID':
+      return query.keyID;
+    case 'email':
+      return query.email;
+    case 'keybase':
+      return `keybase:${query.username}`;
+    case 'github':
+      return `github:${query.username}`;
+    case 'url':
+      return query.url;
+  }
 }

@@ -1,5 +1,7 @@
 import type { BlockErrorCode, Reason, SignatureReasonCode, SignatureStatus, WarningCode } from '../core/reasons.js';
 import type { Rendering } from '../extract/find-blocks.js';
+import type { LookupRecord } from '../discovery/discover-keys.js';
+import type { KeybaseClaim } from '../discovery/key-source.js';
 
 /** Version 1 of the manifest; `schema/manifest-v1.schema.json` documents it. Add fields, never rename. */
 export const MANIFEST_VERSION = 1;
@@ -21,6 +23,10 @@ export interface ManifestSignature extends SignatureClaims {
   keySource: string | null;
   warnings: WarningCode[];
   reason: Reason<SignatureReasonCode> | null;
+  /** Who judged the key's validity: openpgp.js, or pledge itself for a key with no user ID. */
+  keyEvaluation: 'openpgp' | 'pledge-no-user-id' | null;
+  /** What Keybase says about the account holding the key: the server's claim. */
+  keybase?: KeybaseClaim;
 }
 
 export interface ManifestBlock<S = ManifestSignature> {
@@ -67,6 +73,8 @@ export interface Manifest {
   summary: ManifestSummary;
   documents: ManifestDocument[];
   signers: ManifestSigner[];
+  /** Every network request of the run: which hosts learnt what was being checked. */
+  lookups: LookupRecord[];
 }
 
 export function summarise(documents: ManifestDocument[]): ManifestSummary {
@@ -104,12 +112,13 @@ export function listSigners(documents: ManifestDocument[]): ManifestSigner[] {
   return [...signers.values()];
 }
 
-export function buildManifest(documents: ManifestDocument[], version: string): Manifest {
+export function buildManifest(documents: ManifestDocument[], version: string, lookups: LookupRecord[] = []): Manifest {
   return {
     manifestVersion: MANIFEST_VERSION,
     generator: { name: 'pledge', version },
     summary: summarise(documents),
     documents,
     signers: listSigners(documents),
+    lookups,
   };
 }

@@ -151,10 +151,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
 
-  try {
-    const usable = await key.getSigningKey(signature.packet.issuerKeyID, created, undefined, STRICT_CONFIG as never);
-    if (usable.getFingerprint() !== signingKey.getFingerprint()) throw new Error('another key');
-  } catch {
+  if (!(await mayHaveSigned(key, signingKey, signature, created))) {
     return fail(
       'key-not-signing-capable',
       signingKey === key
@@ -163,4 +160,61 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     );
   }
   return { failure: null, warnings };
+}
+
+/** Was this key (or subkey) bound and allowed to sign at `at`? openpgp.js decides when it can. */
+async function mayHaveSigned(key: PublicKey, signingKey: KeyPart, signature: ParsedSignature, at: Date): Promise<boolean> {
+  if (hasNoUserID(key)) return userIDLessKeyMayHaveSigned(key, signingKey, at);
+  try {
+    const usable = await key.getSigningKey(signature.packet.issuerKeyID, at, undefined, STRICT_CONFIG as never);
+    return usable.getFingerprint() === signingKey.getFingerprint();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * keys.openpgp.org strips user IDs it has not verified, and openpgp.js refuses a v4 key with
+ * none ("Could not find primary user"). For such keys pledge checks the binding itself: a
+ * signing subkey needs a valid binding signature with the sign flag and a valid back-signature
+ * at signing time; a primary key may sign unless a direct-key signature says otherwise.
+ */
+export function hasNoUserID(key: PublicKey): boolean {
+  return key.keyPacket.version < 6 && key.users.every((user) => !user.userID);
+}
+
+async function latestValid(signatures: SignaturePacket[], verifyOne: (signature: SignaturePacket) => Promise<unknown>, at: Date) {
+  const sorted = signatures.filter((s) => s.created && s.created <= at).sort((a, b) => b.created!.getTime() - a.created!.getTime());
+  for (const signature of sorted) {
+    try {
+      await verifyOne(signature);
+      return signature;
+    } catch {
+      // an invalid self-signature is ignored (RFC 9580 §5.2.5)
+    }
+  }
+  return null;
+}
+
+async function userIDLessKeyMayHaveSigned(key: PublicKey, signingKey: KeyPart, at: Date): Promise<boolean> {
+  const primary = key.keyPacket;
+  const config = STRICT_CONFIG as never;
+  const signFlag = (signature: SignaturePacket | null) => ((signature?.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
+  if (signingKey === key) {
+    const direct = await latestValid((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config), at);
+    return !direct?.keyFlags || signFlag(direct);
+  }
+  const bind = { key: primary, bind: signingKey.keyPacket };
+  const binding = await latestValid(
+    (signingKey as Subkey).bindingSignatures,
+    (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config),
+    at,
+  );
+  if (!binding || !signFlag(binding) || !binding.embeddedSignature) return false;
+  try {
+    await binding.embeddedSignature.verify(signingKey.keyPacket, enums.signature.keyBinding, bind, at, false, config);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,7 @@ import {
   type SignatureStatus,
   type WarningCode,
 } from '../core/reasons.js';
-import { judgePolicy, type Policy } from './policy.js';
+import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -22,6 +22,8 @@ export interface SignatureCheck {
   signingKeyFingerprint: string | null;
   primaryKeyFingerprint: string | null;
   userIDs: string[];
+  /** Who judged the key's validity: openpgp.js, or pledge for a key with no user ID. */
+  keyEvaluation: 'openpgp' | 'pledge-no-user-id' | null;
 }
 
 export type SigningKey = PublicKey | Subkey;
@@ -54,7 +56,16 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
 }
 
 /** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
-async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, date: Date): Promise<true | string> {
+async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date): Promise<true | string> {
+  if (hasNoUserID(key)) {
+    // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature.
+    try {
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, literalTextPacket(signedText), date, true, STRICT_CONFIG as never);
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
   const message = cleartextMessageWith(signedText, [signature.packet]);
   try {
     const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
@@ -94,6 +105,7 @@ function verdict(
     signingKeyFingerprint: null,
     primaryKeyFingerprint: null,
     userIDs: [],
+    keyEvaluation: null,
     ...fields,
   };
 }
@@ -115,6 +127,7 @@ async function checkWithCandidate(
     candidate,
     signingKeyFingerprint: signingKey.getFingerprint().toUpperCase(),
     primaryKeyFingerprint: candidate.key.getFingerprint().toUpperCase(),
+    keyEvaluation: hasNoUserID(candidate.key) ? ('pledge-no-user-id' as const) : ('openpgp' as const),
   };
   const judged = await judgePolicy(signature, candidate.key, signingKey, policy);
   if (judged.failure) {
@@ -127,7 +140,7 @@ async function checkWithCandidate(
     });
   }
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
-  const openpgp = await openpgpVerifies(signedText, signature, candidate.key, checkDate);
+  const openpgp = await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
     return math
@@ -161,6 +174,7 @@ export async function checkSignature(
   signature: ParsedSignature,
   candidates: KeyCandidate[],
   policy: Policy,
+  unavailable: string | null = null,
 ): Promise<SignatureCheck> {
   let best: SignatureCheck | null = null;
   for (const candidate of candidates) {
@@ -171,5 +185,6 @@ export async function checkSignature(
   }
   if (best) return best;
   const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
+  if (unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${unavailable})`);
   return failure('key-not-found', `no public key with ${wanted} was found`);
 }

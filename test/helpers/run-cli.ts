@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** Each test process gets its own key cache, never the user's. */
+const CACHE = mkdtempSync(join(tmpdir(), 'pledge-cache-'));
 const BIN = fileURLToPath(new URL('../../bin/pledge.js', import.meta.url));
 
 export interface CliResult {
@@ -15,7 +20,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_CACHE_HOME: CACHE, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,156 @@
+import type { HttpClient, HttpResult } from './http-client.js';
+import type { KeyCache } from './key-cache.js';
+import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
+import { Keyring } from '../verify/keyring.js';
+
+/** One question put to one source, for the manifest: who learnt what the user was checking. */
+export interface LookupRecord {
+  source: string;
+  query: string;
+  urls: string[];
+  outcome: 'found' | 'not-found' | 'mismatch' | 'error';
+  code: string | null;
+  ms: number;
+}
+
+export interface Issuer {
+  issuerFingerprint: string | null;
+  issuerKeyID: string;
+}
+
+export interface Discovered {
+  candidates: KeyCandidate[];
+  /** Set when no key was found and some source could not be reached: "could not check". */
+  unavailable: string | null;
+}
+
+export interface DiscoveryOptions {
+  /** --keyring keys: asked first, never cached. */
+  keyring: Keyring;
+  cache: KeyCache | null;
+  /** Network sources in the configured order; empty offline. */
+  sources: KeySource[];
+  http: HttpClient | null;
+  offline: boolean;
+  now: Date;
+}
+
+/** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
+export function holdsIssuer(candidate: KeyCandidate, issuer: Issuer): boolean {
+  return [candidate.key, ...candidate.key.subkeys].some((key) =>
+    issuer.issuerFingerprint
+      ? key.getFingerprint().toUpperCase() === issuer.issuerFingerprint
+      : key.getKeyID().toHex().toUpperCase() === issuer.issuerKeyID,
+  );
+}
+
+/**
+ * Finds candidate keys for a signature: --keyring files, then the cache, then each network
+ * source in order, stopping at the first that returns a key holding the issuer. Every answer
+ * is untrusted: keys that do not hold the issuer are dropped and recorded as a mismatch. The
+ * same question is never asked twice in a run, and concurrent askers share one request.
+ */
+export class KeyDiscovery {
+  readonly lookups: LookupRecord[] = [];
+  private readonly fetched = new Keyring();
+  private readonly asked = new Map<string, Promise<KeyLookup>>();
+
+  constructor(private readonly options: DiscoveryOptions) {}
+
+  async candidatesFor(issuer: Issuer, hints: KeyQuery[]): Promise<Discovered> {
+    const local = this.options.keyring.candidatesFor(issuer);
+    if (local.length) return { candidates: local, unavailable: null };
+    const known = this.fetched.candidatesFor(issuer);
+    if (known.length) return { candidates: known, unavailable: null };
+
+    const cached = await this.fromCache(issuer);
+    if (cached.length) return { candidates: cached, unavailable: null };
+    if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null };
+
+    let unavailable: string | null = null;
+    const primary: KeyQuery = issuer.issuerFingerprint
+      ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint }
+      : { kind: 'keyID', keyID: issuer.issuerKeyID };
+    for (const source of this.options.sources) {
+      for (const query of [primary, ...hints].filter((q) => source.supports(q))) {
+        const lookup = await this.ask(source, query, issuer);
+        if (lookup.outcome === 'error') unavailable ??= `${source.name}: ${lookup.message}`;
+        if (lookup.outcome !== 'found') continue;
+        const matching = lookup.candidates.filter((candidate) => holdsIssuer(candidate, issuer));
+        if (matching.length === 0) continue;
+        for (const candidate of matching) {
+          await this.fetched.add(candidate);
+          await this.options.cache?.put(candidate, this.options.now);
+        }
+        return { candidates: this.fetched.candidatesFor(issuer), unavailable: null };
+      }
+    }
+    return { candidates: [], unavailable };
+  }
+
+  /**
+   * `pledge keys fetch`: asks each source in order for a fingerprint, key ID or identity and
+   * caches what the first answering source returns. Fingerprint and key ID answers must hold
+   * what was asked for; identity answers are what that service vouches for.
+   */
+  async fetch(query: KeyQuery): Promise<KeyCandidate[]> {
+    const issuer: Issuer | null =
+      query.kind === 'fingerprint' ? { issuerFingerprint: query.fingerprint, issuerKeyID: query.fingerprint.slice(-16) }
+      : query.kind === 'keyID' ? { issuerFingerprint: null, issuerKeyID: query.keyID }
+      : null;
+    for (const source of this.options.sources.filter((s) => s.supports(query))) {
+      const lookup = await this.ask(source, query, issuer);
+      if (lookup.outcome !== 'found') continue;
+      const matching = issuer ? lookup.candidates.filter((candidate) => holdsIssuer(candidate, issuer)) : lookup.candidates;
+      if (matching.length === 0) continue;
+      for (const candidate of matching) await this.options.cache?.put(candidate, this.options.now);
+      return matching;
+    }
+    return [];
+  }
+
+  private async fromCache(issuer: Issuer): Promise<KeyCandidate[]> {
+    const cache = this.options.cache;
+    if (!cache) return [];
+    const entries = await cache.get(issuer.issuerFingerprint ?? issuer.issuerKeyID, this.options.now);
+    // Offline, a stale key is better than none; online it is fetched again for new revocations.
+    const usable = entries.filter((entry) => entry.fresh || this.options.offline).map((entry) => entry.candidate);
+    const matching = usable.filter((candidate) => holdsIssuer(candidate, issuer));
+    for (const candidate of matching) await this.fetched.add(candidate);
+    return matching.length ? this.fetched.candidatesFor(issuer) : [];
+  }
+
+  private ask(source: KeySource, query: KeyQuery, issuer: Issuer | null): Promise<KeyLookup> {
+    const key = `${source.name}|${describeQuery(query)}`;
+    let pending = this.asked.get(key);
+    if (!pending) {
+      pending = this.record(source, query, issuer);
+      this.asked.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async record(source: KeySource, query: KeyQuery, issuer: Issuer | null): Promise<KeyLookup> {
+    const urls: string[] = [];
+    const http = this.options.http!;
+    const recording: HttpClient = {
+      get: (url, options): Promise<HttpResult> => {
+        urls.push(url);
+        return http.get(url, options);
+      },
+      close: () => http.close(),
+    };
+    const started = performance.now();
+    const lookup = await source.lookup(query, { http: recording });
+    const mismatch = lookup.outcome === 'found' && issuer !== null && !lookup.candidates.some((candidate) => holdsIssuer(candidate, issuer));
+    this.lookups.push({
+      source: source.name,
+      query: describeQuery(query),
+      urls,
+      outcome: mismatch ? 'mismatch' : lookup.outcome,
+      code: lookup.outcome === 'error' ? lookup.code : null,
+      ms: Math.round(performance.now() - started),
+    });
+    return lookup;
+  }
+}

@@ -1,0 +1,114 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../report/write-file-atomic.js';
+import type { KeyCandidate } from './key-source.js';
+import { readAllKeys } from './read-keys.js';
+
+/** One cached key: the bytes, where they came from and when (so revocations are re-fetched). */
+export interface CachedKey {
+  fingerprint: string;
+  source: string;
+  url: string | null;
+  fetchedAt: string;
+  armoredKey: string;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Keys on disk, keyed by primary fingerprint, with an index from every subkey fingerprint and
+ * key ID. Every write is a rename of a complete file, so concurrent or killed runs never leave
+ * a half-written entry.
+ */
+export class KeyCache {
+  constructor(
+    readonly directory: string,
+    private readonly ttlMs = DEFAULT_CACHE_TTL_MS,
+  ) {}
+
+  private keyFile(fingerprint: string) {
+    return join(this.directory, 'keys', `${fingerprint}.json`);
+  }
+
+  private indexFile(id: string) {
+    return join(this.directory, 'index', id);
+  }
+
+  /** The cached keys for a fingerprint or key ID, with whether each is still fresh at `now`. */
+  async get(id: string, now: Date): Promise<{ candidate: KeyCandidate; fresh: boolean }[]> {
+    const upper = id.toUpperCase();
+    const primaries = new Set<string>();
+    const direct = await this.read(upper);
+    if (direct) primaries.add(direct.fingerprint);
+    const index = await readFile(this.indexFile(upper), 'utf8').catch(() => '');
+    for (const line of index.split('\n')) if (/^[0-9A-F]{40,64}$/.test(line)) primaries.add(line);
+    const found: { candidate: KeyCandidate; fresh: boolean }[] = [];
+    for (const fingerprint of primaries) {
+      const entry = fingerprint === direct?.fingerprint ? direct : await this.read(fingerprint);
+      if (!entry) continue;
+      const { keys } = await readAllKeys(new TextEncoder().encode(entry.armoredKey));
+      const key = keys.find((k) => k.getFingerprint().toUpperCase() === entry.fingerprint);
+      if (!key) continue;
+      const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
+      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined }, fresh });
+    }
+    return found;
+  }
+
+  private async read(fingerprint: string): Promise<CachedKey | null> {
+    try {
+      const entry = JSON.parse(await readFile(this.keyFile(fingerprint), 'utf8')) as CachedKey;
+      return entry.fingerprint === fingerprint && typeof entry.armoredKey === 'string' ? entry : null;
+    } catch {
+      return null; // absent, or damaged by hand: treated as a miss and overwritten on the next fetch
+    }
+  }
+
+  async put(candidate: KeyCandidate, now: Date): Promise<void> {
+    const fingerprint = candidate.key.getFingerprint().toUpperCase();
+    await mkdir(join(this.directory, 'keys'), { recursive: true });
+    await mkdir(join(this.directory, 'index'), { recursive: true });
+    const entry: CachedKey = {
+      fingerprint,
+      source: candidate.source,
+      url: candidate.url ?? null,
+      fetchedAt: now.toISOString(),
+      armoredKey: candidate.key.armor(),
+    };
+    await writeFileAtomic(this.keyFile(fingerprint), JSON.stringify(entry, null, 2) + '\n');
+    const ids = new Set<string>();
+    for (const key of [candidate.key, ...candidate.key.subkeys]) {
+      ids.add(key.getKeyID().toHex().toUpperCase());
+      if (key !== candidate.key) ids.add(key.getFingerprint().toUpperCase());
+    }
+    for (const id of ids) {
+      const existing = await readFile(this.indexFile(id), 'utf8').catch(() => '');
+      const lines = new Set(existing.split('\n').filter(Boolean));
+      if (lines.has(fingerprint)) continue;
+      lines.add(fingerprint);
+      await writeFileAtomic(this.indexFile(id), [...lines].join('\n') + '\n');
+    }
+  }
+
+  async list(): Promise<CachedKey[]> {
+    const names = await readdir(join(this.directory, 'keys')).catch(() => [] as string[]);
+    const entries: CachedKey[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+      const entry = await this.read(name.slice(0, -'.json'.length));
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  async clear(): Promise<number> {
+    const count = (await this.list()).length;
+    await rm(join(this.directory, 'keys'), { recursive: true, force: true });
+    await rm(join(this.directory, 'index'), { recursive: true, force: true });
+    return count;
+  }
+}
+
+/** $XDG_CACHE_HOME/pledge, else ~/.cache/pledge. */
+export function defaultCacheDirectory(env: Record<string, string | undefined>, home: string): string {
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'pledge');
+}
