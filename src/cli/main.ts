@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
 import { homedir } from 'node:os';
 import { fetchKeys, inspectDocuments, verifyDocuments, type DiscoveryRequest } from '../pipeline/run.js';
-import { DEFAULT_KEYSERVERS } from '../discovery/create-sources.js';
+import { DEFAULT_KEYSERVERS, namedHosts } from '../discovery/create-sources.js';
 import { KeyCache, defaultCacheDirectory } from '../discovery/key-cache.js';
 import { parseKeyQuery } from '../discovery/identifiers.js';
 import { escapeText, groupFingerprint } from '../report/escape.js';
@@ -36,7 +36,10 @@ function cacheDirectory(option: string | undefined, streams: CliStreams): string
 }
 
 function discoveryRequest(options: DiscoveryCommandOptions, streams: CliStreams, version: string): DiscoveryRequest {
+  const named = { keybaseURL: options.keybaseUrl, vksURL: options.vksUrl, wkdOrigin: options.wkdOrigin, githubURL: options.githubUrl, keyservers: options.keyserver };
   return {
+    // Only hosts typed by the user, never the defaults, may be loopback, private or plain http.
+    allowedHosts: namedHosts(named),
     offline: options.offline,
     cacheDirectory: options.cache ? cacheDirectory(options.cacheDir, streams) : null,
     cacheTtlMs: options.cacheTtl * 3600 * 1000,

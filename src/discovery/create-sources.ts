@@ -43,7 +43,7 @@ export function createSources(options: SourceOptions): KeySource[] {
 }
 
 /** Hosts the user named on the command line: the only ones allowed on loopback or plain http. */
-export function namedHosts(options: SourceOptions): string[] {
+export function namedHosts(options: Omit<SourceOptions, 'order'>): string[] {
   const urls = [options.keybaseURL, options.vksURL, options.wkdOrigin, options.githubURL, ...options.keyservers.map(hkpBaseURL)];
   const hosts = new Set<string>();
   for (const url of urls) {

@@ -14,7 +14,7 @@ import type { KeyQuery } from '../discovery/key-source.js';
 import { hintQueries } from '../discovery/hints.js';
 import { KeyCache } from '../discovery/key-cache.js';
 import { createHttpClient } from '../discovery/http-client.js';
-import { createSources, namedHosts, type SourceOptions } from '../discovery/create-sources.js';
+import { createSources, type SourceOptions } from '../discovery/create-sources.js';
 import { createPolicy, type Policy } from '../verify/policy.js';
 import { checkSignature } from '../verify/verify-signature.js';
 import {
@@ -33,6 +33,8 @@ export interface DiscoveryRequest {
   cacheDirectory: string | null;
   cacheTtlMs?: number;
   sources: SourceOptions;
+  /** Hosts the user named (base URLs, keyservers): only these may be loopback, private or plain http. */
+  allowedHosts: string[];
   userAgent: string;
   /** For HTTPS_PROXY / NO_PROXY. */
   env?: Record<string, string | undefined>;
@@ -139,7 +141,7 @@ function createDiscovery(keyring: Keyring, request: DiscoveryRequest | undefined
       ? null
       : createHttpClient({
           userAgent: request.userAgent,
-          allowedHosts: namedHosts(request.sources),
+          allowedHosts: request.allowedHosts,
           env: request.env,
           ...(request.requestTimeoutMs ? { requestTimeoutMs: request.requestTimeoutMs } : {}),
           ...(request.runTimeoutMs ? { runSignal: AbortSignal.timeout(request.runTimeoutMs) } : {}),

@@ -2,20 +2,21 @@ import { createHash } from 'node:crypto';
 
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 
-/** z-base-32 (RFC 6189 §5.1.6), as WKD uses it. */
+/** z-base-32 (RFC 6189 §5.1.6), most significant bit first, no padding. */
 export function zbase32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
   let out = '';
+  let buffer = 0;
+  let bits = 0;
   for (const byte of bytes) {
-    value = (value << 8) | byte;
+    buffer = (buffer << 8) | byte;
     bits += 8;
     while (bits >= 5) {
-      out += ZBASE32[(value >>> (bits - 5)) & 31];
+      out += ZBASE32[(buffer >>> (bits - 5)) & 31];
       bits -= 5;
     }
+    buffer &= (1 << bits) - 1; // keep only unread bits, so the buffer never overflows 32 bits
   }
-  if (bits > 0) out += ZBASE32[(value << (5 - bits)) & 31];
+  if (bits > 0) out += ZBASE32[(buffer << (5 - bits)) & 31];
   return out;
 }
 

@@ -6,7 +6,6 @@
  * The advanced layout needs DNS for `openpgpkey.<domain>`, so clients are pointed
  * at this server with an origin override.
  */
-import { createHash } from 'node:crypto';
 import type { Handler, Reply } from '../http-server.js';
 import { textReply } from '../http-server.js';
 
@@ -26,35 +25,11 @@ export interface WkdOptions {
   policy?: string;
 }
 
-const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 const WELL_KNOWN = '/.well-known/openpgpkey/';
 
-/** z-base-32 (RFC 6189 §5.1.6), most significant bit first, no padding. */
-export function zbase32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ZBASE32[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ZBASE32[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-/**
- * WKD hash of a local part: lower-case ASCII A–Z only (other characters
- * unchanged), SHA-1 of the UTF-8 bytes, z-base-32 → always 32 characters.
- */
-export function wkdHash(localPart: string): string {
-  const lowered = localPart.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return zbase32(createHash('sha1').update(lowered, 'utf8').digest());
-}
+// The hash is pledge's own (src), checked against the draft's worked examples in servers.test.ts.
+export { wkdHash, zbase32 } from '../../../src/discovery/sources/wkd-url.js';
+import { wkdHash } from '../../../src/discovery/sources/wkd-url.js';
 
 export function wkdHandler(options: WkdOptions): Handler {
   const domain = options.domain.toLowerCase();
