@@ -31,7 +31,9 @@ export type SignatureReasonCode =
   | 'weak-hash'
   | 'weak-key-algorithm'
   | 'weak-key-size'
-  | 'legacy-format';
+  | 'legacy-format'
+  | 'statement-mismatch'
+  | 'identity-mismatch';
 
 export type SignatureStatus =
   | 'verified'
@@ -40,7 +42,9 @@ export type SignatureStatus =
   | 'expired-key'
   | 'revoked-key'
   | 'weak-algorithm'
-  | 'key-unavailable';
+  | 'key-unavailable'
+  | 'statement-mismatch'
+  | 'identity-mismatch';
 
 /** Warnings never change a status; they tell the reader what to weigh. */
 export type WarningCode =
@@ -68,6 +72,8 @@ export const SIGNATURE_STATUS_FOR: Record<SignatureReasonCode, SignatureStatus> 
   'weak-key-algorithm': 'weak-algorithm',
   'weak-key-size': 'weak-algorithm',
   'legacy-format': 'weak-algorithm',
+  'statement-mismatch': 'statement-mismatch',
+  'identity-mismatch': 'identity-mismatch',
 };
 
 export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
@@ -78,7 +84,25 @@ export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
   'revoked-key': 'failed',
   'weak-algorithm': 'failed',
   'key-unavailable': 'indeterminate',
+  'statement-mismatch': 'failed',
+  'identity-mismatch': 'failed',
 };
+
+/** Repository-wide findings about a document (signers-repository mode). */
+export type FindingCode =
+  | 'duplicate-signer'
+  | 'replayed-signature'
+  | 'modified-signer-file'
+  | 'too-few-signatures'
+  | 'signer-not-allowed';
+
+export interface Finding {
+  code: FindingCode;
+  severity: 'error' | 'warning';
+  message: string;
+  /** 1-based line the finding is about, when there is one. */
+  line?: number;
+}
 
 export interface Reason<C extends string = string> {
   code: C;

@@ -1,4 +1,4 @@
-import type { BlockErrorCode, Reason, SignatureReasonCode, SignatureStatus, WarningCode } from '../core/reasons.js';
+import type { BlockErrorCode, Finding, Reason, SignatureReasonCode, SignatureStatus, WarningCode } from '../core/reasons.js';
 import type { Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
@@ -48,6 +48,8 @@ export interface ManifestDocument<S = ManifestSignature> {
   status: DocumentStatus;
   error: Reason | null;
   blocks: ManifestBlock<S>[];
+  /** Repository-wide checks (signers-repository mode); absent otherwise. */
+  findings?: Finding[];
 }
 
 export interface ManifestSigner {

@@ -34,6 +34,10 @@ export function hintFor(signature: ManifestSignature): string | null {
     case 'weak-key-size':
     case 'legacy-format':
       return 'ask the signer to sign again with a modern key (Ed25519, or RSA of 3072 bits or more)';
+    case 'statement-mismatch':
+      return "the signature is good but over another text than the repository's statement";
+    case 'identity-mismatch':
+      return 'the claimed account or address is not backed by the key that signed';
   }
 }
 

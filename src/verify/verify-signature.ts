@@ -163,6 +163,8 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
   'bad-signature': 4,
   'key-unavailable': 5,
   'no-public-key': 6,
+  'statement-mismatch': 7,
+  'identity-mismatch': 8,
 };
 
 /**
