@@ -66,7 +66,14 @@ export function renderHuman(manifest: Manifest, colour: ChalkInstance): string {
     lines.push('');
   }
   lines.push(summaryLine(manifest));
+  if (manifest.lookups.length) lines.push(lookupLine(manifest));
   return lines.join('\n') + '\n';
+}
+
+/** Which hosts learnt what was being checked: the user should always see it. */
+function lookupLine(manifest: Manifest): string {
+  const hosts = new Set(manifest.lookups.flatMap((lookup) => lookup.urls.map((url) => new URL(url).host)));
+  return `network: ${plural(manifest.lookups.length, 'lookup')} to ${[...hosts].map(escapeText).join(', ') || 'no host'} (see "lookups" in --json)`;
 }
 
 /** `pledge inspect`: what each block claims, nothing verified. */
