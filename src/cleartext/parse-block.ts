@@ -41,13 +41,34 @@ function hashHeaderAlgorithms(armored: string): { names: Set<number>; present: b
   for (const line of armored.split('\n').slice(1)) {
     if (!line.startsWith('Hash: ')) break;
     present = true;
+    // A comma-separated list of names, ASCII spaces allowed around them and nothing else
+    // (a "\v" or other control character makes the header non-conformant: RFC 9580 §6.2.2.3).
     for (const name of line.slice('Hash: '.length).split(',')) {
-      const id = KNOWN_HASH_NAMES.get(name.trim().toUpperCase());
+      const id = KNOWN_HASH_NAMES.get(name.replace(/^ +| +$/g, '').toUpperCase());
       if (id === undefined) return null;
       names.add(id);
     }
   }
   return { names, present };
+}
+
+/**
+ * The block without its Hash: headers. Once pledge has checked them, RFC 9580 says to ignore
+ * their contents; openpgp.js 6.3 does not know every RFC name (RIPEMD160), so it gets none.
+ */
+function withoutHashHeaders(armored: string): string {
+  const lines = armored.split('\n');
+  let end = 1;
+  while (lines[end]?.startsWith('Hash: ')) end++;
+  return [lines[0], ...lines.slice(end)].join('\n');
+}
+
+/** True when the signature armor holds no data at all (only headers, a checksum or nothing). */
+function armorIsEmpty(armor: string): boolean {
+  const lines = armor.split('\n').slice(1);
+  const blank = lines.findIndex((line) => line.trim() === '');
+  const body = lines.slice(blank + 1).filter((line) => line.trim() !== '' && !line.startsWith('=') && !line.startsWith('-----'));
+  return body.length === 0;
 }
 
 function signatureArmor(armored: string): string {
@@ -65,8 +86,10 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   if (!hashHeader) return fail('hash-header', 'the Hash: header names an unknown hash algorithm');
 
   let packets: SignaturePacket[];
+  const armor = signatureArmor(armored);
+  if (armorIsEmpty(armor)) return fail('no-signature', 'the signature armor holds no data');
   try {
-    const signature = await readSignature({ armoredSignature: signatureArmor(armored), config: STRICT_CONFIG });
+    const signature = await readSignature({ armoredSignature: armor, config: STRICT_CONFIG });
     packets = [...signature.packets] as SignaturePacket[];
   } catch (error) {
     return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
@@ -83,7 +106,7 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
 
   let cleartextMessage: CleartextMessage;
   try {
-    cleartextMessage = await readCleartextMessage({ cleartextMessage: armored, config: STRICT_CONFIG });
+    cleartextMessage = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });
   } catch (error) {
     return fail('malformed-armor', `openpgp.js cannot read the block: ${(error as Error).message}`);
   }

@@ -30,8 +30,8 @@ export const ARMOR = {
 /** openpgp.js ends the signed text at ANY line of this shape, so pledge refuses them inside a block. */
 const ANY_ARMOR_LINE = /^-----[^-]+-----$/;
 const OPENING = /^([ \t>]*)(-----BEGIN PGP (?:SIGNED MESSAGE|SIGNATURE|MESSAGE)-----)[ \t]*$/;
-const HEADER_LIKE = /^[A-Za-z0-9-]+:/;
 const ASCII_BLANK = /^[ \t]*$/;
+const OPENING_OR_END = /^[ \t>]*(-----(?:BEGIN PGP SIGNED MESSAGE|END PGP SIGNATURE)-----)[ \t]*$/;
 
 /** Removes the rendering prefix of the block's first line; null when the line does not carry it. */
 function stripPrefix(text: string, prefix: string): string | null {
@@ -84,53 +84,65 @@ function malformed(code: BlockErrorCode, message: string): Reason<BlockErrorCode
   return { code, message };
 }
 
+/**
+ * Reads one cleartext block from its BEGIN line to its END PGP SIGNATURE line. Anything out of
+ * grammar is recorded (first error wins) and the scan goes on to the END line, so one damaged
+ * block is reported once and never re-read as a block of its own. Only a renderer split stops
+ * the block's own lines; then a later END line with the same prefix still closes it, unless a
+ * new BEGIN PGP SIGNED MESSAGE starts first.
+ */
 function scanSignedMessage(view: LogicalLine[], start: number, prefix: string): Scan {
   const contents: string[] = [ARMOR.signedMessage];
   let state: 'headers' | 'text' | 'signature' = 'headers';
   let error: Reason<BlockErrorCode> | null = null;
+  let lastOwnLine = start;
   const first = view[start]!;
   for (let index = start + 1; index < view.length; index++) {
     const line = view[index]!;
-    const content = line.fence === first.fence ? stripPrefix(line.text, prefix) : null;
-    if (content === null) {
+    const inside = line.fence === first.fence ? stripPrefix(line.text, prefix) : null;
+    if (error?.code === 'split-block') {
+      // After a split, look only for this block's END, whatever its prefix now (or the next BEGIN).
+      const armorLine = OPENING_OR_END.exec(line.text)?.[1];
+      if (armorLine === ARMOR.signatureEnd) return { end: index, resumeAt: index + 1, contents, error };
+      if (armorLine === ARMOR.signedMessage) return { end: lastOwnLine, resumeAt: index, contents, error };
+      continue;
+    }
+    if (inside === null) {
       const why = line.fence !== first.fence ? 'a code fence opens or closes' : 'the quote or indentation of the block stops';
-      return {
-        end: index - 1,
-        resumeAt: index,
-        contents,
-        error: malformed('split-block', `the block is split at line ${line.line}: ${why} there, so what is shown is not one block`),
-      };
+      error = malformed('split-block', `the block is split at line ${line.line}: ${why} there, so what is shown is not one block`);
+      continue;
     }
+    lastOwnLine = index;
+    const content = inside;
     const trimmed = content.trimEnd();
-    if (trimmed === ARMOR.signedMessage) {
-      return {
-        end: index - 1,
-        resumeAt: index,
-        contents,
-        error: error ?? malformed('malformed-armor', `a second BEGIN PGP SIGNED MESSAGE line at line ${line.line} before this block ended`),
-      };
-    }
     contents.push(content);
+    if (trimmed === ARMOR.signatureEnd) {
+      if (state !== 'signature') error ??= malformed('malformed-armor', `line ${line.line}: END PGP SIGNATURE without BEGIN PGP SIGNATURE`);
+      return { end: index, resumeAt: index + 1, contents, error };
+    }
+    if (trimmed === ARMOR.signedMessage) {
+      error ??= malformed('malformed-armor', `line ${line.line}: a second BEGIN PGP SIGNED MESSAGE line inside the block`);
+      continue;
+    }
     if (state === 'headers') {
       if (content.startsWith('Hash: ')) continue;
       state = 'text';
       if (ASCII_BLANK.test(content)) continue;
-      error ??= HEADER_LIKE.test(content)
+      // RFC 9580 §7.1: any header but "Hash:" (or text around it) means decline to validate.
+      error ??= content.includes(':')
         ? malformed('armor-header', `line ${line.line}: only "Hash:" headers may follow BEGIN PGP SIGNED MESSAGE (RFC 9580 §7.1)`)
         : malformed('malformed-armor', `line ${line.line}: the line after the headers must be empty`);
     } else if (state === 'text') {
       if (trimmed === ARMOR.signatureBegin) state = 'signature';
       else if (ANY_ARMOR_LINE.test(trimmed))
         error ??= malformed('malformed-armor', `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
-    } else if (trimmed === ARMOR.signatureEnd) {
-      return { end: index, resumeAt: index + 1, contents, error };
     } else if (ANY_ARMOR_LINE.test(trimmed)) {
       error ??= malformed('malformed-armor', `line ${line.line}: unexpected armor line inside the signature`);
     }
   }
   return {
-    end: view.length - 1,
-    resumeAt: view.length,
+    end: lastOwnLine,
+    resumeAt: lastOwnLine + 1,
     contents,
     error: error ?? malformed('malformed-armor', 'the block has no END PGP SIGNATURE line'),
   };

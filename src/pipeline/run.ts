@@ -126,7 +126,8 @@ function judgeWith(discovery: KeyDiscovery, policy: Policy): SignatureJudge<Mani
       primaryKeyFingerprint: check.primaryKeyFingerprint,
       userIDs: check.userIDs,
       keySource: check.candidate?.source ?? null,
-      warnings: [...check.warnings, ...textWarnings],
+      // What the text looks like matters only once it is proven signed.
+      warnings: check.status === 'verified' ? [...check.warnings, ...textWarnings] : check.warnings,
       reason: check.reason,
       keyEvaluation: check.keyEvaluation,
       ...(check.candidate?.keybase ? { keybase: check.candidate.keybase } : {}),
