@@ -17,11 +17,33 @@ export interface DiscoveryCommandOptions {
   timeout: number;
 }
 
-export interface VerifyCommandOptions extends DiscoveryCommandOptions {
+export const FORMATS = ['human', 'json', 'github', 'junit', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Signers-repository mode: a pledge.config.json and what CI needs. */
+export interface RepositoryCommandOptions {
+  config?: string | false;
+  changedSince?: string;
+  redact: boolean;
+}
+
+export interface VerifyCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
   json: boolean;
+  format?: Format;
   manifest?: string;
+  checkManifest?: string;
   quiet: boolean;
   maxDocumentBytes?: number;
+}
+
+export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
+  output?: string;
+  timestamp: boolean;
+}
+
+export interface InitCommandOptions {
+  force: boolean;
+  statement?: string;
 }
 
 export interface InspectCommandOptions {
@@ -35,6 +57,8 @@ export interface CacheCommandOptions {
 
 export interface CommandHandlers {
   verify(paths: string[], options: VerifyCommandOptions): Promise<void>;
+  manifest(options: ManifestCommandOptions): Promise<void>;
+  init(options: InitCommandOptions): Promise<void>;
   inspect(paths: string[], options: InspectCommandOptions): Promise<void>;
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
@@ -74,6 +98,14 @@ function url(value: string): string {
   } catch {
     throw new InvalidArgumentError('expected an http(s) URL');
   }
+}
+
+function addRepositoryOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'the repository policy (default: pledge.config.json in this folder or above, when no paths are given)')
+    .option('--no-config', 'ignore any pledge.config.json')
+    .option('--changed-since <ref>', 'verify only signer files changed since this git ref (pull-request CI)')
+    .option('--redact', 'leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)', false);
 }
 
 function addDiscoveryOptions(command: Command): Command {
@@ -118,14 +150,18 @@ Examples:
 ${EXIT_CODES_HELP}`,
     );
 
-  addDiscoveryOptions(
-    program
-      .command('verify')
-      .description('find every cleartext-signed block in the documents and verify each signature')
-      .argument('<paths...>', 'documents (text, Markdown, HTML) or directories of them'),
+  addRepositoryOptions(
+    addDiscoveryOptions(
+      program
+        .command('verify')
+        .description('find every cleartext-signed block in the documents and verify each signature')
+        .argument('[paths...]', 'documents (text, Markdown, HTML) or directories of them; none: the signer files of pledge.config.json'),
+    ),
   )
-    .option('--json', 'print the manifest (JSON) to stdout instead of the report', false)
+    .option('--json', 'print the manifest (JSON) to stdout: the same as --format json', false)
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
     .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
+    .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
     .option('-q, --quiet', 'print nothing but the requested output', false)
     .addOption(new Option('--max-document-bytes <n>', 'largest document read').argParser(positiveInteger))
     .addHelpText(
@@ -137,10 +173,39 @@ Examples:
   pledge verify --offline --keyring examples/keys examples/signed-post.md
   pledge verify --json --keyring alice.asc statement.txt
   pledge verify --sources keybase,github post.md
-  pledge verify --manifest signers.json --keyring keys/ _signatures/
+  pledge verify                                    a signers repository, by its pledge.config.json
+  pledge verify --format github --changed-since origin/main
+  pledge verify --check-manifest signers.json
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
+
+  addRepositoryOptions(
+    addDiscoveryOptions(
+      program
+        .command('manifest')
+        .description("write the signers repository's deterministic manifest: the public list of verified signers, to commit"),
+    ),
+  )
+    .option('-o, --output <file>', 'where to write it (default: the config\'s "manifest", else stdout; - for stdout)')
+    .option('--timestamp', 'add the time it was made (then it is no longer byte-for-byte reproducible)', false)
+    .addHelpText('after', `
+Examples:
+  pledge manifest                     write signers.json as pledge.config.json names it
+  pledge manifest --redact -o -       print it without user IDs or signed texts
+${EXIT_CODES_HELP}`)
+    .action(async (options: ManifestCommandOptions) => handlers.manifest(options));
+
+  program
+    .command('init')
+    .description('scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow')
+    .option('--statement <text>', 'the statement every signer signs; {name} is filled from the front matter')
+    .option('--force', 'overwrite existing files', false)
+    .addHelpText('after', `
+Examples:
+  pledge init
+  pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`)
+    .action(async (options: InitCommandOptions) => handlers.init(options));
 
   program
     .command('inspect')

@@ -30,6 +30,8 @@ export interface DiscoveryOptions {
   cache: KeyCache | null;
   /** Network sources in the configured order; empty offline. */
   sources: KeySource[];
+  /** Sources that vouch for accounts and addresses (identity checks), whatever the order. */
+  identitySources?: KeySource[];
   http: HttpClient | null;
   offline: boolean;
   now: Date;
@@ -107,6 +109,22 @@ export class KeyDiscovery {
       return matching;
     }
     return [];
+  }
+
+  /**
+   * The primary keys a service says belong to an account or address: Keybase and GitHub for
+   * their accounts; keys.openpgp.org (verified addresses only) and WKD for an e-mail address.
+   */
+  async keysClaimedBy(query: KeyQuery): Promise<{ fingerprints: Set<string>; error: string | null }> {
+    const fingerprints = new Set<string>();
+    if (this.options.offline || !this.options.http) return { fingerprints, error: 'offline: no service can be asked' };
+    let error: string | null = null;
+    for (const source of (this.options.identitySources ?? []).filter((s) => s.supports(query))) {
+      const lookup = await this.ask(source, query, null);
+      if (lookup.outcome === 'error') error ??= `${source.name}: ${lookup.message}`;
+      if (lookup.outcome === 'found') for (const candidate of lookup.candidates) fingerprints.add(candidate.key.getFingerprint().toUpperCase());
+    }
+    return { fingerprints, error };
   }
 
   private async fromCache(issuer: Issuer): Promise<KeyCandidate[]> {

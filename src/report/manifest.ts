@@ -13,6 +13,8 @@ export interface SignatureClaims {
   created: string;
   hashAlgorithm: string;
   publicKeyAlgorithm: string;
+  /** SHA-256 of the signature packet: the same signature copied into two files has the same one. */
+  signatureSha256: string;
 }
 
 export interface ManifestSignature extends SignatureClaims {

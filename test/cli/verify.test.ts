@@ -140,6 +140,7 @@ describe('pledge inspect', () => {
       created: '2016-12-20T20:00:57Z',
       hashAlgorithm: 'SHA512',
       publicKeyAlgorithm: 'RSA',
+      signatureSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 });

@@ -1,0 +1,35 @@
+import { PledgeError } from '../../core/reasons.js';
+import { parseKeyQuery } from '../../discovery/identifiers.js';
+import { KeyCache } from '../../discovery/key-cache.js';
+import { fetchKeys } from '../../pipeline/run.js';
+import { escapeText, groupFingerprint } from '../../report/escape.js';
+import { cacheDirectory, discoveryRequest, type CommandContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CacheCommandOptions, DiscoveryCommandOptions } from '../program.js';
+
+export async function keysFetchCommand(text: string, options: DiscoveryCommandOptions & { json: boolean }, context: CommandContext): Promise<void> {
+  const query = parseKeyQuery(text);
+  if (!query) throw new PledgeError('usage', `keys fetch: "${text}" is not a fingerprint, key ID, keybase:USER, github:USER or e-mail address`);
+  if (options.offline) throw new PledgeError('usage', 'keys fetch: --offline makes no network request, so nothing can be fetched');
+  const { keys, lookups } = await fetchKeys(query, discoveryRequest(options, context));
+  const out = context.streams.stdout;
+  if (options.json) out.write(JSON.stringify({ keys, lookups }, null, 2) + '\n');
+  else {
+    for (const key of keys) out.write(`${groupFingerprint(key.fingerprint)}  ${escapeText(key.userIDs[0] ?? '(no user ID)')}  from ${escapeText(key.source)}\n`);
+    if (!keys.length) context.streams.stderr.write(`pledge: no key found for ${escapeText(text)}\n`);
+  }
+  const unreachable = lookups.some((lookup) => lookup.outcome === 'error');
+  context.setExit(keys.length ? ExitCode.ok : unreachable ? ExitCode.indeterminate : ExitCode.failed);
+}
+
+export async function keysListCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
+  const entries = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).list();
+  const rows = entries.map(({ fingerprint, source, url, fetchedAt }) => ({ fingerprint, source, url, fetchedAt }));
+  if (options.json) context.streams.stdout.write(JSON.stringify({ keys: rows }, null, 2) + '\n');
+  else for (const row of rows) context.streams.stdout.write(`${groupFingerprint(row.fingerprint)}  ${escapeText(row.source)}  ${row.fetchedAt}\n`);
+}
+
+export async function keysClearCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
+  const removed = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).clear();
+  context.streams.stdout.write(options.json ? JSON.stringify({ removed }) + '\n' : `removed ${removed} cached key${removed === 1 ? '' : 's'}\n`);
+}

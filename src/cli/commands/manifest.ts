@@ -1,0 +1,26 @@
+import { resolve, join } from 'node:path';
+import { PledgeError } from '../../core/reasons.js';
+import { redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
+import { writeFileAtomic } from '../../report/write-file-atomic.js';
+import type { CommandContext } from '../context.js';
+import { exitCodeFor } from '../exit-codes.js';
+import type { ManifestCommandOptions } from '../program.js';
+import { configFor, runVerification } from './verify.js';
+
+/** `pledge manifest`: verify the whole repository and write its deterministic manifest. */
+export async function manifestCommand(options: ManifestCommandOptions, context: CommandContext): Promise<void> {
+  const loaded = configFor(options, [], context.streams.cwd);
+  if (!loaded) throw new PledgeError('usage', 'pledge manifest needs a signers repository (pledge.config.json)');
+  if (options.changedSince) throw new PledgeError('usage', 'pledge manifest lists the whole repository; --changed-since does not apply');
+  const verified = await runVerification([], { ...options, json: true, quiet: true }, context, loaded);
+  const redact = options.redact || loaded.config.redact === true;
+  const manifest = toCommittedManifest(redact ? redactManifest(verified) : verified, options.timestamp ? { generatedAt: new Date() } : {});
+  const json = JSON.stringify(manifest, null, 2) + '\n';
+  const target = options.output ?? (loaded.config.manifest ? join(loaded.root, loaded.config.manifest) : '-');
+  if (target === '-') context.streams.stdout.write(json);
+  else {
+    await writeFileAtomic(resolve(context.streams.cwd, target), json);
+    context.streams.stderr.write(`pledge: wrote ${target} (${manifest.signers.length} verified signer${manifest.signers.length === 1 ? '' : 's'})\n`);
+  }
+  context.setExit(exitCodeFor(manifest));
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { DEFAULT_KEYSERVERS, DEFAULT_SOURCE_ORDER, namedHosts } from '../discovery/create-sources.js';
+import { defaultCacheDirectory } from '../discovery/key-cache.js';
+import type { DiscoveryRequest } from '../pipeline/run.js';
+import type { RepositoryConfig } from '../repo/load-config.js';
+import type { DiscoveryCommandOptions } from './program.js';
+
+/** What a command may touch of the process: passed in, so commands run in tests without one. */
+export interface CliStreams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface CommandContext {
+  streams: CliStreams;
+  version: string;
+  setExit(code: number): void;
+}
+
+export function packageVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+/** Colour only on a terminal, never with NO_COLOR (no-color.org); FORCE_COLOR wins. */
+export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ChalkInstance {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  const wanted = forced || (stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb');
+  return new Chalk({ level: wanted ? 1 : 0 });
+}
+
+export function cacheDirectory(option: string | undefined, streams: CliStreams): string {
+  return option ?? defaultCacheDirectory(streams.env, streams.env.HOME ?? homedir());
+}
+
+/**
+ * Discovery settings from the command line, over a repository config's, over the defaults.
+ * Only hosts typed by the user (or the config) may be loopback, private or plain http.
+ */
+export function discoveryRequest(options: DiscoveryCommandOptions, context: CommandContext, config: RepositoryConfig | null = null, sourcesGiven = false): DiscoveryRequest {
+  const named = {
+    keybaseURL: options.keybaseUrl ?? config?.keybaseUrl,
+    vksURL: options.vksUrl ?? config?.vksUrl,
+    wkdOrigin: options.wkdOrigin ?? config?.wkdOrigin,
+    githubURL: options.githubUrl ?? config?.githubUrl,
+    keyservers: options.keyserver.length ? options.keyserver : (config?.keyservers ?? []),
+  };
+  return {
+    offline: options.offline || config?.offline === true,
+    cacheDirectory: options.cache ? cacheDirectory(options.cacheDir, context.streams) : null,
+    cacheTtlMs: options.cacheTtl * 3600 * 1000,
+    sources: {
+      ...named,
+      order: sourcesGiven || !config?.sources ? options.sources : config.sources,
+      keyservers: named.keyservers.length ? named.keyservers : DEFAULT_KEYSERVERS,
+    },
+    allowedHosts: namedHosts(named),
+    userAgent: `pledge/${context.version}`,
+    env: context.streams.env,
+    requestTimeoutMs: options.timeout * 1000,
+    runTimeoutMs: options.timeout * 1000 * 30,
+  };
+}
+
+/** Was --sources typed, or is it commander's default? */
+export function sourcesGiven(options: DiscoveryCommandOptions): boolean {
+  return options.sources !== DEFAULT_SOURCE_ORDER;
+}

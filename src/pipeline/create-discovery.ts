@@ -1,0 +1,41 @@
+import { KeyDiscovery } from '../discovery/discover-keys.js';
+import { createSources, type SourceOptions } from '../discovery/create-sources.js';
+import { createHttpClient } from '../discovery/http-client.js';
+import { KeyCache } from '../discovery/key-cache.js';
+import type { Keyring } from '../verify/keyring.js';
+
+/** Where keys may come from beyond --keyring files. Absent: offline, no cache. */
+export interface DiscoveryRequest {
+  offline: boolean;
+  cacheDirectory: string | null;
+  cacheTtlMs?: number;
+  sources: SourceOptions;
+  /** Hosts the user named (base URLs, keyservers): only these may be loopback, private or plain http. */
+  allowedHosts: string[];
+  userAgent: string;
+  /** For HTTPS_PROXY / NO_PROXY. */
+  env?: Record<string, string | undefined>;
+  requestTimeoutMs?: number;
+  /** A deadline for all network lookups of the run. */
+  runTimeoutMs?: number;
+}
+
+/** The discovery of one run, with the HTTP client it owns (closed by `close`). */
+export function createDiscovery(keyring: Keyring, request: DiscoveryRequest | undefined, now: Date): { discovery: KeyDiscovery; close: () => Promise<void> } {
+  const offline = !request || request.offline;
+  const http =
+    offline || !request
+      ? null
+      : createHttpClient({
+          userAgent: request.userAgent,
+          allowedHosts: request.allowedHosts,
+          env: request.env,
+          ...(request.requestTimeoutMs ? { requestTimeoutMs: request.requestTimeoutMs } : {}),
+          ...(request.runTimeoutMs ? { runSignal: AbortSignal.timeout(request.runTimeoutMs) } : {}),
+        });
+  const cache = request?.cacheDirectory ? new KeyCache(request.cacheDirectory, request.cacheTtlMs) : null;
+  const sources = http && request ? createSources(request.sources) : [];
+  const identitySources = http && request ? createSources({ ...request.sources, order: ['vks', 'wkd', 'keybase', 'github'] }) : [];
+  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now });
+  return { discovery, close: async () => http?.close() };
+}

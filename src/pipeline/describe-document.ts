@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Limits } from '../core/limits.js';
+import type { WarningCode } from '../core/reasons.js';
+import { textWarnings } from '../core/text-warnings.js';
+import { parseBlock, type ParsedSignature } from '../cleartext/parse-block.js';
+import { toPosixPath } from '../extract/collect-paths.js';
+import { extractBlocks } from '../extract/extract-blocks.js';
+import type { ArmoredBlock } from '../extract/find-blocks.js';
+import { readFrontMatter } from '../extract/front-matter.js';
+import { readDocument } from '../extract/read-document.js';
+import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report/manifest.js';
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** What a signature packet says of itself: nothing checked. */
+export function claimsOf(signature: ParsedSignature): SignatureClaims {
+  return {
+    issuerKeyID: signature.issuerKeyID,
+    issuerFingerprint: signature.issuerFingerprint,
+    created: signature.created.toISOString().replace('.000Z', 'Z'),
+    hashAlgorithm: signature.hashAlgorithm,
+    publicKeyAlgorithm: signature.publicKeyAlgorithm,
+    signatureSha256: sha256(signature.packet.write() as Uint8Array),
+  };
+}
+
+/** What a judge may know of the document a signature came from. */
+export interface DocumentContext {
+  frontMatter: Record<string, unknown> | null;
+}
+
+/** Turns one parsed signature into its manifest entry; `warnings` are the signed text's own. */
+export type SignatureJudge<S> = (signedText: string, signature: ParsedSignature, warnings: WarningCode[], document: DocumentContext) => Promise<S>;
+
+async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: SignatureJudge<S>, document: DocumentContext): Promise<ManifestBlock<S>> {
+  const described: ManifestBlock<S> = {
+    startLine: block.startLine,
+    endLine: block.endLine,
+    status: 'malformed',
+    error: block.error,
+    rendering: block.rendering,
+    signedText: null,
+    signedTextSha256: null,
+    hashAlgorithm: null,
+    signatures: [],
+  };
+  if (block.error) return described;
+  const parsed = await parseBlock(block.armored, limits);
+  if (!parsed.ok) return { ...described, error: parsed.error };
+  const { signedText, signatures } = parsed.block;
+  const warnings = textWarnings(signedText);
+  const judged: S[] = [];
+  // Each signature on its own, awaited in turn: one good signature never vouches for another.
+  for (const signature of signatures) judged.push(await judge(signedText, signature, warnings, document));
+  return {
+    ...described,
+    status: 'ok',
+    signedText,
+    signedTextSha256: sha256(signedText),
+    hashAlgorithm: signatures[0]!.hashAlgorithm,
+    signatures: judged,
+  };
+}
+
+/**
+ * document → blocks → cleartext → judged signatures. `file` is where to read it, `shownPath`
+ * how the manifest names it.
+ */
+export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>): Promise<ManifestDocument<S>> {
+  const path = toPosixPath(shownPath);
+  const read = await readDocument(file, limits);
+  if (!read.ok) return { path, status: 'unreadable', error: read.reason, blocks: [] };
+  const blocks: ManifestBlock<S>[] = [];
+  const context = { frontMatter: read.document.kind === 'markdown' ? readFrontMatter(read.document.text) : null };
+  for (const block of extractBlocks(read.document, limits)) blocks.push(await describeBlock(block, limits, judge, context));
+  return { path, status: blocks.length ? 'signed' : 'not-signed', error: null, blocks };
+}

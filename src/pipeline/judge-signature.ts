@@ -1,0 +1,57 @@
+import type { ParsedSignature } from '../cleartext/parse-block.js';
+import type { KeyDiscovery } from '../discovery/discover-keys.js';
+import { hintQueries } from '../discovery/hints.js';
+import { checkIdentity } from '../repo/identity.js';
+import type { RepositoryConfig } from '../repo/load-config.js';
+import { checkStatement } from '../repo/statement.js';
+import type { ManifestSignature } from '../report/manifest.js';
+import type { Policy } from '../verify/policy.js';
+import { checkSignature, type SignatureCheck } from '../verify/verify-signature.js';
+import { claimsOf, type DocumentContext, type SignatureJudge } from './describe-document.js';
+
+/**
+ * A repository's own rules, applied only to signatures that verified: the signature proves who
+ * signed; these say whether what they signed, and who they say they are, is what the
+ * repository asks for (sigstore-js keeps the same split between verify and policy).
+ */
+async function applyRepositoryRules(check: SignatureCheck, signedText: string, document: DocumentContext, rules: RepositoryConfig, discovery: KeyDiscovery): Promise<SignatureCheck> {
+  if (check.status !== 'verified') return check;
+  if (rules.statement) {
+    const mismatch = checkStatement(signedText, rules.statement, document.frontMatter);
+    if (mismatch) return { ...check, status: 'statement-mismatch', reason: mismatch };
+  }
+  if (rules.identity) {
+    const identity = await checkIdentity(
+      document.frontMatter,
+      rules.identity,
+      { primaryKeyFingerprint: check.primaryKeyFingerprint!, signingKeyFingerprint: check.signingKeyFingerprint! },
+      (query) => discovery.keysClaimedBy(query),
+    );
+    if (identity.outcome === 'unbacked') return { ...check, status: 'identity-mismatch', reason: identity.reason };
+    if (identity.outcome === 'unavailable') return { ...check, status: 'key-unavailable', reason: { code: 'key-unavailable', message: identity.message } };
+  }
+  return check;
+}
+
+/** Signature → manifest entry: find candidate keys, verify under policy, then the repository's rules. */
+export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
+  return async (signedText: string, signature: ParsedSignature, textWarnings, document) => {
+    const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
+    const found = await discovery.candidatesFor(signature, hints);
+    let check = await checkSignature(signedText, signature, found.candidates, policy, found.unavailable);
+    if (rules) check = await applyRepositoryRules(check, signedText, document, rules, discovery);
+    return {
+      ...claimsOf(signature),
+      status: check.status,
+      signingKeyFingerprint: check.signingKeyFingerprint,
+      primaryKeyFingerprint: check.primaryKeyFingerprint,
+      userIDs: check.userIDs,
+      keySource: check.candidate?.source ?? null,
+      // What the text looks like matters only once it is proven signed.
+      warnings: check.status === 'verified' ? [...check.warnings, ...textWarnings] : check.warnings,
+      reason: check.reason,
+      keyEvaluation: check.keyEvaluation,
+      ...(check.candidate?.keybase ? { keybase: check.candidate.keybase } : {}),
+    };
+  };
+}

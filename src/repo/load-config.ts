@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { PledgeError } from '../core/reasons.js';
+import type { SourceName } from '../discovery/create-sources.js';
+
+export const CONFIG_FILE = 'pledge.config.json';
+
+export type StatementRule = string | string[] | { template: string };
+export type Severity = 'error' | 'warning' | 'off';
+
+/** pledge.config.json, as schema/pledge-config.schema.json describes it. */
+export interface RepositoryConfig {
+  documents: string[];
+  exclude?: string[];
+  keys?: string;
+  offline?: boolean;
+  sources?: SourceName[];
+  keyservers?: string[];
+  keybaseUrl?: string;
+  vksUrl?: string;
+  wkdOrigin?: string;
+  githubUrl?: string;
+  statement?: StatementRule;
+  minSignatures?: number;
+  allowedSigners?: string;
+  identity?: { keybase?: boolean; github?: boolean; email?: boolean; fingerprint?: boolean };
+  duplicateSigner?: Severity;
+  replayedSignature?: Severity;
+  appendOnly?: boolean;
+  manifest?: string;
+  redact?: boolean;
+}
+
+export interface LoadedConfig {
+  /** The folder holding the file: paths in it are relative to this. */
+  root: string;
+  path: string;
+  config: RepositoryConfig;
+}
+
+/** The nearest pledge.config.json in `from` or a folder above it. */
+export function findConfig(from: string): string | null {
+  for (let directory = resolve(from); ; directory = dirname(directory)) {
+    const candidate = join(directory, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(directory) === directory) return null;
+  }
+}
+
+let validate: ReturnType<Ajv2020['compile']> | null = null;
+
+function validator() {
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(new URL('../../schema/pledge-config.schema.json', import.meta.url), 'utf8'));
+    validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validate;
+}
+
+/** Reads and validates a config file; every problem names the file and the field. */
+export function loadConfig(path: string): LoadedConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new PledgeError('usage', `${path}: ${why}`);
+  }
+  const check = validator();
+  if (!check(data)) {
+    const problems = (check.errors ?? []).map((error) => {
+      const field = error.instancePath || '(top level)';
+      const extra = error.params && 'additionalProperty' in error.params ? ` "${String(error.params.additionalProperty)}"` : '';
+      const allowed = error.params && 'allowedValues' in error.params ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : '';
+      return `  ${field}: ${error.message}${extra}${allowed}`;
+    });
+    throw new PledgeError('usage', `${path} is not a valid pledge config:\n${[...new Set(problems)].join('\n')}`);
+  }
+  return { root: dirname(resolve(path)), path, config: data as RepositoryConfig };
+}

@@ -1,0 +1,213 @@
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { enums, type AnyKeyPacket, type KeyID, type SignaturePacket } from 'openpgp';
+
+/*
+ * A fast path for the mathematics of one cleartext signature: node:crypto instead of openpgp.js,
+ * whose fixed cost per verification (WebCrypto key import, promise chains) is ~350 µs.
+ *
+ * It answers exactly what `SignaturePacket.verify(key, type, literal, null, true, config)` answers
+ * for a literal packet made with `setText(signedText)` (verify-signature.ts, `mathematicsHold`),
+ * or 'unsupported' whenever it cannot be sure to, so that the caller asks openpgp.js. It judges
+ * no dates and no policy: the signature's own expiry, the key's validity and the hash policy stay
+ * with the caller.
+ *
+ * What is hashed (RFC 9580 §5.2.4, openpgp.js `SignaturePacket.toHash`):
+ *   [v6: salt] || canonical text || signatureData || version 0xFF || len(signatureData) (4 octets, BE)
+ * where the canonical text is the UTF-8 of the text with every LF not preceded by CR made CRLF
+ * (openpgp.js `util.canonicalizeEOL`), and signatureData is the hashed part of the packet as
+ * openpgp.js kept it when parsing: version, type, algorithms, hashed subpacket length and body.
+ */
+
+type Kind = 'rsa' | 'eddsa-legacy' | 'ed25519';
+
+/** A signing key made ready for node:crypto, built once per key and shared by its signatures. */
+export interface PreparedKey {
+  readonly kind: Kind;
+  /** The OpenPGP public-key algorithm the signature must name. */
+  readonly algorithm: enums.publicKey;
+  /** The key ID the signature's issuer must equal (openpgp.js refuses a signature otherwise). */
+  readonly keyID: KeyID;
+  readonly keyObject: KeyObject;
+  /** RSA only: the modulus length in octets; the signature is left-padded to it, as openpgp.js does. */
+  readonly modulusOctets: number;
+}
+
+/** node:crypto's names for the hashes the fast path handles; any other hash goes to openpgp.js. */
+const HASHES = new Map<number, { name: string; saltLength: number }>([
+  [enums.hash.sha256, { name: 'sha256', saltLength: 16 }],
+  [enums.hash.sha384, { name: 'sha384', saltLength: 24 }],
+  [enums.hash.sha512, { name: 'sha512', saltLength: 32 }],
+]);
+
+/** DER-encoded OID of Ed25519Legacy (1.3.6.1.4.1.11591.15.1), without tag and length. */
+const ED25519_LEGACY_OID_HEX = '2b06010401da470f01';
+
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
+
+function prepareRSA(params: { n?: unknown; e?: unknown }): { keyObject: KeyObject; modulusOctets: number } | null {
+  const { n, e } = params;
+  // A leading zero octet would make openpgp.js pad the signature to a length node:crypto refuses.
+  if (!isBytes(n) || !isBytes(e) || n.length === 0 || e.length === 0 || n[0] === 0 || e[0] === 0) return null;
+  const keyObject = createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
+  return { keyObject, modulusOctets: n.length };
+}
+
+function prepareEd25519(x: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(x) }, format: 'jwk' });
+}
+
+/**
+ * Builds the node:crypto key for one OpenPGP key or subkey packet, or null when the fast path does
+ * not handle its algorithm (the caller then uses openpgp.js). Never throws.
+ */
+export function prepareKey(keyPacket: AnyKeyPacket): PreparedKey | null {
+  try {
+    const version = keyPacket.version;
+    if (version !== 4 && version !== 6) return null;
+    const algorithm = keyPacket.algorithm;
+    const params = keyPacket.publicParams as Record<string, unknown>;
+    const keyID = keyPacket.getKeyID();
+    switch (algorithm) {
+      case enums.publicKey.rsaEncryptSign:
+      case enums.publicKey.rsaSign: {
+        const rsa = prepareRSA(params);
+        return rsa && { kind: 'rsa', algorithm, keyID, ...rsa };
+      }
+      case enums.publicKey.eddsaLegacy: {
+        const { oid, Q } = params as { oid?: { toHex?: () => string }; Q?: unknown };
+        if (typeof oid?.toHex !== 'function' || oid.toHex() !== ED25519_LEGACY_OID_HEX) return null;
+        // openpgp.js's checkPublicPointEnconding: 0x40 then the 32-octet point.
+        if (!isBytes(Q) || Q.length !== 33 || Q[0] !== 0x40) return null;
+        return { kind: 'eddsa-legacy', algorithm, keyID, keyObject: prepareEd25519(Q.subarray(1)), modulusOctets: 0 };
+      }
+      case enums.publicKey.ed25519: {
+        const { A } = params as { A?: unknown };
+        if (!isBytes(A) || A.length !== 32) return null;
+        return { kind: 'ed25519', algorithm, keyID, keyObject: prepareEd25519(A), modulusOctets: 0 };
+      }
+      default:
+        return null;
+    }
+  } catch {
+    return null; // node:crypto refused the key: leave it to openpgp.js
+  }
+}
+
+/**
+ * Where openpgp.js's two readings of a text differ, the text is left to openpgp.js: `verify()` on a
+ * CleartextMessage strips spaces, tabs and CRs from line ends, a bare literal packet does not. They
+ * differ only if a line ends in space or tab (before LF or CRLF), in CR CR LF, or the text ends in
+ * space, tab or CR. Texts from `CleartextMessage.getText()` never do.
+ */
+const AMBIGUOUS_LINE_END = /[ \t]\r?\n|\r\r\n|[ \t\r]$/;
+
+/** openpgp.js's `util.canonicalizeEOL(encodeUTF8(text))`: every LF not after a CR becomes CRLF. */
+function canonicalText(text: string): Buffer {
+  const crlf = text.includes('\r') ? text.replace(/(?<!\r)\n/g, '\r\n') : text.replaceAll('\n', '\r\n');
+  return Buffer.from(crlf, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
+}
+
+interface SignatureInternals {
+  params?: unknown;
+  salt?: unknown;
+  hashed?: unknown;
+  rawNotations?: { critical?: boolean }[];
+}
+
+/**
+ * The mathematics of one text signature over `signedText` with one prepared key: true or false
+ * exactly where openpgp.js's `SignaturePacket.verify` would resolve or reject (given no date), or
+ * 'unsupported' where the caller must ask openpgp.js. Reads the packet, never writes to it.
+ */
+export function fastVerify(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' {
+  if (typeof signedText !== 'string') return 'unsupported';
+  const internals = signature as unknown as SignatureInternals;
+  const version = signature.version;
+  if (version !== 4 && version !== 6) return 'unsupported';
+  if (signature.signatureType !== enums.signature.text) return 'unsupported';
+  const hash = signature.hashAlgorithm === null ? undefined : HASHES.get(signature.hashAlgorithm);
+  if (!hash) return 'unsupported';
+  // A digest computed elsewhere (streamed one-pass signatures) would replace ours in openpgp.js.
+  if (internals.hashed !== undefined && internals.hashed !== null) return 'unsupported';
+
+  const signatureData = signature.signatureData;
+  const signedHashValue = signature.signedHashValue;
+  if (!isBytes(signatureData) || !isBytes(signedHashValue) || signedHashValue.length !== 2) return 'unsupported';
+
+  // Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics
+  // say, so the fast path leaves them to openpgp.js rather than copy them.
+  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return 'unsupported';
+  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return 'unsupported';
+  if (signature.revocationKeyClass !== null) return 'unsupported';
+  // The signature's own expiry is a date check this function does not make.
+  if (signature.signatureNeverExpires !== true) return 'unsupported';
+
+  let salt: Uint8Array | null = null;
+  if (version === 6) {
+    if (!isBytes(internals.salt) || internals.salt.length !== hash.saltLength) return 'unsupported';
+    salt = internals.salt;
+  }
+
+  // openpgp.js refuses a signature whose issuer or algorithm is not this key's.
+  if (signature.publicKeyAlgorithm !== key.algorithm) return false;
+  if (!signature.issuerKeyID || !signature.issuerKeyID.equals(key.keyID)) return false;
+
+  const rawSignature = signatureValue(internals.params, key);
+  if (rawSignature === 'unsupported' || rawSignature === false) return rawSignature;
+
+  if (AMBIGUOUS_LINE_END.test(signedText)) return 'unsupported';
+
+  const text = canonicalText(signedText);
+  const trailer = Buffer.alloc(6);
+  trailer[0] = version;
+  trailer[1] = 0xff;
+  trailer.writeUInt32BE(signatureData.length, 2);
+  const parts: Uint8Array[] = salt ? [salt, text, signatureData, trailer] : [text, signatureData, trailer];
+  const toHash = Buffer.concat(parts);
+  const digest = createHash(hash.name).update(toHash).digest();
+  if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
+
+  try {
+    return key.kind === 'rsa'
+      ? cryptoVerify(hash.name, toHash, key.keyObject, rawSignature) // PKCS#1 v1.5 over the data
+      : cryptoVerify(null, digest, key.keyObject, rawSignature); // Ed25519 over the digest
+  } catch {
+    return 'unsupported'; // node:crypto could not judge: openpgp.js may fall back to its own code
+  }
+}
+
+/** The signature value in node:crypto's form, padded as openpgp.js pads it; false where openpgp.js throws. */
+function signatureValue(params: unknown, key: PreparedKey): Uint8Array | false | 'unsupported' {
+  if (typeof params !== 'object' || params === null || params instanceof Promise) return 'unsupported';
+  const p = params as Record<string, unknown>;
+  switch (key.kind) {
+    case 'rsa': {
+      const { s } = p;
+      if (!isBytes(s)) return 'unsupported';
+      if (s.length > key.modulusOctets) return false; // util.leftPad throws "Input array too long"
+      return leftPad(s, key.modulusOctets);
+    }
+    case 'eddsa-legacy': {
+      const { r, s } = p;
+      if (!isBytes(r) || !isBytes(s)) return 'unsupported';
+      if (r.length > 32 || s.length > 32) return false; // util.leftPad throws
+      const rs = new Uint8Array(64);
+      rs.set(r, 0);
+      rs.set(s, 64 - s.length);
+      return rs;
+    }
+    case 'ed25519': {
+      const { RS } = p;
+      if (!isBytes(RS) || RS.length !== 64) return 'unsupported';
+      return RS;
+    }
+  }
+}
+
+function leftPad(bytes: Uint8Array, length: number): Uint8Array {
+  if (bytes.length === length) return bytes;
+  const padded = new Uint8Array(length);
+  padded.set(bytes, length - bytes.length);
+  return padded;
+}
