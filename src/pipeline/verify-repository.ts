@@ -36,6 +36,14 @@ function readKnown(loaded: LoadedConfig): KnownSignatures | null {
   }
 }
 
+function readAllowedSigners(file: string): Set<string> {
+  try {
+    return parseAllowedSigners(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PledgeError('usage', `allowedSigners ${file}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * A signers repository as its CI sees it: the config's documents (or only those changed since
  * a ref), each verified and held to the statement and identity rules, then the checks across
@@ -45,17 +53,25 @@ function readKnown(loaded: LoadedConfig): KnownSignatures | null {
 export async function verifyRepository(request: RepositoryRequest): Promise<Manifest> {
   const { root, config } = request.loaded;
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
-  let paths = await expandGlobs(root, config.documents, config.exclude);
+  const all = await expandGlobs(root, config.documents, config.exclude);
+  let paths = all;
   const modified = new Set<string>();
   let known: KnownSignatures | null = null;
+  let background: string[] = [];
   if (request.changedSince) {
     const changes = await changedFiles(root, request.changedSince);
-    paths = paths.filter((path) => changes.get(path) === 'added' || changes.get(path) === 'modified');
+    paths = all.filter((path) => changes.get(path) === 'added' || changes.get(path) === 'modified');
     for (const path of paths) if (changes.get(path) === 'modified') modified.add(path);
-    // Unchanged files are not verified again: the committed manifest says who signed them.
+    const changed = new Set(paths);
+    // Unchanged files are not reported; who signed them comes from the committed manifest,
+    // or, without one, from verifying them too (quietly) so duplicates are still caught.
     known = readKnown(request.loaded);
-    if (known) known.documents = known.documents.filter((document) => !paths.includes(document.path));
-    if (known) known.signers = known.signers.map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !paths.includes(path)) })).filter((signer) => signer.documents.length);
+    if (known) {
+      known.documents = known.documents.filter((document) => !changed.has(document.path));
+      known.signers = known.signers
+        .map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) }))
+        .filter((signer) => signer.documents.length);
+    } else background = all.filter((path) => !changed.has(path));
   }
 
   const keyrings = [...(config.keys ? [join(root, config.keys)] : []), ...request.keyrings];
@@ -65,7 +81,12 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
     const judge = judgeWith(discovery, policy, config);
     const documents: ManifestDocument[] = [];
     for (const path of paths) documents.push(await describeDocument(join(root, path), path, limits, judge));
-    const allowed = config.allowedSigners ? parseAllowedSigners(readFileSync(join(root, config.allowedSigners), 'utf8')) : null;
+    if (background.length) {
+      const unchanged: ManifestDocument[] = [];
+      for (const path of background) unchanged.push(await describeDocument(join(root, path), path, limits, judge));
+      known = { signers: [], documents: unchanged };
+    }
+    const allowed = config.allowedSigners ? readAllowedSigners(join(root, config.allowedSigners)) : null;
     checkRepository(documents, config, known, allowed);
     if (config.appendOnly) {
       for (const document of documents.filter((d) => modified.has(d.path))) {

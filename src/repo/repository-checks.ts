@@ -49,14 +49,16 @@ export function checkRepository(
         if (signature.status !== 'verified' || !signature.primaryKeyFingerprint) continue;
         verified++;
         const fingerprint = signature.primaryKeyFingerprint;
-        const firstSigner = signerOf.get(fingerprint);
-        if (firstSigner !== undefined && firstSigner !== document.path) {
-          add(document, finding(config.duplicateSigner, 'error', 'duplicate-signer', `key ${fingerprint} already signed ${firstSigner}; one signer, one file`, block.startLine));
-        } else signerOf.set(fingerprint, document.path);
+        // A copied signature is also a repeated signer; one annotation says it best.
         const firstCopy = signatureIn.get(signature.signatureSha256);
+        const firstSigner = signerOf.get(fingerprint);
         if (firstCopy !== undefined && firstCopy !== document.path) {
           add(document, finding(config.replayedSignature, 'error', 'replayed-signature', `this exact signature already appears in ${firstCopy}: it was copied, not made for this file`, block.startLine));
-        } else signatureIn.set(signature.signatureSha256, document.path);
+        } else if (firstSigner !== undefined && firstSigner !== document.path) {
+          add(document, finding(config.duplicateSigner, 'error', 'duplicate-signer', `key ${fingerprint} already signed ${firstSigner}; one signer, one file`, block.startLine));
+        }
+        if (firstCopy === undefined) signatureIn.set(signature.signatureSha256, document.path);
+        if (firstSigner === undefined) signerOf.set(fingerprint, document.path);
         if (allowedSigners && !allowedSigners.has(fingerprint)) {
           add(document, finding('error', 'error', 'signer-not-allowed', `key ${fingerprint} is not in the allowed signers list`, block.startLine));
         }

@@ -22,7 +22,8 @@ function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInsta
 function renderSignature(signature: ManifestSignature, colour: ChalkInstance): string[] {
   const ok = signature.status === 'verified';
   const mark = ok ? colour.green('✓') : colour.red('✗');
-  const who = signature.userIDs.length ? escapeText(signature.userIDs[0]!) : signature.primaryKeyFingerprint ? '(no user ID)' : `key ID ${signature.issuerKeyID}`;
+  // A user ID is shown only where the key vouched for this signature; otherwise the issuer it claims.
+  const who = signature.userIDs.length ? escapeText(signature.userIDs[0]!) : ok ? '(key without user ID)' : `issuer key ID ${signature.issuerKeyID}`;
   const lines = [`    ${mark} ${ok ? colour.green(signature.status) : colour.red(signature.status)}  ${who}`];
   if (signature.primaryKeyFingerprint) {
     const via = signature.keySource ? ` (from ${escapeText(signature.keySource)})` : '';
@@ -62,6 +63,11 @@ export function renderHuman(manifest: Manifest, colour: ChalkInstance): string {
     for (const block of document.blocks) {
       lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
       for (const signature of block.signatures) lines.push(...renderSignature(signature, colour));
+    }
+    for (const finding of document.findings ?? []) {
+      const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
+      const where = finding.line ? ` (line ${finding.line})` : '';
+      lines.push(`  ${mark} ${finding.severity === 'error' ? colour.red(finding.code) : colour.yellow(finding.code)}${where}: ${escapeText(finding.message)}`);
     }
     lines.push('');
   }

@@ -193,7 +193,7 @@ function signatureValue(params: unknown, key: PreparedKey): Uint8Array | false |
       if (!isBytes(r) || !isBytes(s)) return 'unsupported';
       if (r.length > 32 || s.length > 32) return false; // util.leftPad throws
       const rs = new Uint8Array(64);
-      rs.set(r, 0);
+      rs.set(r, 32 - r.length);
       rs.set(s, 64 - s.length);
       return rs;
     }
