@@ -19,3 +19,9 @@ export function cleartextMessageWith(text: string, packets: SignaturePacket[]): 
   const Constructor = CleartextMessage as unknown as new (text: string, signature: Signature) => CleartextMessage;
   return new Constructor(text, new Signature(list));
 }
+
+/** The signature packets a parsed cleartext message carries (typed as absent in 6.3's d.ts). */
+export function signaturePacketsOf(message: CleartextMessage): SignaturePacket[] {
+  const signature = (message as unknown as { signature: Signature }).signature;
+  return [...signature.packets];
+}

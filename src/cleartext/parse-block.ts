@@ -1,4 +1,5 @@
-import { enums, readCleartextMessage, readSignature, type CleartextMessage, type SignaturePacket } from 'openpgp';
+import { enums, readCleartextMessage, type CleartextMessage, type SignaturePacket } from 'openpgp';
+import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import type { Limits } from '../core/limits.js';
 import { ARMOR } from '../extract/find-blocks.js';
@@ -85,30 +86,22 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   const hashHeader = hashHeaderAlgorithms(armored);
   if (!hashHeader) return fail('hash-header', 'the Hash: header names an unknown hash algorithm');
 
-  let packets: SignaturePacket[];
-  const armor = signatureArmor(armored);
-  if (armorIsEmpty(armor)) return fail('no-signature', 'the signature armor holds no data');
+  if (armorIsEmpty(signatureArmor(armored))) return fail('no-signature', 'the signature armor holds no data');
+  let cleartextMessage: CleartextMessage;
   try {
-    const signature = await readSignature({ armoredSignature: armor, config: STRICT_CONFIG });
-    packets = [...signature.packets] as SignaturePacket[];
+    // The extractor has checked the armor grammar line by line, so what fails here is the packets.
+    cleartextMessage = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });
   } catch (error) {
     return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
   }
   // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
-  const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  const usable = signaturePacketsOf(cleartextMessage).filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
   if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
   if (usable.length > limits.maxSignaturesPerBlock)
     return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
   if (hashHeader.present) {
     const missing = usable.find((packet) => packet.hashAlgorithm === null || !hashHeader.names.has(packet.hashAlgorithm));
     if (missing) return fail('hash-header', `the Hash: header does not name ${hashName(missing.hashAlgorithm)}, the signature's hash algorithm`);
-  }
-
-  let cleartextMessage: CleartextMessage;
-  try {
-    cleartextMessage = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });
-  } catch (error) {
-    return fail('malformed-armor', `openpgp.js cannot read the block: ${(error as Error).message}`);
   }
   return {
     ok: true,

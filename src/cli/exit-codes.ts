@@ -1,5 +1,4 @@
-import { OUTCOME_CLASS_FOR } from '../core/reasons.js';
-import type { Manifest } from '../report/manifest.js';
+import { ManifestTotals, type Manifest, type ManifestSummary } from '../report/manifest.js';
 
 /** The documented exit codes (README and --help). Stable: scripts depend on them. */
 export const ExitCode = {
@@ -17,13 +16,23 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What the exit code turns on; ManifestTotals keeps it as documents stream past. */
+export interface RunOutcome {
+  summary: ManifestSummary;
+  outcomes: { failed: number; indeterminate: number; errorFindings: number };
+}
+
 /** Precedence: usage > failed > indeterminate > ok; never ok with nothing verified. */
-export function exitCodeFor(manifest: Manifest): ExitCodeValue {
-  const { summary } = manifest;
+export function exitCodeFor(run: Manifest | RunOutcome): ExitCodeValue {
+  const { summary, outcomes } = 'outcomes' in run ? run : totalsOf(run);
   if (summary.unreadableDocuments > 0) return ExitCode.usage;
-  const classes = manifest.documents.flatMap((d) => d.blocks.flatMap((b) => b.signatures.map((s) => OUTCOME_CLASS_FOR[s.status])));
-  const errorFindings = manifest.documents.some((d) => d.findings?.some((finding) => finding.severity === 'error'));
-  if (summary.malformedBlocks > 0 || summary.unsignedDocuments > 0 || errorFindings || classes.includes('failed')) return ExitCode.failed;
-  if (classes.includes('indeterminate')) return ExitCode.indeterminate;
+  if (summary.malformedBlocks > 0 || summary.unsignedDocuments > 0 || outcomes.errorFindings > 0 || outcomes.failed > 0) return ExitCode.failed;
+  if (outcomes.indeterminate > 0) return ExitCode.indeterminate;
   return summary.verified > 0 ? ExitCode.ok : ExitCode.failed;
+}
+
+function totalsOf(manifest: Manifest): RunOutcome {
+  const totals = new ManifestTotals();
+  for (const document of manifest.documents) totals.add(document);
+  return totals;
 }

@@ -3,7 +3,8 @@ import { collectPaths } from '../extract/collect-paths.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeyQuery } from '../discovery/key-source.js';
 import { loadKeyringFiles } from '../discovery/sources/keyring-files.js';
-import { buildManifest, type Manifest, type ManifestDocument, type SignatureClaims } from '../report/manifest.js';
+import { ManifestTotals, manifestHead, type Manifest, type ManifestDocument, type ManifestSigner, type ManifestSummary, type SignatureClaims } from '../report/manifest.js';
+import { mapOrdered } from './map-ordered.js';
 import { Keyring } from '../verify/keyring.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
@@ -20,6 +21,8 @@ export interface VerifyRequest {
   now?: Date;
   limits?: Partial<Limits>;
   discovery?: DiscoveryRequest;
+  /** Use the node:crypto fast path where it is exact (default true). */
+  fastPath?: boolean;
 }
 
 export async function loadKeyring(paths: string[]): Promise<Keyring> {
@@ -28,19 +31,44 @@ export async function loadKeyring(paths: string[]): Promise<Keyring> {
   return keyring;
 }
 
-/** document → blocks → cleartext → keys → verdicts → manifest, one document at a time. */
-export async function verifyDocuments(request: VerifyRequest): Promise<Manifest> {
+/** Documents in flight at once: enough to overlap file reads and key fetches, few enough to bound memory. */
+export const DOCUMENT_CONCURRENCY = 32;
+
+/** What is left of the manifest once every document has been handed on. */
+export interface ManifestTail {
+  summary: ManifestSummary;
+  signers: ManifestSigner[];
+  lookups: LookupRecord[];
+  outcomes: ManifestTotals['outcomes'];
+}
+
+/**
+ * document → blocks → cleartext → keys → verdicts, many documents in flight, each handed to
+ * `onDocument` in input order as soon as it and those before it are done.
+ */
+export async function verifyDocumentStream(request: VerifyRequest, onDocument: (document: ManifestDocument) => Promise<void> | void): Promise<ManifestTail> {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
-  const policy = createPolicy(request.now);
+  const policy = createPolicy(request.now, request.fastPath ?? true);
   const { discovery, close } = createDiscovery(await loadKeyring(request.keyrings), request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy);
-    const documents: ManifestDocument[] = [];
-    for (const path of await collectPaths(request.paths)) documents.push(await describeDocument(path, path, limits, judge));
-    return buildManifest(documents, request.version, discovery.lookups);
+    const totals = new ManifestTotals();
+    const paths = await collectPaths(request.paths);
+    for await (const document of mapOrdered(paths, DOCUMENT_CONCURRENCY, (path) => describeDocument(path, path, limits, judge))) {
+      totals.add(document);
+      await onDocument(document);
+    }
+    return { summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
   } finally {
     await close();
   }
+}
+
+/** The whole manifest in memory: for libraries, tests and the formats that need it all. */
+export async function verifyDocuments(request: VerifyRequest): Promise<Manifest> {
+  const documents: ManifestDocument[] = [];
+  const tail = await verifyDocumentStream(request, (document) => void documents.push(document));
+  return { ...manifestHead(request.version), documents, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
 }
 
 /** The same walk without keys or verdicts: what each block claims, for `pledge inspect`. */

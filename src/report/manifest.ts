@@ -1,4 +1,4 @@
-import type { BlockErrorCode, Finding, Reason, SignatureReasonCode, SignatureStatus, WarningCode } from '../core/reasons.js';
+import { OUTCOME_CLASS_FOR, type BlockErrorCode, type Finding, type Reason, type SignatureReasonCode, type SignatureStatus, type WarningCode } from '../core/reasons.js';
 import type { Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
@@ -81,48 +81,64 @@ export interface Manifest {
   lookups: LookupRecord[];
 }
 
-export function summarise(documents: ManifestDocument[]): ManifestSummary {
-  const blocks = documents.flatMap((document) => document.blocks);
-  const signatures = blocks.flatMap((block) => block.signatures);
-  const verified = signatures.filter((signature) => signature.status === 'verified').length;
-  return {
-    documents: documents.length,
-    blocks: blocks.length,
-    signatures: signatures.length,
-    verified,
-    failed: signatures.length - verified,
-    malformedBlocks: blocks.filter((block) => block.status === 'malformed').length,
-    unsignedDocuments: documents.filter((document) => document.status === 'not-signed').length,
-    unreadableDocuments: documents.filter((document) => document.status === 'unreadable').length,
+/**
+ * Builds the summary and the signer list one document at a time, so a run over 100,000
+ * documents never holds them all: the documents themselves can be written out as they come.
+ */
+export class ManifestTotals {
+  readonly summary: ManifestSummary = {
+    documents: 0,
+    blocks: 0,
+    signatures: 0,
+    verified: 0,
+    failed: 0,
+    malformedBlocks: 0,
+    unsignedDocuments: 0,
+    unreadableDocuments: 0,
   };
-}
+  /** Not in the manifest's summary, but what the exit code turns on. */
+  readonly outcomes = { failed: 0, indeterminate: 0, errorFindings: 0 };
+  private readonly signers = new Map<string, ManifestSigner>();
 
-/** Keys with at least one verified signature, in order of first appearance. */
-export function listSigners(documents: ManifestDocument[]): ManifestSigner[] {
-  const signers = new Map<string, ManifestSigner>();
-  for (const document of documents) {
-    for (const signature of document.blocks.flatMap((block) => block.signatures)) {
-      if (signature.status !== 'verified' || !signature.primaryKeyFingerprint) continue;
-      const signer = signers.get(signature.primaryKeyFingerprint) ?? {
-        primaryKeyFingerprint: signature.primaryKeyFingerprint,
-        userIDs: [],
-        documents: [],
-      };
-      for (const userID of signature.userIDs) if (!signer.userIDs.includes(userID)) signer.userIDs.push(userID);
-      if (!signer.documents.includes(document.path)) signer.documents.push(document.path);
-      signers.set(signature.primaryKeyFingerprint, signer);
+  add(document: ManifestDocument): void {
+    const summary = this.summary;
+    this.outcomes.errorFindings += document.findings?.filter((finding) => finding.severity === 'error').length ?? 0;
+    summary.documents++;
+    if (document.status === 'not-signed') summary.unsignedDocuments++;
+    if (document.status === 'unreadable') summary.unreadableDocuments++;
+    for (const block of document.blocks) {
+      summary.blocks++;
+      if (block.status === 'malformed') summary.malformedBlocks++;
+      for (const signature of block.signatures) {
+        summary.signatures++;
+        if (signature.status !== 'verified') {
+          summary.failed++;
+          this.outcomes[OUTCOME_CLASS_FOR[signature.status] ?? 'failed']++;
+          continue;
+        }
+        summary.verified++;
+        // Signers are keys with at least one verified signature, in order of first appearance.
+        if (!signature.primaryKeyFingerprint) continue;
+        const signer = this.signers.get(signature.primaryKeyFingerprint) ?? { primaryKeyFingerprint: signature.primaryKeyFingerprint, userIDs: [], documents: [] };
+        for (const userID of signature.userIDs) if (!signer.userIDs.includes(userID)) signer.userIDs.push(userID);
+        // A document's signatures arrive together, so comparing with the last path is enough.
+        if (signer.documents.at(-1) !== document.path) signer.documents.push(document.path);
+        this.signers.set(signature.primaryKeyFingerprint, signer);
+      }
     }
   }
-  return [...signers.values()];
+
+  signerList(): ManifestSigner[] {
+    return [...this.signers.values()];
+  }
+}
+
+export function manifestHead(version: string): Pick<Manifest, 'manifestVersion' | 'generator'> {
+  return { manifestVersion: MANIFEST_VERSION, generator: { name: 'pledge', version } };
 }
 
 export function buildManifest(documents: ManifestDocument[], version: string, lookups: LookupRecord[] = []): Manifest {
-  return {
-    manifestVersion: MANIFEST_VERSION,
-    generator: { name: 'pledge', version },
-    summary: summarise(documents),
-    documents,
-    signers: listSigners(documents),
-    lookups,
-  };
+  const totals = new ManifestTotals();
+  for (const document of documents) totals.add(document);
+  return { ...manifestHead(version), documents, summary: totals.summary, signers: totals.signerList(), lookups };
 }

@@ -10,12 +10,14 @@ export interface Policy {
   /** Signatures dated up to this far in the future are accepted (clocks differ). */
   clockSkewMs: number;
   minRSABits: number;
+  /** Verify with prepared node:crypto keys where that gives openpgp.js's exact verdict (off: openpgp.js always). */
+  fastPath: boolean;
 }
 
 export const DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-export function createPolicy(now = new Date()): Policy {
-  return { now, clockSkewMs: DEFAULT_CLOCK_SKEW_MS, minRSABits: 2048 };
+export function createPolicy(now = new Date(), fastPath = true): Policy {
+  return { now, clockSkewMs: DEFAULT_CLOCK_SKEW_MS, minRSABits: 2048, fastPath };
 }
 
 export interface PolicyJudgement {

@@ -11,6 +11,7 @@ import {
   type WarningCode,
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
+import { fastVerify, prepareKey, type PreparedKey } from './fast-verify.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -37,8 +38,22 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
   return all.find((k) => k.getKeyID().toHex().toUpperCase() === signature.issuerKeyID) ?? null;
 }
 
+/** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
+const preparedKeys = new WeakMap<object, PreparedKey | null>();
+
+function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): boolean | 'unsupported' {
+  let prepared = preparedKeys.get(signingKey.keyPacket);
+  if (prepared === undefined) {
+    prepared = prepareKey(signingKey.keyPacket);
+    preparedKeys.set(signingKey.keyPacket, prepared);
+  }
+  return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
+}
+
 /** Does the mathematics hold, whatever the policy says? Asked only after the policy said no. */
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
+  const fast = fastVerifyWith(signedText, signature, signingKey);
+  if (fast !== 'unsupported') return fast;
   const literal = literalTextPacket(signedText);
   try {
     await signature.packet.verify(
@@ -139,8 +154,11 @@ async function checkWithCandidate(
       userIDs: await verifiedUserIDs(candidate.key, signature.created),
     });
   }
+  // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
+  const fast = policy.fastPath ? fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
+  if (fast === false) return failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
-  const openpgp = await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
+  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
     return math
