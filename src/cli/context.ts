@@ -19,6 +19,8 @@ export interface CommandContext {
   streams: CliStreams;
   version: string;
   setExit(code: number): void;
+  /** Fires on Ctrl-C: the run stops between documents and removes any partial file. */
+  signal?: AbortSignal;
 }
 
 export function packageVersion(): string {

@@ -12,6 +12,8 @@ export const ExitCode = {
   indeterminate: 3,
   /** A bug in pledge. */
   internal: 4,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -12,9 +12,9 @@ import { createProgram } from './program.js';
 export type { CliStreams } from './context.js';
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so output always flushes. */
-export async function run(argv: string[], streams: CliStreams): Promise<number> {
+export async function run(argv: string[], streams: CliStreams, signal?: AbortSignal): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const context: CommandContext = { streams, version: packageVersion(), setExit: (code) => (exitCode = code) };
+  const context: CommandContext = { streams, version: packageVersion(), setExit: (code) => (exitCode = code), ...(signal ? { signal } : {}) };
   const program = createProgram(
     context.version,
     {
@@ -33,6 +33,10 @@ export async function run(argv: string[], streams: CliStreams): Promise<number> 
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error instanceof PledgeError && error.code === 'interrupted') {
+      streams.stderr.write('pledge: interrupted; no manifest was written\n');
+      return ExitCode.interrupted;
+    }
     if (error instanceof PledgeError && error.code !== 'internal') {
       streams.stderr.write(`pledge: ${error.message}\n`);
       return ExitCode.usage;
@@ -44,5 +48,15 @@ export async function run(argv: string[], streams: CliStreams): Promise<number> 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  process.exitCode = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  // First Ctrl-C: stop between documents and clean up; a second one: leave at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.exitCode = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }

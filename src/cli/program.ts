@@ -28,6 +28,9 @@ export interface RepositoryCommandOptions {
 }
 
 export interface VerifyCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
+  include: string[];
+  exclude: string[];
+  gitignore: boolean;
   json: boolean;
   format?: Format;
   manifest?: string;
@@ -162,7 +165,10 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
     .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
     .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
-    .option('-q, --quiet', 'print nothing but the requested output', false)
+    .option('-q, --quiet', 'print nothing but the requested output (no report, no progress)', false)
+    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
+    .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
+    .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--max-document-bytes <n>', 'largest document read').argParser(positiveInteger))
     .addHelpText(
       'after',

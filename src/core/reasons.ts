@@ -113,7 +113,7 @@ export interface Reason<C extends string = string> {
 export class PledgeError extends Error {
   override readonly name = 'PledgeError';
   constructor(
-    readonly code: 'usage' | 'input' | 'internal',
+    readonly code: 'usage' | 'input' | 'interrupted' | 'internal',
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -35,6 +35,8 @@ export interface DiscoveryOptions {
   http: HttpClient | null;
   offline: boolean;
   now: Date;
+  /** Told of every lookup as it ends (progress). */
+  onLookup?: (lookup: LookupRecord) => void;
 }
 
 /** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
@@ -56,6 +58,8 @@ export class KeyDiscovery {
   readonly lookups: LookupRecord[] = [];
   private readonly fetched = new Keyring();
   private readonly asked = new Map<string, Promise<KeyLookup>>();
+  /** One network search per issuer, however many documents it signed. */
+  private readonly searching = new Map<string, Promise<Discovered>>();
 
   constructor(private readonly options: DiscoveryOptions) {}
 
@@ -65,6 +69,16 @@ export class KeyDiscovery {
     const known = this.fetched.candidatesFor(issuer);
     if (known.length) return { candidates: known, unavailable: null };
 
+    const id = `${issuer.issuerFingerprint ?? issuer.issuerKeyID}|${hints.map(describeQuery).join(',')}`;
+    let search = this.searching.get(id);
+    if (!search) {
+      search = this.search(issuer, hints);
+      this.searching.set(id, search);
+    }
+    return search;
+  }
+
+  private async search(issuer: Issuer, hints: KeyQuery[]): Promise<Discovered> {
     const cached = await this.fromCache(issuer);
     if (cached.length) return { candidates: cached, unavailable: null };
     if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null };
@@ -74,7 +88,9 @@ export class KeyDiscovery {
       ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint }
       : { kind: 'keyID', keyID: issuer.issuerKeyID };
     for (const source of this.options.sources) {
-      for (const query of [primary, ...hints].filter((q) => source.supports(q))) {
+      const queries = [primary, ...hints].filter((q) => source.supports(q));
+      const batched = (q: KeyQuery) => (source.batchedKinds?.includes(q.kind) ? 0 : 1);
+      for (const query of queries.sort((a, b) => batched(a) - batched(b))) {
         const lookup = await this.ask(source, query, issuer);
         if (lookup.outcome === 'error') unavailable ??= `${source.name}: ${lookup.message}`;
         if (lookup.outcome !== 'found') continue;
@@ -161,14 +177,16 @@ export class KeyDiscovery {
     const started = performance.now();
     const lookup = await source.lookup(query, { http: recording });
     const mismatch = lookup.outcome === 'found' && issuer !== null && !lookup.candidates.some((candidate) => holdsIssuer(candidate, issuer));
-    this.lookups.push({
+    const record: LookupRecord = {
       source: source.name,
       query: describeQuery(query),
       urls,
       outcome: mismatch ? 'mismatch' : lookup.outcome,
       code: lookup.outcome === 'error' ? lookup.code : null,
       ms: Math.round(performance.now() - started),
-    });
+    };
+    this.lookups.push(record);
+    this.options.onLookup?.(record);
     return lookup;
   }
 }

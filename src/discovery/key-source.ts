@@ -37,6 +37,8 @@ export interface LookupContext {
 /** Every key source answers the same question the same way, so a new source is one file. */
 export interface KeySource {
   readonly name: string;
+  /** Query kinds this source answers in batches: asked before the others, so they batch. */
+  readonly batchedKinds?: readonly KeyQuery['kind'][];
   supports(query: KeyQuery): boolean;
   lookup(query: KeyQuery, context: LookupContext): Promise<KeyLookup>;
 }

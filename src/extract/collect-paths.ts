@@ -1,5 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { globToRegExp, matchesAny } from '../core/glob.js';
 
 export function toPosixPath(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -7,29 +9,63 @@ export function toPosixPath(path: string): string {
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules']);
 
-/**
- * The documents named on the command line: files as given, directories walked in sorted
- * order (hidden entries and node_modules skipped). A path that does not exist is kept, so it
- * is reported as unreadable rather than silently dropped.
- */
-export async function collectPaths(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => null);
-    if (info?.isDirectory()) files.push(...(await walk(path)));
-    else files.push(path);
-  }
-  return files;
+export interface CollectOptions {
+  /** Globs a file under a named directory must match (relative to that directory). */
+  include?: string[];
+  exclude?: string[];
+  /** Honour .gitignore files inside named directories (default true). */
+  gitignore?: boolean;
 }
 
-async function walk(directory: string): Promise<string[]> {
-  const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const files: string[] = [];
+/**
+ * The documents named on the command line, in order: files as given; directories walked in
+ * sorted order, hidden entries and node_modules skipped, .gitignore honoured, --include and
+ * --exclude applied. A path that does not exist is kept, so it is reported as unreadable
+ * rather than silently dropped. Yields as it walks, so a huge tree is never listed whole.
+ */
+export async function* collectPaths(paths: string[], options: CollectOptions = {}): AsyncGenerator<string> {
+  const include = options.include?.length ? options.include.map(globToRegExp) : null;
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isDirectory()) {
+      yield path;
+      continue;
+    }
+    const wanted = (file: string) => {
+      const relativePath = toPosixPath(relative(path, file));
+      return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
+    };
+    yield* walk(path, path, options.gitignore === false ? null : [], wanted);
+  }
+}
+
+interface IgnoreLevel {
+  base: string;
+  rules: Ignore;
+}
+
+async function gitignoreAt(directory: string): Promise<IgnoreLevel | null> {
+  const text = await readFile(join(directory, '.gitignore'), 'utf8').catch(() => null);
+  return text === null ? null : { base: directory, rules: ignore().add(text) };
+}
+
+function isIgnored(levels: IgnoreLevel[], path: string, isDirectory: boolean): boolean {
+  return levels.some((level) => {
+    const relativePath = toPosixPath(relative(level.base, path)) + (isDirectory ? '/' : '');
+    return level.rules.ignores(relativePath);
+  });
+}
+
+async function* walk(directory: string, root: string, ignores: IgnoreLevel[] | null, wanted: (file: string) => boolean): AsyncGenerator<string> {
+  const own = ignores ? await gitignoreAt(directory) : null;
+  const levels = ignores && own ? [...ignores, own] : ignores;
+  const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path)));
-    else if (entry.isFile()) files.push(path);
+    if (levels && isIgnored(levels, path, entry.isDirectory())) continue;
+    if (entry.isDirectory()) yield* walk(path, root, levels, wanted);
+    else if (entry.isFile() && wanted(path)) yield path;
   }
-  return files;
 }

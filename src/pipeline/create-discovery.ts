@@ -1,4 +1,4 @@
-import { KeyDiscovery } from '../discovery/discover-keys.js';
+import { KeyDiscovery, type LookupRecord } from '../discovery/discover-keys.js';
 import { createSources, type SourceOptions } from '../discovery/create-sources.js';
 import { createHttpClient } from '../discovery/http-client.js';
 import { KeyCache } from '../discovery/key-cache.js';
@@ -18,6 +18,14 @@ export interface DiscoveryRequest {
   requestTimeoutMs?: number;
   /** A deadline for all network lookups of the run. */
   runTimeoutMs?: number;
+  onLookup?: (lookup: LookupRecord) => void;
+  /** Ctrl-C: in-flight requests stop too. */
+  signal?: AbortSignal;
+}
+
+function runSignal(request: DiscoveryRequest): { runSignal?: AbortSignal } {
+  const signals = [...(request.runTimeoutMs ? [AbortSignal.timeout(request.runTimeoutMs)] : []), ...(request.signal ? [request.signal] : [])];
+  return signals.length ? { runSignal: AbortSignal.any(signals) } : {};
 }
 
 /** The discovery of one run, with the HTTP client it owns (closed by `close`). */
@@ -31,11 +39,11 @@ export function createDiscovery(keyring: Keyring, request: DiscoveryRequest | un
           allowedHosts: request.allowedHosts,
           env: request.env,
           ...(request.requestTimeoutMs ? { requestTimeoutMs: request.requestTimeoutMs } : {}),
-          ...(request.runTimeoutMs ? { runSignal: AbortSignal.timeout(request.runTimeoutMs) } : {}),
+          ...runSignal(request),
         });
   const cache = request?.cacheDirectory ? new KeyCache(request.cacheDirectory, request.cacheTtlMs) : null;
   const sources = http && request ? createSources(request.sources) : [];
   const identitySources = http && request ? createSources({ ...request.sources, order: ['vks', 'wkd', 'keybase', 'github'] }) : [];
-  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now });
+  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now, ...(request?.onLookup ? { onLookup: request.onLookup } : {}) });
   return { discovery, close: async () => http?.close() };
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { collectPaths } from '../extract/collect-paths.js';
+import { PledgeError } from '../core/reasons.js';
+import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeyQuery } from '../discovery/key-source.js';
 import { loadKeyringFiles } from '../discovery/sources/keyring-files.js';
@@ -23,6 +24,10 @@ export interface VerifyRequest {
   discovery?: DiscoveryRequest;
   /** Use the node:crypto fast path where it is exact (default true). */
   fastPath?: boolean;
+  /** How directories are walked: --include, --exclude, .gitignore. */
+  collect?: CollectOptions;
+  /** Stops the run between documents (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export async function loadKeyring(paths: string[]): Promise<Keyring> {
@@ -53,8 +58,9 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
-    const paths = await collectPaths(request.paths);
+    const paths = collectPaths(request.paths, request.collect);
     for await (const document of mapOrdered(paths, DOCUMENT_CONCURRENCY, (path) => describeDocument(path, path, limits, judge))) {
+      if (request.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
       totals.add(document);
       await onDocument(document);
     }
@@ -76,7 +82,7 @@ export async function inspectDocuments(paths: string[], limits: Partial<Limits> 
   const merged = { ...DEFAULT_LIMITS, ...limits };
   const claims: SignatureJudge<SignatureClaims> = async (_text, signature) => claimsOf(signature);
   const documents: ManifestDocument<SignatureClaims>[] = [];
-  for (const path of await collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims));
+  for await (const path of collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims));
   return documents;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { changedFiles } from '../repo/git-changes.js';
-import { expandGlobs } from '../repo/glob.js';
+import { expandGlobs } from '../core/glob.js';
 import type { LoadedConfig } from '../repo/load-config.js';
 import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../repo/repository-checks.js';
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';

@@ -24,15 +24,18 @@ export function toCommittedManifest(manifest: Manifest, options: { generatedAt?:
  * `--redact`: only what the policy needs. User IDs and signed texts go; fingerprints,
  * statuses and the texts' SHA-256 stay, so the list can still be checked.
  */
-export function redactManifest(manifest: Manifest): Manifest {
-  const redactDocument = (document: ManifestDocument): ManifestDocument => ({
+export function redactDocument(document: ManifestDocument): ManifestDocument {
+  return {
     ...document,
     blocks: document.blocks.map((block) => ({
       ...block,
       signedText: null,
       signatures: block.signatures.map(({ keybase: _keybase, ...signature }) => ({ ...signature, userIDs: [] })),
     })),
-  });
+  };
+}
+
+export function redactManifest(manifest: Manifest): Manifest {
   return {
     ...manifest,
     documents: manifest.documents.map(redactDocument),

@@ -42,7 +42,7 @@ function renderBlockBody(block: ManifestBlock<unknown>, colour: ChalkInstance): 
   return block.signedText === null ? [] : [`    signed text: "${previewText(block.signedText)}"`];
 }
 
-export function summaryLine(manifest: Manifest): string {
+export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
   const { summary } = manifest;
   const parts = [
     plural(summary.documents, 'document'),
@@ -57,27 +57,35 @@ export function summaryLine(manifest: Manifest): string {
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */
 export function renderHuman(manifest: Manifest, colour: ChalkInstance): string {
-  const lines: string[] = [];
-  for (const document of manifest.documents) {
-    lines.push(documentHeading(document, colour));
-    for (const block of document.blocks) {
-      lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
-      for (const signature of block.signatures) lines.push(...renderSignature(signature, colour));
-    }
-    for (const finding of document.findings ?? []) {
-      const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
-      const where = finding.line ? ` (line ${finding.line})` : '';
-      lines.push(`  ${mark} ${finding.severity === 'error' ? colour.red(finding.code) : colour.yellow(finding.code)}${where}: ${escapeText(finding.message)}`);
-    }
-    lines.push('');
+  return manifest.documents.map((document) => renderHumanDocument(document, colour)).join('') + renderHumanTail(manifest, colour);
+}
+
+/** One document of the report, written as soon as it is verified. */
+export function renderHumanDocument(document: ManifestDocument, colour: ChalkInstance): string {
+  const lines = [documentHeading(document, colour)];
+  for (const block of document.blocks) {
+    lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
+    for (const signature of block.signatures) lines.push(...renderSignature(signature, colour));
   }
-  lines.push(summaryLine(manifest));
-  if (manifest.lookups.length) lines.push(lookupLine(manifest));
+  for (const finding of document.findings ?? []) {
+    const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
+    const where = finding.line ? ` (line ${finding.line})` : '';
+    lines.push(`  ${mark} ${finding.severity === 'error' ? colour.red(finding.code) : colour.yellow(finding.code)}${where}: ${escapeText(finding.message)}`);
+  }
+  lines.push('');
+  return lines.join('\n') + '\n';
+}
+
+/** The closing lines: totals, and which hosts were asked. */
+export function renderHumanTail(tail: Pick<Manifest, 'summary' | 'lookups'>, colour: ChalkInstance): string {
+  const lines = [summaryLine(tail)];
+  if (tail.lookups.length) lines.push(lookupLine(tail));
+  if (tail.summary.verified === 0 && tail.summary.signatures > 0) lines.push(colour.red('no signature verified'));
   return lines.join('\n') + '\n';
 }
 
 /** Which hosts learnt what was being checked: the user should always see it. */
-function lookupLine(manifest: Manifest): string {
+function lookupLine(manifest: Pick<Manifest, 'lookups'>): string {
   const hosts = new Set(manifest.lookups.flatMap((lookup) => lookup.urls.map((url) => new URL(url).host)));
   return `network: ${plural(manifest.lookups.length, 'lookup')} to ${[...hosts].map(escapeText).join(', ') || 'no host'} (see "lookups" in --json)`;
 }

@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import { redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
-import { writeFileAtomic } from '../../report/write-file-atomic.js';
+import { writeFileAtomic } from '../../report/atomic-file.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { ManifestCommandOptions } from '../program.js';
@@ -12,7 +12,7 @@ export async function manifestCommand(options: ManifestCommandOptions, context: 
   const loaded = configFor(options, [], context.streams.cwd);
   if (!loaded) throw new PledgeError('usage', 'pledge manifest needs a signers repository (pledge.config.json)');
   if (options.changedSince) throw new PledgeError('usage', 'pledge manifest lists the whole repository; --changed-since does not apply');
-  const verified = await runVerification([], { ...options, json: true, quiet: true }, context, loaded);
+  const verified = await runVerification([], options, context, loaded);
   const redact = options.redact || loaded.config.redact === true;
   const manifest = toCommittedManifest(redact ? redactManifest(verified) : verified, options.timestamp ? { generatedAt: new Date() } : {});
   const json = JSON.stringify(manifest, null, 2) + '\n';

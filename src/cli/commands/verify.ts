@@ -1,19 +1,21 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
-import { verifyDocuments } from '../../pipeline/run.js';
+import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
-import { diffText, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
+import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
+import { ManifestWriter } from '../../report/manifest-writer.js';
+import { Progress } from '../progress.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
-import { renderHuman } from '../../report/render-human.js';
+import { renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
-import { writeFileAtomic } from '../../report/write-file-atomic.js';
+import { AtomicFile, writeFileAtomic } from '../../report/atomic-file.js';
 import { colourFor, discoveryRequest, sourcesGiven, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import type { Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
+import type { DiscoveryCommandOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
 /** The repository config in force: --config, else (with no paths) the nearest one; --no-config: none. */
 export function configFor(options: RepositoryCommandOptions, paths: string[], cwd: string): LoadedConfig | null {
@@ -26,7 +28,12 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 }
 
 /** Verify documents, or a signers repository when a config applies. */
-export async function runVerification(paths: string[], options: VerifyCommandOptions & { maxDocumentBytes?: number }, context: CommandContext, loaded: LoadedConfig | null): Promise<Manifest> {
+export async function runVerification(
+  paths: string[],
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & { maxDocumentBytes?: number },
+  context: CommandContext,
+  loaded: LoadedConfig | null,
+): Promise<Manifest> {
   const limits = options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {};
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
@@ -84,9 +91,69 @@ async function checkCommitted(file: string, manifest: Manifest, redact: boolean,
   return false;
 }
 
+const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
+  new Promise<void>((done) => (stream.write(chunk) ? done() : stream.once('drain', () => done())));
+
+/**
+ * Documents without a repository, in the formats that can stream: each document is written as
+ * soon as it is verified, so memory stays flat over 100,000 of them. A --manifest file is
+ * written beside its target and renamed into place only when the run completes.
+ */
+async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human'): Promise<number> {
+  const { stdout, stderr, env } = context.streams;
+  const redact = options.redact;
+  const file = options.manifest ? await AtomicFile.open(resolve(context.streams.cwd, options.manifest)) : null;
+  const writers = [
+    ...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []),
+    ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
+  ];
+  const colour = colourFor(stdout, env);
+  let fetched = 0;
+  const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
+  const write = toStream(stdout);
+  try {
+    for (const writer of writers) await writer.begin();
+    const tail = await verifyDocumentStream(
+      {
+        paths,
+        keyrings: options.keyring,
+        version: context.version,
+        limits: options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {},
+        discovery: {
+          ...discoveryRequest(options, context),
+          onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
+          ...(context.signal ? { signal: context.signal } : {}),
+        },
+        collect: { include: options.include, exclude: options.exclude, gitignore: options.gitignore },
+        ...(context.signal ? { signal: context.signal } : {}),
+      },
+      async (verified) => {
+        const document = redact ? redactDocument(verified) : verified;
+        progress?.document(document);
+        for (const writer of writers) await writer.document(document);
+        if (format === 'human' && !options.quiet) await write(renderHumanDocument(document, colour));
+      },
+    );
+    progress?.done();
+    for (const writer of writers) await writer.end(tail);
+    if (format === 'human' && !options.quiet) await write(renderHumanTail(tail, colour));
+    await file?.commit();
+    return exitCodeFor(tail);
+  } catch (error) {
+    progress?.done();
+    await file?.abort();
+    throw error;
+  }
+}
+
 export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
+  const streamFormat = options.format ?? (options.json ? 'json' : 'human');
+  if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
+    context.setExit(await streamDocuments(paths, options, context, streamFormat));
+    return;
+  }
   if (options.checkManifest && options.changedSince) throw new PledgeError('usage', '--check-manifest compares the whole repository; it cannot be combined with --changed-since');
   let manifest = await runVerification(paths, options, context, loaded);
   const redact = options.redact || loaded?.config.redact === true;

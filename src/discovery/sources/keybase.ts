@@ -17,6 +17,8 @@ interface KeybaseAnswer {
 
 const FIELDS = 'basics,public_keys,proofs_summary';
 const BATCH = 50;
+/** How long a username waits for others to share its request. */
+const BATCH_WINDOW_MS = 15;
 
 function claimOf(user: KeybaseUser, username: string): KeybaseClaim {
   const proofs = (user.proofs_summary?.all ?? []).map((proof) => ({
@@ -77,16 +79,21 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
     }
   }
 
+  let timer: NodeJS.Timeout | null = null;
+  const send = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = pending;
+    pending = [];
+    void flush(batch);
+  };
+
+  /** Names asked within a short window (or until a batch is full) go out as one request. */
   function byUsername(username: string, http: HttpClient): Promise<KeyLookup> {
     return new Promise((resolve) => {
       pending.push({ username, http, resolve });
-      if (pending.length === 1) {
-        setImmediate(() => {
-          const all = pending;
-          pending = [];
-          for (let start = 0; start < all.length; start += BATCH) void flush(all.slice(start, start + BATCH));
-        });
-      }
+      if (pending.length >= BATCH) send();
+      else timer ??= setTimeout(send, BATCH_WINDOW_MS);
     });
   }
 
@@ -99,6 +106,7 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
 
   return {
     name: 'keybase',
+    batchedKinds: ['keybase'],
     supports: (query) => selectorFor(query) !== null || (query.kind === 'keybase' && isUsername(query.username)),
     async lookup(query, { http }) {
       if (query.kind === 'keybase') return isUsername(query.username) ? byUsername(query.username, http) : { outcome: 'not-found' };
