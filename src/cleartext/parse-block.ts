@@ -1,4 +1,5 @@
-import { enums, readCleartextMessage, type CleartextMessage, type SignaturePacket } from 'openpgp';
+import { enums, readCleartextMessage, type SignaturePacket } from 'openpgp';
+import { fastParseCleartext } from './fast-parse.js';
 import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import type { Limits } from '../core/limits.js';
@@ -17,8 +18,6 @@ export interface ParsedSignature {
 }
 
 export interface ParsedBlock {
-  /** The block parsed by openpgp.js: the only source of the signed text. */
-  cleartextMessage: CleartextMessage;
   /** Exactly what was hashed, as text: dash-escapes undone, trailing whitespace removed, LF endings. */
   signedText: string;
   signatures: ParsedSignature[];
@@ -87,15 +86,18 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   if (!hashHeader) return fail('hash-header', 'the Hash: header names an unknown hash algorithm');
 
   if (armorIsEmpty(signatureArmor(armored))) return fail('no-signature', 'the signature armor holds no data');
-  let cleartextMessage: CleartextMessage;
-  try {
-    // The extractor has checked the armor grammar line by line, so what fails here is the packets.
-    cleartextMessage = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });
-  } catch (error) {
-    return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
+  let read = fastParseCleartext(armored);
+  if (!read) {
+    try {
+      // The extractor has checked the armor grammar line by line, so what fails here is the packets.
+      const message = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });
+      read = { signedText: message.getText(), packets: signaturePacketsOf(message) };
+    } catch (error) {
+      return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
+    }
   }
   // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
-  const usable = signaturePacketsOf(cleartextMessage).filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  const usable = read.packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
   if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
   if (usable.length > limits.maxSignaturesPerBlock)
     return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
@@ -106,8 +108,7 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   return {
     ok: true,
     block: {
-      cleartextMessage,
-      signedText: cleartextMessage.getText(),
+      signedText: read.signedText,
       signatures: usable.map((packet) => ({
         packet,
         issuerKeyID: packet.issuerKeyID.toHex().toUpperCase(),

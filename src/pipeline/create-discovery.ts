@@ -1,6 +1,5 @@
 import { KeyDiscovery, type LookupRecord } from '../discovery/discover-keys.js';
 import { createSources, type SourceOptions } from '../discovery/create-sources.js';
-import { createHttpClient } from '../discovery/http-client.js';
 import { KeyCache } from '../discovery/key-cache.js';
 import type { Keyring } from '../verify/keyring.js';
 
@@ -29,10 +28,12 @@ function runSignal(request: DiscoveryRequest): { runSignal?: AbortSignal } {
 }
 
 /** The discovery of one run, with the HTTP client it owns (closed by `close`). */
-export function createDiscovery(keyring: Keyring, request: DiscoveryRequest | undefined, now: Date): { discovery: KeyDiscovery; close: () => Promise<void> } {
+export async function createDiscovery(keyring: Keyring, request: DiscoveryRequest | undefined, now: Date): Promise<{ discovery: KeyDiscovery; close: () => Promise<void> }> {
   const offline = !request || request.offline;
+  // Loaded only when the network may be used: an offline run never pays for undici.
+  const createHttpClient = offline ? null : (await import('../discovery/http-client.js')).createHttpClient;
   const http =
-    offline || !request
+    !createHttpClient || !request
       ? null
       : createHttpClient({
           userAgent: request.userAgent,

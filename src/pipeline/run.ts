@@ -54,7 +54,7 @@ export interface ManifestTail {
 export async function verifyDocumentStream(request: VerifyRequest, onDocument: (document: ManifestDocument) => Promise<void> | void): Promise<ManifestTail> {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   const policy = createPolicy(request.now, request.fastPath ?? true);
-  const { discovery, close } = createDiscovery(await loadKeyring(request.keyrings), request.discovery, policy.now);
+  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings), request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
@@ -95,7 +95,7 @@ export interface FetchedKey {
 
 /** `pledge keys fetch`: one query through the sources, into the cache. */
 export async function fetchKeys(query: KeyQuery, request: DiscoveryRequest): Promise<{ keys: FetchedKey[]; lookups: LookupRecord[] }> {
-  const { discovery, close } = createDiscovery(new Keyring(), request, new Date());
+  const { discovery, close } = await createDiscovery(new Keyring(), request, new Date());
   try {
     const candidates = await discovery.fetch(query);
     const keys = candidates.map((candidate) => ({
