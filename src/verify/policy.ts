@@ -3,6 +3,7 @@ import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import type { Reason, SignatureReasonCode, WarningCode } from '../core/reasons.js';
 import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
+import { memoFor, type TimeClassMemo } from './key-facts.js';
 
 /** The rules a signature is judged by; `now` is a parameter so tests are deterministic. */
 export interface Policy {
@@ -108,6 +109,27 @@ async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Re
   return revocations;
 }
 
+async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | null> {
+  const expiries: (Date | number | null)[] = [await key.getExpirationTime(undefined, STRICT_CONFIG as never)];
+  if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
+  return earliestDate(expiries);
+}
+
+// Facts about a key part, computed once per key object (see key-facts.ts for the time-bound ones).
+const revocationCache = new WeakMap<object, Promise<Revocation[]>>();
+const expiryCache = new WeakMap<object, Promise<Date | null>>();
+const capabilityCache = new WeakMap<object, TimeClassMemo<boolean>>();
+
+function once<V>(cache: WeakMap<object, Promise<V>>, part: object, compute: () => Promise<V>, enabled: boolean): Promise<V> {
+  if (!enabled) return compute();
+  let value = cache.get(part);
+  if (!value) {
+    value = compute();
+    cache.set(part, value);
+  }
+  return value;
+}
+
 function earliestDate(dates: (Date | number | null)[]): Date | null {
   const finite = dates.filter((date): date is Date => date instanceof Date);
   return finite.length ? new Date(Math.min(...finite.map((date) => date.getTime()))) : null;
@@ -135,7 +157,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('signature-before-key', `the signature is dated ${iso(created)}, before its key was created (${iso(keyCreated)})`);
   }
 
-  for (const revocation of await validRevocations(key, signingKey)) {
+  for (const revocation of await once(revocationCache, signingKey, () => validRevocations(key, signingKey), policy.fastPath)) {
     if (revocation.hard) {
       return fail('key-revoked', `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}); such a revocation covers every signature`);
     }
@@ -145,15 +167,16 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     if (!warnings.includes('key-revoked-since')) warnings.push('key-revoked-since');
   }
 
-  const expiries: (Date | number | null)[] = [await key.getExpirationTime(undefined, STRICT_CONFIG as never)];
-  if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
-  const expiry = earliestDate(expiries);
+  const expiry = await once(expiryCache, signingKey, () => expiryOf(key, signingKey), policy.fastPath);
   if (expiry && expiry <= created) {
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
 
-  if (!(await mayHaveSigned(key, signingKey, signature, created))) {
+  const capable = policy.fastPath
+    ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
+    : mayHaveSigned(key, signingKey, signature, created);
+  if (!(await capable)) {
     return fail(
       'key-not-signing-capable',
       signingKey === key

@@ -12,6 +12,7 @@ import {
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, prepareKey, type PreparedKey } from './fast-verify.js';
+import { memoFor, type TimeClassMemo } from './key-facts.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -93,7 +94,14 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
   }
 }
 
-async function verifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+const userIDCache = new WeakMap<object, TimeClassMemo<string[]>>();
+
+/** The user IDs a key certifies at `at`, memoised per stretch of time when the fast path is on. */
+function verifiedUserIDs(key: PublicKey, at: Date, policy: Policy): Promise<string[]> {
+  return policy.fastPath ? memoFor(userIDCache, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
+}
+
+async function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
   const userIDs: string[] = [];
   for (const user of key.users) {
     if (!user.userID) continue;
@@ -151,7 +159,7 @@ async function checkWithCandidate(
     }
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
-      userIDs: await verifiedUserIDs(candidate.key, signature.created),
+      userIDs: await verifiedUserIDs(candidate.key, signature.created, policy),
     });
   }
   // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
@@ -168,7 +176,7 @@ async function checkWithCandidate(
   return verdict('verified', null, {
     ...identity,
     warnings: judged.warnings,
-    userIDs: await verifiedUserIDs(candidate.key, signature.created),
+    userIDs: await verifiedUserIDs(candidate.key, signature.created, policy),
   });
 }
 
