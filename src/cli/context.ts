@@ -5,6 +5,7 @@ import { DEFAULT_KEYSERVERS, DEFAULT_SOURCE_ORDER, namedHosts } from '../discove
 import { defaultCacheDirectory } from '../discovery/key-cache.js';
 import type { DiscoveryRequest } from '../pipeline/run.js';
 import type { RepositoryConfig } from '../repo/load-config.js';
+import type { Limits } from '../core/limits.js';
 import type { DiscoveryCommandOptions } from './program.js';
 
 /** What a command may touch of the process: passed in, so commands run in tests without one. */
@@ -65,6 +66,22 @@ export function discoveryRequest(options: DiscoveryCommandOptions, context: Comm
     env: context.streams.env,
     requestTimeoutMs: options.timeout * 1000,
     runTimeoutMs: options.timeout * 1000 * 30,
+    keyLimits: {
+      ...(options.maxKeys ? { maxDistinctKeys: options.maxKeys } : {}),
+      ...(options.maxKeyBytes ? { maxKeyBytes: options.maxKeyBytes } : {}),
+      ...(options.maxKeyPackets ? { maxKeyPackets: options.maxKeyPackets } : {}),
+    },
+  };
+}
+
+/** Document limits from the command line (unset ones keep their defaults). */
+export function documentLimits(options: { maxDocumentBytes?: number; maxLineLength?: number; maxBlockChars?: number; maxBlocks?: number; maxSignatures?: number }): Partial<Limits> {
+  return {
+    ...(options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
+    ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}),
+    ...(options.maxBlockChars ? { maxBlockChars: options.maxBlockChars } : {}),
+    ...(options.maxBlocks ? { maxBlocksPerDocument: options.maxBlocks } : {}),
+    ...(options.maxSignatures ? { maxSignaturesPerBlock: options.maxSignatures } : {}),
   };
 }
 

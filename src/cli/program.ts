@@ -15,6 +15,9 @@ export interface DiscoveryCommandOptions {
   cache: boolean;
   cacheTtl: number;
   timeout: number;
+  maxKeys?: number;
+  maxKeyBytes?: number;
+  maxKeyPackets?: number;
 }
 
 export const FORMATS = ['human', 'json', 'github', 'junit', 'markdown'] as const;
@@ -37,6 +40,10 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   checkManifest?: string;
   quiet: boolean;
   maxDocumentBytes?: number;
+  maxLineLength?: number;
+  maxBlockChars?: number;
+  maxBlocks?: number;
+  maxSignatures?: number;
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -128,7 +135,10 @@ function addDiscoveryOptions(command: Command): Command {
     .option('--cache-dir <dir>', 'key cache directory (default $XDG_CACHE_HOME/pledge)')
     .option('--no-cache', 'neither read nor write the key cache')
     .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24))
-    .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10));
+    .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10))
+    .addOption(new Option('--max-keys <n>', 'most distinct keys looked up on the network in one run (default 10000)').argParser(positiveInteger))
+    .addOption(new Option('--max-key-bytes <n>', 'largest key data accepted from a file or server (default 1 MiB)').argParser(positiveInteger))
+    .addOption(new Option('--max-key-packets <n>', 'most packets in one key answer: flooded keys are refused unread (default 5000)').argParser(positiveInteger));
 }
 
 /** The command table: names, options, help and examples. No I/O happens here. */
@@ -169,7 +179,11 @@ ${EXIT_CODES_HELP}`,
     .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
-    .addOption(new Option('--max-document-bytes <n>', 'largest document read').argParser(positiveInteger))
+    .addOption(new Option('--max-document-bytes <n>', 'largest document read (default 2 MiB)').argParser(positiveInteger))
+    .addOption(new Option('--max-line-length <n>', 'longest line inside a block (default 65536)').argParser(positiveInteger))
+    .addOption(new Option('--max-block-chars <n>', 'largest block (default 262144)').argParser(positiveInteger))
+    .addOption(new Option('--max-blocks <n>', 'most blocks read from one document (default 64)').argParser(positiveInteger))
+    .addOption(new Option('--max-signatures <n>', 'most signatures in one block (default 16)').argParser(positiveInteger))
     .addHelpText(
       'after',
       `

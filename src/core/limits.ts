@@ -12,6 +12,22 @@ export interface Limits {
   maxSignaturesPerBlock: number;
 }
 
+/** Limits on keys, whatever their source: a flooded key (150,000 certifications) is refused unread. */
+export interface KeyLimits {
+  /** Largest key data (all keys of one answer or file), in bytes. */
+  maxKeyBytes: number;
+  /** Most OpenPGP packets in one answer or file. */
+  maxKeyPackets: number;
+  /** Most distinct signing keys searched on the network in one run. */
+  maxDistinctKeys: number;
+}
+
+export const DEFAULT_KEY_LIMITS: KeyLimits = {
+  maxKeyBytes: 1024 * 1024,
+  maxKeyPackets: 5_000,
+  maxDistinctKeys: 10_000,
+};
+
 export const DEFAULT_LIMITS: Limits = {
   maxDocumentBytes: 2 * 1024 * 1024,
   maxLineLength: 64 * 1024,

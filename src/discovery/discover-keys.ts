@@ -2,6 +2,7 @@ import type { HttpClient, HttpResult } from './http-client.js';
 import type { KeyCache } from './key-cache.js';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
 import { Keyring } from '../verify/keyring.js';
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 
 /** One question put to one source, for the manifest: who learnt what the user was checking. */
 export interface LookupRecord {
@@ -37,6 +38,7 @@ export interface DiscoveryOptions {
   now: Date;
   /** Told of every lookup as it ends (progress). */
   onLookup?: (lookup: LookupRecord) => void;
+  keyLimits?: KeyLimits;
 }
 
 /** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
@@ -61,7 +63,13 @@ export class KeyDiscovery {
   /** One network search per issuer, however many documents it signed. */
   private readonly searching = new Map<string, Promise<Discovered>>();
 
-  constructor(private readonly options: DiscoveryOptions) {}
+  private readonly keyLimits: KeyLimits;
+  /** Issuers searched on the network so far: capped, so one document cannot make a run fetch thousands. */
+  private searched = 0;
+
+  constructor(private readonly options: DiscoveryOptions) {
+    this.keyLimits = options.keyLimits ?? DEFAULT_KEY_LIMITS;
+  }
 
   async candidatesFor(issuer: Issuer, hints: KeyQuery[]): Promise<Discovered> {
     const local = this.options.keyring.candidatesFor(issuer);
@@ -82,6 +90,9 @@ export class KeyDiscovery {
     const cached = await this.fromCache(issuer);
     if (cached.length) return { candidates: cached, unavailable: null };
     if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null };
+    if (++this.searched > this.keyLimits.maxDistinctKeys) {
+      return { candidates: [], unavailable: `not searched: this run already looked up ${this.keyLimits.maxDistinctKeys} distinct keys (raise it with --max-keys)` };
+    }
 
     let unavailable: string | null = null;
     const primary: KeyQuery = issuer.issuerFingerprint
@@ -175,7 +186,7 @@ export class KeyDiscovery {
       close: () => http.close(),
     };
     const started = performance.now();
-    const lookup = await source.lookup(query, { http: recording });
+    const lookup = await source.lookup(query, { http: recording, keyLimits: this.keyLimits });
     const mismatch = lookup.outcome === 'found' && issuer !== null && !lookup.candidates.some((candidate) => holdsIssuer(candidate, issuer));
     const record: LookupRecord = {
       source: source.name,

@@ -1,5 +1,6 @@
 import type { PublicKey } from 'openpgp';
 import type { HttpClient } from './http-client.js';
+import type { KeyLimits } from '../core/limits.js';
 
 /** What a source is asked for. Fingerprints and key IDs are upper-case hex. */
 export type KeyQuery =
@@ -32,6 +33,7 @@ export type KeyLookup =
 
 export interface LookupContext {
   http: HttpClient;
+  keyLimits: KeyLimits;
 }
 
 /** Every key source answers the same question the same way, so a new source is one file. */

@@ -1,4 +1,5 @@
-import { readKeys, type Key, type PublicKey } from 'openpgp';
+import { readKeys, unarmor, type Key, type PublicKey } from 'openpgp';
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
@@ -7,6 +8,36 @@ export interface ReadKeysResult {
   keys: PublicKey[];
   /** Armor blocks or binary data that did not parse, with openpgp.js's words. */
   errors: string[];
+  /** Set when the data was refused unread for exceeding a limit. */
+  tooLarge?: string;
+}
+
+/** Counts packets by their framing alone, without parsing them; null if the framing is not plain. */
+export function countPackets(bytes: Uint8Array): number | null {
+  let count = 0;
+  let offset = 0;
+  while (offset < bytes.length) {
+    const header = bytes[offset++]!;
+    if ((header & 0x80) === 0) return null;
+    let length: number;
+    if (header & 0x40) {
+      const first = bytes[offset++] ?? 0;
+      if (first < 192) length = first;
+      else if (first < 224) length = ((first - 192) << 8) + (bytes[offset++] ?? 0) + 192;
+      else if (first === 255) {
+        length = ((bytes[offset]! << 24) >>> 0) + (bytes[offset + 1]! << 16) + (bytes[offset + 2]! << 8) + bytes[offset + 3]!;
+        offset += 4;
+      } else return null;
+    } else {
+      const kind = header & 0x03;
+      if (kind === 3) return null;
+      length = 0;
+      for (let index = 0; index < 1 << kind; index++) length = length * 256 + (bytes[offset++] ?? 0);
+    }
+    offset += length;
+    count++;
+  }
+  return count;
 }
 
 function toPublic(key: Key): PublicKey {
@@ -17,20 +48,34 @@ function toPublic(key: Key): PublicKey {
  * Reads every key in some bytes: armored (any number of armor blocks, text around them
  * ignored) or binary (concatenated transferable keys). Never just the first (security.md K-02).
  */
-export async function readAllKeys(bytes: Uint8Array): Promise<ReadKeysResult> {
+export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<ReadKeysResult> {
   const keys: PublicKey[] = [];
   const errors: string[] = [];
+  if (bytes.length > limits.maxKeyBytes) {
+    return { keys, errors, tooLarge: `the key data is ${bytes.length} bytes, over the limit of ${limits.maxKeyBytes} (raise it with --max-key-bytes)` };
+  }
+  const tooManyPackets = (binary: Uint8Array) => {
+    const packets = countPackets(binary);
+    return packets !== null && packets > limits.maxKeyPackets
+      ? `the key data holds ${packets} packets (certification flooding?), over the limit of ${limits.maxKeyPackets} (raise it with --max-key-packets)`
+      : null;
+  };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64 * 1024 * 1024));
   const armoredBlocks = text.match(ARMORED_KEY_BLOCK);
   if (armoredBlocks) {
     for (const armoredKeys of armoredBlocks) {
       try {
-        keys.push(...(await readKeys({ armoredKeys, config: STRICT_CONFIG })).map(toPublic));
+        const binary = (await unarmor(armoredKeys)).data as Uint8Array;
+        const refused = tooManyPackets(binary);
+        if (refused) return { keys: [], errors, tooLarge: refused };
+        keys.push(...(await readKeys({ binaryKeys: binary, config: STRICT_CONFIG })).map(toPublic));
       } catch (error) {
         errors.push((error as Error).message);
       }
     }
   } else if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) {
+    const refused = tooManyPackets(bytes);
+    if (refused) return { keys: [], errors, tooLarge: refused };
     try {
       keys.push(...(await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map(toPublic));
     } catch (error) {

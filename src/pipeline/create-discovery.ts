@@ -2,6 +2,7 @@ import { KeyDiscovery, type LookupRecord } from '../discovery/discover-keys.js';
 import { createSources, type SourceOptions } from '../discovery/create-sources.js';
 import { KeyCache } from '../discovery/key-cache.js';
 import type { Keyring } from '../verify/keyring.js';
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 
 /** Where keys may come from beyond --keyring files. Absent: offline, no cache. */
 export interface DiscoveryRequest {
@@ -20,6 +21,7 @@ export interface DiscoveryRequest {
   onLookup?: (lookup: LookupRecord) => void;
   /** Ctrl-C: in-flight requests stop too. */
   signal?: AbortSignal;
+  keyLimits?: Partial<KeyLimits>;
 }
 
 function runSignal(request: DiscoveryRequest): { runSignal?: AbortSignal } {
@@ -45,6 +47,7 @@ export async function createDiscovery(keyring: Keyring, request: DiscoveryReques
   const cache = request?.cacheDirectory ? new KeyCache(request.cacheDirectory, request.cacheTtlMs) : null;
   const sources = http && request ? createSources(request.sources) : [];
   const identitySources = http && request ? createSources({ ...request.sources, order: ['vks', 'wkd', 'keybase', 'github'] }) : [];
-  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now, ...(request?.onLookup ? { onLookup: request.onLookup } : {}) });
+  const keyLimits = { ...DEFAULT_KEY_LIMITS, ...request?.keyLimits };
+  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now, keyLimits, ...(request?.onLookup ? { onLookup: request.onLookup } : {}) });
   return { discovery, close: async () => http?.close() };
 }

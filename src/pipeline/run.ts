@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS, type KeyLimits, type Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
 import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
@@ -30,9 +30,9 @@ export interface VerifyRequest {
   signal?: AbortSignal;
 }
 
-export async function loadKeyring(paths: string[]): Promise<Keyring> {
+export async function loadKeyring(paths: string[], limits?: Partial<KeyLimits>): Promise<Keyring> {
   const keyring = new Keyring();
-  for (const candidate of await loadKeyringFiles(paths)) await keyring.add(candidate);
+  for (const candidate of await loadKeyringFiles(paths, { ...DEFAULT_KEY_LIMITS, ...limits })) await keyring.add(candidate);
   return keyring;
 }
 
@@ -54,7 +54,7 @@ export interface ManifestTail {
 export async function verifyDocumentStream(request: VerifyRequest, onDocument: (document: ManifestDocument) => Promise<void> | void): Promise<ManifestTail> {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   const policy = createPolicy(request.now, request.fastPath ?? true);
-  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings), request.discovery, policy.now);
+  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();

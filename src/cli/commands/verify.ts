@@ -13,7 +13,7 @@ import { renderHuman, renderHumanDocument, renderHumanTail } from '../../report/
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../report/atomic-file.js';
-import { colourFor, discoveryRequest, sourcesGiven, type CommandContext } from '../context.js';
+import { colourFor, discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import type { DiscoveryCommandOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
@@ -30,11 +30,11 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 /** Verify documents, or a signers repository when a config applies. */
 export async function runVerification(
   paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & { maxDocumentBytes?: number },
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & Parameters<typeof documentLimits>[0],
   context: CommandContext,
   loaded: LoadedConfig | null,
 ): Promise<Manifest> {
-  const limits = options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {};
+  const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
     return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context) });
@@ -118,7 +118,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         paths,
         keyrings: options.keyring,
         version: context.version,
-        limits: options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {},
+        limits: documentLimits(options),
         discovery: {
           ...discoveryRequest(options, context),
           onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),

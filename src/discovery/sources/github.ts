@@ -7,10 +7,10 @@ export function createGithubSource(baseURL = 'https://github.com'): KeySource {
   return {
     name: 'github',
     supports: (query) => query.kind === 'github' && isUsername(query.username),
-    async lookup(query, { http }) {
+    async lookup(query, { http, keyLimits }) {
       if (query.kind !== 'github' || !isUsername(query.username)) return { outcome: 'not-found' };
       const result = await http.get(joinURL(baseURL, `/${encodeURIComponent(query.username)}.gpg`));
-      const lookup = await keysFromResponse(result, `github:${query.username}`);
+      const lookup = await keysFromResponse(result, `github:${query.username}`, keyLimits);
       // An account without keys answers 200 with an armor block holding no key.
       return lookup.outcome === 'error' && lookup.code === 'bad-response' ? { outcome: 'not-found' } : lookup;
     },

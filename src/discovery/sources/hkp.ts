@@ -21,11 +21,11 @@ export function createHkpSource(keyserver: string): KeySource {
   return {
     name: `hkp:${base}`,
     supports: (query) => searchFor(query) !== null,
-    async lookup(query, { http }) {
+    async lookup(query, { http, keyLimits }) {
       const search = searchFor(query);
       if (!search) return { outcome: 'not-found' };
       const url = `${base}/pks/lookup?op=get&options=mr&search=0x${search.toUpperCase()}`;
-      return keysFromResponse(await http.get(url, { accept: 'application/pgp-keys' }), `hkp:${base}`);
+      return keysFromResponse(await http.get(url, { accept: 'application/pgp-keys' }), `hkp:${base}`, keyLimits);
     },
   };
 }

@@ -6,9 +6,9 @@ export function createKeyURLSource(): KeySource {
   return {
     name: 'url',
     supports: (query) => query.kind === 'url' && /^https?:\/\//.test(query.url),
-    async lookup(query, { http }) {
+    async lookup(query, { http, keyLimits }) {
       if (query.kind !== 'url') return { outcome: 'not-found' };
-      return keysFromResponse(await http.get(query.url), `url:${query.url}`);
+      return keysFromResponse(await http.get(query.url), `url:${query.url}`, keyLimits);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { KeybaseClaim, KeyCandidate, KeyLookup, KeyQuery, KeySource } from 
 import { readAllKeys } from '../read-keys.js';
 import { isUsername } from '../identifiers.js';
 import { joinURL } from './http-keys.js';
+import type { KeyLimits } from '../../core/limits.js';
 
 interface KeybaseUser {
   basics?: { username?: string };
@@ -29,10 +30,11 @@ function claimOf(user: KeybaseUser, username: string): KeybaseClaim {
   return { username, proofs };
 }
 
-async function candidatesOf(user: KeybaseUser, url: string): Promise<KeyCandidate[]> {
+async function candidatesOf(user: KeybaseUser, url: string, limits: KeyLimits): Promise<KeyCandidate[]> {
   const username = String(user.basics?.username ?? '');
   const armored = (user.public_keys?.pgp_public_keys ?? []).filter((key) => typeof key === 'string').join('\n');
-  const { keys } = await readAllKeys(new TextEncoder().encode(armored));
+  // A user whose keys exceed the limits is treated as holding none (never parsed).
+  const { keys } = await readAllKeys(new TextEncoder().encode(armored), limits);
   const claim = claimOf(user, username);
   return keys.map((key) => ({ key, source: `keybase:${username}`, url, keybase: claim }));
 }
@@ -63,7 +65,7 @@ async function fetchLookup(http: HttpClient, url: string): Promise<{ ok: true; t
  */
 export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
   const endpoint = joinURL(baseURL, '/_/api/1.0/user/lookup.json');
-  let pending: { username: string; http: HttpClient; resolve: (lookup: KeyLookup) => void }[] = [];
+  let pending: { username: string; http: HttpClient; limits: KeyLimits; resolve: (lookup: KeyLookup) => void }[] = [];
 
   async function flush(batch: typeof pending): Promise<void> {
     const url = `${endpoint}?usernames=${batch.map((entry) => encodeURIComponent(entry.username)).join(',')}&fields=${FIELDS}`;
@@ -74,7 +76,7 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
         continue;
       }
       const user = answer.them[index];
-      const candidates = user ? await candidatesOf(user, url) : [];
+      const candidates = user ? await candidatesOf(user, url, entry.limits) : [];
       entry.resolve(candidates.length ? { outcome: 'found', candidates } : { outcome: 'not-found' });
     }
   }
@@ -89,9 +91,9 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
   };
 
   /** Names asked within a short window (or until a batch is full) go out as one request. */
-  function byUsername(username: string, http: HttpClient): Promise<KeyLookup> {
+  function byUsername(username: string, http: HttpClient, limits: KeyLimits): Promise<KeyLookup> {
     return new Promise((resolve) => {
-      pending.push({ username, http, resolve });
+      pending.push({ username, http, limits, resolve });
       if (pending.length >= BATCH) send();
       else timer ??= setTimeout(send, BATCH_WINDOW_MS);
     });
@@ -108,14 +110,14 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
     name: 'keybase',
     batchedKinds: ['keybase'],
     supports: (query) => selectorFor(query) !== null || (query.kind === 'keybase' && isUsername(query.username)),
-    async lookup(query, { http }) {
-      if (query.kind === 'keybase') return isUsername(query.username) ? byUsername(query.username, http) : { outcome: 'not-found' };
+    async lookup(query, { http, keyLimits }) {
+      if (query.kind === 'keybase') return isUsername(query.username) ? byUsername(query.username, http, keyLimits) : { outcome: 'not-found' };
       const selector = selectorFor(query);
       if (!selector) return { outcome: 'not-found' };
       const url = `${endpoint}?${selector}&fields=${FIELDS}`;
       const answer = await fetchLookup(http, url);
       if (!answer.ok) return answer.lookup;
-      const candidates = (await Promise.all(answer.them.filter((user): user is KeybaseUser => user !== null).map((user) => candidatesOf(user, url)))).flat();
+      const candidates = (await Promise.all(answer.them.filter((user): user is KeybaseUser => user !== null).map((user) => candidatesOf(user, url, keyLimits)))).flat();
       return candidates.length ? { outcome: 'found', candidates } : { outcome: 'not-found' };
     },
   };

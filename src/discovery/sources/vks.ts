@@ -18,10 +18,10 @@ export function createVksSource(baseURL = 'https://keys.openpgp.org'): KeySource
   return {
     name: 'vks',
     supports: (query) => pathFor(query) !== null,
-    async lookup(query, { http }) {
+    async lookup(query, { http, keyLimits }) {
       const path = pathFor(query);
       if (!path) return { outcome: 'not-found' };
-      return keysFromResponse(await http.get(joinURL(baseURL, path), { accept: 'application/pgp-keys' }), 'vks');
+      return keysFromResponse(await http.get(joinURL(baseURL, path), { accept: 'application/pgp-keys' }), 'vks', keyLimits);
     },
   };
 }

@@ -14,15 +14,15 @@ export function createWkdSource(origin?: string): KeySource {
   return {
     name: 'wkd',
     supports: (query) => query.kind === 'email' && isEmail(query.email),
-    async lookup(query, { http }) {
+    async lookup(query, { http, keyLimits }) {
       if (query.kind !== 'email' || !isEmail(query.email)) return { outcome: 'not-found' };
       const urls = wkdURLs(query.email, origin);
       const source = `wkd:${query.email}`;
-      let lookup: KeyLookup = await keysFromResponse(await http.get(urls.advanced), source);
+      let lookup: KeyLookup = await keysFromResponse(await http.get(urls.advanced), source, keyLimits);
       // The draft falls back only when openpgpkey.DOMAIN does not exist; a 404 there means the
       // domain uses the direct method on the same host, as many do, so both count.
       if (lookup.outcome === 'not-found' || (lookup.outcome === 'error' && lookup.code === 'network-error')) {
-        lookup = await keysFromResponse(await http.get(urls.direct), source);
+        lookup = await keysFromResponse(await http.get(urls.direct), source, keyLimits);
       }
       if (lookup.outcome !== 'found') return lookup;
       const candidates = lookup.candidates.filter(holdsAddress(query.email));
