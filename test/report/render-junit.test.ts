@@ -1,49 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { escapeText } from '../../src/report/escape.js';
-import { buildManifest, type ManifestBlock, type ManifestDocument, type ManifestSignature } from '../../src/report/manifest.js';
+import { buildManifest } from '../../src/report/manifest.js';
 import { hintFor } from '../../src/report/messages.js';
 import { renderJunit } from '../../src/report/render-junit.js';
+import { block, document, signature } from '../helpers/manifest-parts.js';
 
-const FINGERPRINT = 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333';
-
-const signature = (overrides: Partial<ManifestSignature> = {}): ManifestSignature => ({
-  issuerKeyID: '2222333344445555',
-  issuerFingerprint: FINGERPRINT,
-  created: '2024-05-01T12:00:00.000Z',
-  hashAlgorithm: 'SHA512',
-  publicKeyAlgorithm: 'EdDSA',
-  signatureSha256: '1'.repeat(64),
-  status: 'verified',
-  signingKeyFingerprint: FINGERPRINT,
-  primaryKeyFingerprint: FINGERPRINT,
-  userIDs: ['Alice <alice@example.org>'],
-  keySource: 'keyring:alice.asc',
-  warnings: [],
-  reason: null,
-  keyEvaluation: 'openpgp',
-  ...overrides,
-});
-
-const block = (overrides: Partial<ManifestBlock> = {}): ManifestBlock => ({
-  startLine: 31,
-  endLine: 46,
-  status: 'ok',
-  error: null,
-  rendering: [],
-  signedText: 'I hereby commit to the pledge.\n',
-  signedTextSha256: '0'.repeat(64),
-  hashAlgorithm: 'SHA512',
-  signatures: [signature()],
-  ...overrides,
-});
-
-const document = (overrides: Partial<ManifestDocument> = {}): ManifestDocument => ({
-  path: 'docs/post.md',
-  status: 'signed',
-  error: null,
-  blocks: [block()],
-  ...overrides,
-});
 
 interface XmlElement {
   name: string;
