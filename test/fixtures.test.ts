@@ -67,7 +67,7 @@ describe('fixture matrix (fixtures/cases.json)', () => {
     const statuses = new Set(CASES.flatMap((c) => c.expected.blocks.flatMap((b) => b.signatures.map((s) => s.status))));
     expect([...statuses].sort()).toEqual(['bad-signature', 'expired-key', 'no-public-key', 'revoked-key', 'verified', 'weak-algorithm']);
     const warnings = new Set(CASES.flatMap((c) => c.expected.blocks.flatMap((b) => b.signatures.flatMap((s) => s.warnings))));
-    expect([...warnings].sort()).toEqual(['confusable-text', 'control-characters', 'key-expired-since', 'key-revoked-since']);
+    expect([...warnings].sort()).toEqual(['claim-mismatch', 'confusable-text', 'control-characters', 'key-expired-since', 'key-revoked-since']);
     const rows = new Set(CASES.map((c) => /^([CD]-\d\d)/.exec(c.id)?.[1]).filter(Boolean));
     for (let n = 1; n <= 22; n++) expect(rows).toContain(`C-${String(n).padStart(2, '0')}`);
     for (const row of ['D-01', 'D-02', 'D-03']) expect(rows).toContain(row);

@@ -52,7 +52,8 @@ export type WarningCode =
   | 'key-revoked-since'
   | 'weak-binding-sha1'
   | 'confusable-text'
-  | 'control-characters';
+  | 'control-characters'
+  | 'claim-mismatch';
 
 /** Failed = the evidence says no. Indeterminate = pledge could not check (try again). */
 export type OutcomeClass = 'failed' | 'indeterminate';

@@ -33,6 +33,15 @@ async function applyRepositoryRules(check: SignatureCheck, signedText: string, d
   return check;
 }
 
+const CLAIM_FIELDS = ['author', 'signer', 'signed_by', 'signedBy'];
+
+/** D-01: the page says who signed; only the key can. A name no user ID carries earns a warning. */
+function claimMismatch(frontMatter: Record<string, unknown> | null, userIDs: string[]): boolean {
+  const claims = CLAIM_FIELDS.map((field) => frontMatter?.[field]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+  const held = userIDs.map((userID) => userID.toLowerCase());
+  return claims.some((claim) => !held.some((userID) => userID.includes(claim.trim().toLowerCase())));
+}
+
 /** Signature → manifest entry: find candidate keys, verify under policy, then the repository's rules. */
 export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
   return async (signedText: string, signature: ParsedSignature, textWarnings, document) => {
@@ -48,7 +57,10 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       userIDs: check.userIDs,
       keySource: check.candidate?.source ?? null,
       // What the text looks like matters only once it is proven signed.
-      warnings: check.status === 'verified' ? [...check.warnings, ...textWarnings] : check.warnings,
+      warnings:
+        check.status === 'verified'
+          ? [...check.warnings, ...textWarnings, ...(claimMismatch(document.frontMatter, check.userIDs) ? (['claim-mismatch'] as const) : [])]
+          : check.warnings,
       reason: check.reason,
       keyEvaluation: check.keyEvaluation,
       ...(check.candidate?.keybase ? { keybase: check.candidate.keybase } : {}),
