@@ -109,6 +109,21 @@ async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Re
   return revocations;
 }
 
+/**
+ * P-02: the newest self-signatures that bind the key (user ID certifications; for a subkey its
+ * binding and back-signature) hashed with SHA-1. GnuPG and openpgp.js accept them; Sequoia has
+ * rejected them since 2023-02-01. pledge verifies but warns.
+ */
+function bindsWithSha1(key: PublicKey, signingKey: KeyPart): boolean {
+  const newest = (signatures: SignaturePacket[]) => [...signatures].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))[0];
+  const binding: (SignaturePacket | null | undefined)[] = key.users.map((user) => newest(user.selfCertifications));
+  if (signingKey !== key) {
+    const subkeyBinding = newest((signingKey as Subkey).bindingSignatures);
+    binding.push(subkeyBinding, subkeyBinding?.embeddedSignature);
+  }
+  return binding.some((signature) => signature?.hashAlgorithm === enums.hash.sha1);
+}
+
 async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | null> {
   const expiries: (Date | number | null)[] = [await key.getExpirationTime(undefined, STRICT_CONFIG as never)];
   if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
@@ -117,6 +132,7 @@ async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | nul
 
 // Facts about a key part, computed once per key object (see key-facts.ts for the time-bound ones).
 const revocationCache = new WeakMap<object, Promise<Revocation[]>>();
+const sha1BindingCache = new WeakMap<object, Promise<boolean>>();
 const expiryCache = new WeakMap<object, Promise<Date | null>>();
 const capabilityCache = new WeakMap<object, TimeClassMemo<boolean>>();
 
@@ -172,6 +188,8 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
+
+  if (await once(sha1BindingCache, signingKey, async () => bindsWithSha1(key, signingKey), policy.fastPath)) warnings.push('weak-binding-sha1');
 
   const capable = policy.fastPath
     ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
