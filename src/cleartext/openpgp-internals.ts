@@ -25,3 +25,18 @@ export function signaturePacketsOf(message: CleartextMessage): SignaturePacket[]
   const signature = (message as unknown as { signature: Signature }).signature;
   return [...signature.packets];
 }
+
+/**
+ * The same signature packet seen without what openpgp.js checks after the mathematics
+ * (critical notations and subpackets, revocation keys), to ask only "does the signature match
+ * the text and key?" once pledge has decided on those itself. Reads go to the real packet.
+ */
+export function mathematicsView(packet: SignaturePacket): SignaturePacket {
+  type Checked = { rawNotations: { critical: boolean }[]; unknownSubpackets?: { critical: boolean }[]; revocationKeyClass: number | null };
+  const original = packet as unknown as Checked;
+  const view = Object.create(packet) as Checked;
+  view.rawNotations = original.rawNotations.map((notation) => ({ ...notation, critical: false }));
+  view.unknownSubpackets = (original.unknownSubpackets ?? []).map((subpacket) => ({ ...subpacket, critical: false }));
+  view.revocationKeyClass = null;
+  return view as unknown as SignaturePacket;
+}

@@ -23,6 +23,8 @@ export interface Discovered {
   candidates: KeyCandidate[];
   /** Set when no key was found and some source could not be reached: "could not check". */
   unavailable: string | null;
+  /** Set when a source answered with keys, none holding the issuer (security.md K-01). */
+  mismatched?: string;
 }
 
 export interface DiscoveryOptions {
@@ -95,6 +97,7 @@ export class KeyDiscovery {
     }
 
     let unavailable: string | null = null;
+    let mismatched: string | undefined;
     const primary: KeyQuery = issuer.issuerFingerprint
       ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint }
       : { kind: 'keyID', keyID: issuer.issuerKeyID };
@@ -106,7 +109,10 @@ export class KeyDiscovery {
         if (lookup.outcome === 'error') unavailable ??= `${source.name}: ${lookup.message}`;
         if (lookup.outcome !== 'found') continue;
         const matching = lookup.candidates.filter((candidate) => holdsIssuer(candidate, issuer));
-        if (matching.length === 0) continue;
+        if (matching.length === 0) {
+          mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? 'a key' : 'keys'} not holding the signature's key (refused)`;
+          continue;
+        }
         for (const candidate of matching) {
           await this.fetched.add(candidate);
           await this.options.cache?.put(candidate, this.options.now);
@@ -114,7 +120,7 @@ export class KeyDiscovery {
         return { candidates: this.fetched.candidatesFor(issuer), unavailable: null };
       }
     }
-    return { candidates: [], unavailable };
+    return { candidates: [], unavailable, ...(mismatched ? { mismatched } : {}) };
   }
 
   /**

@@ -47,7 +47,7 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
   return async (signedText: string, signature: ParsedSignature, textWarnings, document) => {
     const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
     const found = await discovery.candidatesFor(signature, hints);
-    let check = await checkSignature(signedText, signature, found.candidates, policy, found.unavailable);
+    let check = await checkSignature(signedText, signature, found.candidates, policy, found);
     if (rules) check = await applyRepositoryRules(check, signedText, document, rules, discovery);
     return {
       ...claimsOf(signature),

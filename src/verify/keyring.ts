@@ -3,56 +3,58 @@ import type { KeyCandidate } from '../discovery/key-source.js';
 
 const upper = (hex: string) => hex.toUpperCase();
 
+function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate): void {
+  const list = map.get(id) ?? [];
+  if (!list.includes(entry)) list.push(entry);
+  map.set(id, list);
+}
+
 /**
- * Keys held for one run, indexed by the fingerprint and key ID of the primary key and of
- * every subkey. Copies of one key from several sources are merged, so a revocation any
- * source published applies.
+ * Keys held for one run. Certificates are identified by their primary fingerprint only: copies
+ * of one certificate from several sources are merged (a revocation any source published
+ * applies), while two certificates that share a subkey stay apart. Anyone can publish a
+ * certificate that claims someone else's key as its subkey (security.md K-05, K-06), so a
+ * fingerprint or key ID may lead to several certificates, and each is tried on its own.
  */
 export class Keyring {
-  private readonly byFingerprint = new Map<string, KeyCandidate>();
+  private readonly byPrimary = new Map<string, KeyCandidate>();
+  private readonly byFingerprint = new Map<string, KeyCandidate[]>();
   private readonly byKeyID = new Map<string, KeyCandidate[]>();
 
   async add(candidate: KeyCandidate): Promise<void> {
-    const fingerprint = upper(candidate.key.getFingerprint());
-    const known = this.byFingerprint.get(fingerprint);
+    const primary = upper(candidate.key.getFingerprint());
+    const known = this.byPrimary.get(primary);
     if (known) {
       known.key = (await known.key.update(candidate.key)) as PublicKey;
       this.index(known);
       return;
     }
-    this.index({ ...candidate });
+    const entry = { ...candidate };
+    this.byPrimary.set(primary, entry);
+    this.index(entry);
   }
 
   private index(entry: KeyCandidate): void {
-    const fingerprint = upper(entry.key.getFingerprint());
-    this.byFingerprint.set(fingerprint, entry);
     for (const key of [entry.key, ...entry.key.subkeys]) {
-      const subFingerprint = upper(key.getFingerprint());
-      if (subFingerprint !== fingerprint) this.byFingerprint.set(subFingerprint, entry);
-      const keyID = upper(key.getKeyID().toHex());
-      const list = this.byKeyID.get(keyID) ?? [];
-      if (!list.includes(entry)) list.push(entry);
-      this.byKeyID.set(keyID, list);
+      push(this.byFingerprint, upper(key.getFingerprint()), entry);
+      push(this.byKeyID, upper(key.getKeyID().toHex()), entry);
     }
   }
 
   /**
    * Candidates for a signature: by full fingerprint when the signature names one (a key ID
-   * collision cannot then be offered), else every key whose primary key or subkey has the key ID.
+   * collision cannot then be offered), else every certificate with a key or subkey of that key ID.
    */
   candidatesFor(issuer: { issuerFingerprint: string | null; issuerKeyID: string }): KeyCandidate[] {
-    if (issuer.issuerFingerprint) {
-      const entry = this.byFingerprint.get(upper(issuer.issuerFingerprint));
-      return entry ? [entry] : [];
-    }
-    return [...(this.byKeyID.get(upper(issuer.issuerKeyID)) ?? [])];
+    const list = issuer.issuerFingerprint ? this.byFingerprint.get(upper(issuer.issuerFingerprint)) : this.byKeyID.get(upper(issuer.issuerKeyID));
+    return [...(list ?? [])];
   }
 
   get size(): number {
-    return new Set(this.byFingerprint.values()).size;
+    return this.byPrimary.size;
   }
 
   all(): KeyCandidate[] {
-    return [...new Set(this.byFingerprint.values())];
+    return [...this.byPrimary.values()];
   }
 }

@@ -1,5 +1,5 @@
 import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
-import { cleartextMessageWith, literalTextPacket } from '../cleartext/openpgp-internals.js';
+import { cleartextMessageWith, literalTextPacket, mathematicsView } from '../cleartext/openpgp-internals.js';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import type { KeyCandidate } from '../discovery/key-source.js';
@@ -57,7 +57,7 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
   if (fast !== 'unsupported') return fast;
   const literal = literalTextPacket(signedText);
   try {
-    await signature.packet.verify(
+    await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
       signature.packet.signatureType ?? enums.signature.text,
       literal,
@@ -137,6 +137,18 @@ function failure(code: SignatureReasonCode, message: string, fields: Partial<Sig
   return verdict(SIGNATURE_STATUS_FOR[code], { code, message }, fields);
 }
 
+/**
+ * The mathematics failed. Matched by full fingerprint, that means the text or signature was
+ * changed. Matched only by 64-bit key ID, the key may merely share the ID (security.md K-04):
+ * it is no evidence about the text, and the key is not named.
+ */
+function mismatch(signature: ParsedSignature, identity: Partial<SignatureCheck>): SignatureCheck {
+  if (!signature.issuerFingerprint) {
+    return failure('key-mismatch', `the only key found with key ID ${signature.issuerKeyID} does not verify this signature: it merely shares the 64-bit key ID, or the text was changed`);
+  }
+  return failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
+}
+
 /** One candidate key: policy first, then the mathematics, then openpgp.js's own check. */
 async function checkWithCandidate(
   signedText: string,
@@ -154,9 +166,10 @@ async function checkWithCandidate(
   };
   const judged = await judgePolicy(signature, candidate.key, signingKey, policy);
   if (judged.failure) {
-    if (!(await mathematicsHold(signedText, signature, signingKey))) {
-      return failure('signature-mismatch', 'the signature does not match the signed text and this key', identity);
-    }
+    // Weak algorithms are refused whatever the mathematics says (openpgp.js may not even be able
+    // to check them); an expired or revoked key is named only for a signature it really made.
+    const weak = SIGNATURE_STATUS_FOR[judged.failure.code] === 'weak-algorithm';
+    if (!weak && !(await mathematicsHold(signedText, signature, signingKey))) return mismatch(signature, identity);
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
       userIDs: await verifiedUserIDs(candidate.key, signature.created, policy),
@@ -164,14 +177,12 @@ async function checkWithCandidate(
   }
   // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
   const fast = policy.fastPath ? fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
-  if (fast === false) return failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
+  if (fast === false) return mismatch(signature, identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
   const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
-    return math
-      ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity)
-      : failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
+    return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
   }
   return verdict('verified', null, {
     ...identity,
@@ -202,7 +213,7 @@ export async function checkSignature(
   signature: ParsedSignature,
   candidates: KeyCandidate[],
   policy: Policy,
-  unavailable: string | null = null,
+  search: { unavailable: string | null; mismatched?: string } = { unavailable: null },
 ): Promise<SignatureCheck> {
   let best: SignatureCheck | null = null;
   for (const candidate of candidates) {
@@ -213,6 +224,7 @@ export async function checkSignature(
   }
   if (best) return best;
   const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
-  if (unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${unavailable})`);
+  if (search.unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
+  if (search.mismatched) return failure('key-mismatch', `no public key with ${wanted} was found: ${search.mismatched}`);
   return failure('key-not-found', `no public key with ${wanted} was found`);
 }
