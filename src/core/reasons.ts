@@ -53,7 +53,8 @@ export type WarningCode =
   | 'weak-binding-sha1'
   | 'confusable-text'
   | 'control-characters'
-  | 'claim-mismatch';
+  | 'claim-mismatch'
+  | 'unverified-claim';
 
 /** Failed = the evidence says no. Indeterminate = pledge could not check (try again). */
 export type OutcomeClass = 'failed' | 'indeterminate';

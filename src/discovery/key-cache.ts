@@ -50,7 +50,8 @@ export class KeyCache {
       const key = keys.find((k) => k.getFingerprint().toUpperCase() === entry.fingerprint);
       if (!key) continue;
       const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
-      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined }, fresh });
+      // The source is kept so what it vouched for still holds: 'cache' tells where the bytes are.
+      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined, origin: entry.source }, fresh });
     }
     return found;
   }

@@ -24,6 +24,19 @@ export interface KeyCandidate {
   source: string;
   url?: string;
   keybase?: KeybaseClaim;
+  /** For a cached key: the source it was first fetched from. */
+  origin?: string;
+}
+
+/**
+ * Which of a candidate's user IDs its source vouches for (security.md rule 5): keys.openpgp.org
+ * publishes only verified addresses, Keybase and GitHub vouch for their account's keys, WKD for
+ * one address; an HKP keyserver or a bare URL vouches for nothing.
+ */
+export function vouchedBy(source: string): 'all' | 'none' | { email: string } {
+  if (source.startsWith('hkp:') || source.startsWith('url:')) return 'none';
+  if (source.startsWith('wkd:')) return { email: source.slice('wkd:'.length) };
+  return 'all';
 }
 
 export type KeyLookup =

@@ -1,4 +1,6 @@
 import type { ParsedSignature } from '../cleartext/parse-block.js';
+import type { WarningCode } from '../core/reasons.js';
+import { textWarnings } from '../core/text-warnings.js';
 import type { KeyDiscovery } from '../discovery/discover-keys.js';
 import { hintQueries } from '../discovery/hints.js';
 import { checkIdentity } from '../repo/identity.js';
@@ -42,9 +44,17 @@ function claimMismatch(frontMatter: Record<string, unknown> | null, userIDs: str
   return claims.some((claim) => !held.some((userID) => userID.includes(claim.trim().toLowerCase())));
 }
 
+/** What a verified signature should also say: about its text, its user IDs and the page's claims. */
+function verifiedWarnings(check: SignatureCheck, fromText: WarningCode[], document: DocumentContext): WarningCode[] {
+  const warnings = new Set<WarningCode>([...check.warnings, ...fromText]);
+  for (const userID of check.userIDs) for (const warning of textWarnings(userID)) warnings.add(warning);
+  if (claimMismatch(document.frontMatter, check.userIDs)) warnings.add('claim-mismatch');
+  return [...warnings];
+}
+
 /** Signature → manifest entry: find candidate keys, verify under policy, then the repository's rules. */
 export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
-  return async (signedText: string, signature: ParsedSignature, textWarnings, document) => {
+  return async (signedText: string, signature: ParsedSignature, fromText, document) => {
     const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
     const found = await discovery.candidatesFor(signature, hints);
     let check = await checkSignature(signedText, signature, found.candidates, policy, found);
@@ -57,10 +67,7 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       userIDs: check.userIDs,
       keySource: check.candidate?.source ?? null,
       // What the text looks like matters only once it is proven signed.
-      warnings:
-        check.status === 'verified'
-          ? [...check.warnings, ...textWarnings, ...(claimMismatch(document.frontMatter, check.userIDs) ? (['claim-mismatch'] as const) : [])]
-          : check.warnings,
+      warnings: check.status === 'verified' ? verifiedWarnings(check, fromText, document) : check.warnings,
       reason: check.reason,
       keyEvaluation: check.keyEvaluation,
       ...(check.candidate?.keybase ? { keybase: check.candidate.keybase } : {}),

@@ -120,7 +120,8 @@ export class ManifestTotals {
         // Signers are keys with at least one verified signature, in order of first appearance.
         if (!signature.primaryKeyFingerprint) continue;
         const signer = this.signers.get(signature.primaryKeyFingerprint) ?? { primaryKeyFingerprint: signature.primaryKeyFingerprint, userIDs: [], documents: [] };
-        for (const userID of signature.userIDs) if (!signer.userIDs.includes(userID)) signer.userIDs.push(userID);
+        // A user ID only the key itself claims (HKP, a URL) never names a signer.
+        if (!signature.warnings.includes('unverified-claim')) for (const userID of signature.userIDs) if (!signer.userIDs.includes(userID)) signer.userIDs.push(userID);
         // A document's signatures arrive together, so comparing with the last path is enough.
         if (signer.documents.at(-1) !== document.path) signer.documents.push(document.path);
         this.signers.set(signature.primaryKeyFingerprint, signer);

@@ -47,6 +47,7 @@ export const WARNING_TEXT: Record<WarningCode, string> = {
   'weak-binding-sha1': 'the key binds its identities with SHA-1 self-signatures',
   'control-characters': 'the signed text holds control characters (shown escaped)',
   'confusable-text': 'the signed text holds bidi or zero-width characters: it may read other than it is (shown escaped)',
+  'unverified-claim': 'the key came from a source that checks no identity (an HKP keyserver or a URL): its user IDs are anyone\'s claim',
   'claim-mismatch': "the document names an author or signer that none of the key's user IDs carries: the key, not the page, says who signed",
 };
 

@@ -23,7 +23,8 @@ function renderSignature(signature: ManifestSignature, colour: ChalkInstance): s
   const ok = signature.status === 'verified';
   const mark = ok ? colour.green('✓') : colour.red('✗');
   // A user ID is shown only where the key vouched for this signature; otherwise the issuer it claims.
-  const who = signature.userIDs.length ? escapeText(signature.userIDs[0]!) : ok ? '(key without user ID)' : `issuer key ID ${signature.issuerKeyID}`;
+  const claimed = signature.warnings.includes('unverified-claim') ? ' (unverified claim)' : '';
+  const who = signature.userIDs.length ? escapeText(signature.userIDs[0]!) + claimed : ok ? '(key without user ID)' : `issuer key ID ${signature.issuerKeyID}`;
   const lines = [`    ${mark} ${ok ? colour.green(signature.status) : colour.red(signature.status)}  ${who}`];
   if (signature.primaryKeyFingerprint) {
     const via = signature.keySource ? ` (from ${escapeText(signature.keySource)})` : '';

@@ -2,7 +2,7 @@ import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
 import { cleartextMessageWith, literalTextPacket, mathematicsView } from '../cleartext/openpgp-internals.js';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
-import type { KeyCandidate } from '../discovery/key-source.js';
+import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
   SIGNATURE_STATUS_FOR,
   type Reason,
@@ -149,6 +149,15 @@ function mismatch(signature: ParsedSignature, identity: Partial<SignatureCheck>)
   return failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
 }
 
+/** The user IDs to show, as far as the key's source vouches for them (else marked unverified-claim). */
+function vouched(candidate: KeyCandidate, userIDs: string[], warnings: WarningCode[]): { userIDs: string[]; warnings: WarningCode[] } {
+  const vouches = vouchedBy(candidate.origin ?? candidate.source);
+  if (vouches === 'all') return { userIDs, warnings };
+  if (vouches === 'none') return { userIDs, warnings: userIDs.length ? [...warnings, 'unverified-claim'] : warnings };
+  const address = `<${vouches.email.toLowerCase()}>`;
+  return { userIDs: userIDs.filter((userID) => userID.toLowerCase().endsWith(address) || userID.toLowerCase() === vouches.email.toLowerCase()), warnings };
+}
+
 /** One candidate key: policy first, then the mathematics, then openpgp.js's own check. */
 async function checkWithCandidate(
   signedText: string,
@@ -172,7 +181,7 @@ async function checkWithCandidate(
     if (!weak && !(await mathematicsHold(signedText, signature, signingKey))) return mismatch(signature, identity);
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
-      userIDs: await verifiedUserIDs(candidate.key, signature.created, policy),
+      ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), []),
     });
   }
   // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
@@ -186,8 +195,7 @@ async function checkWithCandidate(
   }
   return verdict('verified', null, {
     ...identity,
-    warnings: judged.warnings,
-    userIDs: await verifiedUserIDs(candidate.key, signature.created, policy),
+    ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings),
   });
 }
 
