@@ -18,6 +18,24 @@ function trimLine(line: string): string {
   return line.slice(0, end);
 }
 
+/**
+ * A v3 signature (PGP 2.x), which openpgp.js 6 no longer parses: only its claims are read
+ * (RFC 4880 §5.2.2), so the policy can refuse it as a legacy format rather than lose it.
+ * It is never verified.
+ */
+function legacySignature(body: Uint8Array): SignaturePacket | null {
+  if (body.length < 19 || body[1] !== 5) return null;
+  const packet = new SignaturePacket();
+  packet.version = 3;
+  packet.signatureType = body[2]!;
+  packet.created = new Date(((body[3]! << 24) >>> 0) * 1000 + ((body[4]! << 16) + (body[5]! << 8) + body[6]!) * 1000);
+  (packet.issuerKeyID as unknown as { read(bytes: Uint8Array): void }).read(body.subarray(7, 15));
+  packet.publicKeyAlgorithm = body[15]!;
+  packet.hashAlgorithm = body[16]!;
+  (packet as unknown as { write(): Uint8Array }).write = () => body;
+  return packet;
+}
+
 /** Packet framing (RFC 9580 §4.2): definite lengths only; anything else goes to openpgp.js. */
 function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
   const packets: SignaturePacket[] = [];
@@ -46,6 +64,13 @@ function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
       for (let index = 0; index < size; index++) length = length * 256 + (bytes[offset++] ?? NaN);
     }
     if (!Number.isFinite(length) || offset + length > bytes.length || tag !== enums.packet.signature) return null;
+    if (bytes[offset] === 3) {
+      const legacy = legacySignature(bytes.subarray(offset, offset + length));
+      if (!legacy) return null;
+      packets.push(legacy);
+      offset += length;
+      continue;
+    }
     const packet = new SignaturePacket();
     try {
       (packet as unknown as { read(bytes: Uint8Array, config: unknown): void }).read(bytes.subarray(offset, offset + length), STRICT_CONFIG);

@@ -75,8 +75,18 @@ export function discoveryRequest(options: DiscoveryCommandOptions, context: Comm
 }
 
 /** Document limits from the command line (unset ones keep their defaults). */
-export function documentLimits(options: { maxDocumentBytes?: number; maxLineLength?: number; maxBlockChars?: number; maxBlocks?: number; maxSignatures?: number }): Partial<Limits> {
+export function documentLimits(options: {
+  maxDocumentBytes?: number;
+  maxLineLength?: number;
+  maxBlockChars?: number;
+  maxBlocks?: number;
+  maxSignatures?: number;
+  maxArmorHeaders?: number;
+  maxKeysPerDocument?: number;
+}): Partial<Limits> {
   return {
+    ...(options.maxArmorHeaders ? { maxArmorHeaders: options.maxArmorHeaders } : {}),
+    ...(options.maxKeysPerDocument ? { maxKeysPerDocument: options.maxKeysPerDocument } : {}),
     ...(options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
     ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}),
     ...(options.maxBlockChars ? { maxBlockChars: options.maxBlockChars } : {}),

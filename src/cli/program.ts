@@ -44,6 +44,8 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   maxBlockChars?: number;
   maxBlocks?: number;
   maxSignatures?: number;
+  maxArmorHeaders?: number;
+  maxKeysPerDocument?: number;
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -184,6 +186,8 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--max-block-chars <n>', 'largest block (default 262144)').argParser(positiveInteger))
     .addOption(new Option('--max-blocks <n>', 'most blocks read from one document (default 64)').argParser(positiveInteger))
     .addOption(new Option('--max-signatures <n>', 'most signatures in one block (default 16)').argParser(positiveInteger))
+    .addOption(new Option('--max-armor-headers <n>', 'most armor header lines in one block (default 32)').argParser(positiveInteger))
+    .addOption(new Option('--max-keys-per-document <n>', 'most distinct keys one document may have looked up (default 32)').argParser(positiveInteger))
     .addHelpText(
       'after',
       `

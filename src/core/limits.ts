@@ -10,6 +10,10 @@ export interface Limits {
   maxBlocksPerDocument: number;
   /** Most signatures taken from one block. */
   maxSignaturesPerBlock: number;
+  /** Most armor header lines in a block (Hash: headers and signature armor headers together). */
+  maxArmorHeaders: number;
+  /** Most distinct signing keys one document may send pledge looking for on the network. */
+  maxKeysPerDocument: number;
 }
 
 /** Limits on keys, whatever their source: a flooded key (150,000 certifications) is refused unread. */
@@ -34,4 +38,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxBlockChars: 256 * 1024,
   maxBlocksPerDocument: 64,
   maxSignaturesPerBlock: 16,
+  maxArmorHeaders: 32,
+  maxKeysPerDocument: 32,
 };

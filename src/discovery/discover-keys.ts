@@ -73,11 +73,15 @@ export class KeyDiscovery {
     this.keyLimits = options.keyLimits ?? DEFAULT_KEY_LIMITS;
   }
 
-  async candidatesFor(issuer: Issuer, hints: KeyQuery[]): Promise<Discovered> {
+  async candidatesFor(issuer: Issuer, hints: KeyQuery[], scope: { network: boolean; why: string } = { network: true, why: '' }): Promise<Discovered> {
     const local = this.options.keyring.candidatesFor(issuer);
     if (local.length) return { candidates: local, unavailable: null };
     const known = this.fetched.candidatesFor(issuer);
     if (known.length) return { candidates: known, unavailable: null };
+    if (!scope.network) {
+      const cached = await this.fromCache(issuer);
+      return cached.length || this.options.offline ? { candidates: cached, unavailable: null } : { candidates: [], unavailable: scope.why };
+    }
 
     const id = `${issuer.issuerFingerprint ?? issuer.issuerKeyID}|${hints.map(describeQuery).join(',')}`;
     let search = this.searching.get(id);

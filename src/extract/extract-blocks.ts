@@ -7,8 +7,7 @@ import type { DocumentText } from './read-document.js';
 export function extractBlocks(document: DocumentText, limits: Limits): ArmoredBlock[] {
   const blocks = viewsOf(document)
     .flatMap((view) => findBlocks(view, limits))
-    .sort((a, b) => a.startLine - b.startLine)
-    .slice(0, limits.maxBlocksPerDocument);
+    .sort((a, b) => a.startLine - b.startLine);
   if (document.hadBom) for (const block of blocks) block.rendering.unshift('bom');
   return blocks;
 }

@@ -66,16 +66,18 @@ export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] 
     const scan =
       kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
     const lines = view.slice(index, scan.end + 1);
-    const error = scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
+    const overflow = blocks.length >= limits.maxBlocksPerDocument;
+    const error = overflow
+      ? malformed('input-too-large', `the document holds more than ${limits.maxBlocksPerDocument} blocks; this one is not read (raise it with --max-blocks)`)
+      : (scan.error ?? checkLimits(lines, limits) ?? checkLines(lines));
     blocks.push({
       startLine: view[index]!.line,
       endLine: view[scan.end]!.line,
       rendering: renderingOf(lines, prefix),
-      armored: scan.contents.join('\n') + '\n',
+      armored: overflow ? '' : scan.contents.join('\n') + '\n',
       error,
     });
     index = scan.resumeAt;
-    if (blocks.length >= limits.maxBlocksPerDocument) break;
   }
   return blocks;
 }
@@ -163,7 +165,23 @@ function scanOther(view: LogicalLine[], start: number, prefix: string, kind: str
   return { end: view.length - 1, resumeAt: view.length, contents, error };
 }
 
+/** Armor header lines: Hash: headers after BEGIN, and key: value lines after BEGIN PGP SIGNATURE. */
+function countHeaders(lines: LogicalLine[]): number {
+  let count = 0;
+  let inSignatureHeaders = false;
+  for (const [position, line] of lines.entries()) {
+    const text = line.text.trimEnd();
+    if (position > 0 && position === count + 1 && text.includes('Hash: ')) count++;
+    else if (text.endsWith(ARMOR.signatureBegin)) inSignatureHeaders = true;
+    else if (inSignatureHeaders && /^[^\s:]+: /.test(text.replace(/^[ \t>]*/, ''))) count++;
+    else inSignatureHeaders = false;
+  }
+  return count;
+}
+
 function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCode> | null {
+  if (countHeaders(lines) > limits.maxArmorHeaders)
+    return malformed('input-too-large', `the block holds more than ${limits.maxArmorHeaders} armor header lines (raise it with --max-armor-headers)`);
   let total = 0;
   for (const line of lines) {
     total += line.text.length + 1;

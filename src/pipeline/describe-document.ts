@@ -27,6 +27,9 @@ export function claimsOf(signature: ParsedSignature): SignatureClaims {
 /** What a judge may know of the document a signature came from. */
 export interface DocumentContext {
   frontMatter: Record<string, unknown> | null;
+  /** Distinct issuers this document has named so far (a per-document cap on key searches). */
+  issuers: Set<string>;
+  limits: Limits;
 }
 
 /** Turns one parsed signature into its manifest entry; `warnings` are the signed text's own. */
@@ -71,7 +74,7 @@ export async function describeDocument<S>(file: string, shownPath: string, limit
   const read = await readDocument(file, limits);
   if (!read.ok) return { path, status: 'unreadable', error: read.reason, blocks: [] };
   const blocks: ManifestBlock<S>[] = [];
-  const context = { frontMatter: read.document.kind === 'markdown' ? readFrontMatter(read.document.text) : null };
+  const context: DocumentContext = { frontMatter: read.document.kind === 'markdown' ? readFrontMatter(read.document.text) : null, issuers: new Set(), limits };
   for (const block of extractBlocks(read.document, limits)) blocks.push(await describeBlock(block, limits, judge, context));
   return { path, status: blocks.length ? 'signed' : 'not-signed', error: null, blocks };
 }

@@ -56,7 +56,13 @@ function verifiedWarnings(check: SignatureCheck, fromText: WarningCode[], docume
 export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
   return async (signedText: string, signature: ParsedSignature, fromText, document) => {
     const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
-    const found = await discovery.candidatesFor(signature, hints);
+    // R-02: one document cannot send pledge looking for more than a few dozen keys.
+    document.issuers.add(signature.issuerFingerprint ?? signature.issuerKeyID);
+    const network = document.issuers.size <= document.limits.maxKeysPerDocument;
+    const found = await discovery.candidatesFor(signature, hints, {
+      network,
+      why: `not searched: the document names more than ${document.limits.maxKeysPerDocument} distinct keys (raise it with --max-keys-per-document)`,
+    });
     let check = await checkSignature(signedText, signature, found.candidates, policy, found);
     if (rules) check = await applyRepositoryRules(check, signedText, document, rules, discovery);
     return {
