@@ -192,6 +192,12 @@ function isBlockedV6(g: number[]): boolean {
  * not parse as an IP address is blocked too (fail closed). Accepts IPv6 with
  * or without brackets and with a zone id.
  */
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopbackAddress(ip: string): boolean {
+  const address = ip.replace(/^\[|\]$/g, '').toLowerCase().replace(/^::ffff:/, '');
+  return address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
+}
+
 export function isBlockedAddress(ip: string): boolean {
   const text = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
   const value = parseV4(text);
@@ -633,9 +639,12 @@ export function createHttpClient(options: Partial<HttpClientOptions> & { userAge
   function refuse(url: URL, named: boolean): string | undefined {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${sanitize(url.protocol)} URLs are not fetched`;
     if (url.username || url.password) return 'URL carries credentials';
-    if (named) return undefined;
-    if (url.protocol === 'http:') return `plain http to ${url.host} (only hosts named by the user may use http)`;
     const hostname = normaliseHostname(url.hostname);
+    // Plain http (hkp:// included) only for a loopback test server the user named: anywhere
+    // else a network path could strip a revocation or swap a key unseen (security.md N-02).
+    const loopback = hostname === 'localhost' || (isIP(hostname) !== 0 && isLoopbackAddress(hostname));
+    if (url.protocol === 'http:' && !(named && loopback)) return `plain http to ${url.host} (only a loopback test server named by the user may use http; use https or hkps)`;
+    if (named) return undefined;
     if (isIP(hostname) !== 0 && isBlockedAddress(hostname)) {
       return `${hostname} is a loopback/private/link-local address and not an allowed host`;
     }
