@@ -1,5 +1,6 @@
 import type { HttpClient, HttpResult } from './http-client.js';
 import type { KeyCache } from './key-cache.js';
+import type { PublicKey } from 'openpgp';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
 import { Keyring } from '../verify/keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
@@ -41,6 +42,17 @@ export interface DiscoveryOptions {
   /** Told of every lookup as it ends (progress). */
   onLookup?: (lookup: LookupRecord) => void;
   keyLimits?: KeyLimits;
+}
+
+/** `key` with the revocation signatures of another copy of it added (nothing else). */
+async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<PublicKey> {
+  const clone = (k: PublicKey) => (k as unknown as { clone(deep: boolean): PublicKey }).clone(true);
+  const revocations = clone(copy);
+  revocations.users = [];
+  (revocations as unknown as { directSignatures: unknown[] }).directSignatures = [];
+  revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
+  for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
+  return (await clone(key).update(revocations)) as PublicKey;
 }
 
 /** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
@@ -117,7 +129,8 @@ export class KeyDiscovery {
           mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? 'a key' : 'keys'} not holding the signature's key (refused)`;
           continue;
         }
-        for (const candidate of matching) {
+        for (const found of matching) {
+          const candidate = await this.withRevocationsFrom(this.options.sources.slice(this.options.sources.indexOf(source) + 1), found, issuer);
           await this.fetched.add(candidate);
           await this.options.cache?.put(candidate, this.options.now);
         }
@@ -125,6 +138,25 @@ export class KeyDiscovery {
       }
     }
     return { candidates: [], unavailable, ...(mismatched ? { mismatched } : {}) };
+  }
+
+  /**
+   * K-12: a source may serve a stale copy without a revocation. A key found anywhere but
+   * keys.openpgp.org (which passes revocations on) is also asked of the keyservers configured
+   * after it, and their revocations, only those, are merged in: their user IDs and subkeys are
+   * not taken, and every revocation is still checked against the key before it counts.
+   */
+  private async withRevocationsFrom(later: KeySource[], found: KeyCandidate, issuer: Issuer): Promise<KeyCandidate> {
+    if (found.source === 'vks') return found;
+    const fingerprint = found.key.getFingerprint().toUpperCase();
+    const query: KeyQuery = { kind: 'fingerprint', fingerprint };
+    let key = found.key;
+    for (const source of later.filter((s) => (s.name === 'vks' || s.name.startsWith('hkp:')) && s.supports(query))) {
+      const lookup = await this.ask(source, query, issuer);
+      if (lookup.outcome !== 'found') continue;
+      for (const copy of lookup.candidates.filter((c) => c.key.getFingerprint().toUpperCase() === fingerprint)) key = await mergeRevocations(key, copy.key);
+    }
+    return key === found.key ? found : { ...found, key };
   }
 
   /**
