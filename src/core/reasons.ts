@@ -33,7 +33,8 @@ export type SignatureReasonCode =
   | 'weak-key-size'
   | 'legacy-format'
   | 'statement-mismatch'
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  | 'key-changed';
 
 export type SignatureStatus =
   | 'verified'
@@ -76,6 +77,7 @@ export const SIGNATURE_STATUS_FOR: Record<SignatureReasonCode, SignatureStatus> 
   'legacy-format': 'weak-algorithm',
   'statement-mismatch': 'statement-mismatch',
   'identity-mismatch': 'identity-mismatch',
+  'key-changed': 'identity-mismatch',
 };
 
 export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {

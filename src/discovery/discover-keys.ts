@@ -129,8 +129,13 @@ export class KeyDiscovery {
           mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? 'a key' : 'keys'} not holding the signature's key (refused)`;
           continue;
         }
+        const changed = await this.accountChange(query, lookup.candidates);
         for (const found of matching) {
           const candidate = await this.withRevocationsFrom(this.options.sources.slice(this.options.sources.indexOf(source) + 1), found, issuer);
+          if (changed) {
+            // Not kept for later signatures: the warning belongs to what this account served now.
+            return { candidates: [{ ...candidate, accountChanged: changed }], unavailable: null };
+          }
           await this.fetched.add(candidate);
           await this.options.cache?.put(candidate, this.options.now);
         }
@@ -138,6 +143,15 @@ export class KeyDiscovery {
       }
     }
     return { candidates: [], unavailable, ...(mismatched ? { mismatched } : {}) };
+  }
+
+  /** For account queries, what the cache remembers this account serving before (K-09). */
+  private async accountChange(query: KeyQuery, candidates: KeyCandidate[]): Promise<KeyCandidate['accountChanged'] | null> {
+    const cache = this.options.cache;
+    if (!cache || (query.kind !== 'keybase' && query.kind !== 'github' && query.kind !== 'email')) return null;
+    const account = describeQuery(query);
+    const change = await cache.accountChange(account, candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()), this.options.now);
+    return change ? { account, ...change } : null;
   }
 
   /**

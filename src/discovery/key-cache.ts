@@ -91,6 +91,28 @@ export class KeyCache {
     }
   }
 
+  private accountFile(account: string) {
+    return join(this.directory, 'accounts', encodeURIComponent(account));
+  }
+
+  /**
+   * Remembers which keys an account (keybase:USER, github:USER, wkd:ADDRESS) served, and says
+   * when it now serves none of the keys it served before: the name changed hands, or its owner
+   * replaced the key (security.md K-09). Returns the fingerprints it served before, if so.
+   */
+  async accountChange(account: string, fingerprints: string[], now: Date): Promise<{ previous: string[]; since: string } | null> {
+    const file = this.accountFile(account);
+    const known = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as { fingerprints: string[]; firstSeen: string } | null;
+    const changed = known && known.fingerprints.length > 0 && !known.fingerprints.some((fingerprint) => fingerprints.includes(fingerprint));
+    if (!known || !changed) {
+      await mkdir(join(this.directory, 'accounts'), { recursive: true });
+      const merged = [...new Set([...(known?.fingerprints ?? []), ...fingerprints])];
+      await writeFileAtomic(file, JSON.stringify({ fingerprints: merged, firstSeen: known?.firstSeen ?? now.toISOString() }) + '\n');
+      return null;
+    }
+    return { previous: known.fingerprints, since: known.firstSeen };
+  }
+
   async list(): Promise<CachedKey[]> {
     const names = await readdir(join(this.directory, 'keys')).catch(() => [] as string[]);
     const entries: CachedKey[] = [];
@@ -105,6 +127,7 @@ export class KeyCache {
     const count = (await this.list()).length;
     await rm(join(this.directory, 'keys'), { recursive: true, force: true });
     await rm(join(this.directory, 'index'), { recursive: true, force: true });
+    await rm(join(this.directory, 'accounts'), { recursive: true, force: true });
     return count;
   }
 }

@@ -26,6 +26,8 @@ export interface KeyCandidate {
   keybase?: KeybaseClaim;
   /** For a cached key: the source it was first fetched from. */
   origin?: string;
+  /** The account that served this key served other keys before (K-09). */
+  accountChanged?: { account: string; previous: string[]; since: string };
 }
 
 /**

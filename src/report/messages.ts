@@ -38,6 +38,8 @@ export function hintFor(signature: ManifestSignature): string | null {
       return "the signature is good but over another text than the repository's statement";
     case 'identity-mismatch':
       return 'the claimed account or address is not backed by the key that signed';
+    case 'key-changed':
+      return 'the account now serves a different key than before; make sure it is still the same person';
   }
 }
 

@@ -193,6 +193,10 @@ async function checkWithCandidate(
     const math = await mathematicsHold(signedText, signature, signingKey);
     return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
   }
+  if (candidate.accountChanged) {
+    const { account, previous, since } = candidate.accountChanged;
+    return failure('key-changed', `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
+  }
   return verdict('verified', null, {
     ...identity,
     ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings),
