@@ -99,6 +99,9 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
   const usable = read.packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
   if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
+  // openpgp.js parses a malformed creation-time subpacket into an Invalid Date.
+  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
+    return fail('malformed-packet', 'a signature has no valid creation time');
   if (usable.length > limits.maxSignaturesPerBlock)
     return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
   if (hashHeader.present) {

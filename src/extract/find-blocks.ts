@@ -66,15 +66,12 @@ export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] 
     const scan =
       kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
     const lines = view.slice(index, scan.end + 1);
-    const overflow = blocks.length >= limits.maxBlocksPerDocument;
-    const error = overflow
-      ? malformed('input-too-large', `the document holds more than ${limits.maxBlocksPerDocument} blocks; this one is not read (raise it with --max-blocks)`)
-      : (scan.error ?? checkLimits(lines, limits) ?? checkLines(lines));
+    const error = scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
     blocks.push({
       startLine: view[index]!.line,
       endLine: view[scan.end]!.line,
       rendering: renderingOf(lines, prefix),
-      armored: overflow ? '' : scan.contents.join('\n') + '\n',
+      armored: scan.contents.join('\n') + '\n',
       error,
     });
     index = scan.resumeAt;
@@ -195,9 +192,11 @@ function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCod
 
 function checkLines(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
   for (const line of lines) {
-    // A lone CR is dropped by the hash but shown by renderers and terminals: refuse it.
-    if (line.text.includes('\r'))
-      return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return: what it shows is not what was signed`);
+    // A lone CR is dropped by the hash but shown by renderers and terminals; U+2028 and U+2029
+    // end lines for JavaScript's multiline regular expressions (openpgp.js's armor parser among
+    // them). Either makes one reader see other lines than another: refuse them.
+    if (/[\r\u2028\u2029]/.test(line.text))
+      return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
     if (line.markup)
       return malformed('markup-in-block', `line ${line.line} holds HTML markup inside the block; pledge does not strip markup`);
   }

@@ -34,7 +34,8 @@ export function textView(document: DocumentText): LogicalLine[] {
 }
 
 const QUOTE_PREFIX = /^(?: {0,3}> ?)*/;
-const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+// A fence is indented 3 spaces at most (CommonMark); 4 make the line indented code.
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
 /**
  * Markdown: the same lines, each tagged with the code fence it sits in, so that a block a
@@ -87,8 +88,28 @@ export function decodeEntities(text: string): string {
   });
 }
 
-const PRE_ELEMENT = /<(pre|code|textarea)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi;
 const LINE_BREAK = /<br\s*\/?>(\r?\n)?|\r?\n/gi;
+const OPENING = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
+
+/**
+ * The <pre>, <code> and <textarea> elements of a page, found in one pass: each opening tag is
+ * matched to the next closing tag of its name with indexOf, and scanning resumes after it, so
+ * a page of unclosed tags costs linear time (no regex backtracking to the end of the page).
+ */
+function preformattedElements(source: string): { inner: string; innerStart: number }[] {
+  const lower = source.toLowerCase();
+  const elements: { inner: string; innerStart: number }[] = [];
+  OPENING.lastIndex = 0;
+  for (let open = OPENING.exec(source); open; open = OPENING.exec(source)) {
+    const name = open[1]!.toLowerCase();
+    const innerStart = open.index + open[0].length;
+    const close = lower.indexOf(`</${name}`, innerStart);
+    if (close === -1) break; // nothing after this can be closed either
+    elements.push({ inner: source.slice(innerStart, close), innerStart });
+    OPENING.lastIndex = close + name.length + 2;
+  }
+  return elements;
+}
 
 /**
  * HTML: one view per <pre>, <code> or <textarea> element (an outer <pre> swallows the <code>
@@ -97,42 +118,45 @@ const LINE_BREAK = /<br\s*\/?>(\r?\n)?|\r?\n/gi;
 export function htmlViews(document: DocumentText): LogicalLine[][] {
   const views: LogicalLine[][] = [];
   const source = document.text;
-  for (const element of source.matchAll(PRE_ELEMENT)) {
-    let inner = element[2]!;
-    let innerStart = element.index! + element[0].indexOf('>') + 1;
+  let lineNumber = 1;
+  let counted = 0;
+  for (const element of preformattedElements(source)) {
+    let { inner, innerStart } = element;
     // Unwrap <pre><code>…</code></pre>: the code element is the same rendering.
-    const wrapped = /^<code\b[^>]*>([\s\S]*)<\/code\s*>$/i.exec(inner);
+    const wrapped = /^<code\b[^>\n]{0,1024}>([\s\S]*)<\/code\s*>$/i.exec(inner);
     if (wrapped) {
       innerStart += inner.indexOf('>') + 1;
       inner = wrapped[1]!;
     }
-    let lineNumber = countNewlines(source, innerStart) + 1;
+    lineNumber += countNewlines(source, counted, innerStart);
+    counted = innerStart;
+    let line = lineNumber;
     const view: LogicalLine[] = [];
     let start = 0;
     for (const end of inner.matchAll(LINE_BREAK)) {
       const raw = inner.slice(start, end.index);
       const isBreak = end[0].startsWith('<');
-      view.push(htmlLine(raw, lineNumber, end[0].includes('\r\n'), isBreak));
-      lineNumber += end[0].includes('\n') ? 1 : 0;
+      view.push(htmlLine(raw, line, end[0].includes('\r\n'), isBreak));
+      line += end[0].includes('\n') ? 1 : 0;
       start = end.index! + end[0].length;
     }
-    view.push(htmlLine(inner.slice(start), lineNumber, false, false));
+    view.push(htmlLine(inner.slice(start), line, false, false));
     views.push(view);
   }
   return views;
 }
 
-/** A start or end tag; "<alice@example.org>" in a user ID is not one. */
-const TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?\/?>|<!--/;
+/** A start or end tag ("<span ", "</pre>", "<br/>"); "<alice@example.org>" in a user ID is not one. */
+const TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>])|<!--/;
 
 function htmlLine(raw: string, line: number, crlf: boolean, lineBreak: boolean): LogicalLine {
   const text = decodeEntities(raw);
   return { text, markup: TAG.test(raw), line, crlf, entities: text !== raw, lineBreak, fence: null };
 }
 
-function countNewlines(text: string, end: number): number {
+function countNewlines(text: string, from: number, end: number): number {
   let count = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
+  for (let index = text.indexOf('\n', from); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
   return count;
 }
 
