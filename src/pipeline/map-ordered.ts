@@ -1,24 +1,41 @@
 /**
- * Maps items with at most `concurrency` calls in flight and yields the results in input order,
- * so output stays deterministic while slow documents (a key fetch) do not hold up the rest.
- * Memory holds at most `concurrency` results waiting for an earlier one.
+ * Maps items with at most `concurrency` calls running and yields the results in input order,
+ * so output stays deterministic while a slow document (a key fetch) does not hold up the rest:
+ * a finished call frees its slot at once, even when an earlier one is still running. At most
+ * `buffered` results wait for an earlier one, which bounds memory.
  */
-export async function* mapOrdered<T, R>(items: Iterable<T> | AsyncIterable<T>, concurrency: number, map: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  concurrency: number,
+  map: (item: T) => Promise<R>,
+  buffered = concurrency * 4,
+): AsyncGenerator<R> {
   const iterator: AsyncIterator<T> | Iterator<T> = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const pending: Promise<R>[] = [];
+  let running = 0;
   let exhausted = false;
-  const fill = async () => {
-    while (!exhausted && pending.length < concurrency) {
-      const next = await iterator.next();
-      if (next.done) {
-        exhausted = true;
-        return;
+  let filling: Promise<void> | null = null;
+  const fill = (): Promise<void> =>
+    (filling ??= (async () => {
+      while (!exhausted && running < concurrency && pending.length < buffered) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        running++;
+        const promise = map(next.value).finally(() => {
+          running--;
+          void fill();
+        });
+        promise.catch(() => undefined); // surfaced when its turn comes; never an unhandled rejection
+        pending.push(promise);
       }
-      const promise = map(next.value);
-      promise.catch(() => undefined); // surfaced when its turn comes; never an unhandled rejection
-      pending.push(promise);
-    }
-  };
+    })().finally(() => {
+      filling = null;
+      // A slot freed while this pass was finishing is taken now.
+      if (!exhausted && running < concurrency && pending.length < buffered) void fill();
+    }));
   await fill();
   while (pending.length) {
     const result = await pending.shift()!;

@@ -37,7 +37,7 @@ export async function loadKeyring(paths: string[], limits?: Partial<KeyLimits>):
 }
 
 /** Documents in flight at once: enough to overlap file reads and key fetches, few enough to bound memory. */
-export const DOCUMENT_CONCURRENCY = 32;
+export const DOCUMENT_CONCURRENCY = 100;
 
 /** What is left of the manifest once every document has been handed on. */
 export interface ManifestTail {

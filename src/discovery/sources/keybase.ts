@@ -19,7 +19,7 @@ interface KeybaseAnswer {
 const FIELDS = 'basics,public_keys,proofs_summary';
 const BATCH = 50;
 /** How long a username waits for others to share its request. */
-const BATCH_WINDOW_MS = 15;
+const BATCH_WINDOW_MS = 25;
 
 function claimOf(user: KeybaseUser, username: string): KeybaseClaim {
   const proofs = (user.proofs_summary?.all ?? []).map((proof) => ({
