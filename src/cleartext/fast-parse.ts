@@ -77,10 +77,18 @@ function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
     } catch {
       return null; // openpgp.js decides what an unreadable packet means
     }
+    rawBodies.set(packet, bytes.subarray(offset, offset + length));
     packets.push(packet);
     offset += length;
   }
   return packets;
+}
+
+const rawBodies = new WeakMap<SignaturePacket, Uint8Array>();
+
+/** The packet body as it was on the wire, when the fast reader read it (else openpgp.js re-encodes it). */
+export function wireBytesOf(packet: SignaturePacket): Uint8Array {
+  return rawBodies.get(packet) ?? (packet.write() as Uint8Array);
 }
 
 /**

@@ -21,13 +21,14 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** What the exit code turns on; ManifestTotals keeps it as documents stream past. */
 export interface RunOutcome {
   summary: ManifestSummary;
-  outcomes: { failed: number; indeterminate: number; errorFindings: number };
+  outcomes: { failed: number; indeterminate: number; errorFindings: number; internal: number };
 }
 
 /** Precedence: usage > failed > indeterminate > ok; never ok with nothing verified. */
 export function exitCodeFor(run: Manifest | RunOutcome): ExitCodeValue {
   const { summary, outcomes } = 'outcomes' in run ? run : totalsOf(run);
-  if (summary.unreadableDocuments > 0) return ExitCode.usage;
+  if (summary.unreadableDocuments > outcomes.internal) return ExitCode.usage;
+  if (outcomes.internal > 0) return ExitCode.internal;
   if (summary.malformedBlocks > 0 || summary.unsignedDocuments > 0 || outcomes.errorFindings > 0 || outcomes.failed > 0) return ExitCode.failed;
   if (outcomes.indeterminate > 0) return ExitCode.indeterminate;
   return summary.verified > 0 ? ExitCode.ok : ExitCode.failed;

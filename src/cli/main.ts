@@ -48,6 +48,13 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that went away (pledge … | head) is not an error: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   // First Ctrl-C: stop between documents and clean up; a second one: leave at once.
   const interrupt = new AbortController();
   const onSignal = () => {

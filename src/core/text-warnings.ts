@@ -5,6 +5,8 @@ export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 /** Bidi overrides and isolates, zero-width characters: text that reads other than it is (Trojan Source). */
 export const CONFUSABLE_CHARACTERS = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060\uFEFF]/;
 
+const PLAIN_ASCII = /^[\t\n\x20-\x7E]*$/;
+
 /** Letters of a script that can pass for Latin ones (Cyrillic а, Greek ο…). */
 const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
 const LATIN = /\p{Script=Latin}/u;
@@ -17,6 +19,7 @@ export function hasMixedScriptWord(text: string): boolean {
 /** Warnings a text earns whatever its signature: it was signed, but may not read as it is. */
 export function textWarnings(text: string): WarningCode[] {
   const warnings: WarningCode[] = [];
+  if (PLAIN_ASCII.test(text)) return warnings; // the common case, decided in one pass
   if (CONTROL_CHARACTERS.test(text)) warnings.push('control-characters');
   if (CONFUSABLE_CHARACTERS.test(text) || hasMixedScriptWord(text)) warnings.push('confusable-text');
   return warnings;

@@ -4,6 +4,7 @@ import type { PublicKey } from 'openpgp';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
 import { Keyring } from '../verify/keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
+import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 /** One question put to one source, for the manifest: who learnt what the user was checking. */
 export interface LookupRecord {
@@ -59,8 +60,8 @@ async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<Public
 export function holdsIssuer(candidate: KeyCandidate, issuer: Issuer): boolean {
   return [candidate.key, ...candidate.key.subkeys].some((key) =>
     issuer.issuerFingerprint
-      ? key.getFingerprint().toUpperCase() === issuer.issuerFingerprint
-      : key.getKeyID().toHex().toUpperCase() === issuer.issuerKeyID,
+      ? fingerprintOf(key) === issuer.issuerFingerprint
+      : keyIDOf(key) === issuer.issuerKeyID,
   );
 }
 

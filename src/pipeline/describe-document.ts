@@ -3,6 +3,7 @@ import type { Limits } from '../core/limits.js';
 import type { WarningCode } from '../core/reasons.js';
 import { textWarnings } from '../core/text-warnings.js';
 import { parseBlock, type ParsedSignature } from '../cleartext/parse-block.js';
+import { wireBytesOf } from '../cleartext/fast-parse.js';
 import { toPosixPath } from '../extract/collect-paths.js';
 import { extractBlocks } from '../extract/extract-blocks.js';
 import type { ArmoredBlock } from '../extract/find-blocks.js';
@@ -20,7 +21,7 @@ export function claimsOf(signature: ParsedSignature): SignatureClaims {
     created: signature.created.toISOString().replace('.000Z', 'Z'),
     hashAlgorithm: signature.hashAlgorithm,
     publicKeyAlgorithm: signature.publicKeyAlgorithm,
-    signatureSha256: sha256(signature.packet.write() as Uint8Array),
+    signatureSha256: sha256(wireBytesOf(signature.packet)),
   };
 }
 

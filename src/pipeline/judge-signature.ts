@@ -44,10 +44,22 @@ function claimMismatch(frontMatter: Record<string, unknown> | null, userIDs: str
   return claims.some((claim) => !held.some((userID) => userID.includes(claim.trim().toLowerCase())));
 }
 
+const userIDWarningCache = new Map<string, WarningCode[]>();
+
+/** A user ID's warnings, worked out once per user ID (a batch meets the same few again and again). */
+function userIDWarnings(userID: string): WarningCode[] {
+  let warnings = userIDWarningCache.get(userID);
+  if (!warnings) {
+    warnings = textWarnings(userID);
+    if (userIDWarningCache.size < 10_000) userIDWarningCache.set(userID, warnings);
+  }
+  return warnings;
+}
+
 /** What a verified signature should also say: about its text, its user IDs and the page's claims. */
 function verifiedWarnings(check: SignatureCheck, fromText: WarningCode[], document: DocumentContext): WarningCode[] {
   const warnings = new Set<WarningCode>([...check.warnings, ...fromText]);
-  for (const userID of check.userIDs) for (const warning of textWarnings(userID)) warnings.add(warning);
+  for (const userID of check.userIDs) for (const warning of userIDWarnings(userID)) warnings.add(warning);
   if (claimMismatch(document.frontMatter, check.userIDs)) warnings.add('claim-mismatch');
   return [...warnings];
 }

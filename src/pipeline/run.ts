@@ -1,9 +1,10 @@
-import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS, type KeyLimits, type Limits } from '../core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
-import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
+import { collectPaths, toPosixPath, type CollectOptions } from '../extract/collect-paths.js';
+import { VerifyPool } from './worker-pool.js';
+import type { WorkerSetup } from './verify-worker.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeyQuery } from '../discovery/key-source.js';
-import { loadKeyringFiles } from '../discovery/sources/keyring-files.js';
 import { ManifestTotals, manifestHead, type Manifest, type ManifestDocument, type ManifestSigner, type ManifestSummary, type SignatureClaims } from '../report/manifest.js';
 import { mapOrdered } from './map-ordered.js';
 import { Keyring } from '../verify/keyring.js';
@@ -28,13 +29,18 @@ export interface VerifyRequest {
   collect?: CollectOptions;
   /** Stops the run between documents (Ctrl-C). */
   signal?: AbortSignal;
+  /** Worker threads verifying documents on local keys (default 1: no workers; the CLI uses the cores). */
+  workers?: number;
+  /** Documents the main thread verifies before workers start (default WORKERS_AFTER). */
+  workersAfter?: number;
 }
 
-export async function loadKeyring(paths: string[], limits?: Partial<KeyLimits>): Promise<Keyring> {
-  const keyring = new Keyring();
-  for (const candidate of await loadKeyringFiles(paths, { ...DEFAULT_KEY_LIMITS, ...limits })) await keyring.add(candidate);
-  return keyring;
-}
+import { loadKeyring } from './keyring-loader.js';
+
+export { loadKeyring };
+
+/** Documents verified on the main thread alone before worker threads are started (measured: below this they cost more than they give). */
+export const WORKERS_AFTER = 10_000;
 
 /** Documents in flight at once: enough to overlap file reads and key fetches, few enough to bound memory. */
 export const DOCUMENT_CONCURRENCY = 100;
@@ -59,14 +65,54 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
     const paths = collectPaths(request.paths, request.collect);
-    for await (const document of mapOrdered(paths, DOCUMENT_CONCURRENCY, (path) => describeDocument(path, path, limits, judge))) {
-      if (request.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
-      totals.add(document);
-      await onDocument(document);
+    // Worker threads pay for themselves only on long runs (each loads the keys and warms up):
+    // they start after the first documents; then the main thread only reads results, writes
+    // output and verifies what needs the network.
+    const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
+    const pool: { current: VerifyPool | null } = { current: null };
+    let count = 0;
+    const describe = async (path: string) => {
+      if (workers > 0 && !pool.current && count++ >= (request.workersAfter ?? WORKERS_AFTER)) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
+      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge));
+    };
+    try {
+      for await (const document of mapOrdered(paths, DOCUMENT_CONCURRENCY, describe)) {
+        if (request.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
+        totals.add(document);
+        await onDocument(document);
+      }
+    } finally {
+      await pool.current?.close();
     }
     return { summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
   } finally {
     await close();
+  }
+}
+
+function workerSetup(request: VerifyRequest, limits: Limits, now: Date): WorkerSetup {
+  const offline = !request.discovery || request.discovery.offline;
+  return {
+    keyrings: request.keyrings,
+    keyLimits: request.discovery?.keyLimits ?? {},
+    limits,
+    now: now.getTime(),
+    fastPath: request.fastPath ?? true,
+    offline,
+    cacheDirectory: offline ? (request.discovery?.cacheDirectory ?? null) : null,
+  };
+}
+
+/**
+ * A bug met on one document is reported on that document (status unreadable, code
+ * internal-error, exit 4) and the run goes on with the others.
+ */
+async function guarded(path: string, describe: () => Promise<ManifestDocument>): Promise<ManifestDocument> {
+  try {
+    return await describe();
+  } catch (error) {
+    if (error instanceof PledgeError) throw error;
+    return { path: toPosixPath(path), status: 'unreadable', error: { code: 'internal-error', message: `pledge failed on this document (a bug): ${(error as Error)?.message ?? error}` }, blocks: [] };
   }
 }
 

@@ -97,7 +97,7 @@ export class ManifestTotals {
     unreadableDocuments: 0,
   };
   /** Not in the manifest's summary, but what the exit code turns on. */
-  readonly outcomes = { failed: 0, indeterminate: 0, errorFindings: 0 };
+  readonly outcomes = { failed: 0, indeterminate: 0, errorFindings: 0, internal: 0 };
   private readonly signers = new Map<string, ManifestSigner>();
 
   add(document: ManifestDocument): void {
@@ -106,6 +106,7 @@ export class ManifestTotals {
     summary.documents++;
     if (document.status === 'not-signed') summary.unsignedDocuments++;
     if (document.status === 'unreadable') summary.unreadableDocuments++;
+    if (document.error?.code === 'internal-error') this.outcomes.internal++;
     for (const block of document.blocks) {
       summary.blocks++;
       if (block.status === 'malformed') summary.malformedBlocks++;

@@ -1,5 +1,6 @@
 import type { PublicKey } from 'openpgp';
 import type { KeyCandidate } from '../discovery/key-source.js';
+import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 const upper = (hex: string) => hex.toUpperCase();
 
@@ -22,7 +23,7 @@ export class Keyring {
   private readonly byKeyID = new Map<string, KeyCandidate[]>();
 
   async add(candidate: KeyCandidate): Promise<void> {
-    const primary = upper(candidate.key.getFingerprint());
+    const primary = fingerprintOf(candidate.key);
     const known = this.byPrimary.get(primary);
     if (known) {
       known.key = (await known.key.update(candidate.key)) as PublicKey;
@@ -36,8 +37,8 @@ export class Keyring {
 
   private index(entry: KeyCandidate): void {
     for (const key of [entry.key, ...entry.key.subkeys]) {
-      push(this.byFingerprint, upper(key.getFingerprint()), entry);
-      push(this.byKeyID, upper(key.getKeyID().toHex()), entry);
+      push(this.byFingerprint, fingerprintOf(key), entry);
+      push(this.byKeyID, keyIDOf(key), entry);
     }
   }
 

@@ -13,6 +13,7 @@ import {
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, prepareKey, type PreparedKey } from './fast-verify.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
+import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -34,9 +35,9 @@ export type SigningKey = PublicKey | Subkey;
 export function findSigningKey(key: PublicKey, signature: ParsedSignature): SigningKey | null {
   const all: SigningKey[] = [key, ...key.subkeys];
   if (signature.issuerFingerprint) {
-    return all.find((k) => k.getFingerprint().toUpperCase() === signature.issuerFingerprint) ?? null;
+    return all.find((k) => fingerprintOf(k) === signature.issuerFingerprint) ?? null;
   }
-  return all.find((k) => k.getKeyID().toHex().toUpperCase() === signature.issuerKeyID) ?? null;
+  return all.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
 }
 
 /** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
@@ -169,8 +170,8 @@ async function checkWithCandidate(
   if (!signingKey) return null;
   const identity = {
     candidate,
-    signingKeyFingerprint: signingKey.getFingerprint().toUpperCase(),
-    primaryKeyFingerprint: candidate.key.getFingerprint().toUpperCase(),
+    signingKeyFingerprint: fingerprintOf(signingKey),
+    primaryKeyFingerprint: fingerprintOf(candidate.key),
     keyEvaluation: hasNoUserID(candidate.key) ? ('pledge-no-user-id' as const) : ('openpgp' as const),
   };
   const judged = await judgePolicy(signature, candidate.key, signingKey, policy);

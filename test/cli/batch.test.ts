@@ -46,6 +46,13 @@ describe('pledge verify on folders', () => {
     expect(all.documents.map((d: { path: string }) => d.path.slice(dir.length + 1))).toContain('build/x.md');
   });
 
+  it('gives the same manifest with worker threads as without', async () => {
+    const single = await runCli(['verify', '--offline', '--json', '--jobs', '1', '--keyring', keyFile, dir]);
+    const threaded = await runCli(['verify', '--offline', '--json', '--jobs', '2', '--workers-after', '3', '--keyring', keyFile, dir]);
+    expect(threaded.code).toBe(single.code);
+    expect(threaded.stdout).toBe(single.stdout);
+  });
+
   it('streams a manifest identical to the one built in memory', async () => {
     const streamed = (await runCli(['verify', '--offline', '--json', '--keyring', keyFile, '--include', '**/*.md', dir])).stdout;
     const built = await verifyDocuments({ paths: [dir], keyrings: [keyFile], version: JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version, collect: { include: ['**/*.md'] } });

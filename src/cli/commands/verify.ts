@@ -1,4 +1,5 @@
 import { appendFile, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
@@ -125,6 +126,8 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
           ...(context.signal ? { signal: context.signal } : {}),
         },
         collect: { include: options.include, exclude: options.exclude, gitignore: options.gitignore },
+        workers: options.jobs ?? Math.min(4, availableParallelism()),
+        ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
       },
       async (verified) => {

@@ -1,0 +1,58 @@
+// One in-process timing, in a fresh Node process so that its peak RSS is its own:
+//   node scripts/bench/inproc.mjs pledge    KEYS DOCS        verifyDocuments from dist/
+//   node scripts/bench/inproc.mjs openpgp   KEYS DOCS N [LIMIT]   openpgp.js, N verifications in flight
+// Modules are loaded before the clock starts; reading the keys and listing the documents are
+// timed. Prints one JSON line: { seconds, cpuSeconds, documents, verified, failed, maxRssKB }.
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as openpgp from 'openpgp';
+
+const [mode, keysDir, docsDir, inFlightArg, limitArg] = process.argv.slice(2);
+
+async function pledge() {
+  const { verifyDocuments } = await import('../../dist/pipeline/run.js');
+  const started = performance.now();
+  const manifest = await verifyDocuments({ paths: [docsDir], keyrings: [keysDir], version: 'bench' });
+  const seconds = (performance.now() - started) / 1000;
+  const { documents, verified, failed } = manifest.summary;
+  return { seconds, documents, verified, failed };
+}
+
+async function plainOpenPGP() {
+  const inFlight = Number(inFlightArg ?? 1);
+  const limit = limitArg ? Number(limitArg) : Infinity;
+  const started = performance.now();
+  const byKeyID = new Map();
+  for (const name of readdirSync(keysDir).sort()) {
+    for (const key of await openpgp.readKeys({ armoredKeys: readFileSync(join(keysDir, name), 'utf8') })) {
+      for (const part of [key, ...key.subkeys]) byKeyID.set(part.getKeyID().toHex(), key);
+    }
+  }
+  const files = readdirSync(docsDir).sort().slice(0, limit).map((name) => join(docsDir, name));
+  let verified = 0;
+  let next = 0;
+  const one = async (file) => {
+    const message = await openpgp.readCleartextMessage({ cleartextMessage: await readFile(file, 'utf8') });
+    const key = byKeyID.get(message.getSigningKeyIDs()[0]?.toHex());
+    if (!key) return false;
+    const { signatures } = await openpgp.verify({ message, verificationKeys: [key] });
+    try {
+      return (await signatures[0].verified) === true;
+    } catch {
+      return false;
+    }
+  };
+  const lane = async () => {
+    while (next < files.length) if (await one(files[next++])) verified++;
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, documents: files.length, verified, failed: files.length - verified };
+}
+
+if (mode !== 'pledge' && mode !== 'openpgp') throw new Error(`unknown mode ${mode}`);
+const cpu = process.cpuUsage();
+const result = mode === 'pledge' ? await pledge() : await plainOpenPGP();
+const { user, system } = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ...result, cpuSeconds: (user + system) / 1e6, maxRssKB: process.resourceUsage().maxRSS }) + '\n');

@@ -1,0 +1,55 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { KeyLimits, Limits } from '../core/limits.js';
+import { createPolicy } from '../verify/policy.js';
+import { createDiscovery } from './create-discovery.js';
+import { describeDocument, type SignatureJudge } from './describe-document.js';
+import { judgeWith } from './judge-signature.js';
+import { loadKeyring } from './keyring-loader.js';
+import type { ManifestSignature } from '../report/manifest.js';
+
+/** What a worker is started with: everything it needs to judge documents on local keys. */
+export interface WorkerSetup {
+  keyrings: string[];
+  keyLimits: Partial<KeyLimits>;
+  limits: Limits;
+  now: number;
+  fastPath: boolean;
+  /** Offline runs may use the cache in workers too; online, only the main thread asks anything. */
+  offline: boolean;
+  cacheDirectory: string | null;
+}
+
+export type WorkerReply = { id: number; document: unknown } | { id: number; needsMain: true } | { id: number; error: string };
+
+/** Thrown inside a worker when a signature's key is not local: the main thread, which owns discovery, takes the document. */
+const NEEDS_MAIN = Symbol('needs the main thread');
+
+const setup = workerData as WorkerSetup;
+const keyring = await loadKeyring(setup.keyrings, setup.keyLimits);
+const policy = createPolicy(new Date(setup.now), setup.fastPath);
+const offlineDiscovery = setup.offline
+  ? {
+      offline: true,
+      cacheDirectory: setup.cacheDirectory,
+      sources: { order: [], keyservers: [] },
+      allowedHosts: [],
+      userAgent: 'pledge-worker',
+      keyLimits: setup.keyLimits,
+    }
+  : undefined;
+const { discovery } = await createDiscovery(keyring, offlineDiscovery, policy.now);
+const judge = judgeWith(discovery, policy);
+const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fromText, document) => {
+  if (!setup.offline && keyring.candidatesFor(signature).length === 0) throw NEEDS_MAIN;
+  return judge(signedText, signature, fromText, document);
+};
+
+parentPort!.on('message', async ({ id, path }: { id: number; path: string }) => {
+  let reply: WorkerReply;
+  try {
+    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge) };
+  } catch (error) {
+    reply = error === NEEDS_MAIN ? { id, needsMain: true } : { id, error: String((error as Error)?.message ?? error) };
+  }
+  parentPort!.postMessage(reply);
+});
