@@ -6,7 +6,7 @@ import { defaultCacheDirectory } from '../discovery/key-cache.js';
 import type { DiscoveryRequest } from '../pipeline/run.js';
 import type { RepositoryConfig } from '../repo/load-config.js';
 import type { Limits } from '../core/limits.js';
-import type { DiscoveryCommandOptions } from './program.js';
+import type { DiscoveryCommandOptions, DocumentLimitOptions } from './program.js';
 
 /** What a command may touch of the process: passed in, so commands run in tests without one. */
 export interface CliStreams {
@@ -75,15 +75,7 @@ export function discoveryRequest(options: DiscoveryCommandOptions, context: Comm
 }
 
 /** Document limits from the command line (unset ones keep their defaults). */
-export function documentLimits(options: {
-  maxDocumentBytes?: number;
-  maxLineLength?: number;
-  maxBlockChars?: number;
-  maxBlocks?: number;
-  maxSignatures?: number;
-  maxArmorHeaders?: number;
-  maxKeysPerDocument?: number;
-}): Partial<Limits> {
+export function documentLimits(options: DocumentLimitOptions): Partial<Limits> {
   return {
     ...(options.maxArmorHeaders ? { maxArmorHeaders: options.maxArmorHeaders } : {}),
     ...(options.maxKeysPerDocument ? { maxKeysPerDocument: options.maxKeysPerDocument } : {}),

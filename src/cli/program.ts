@@ -30,7 +30,18 @@ export interface RepositoryCommandOptions {
   redact: boolean;
 }
 
-export interface VerifyCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
+/** The document limits a user can raise (see core/limits.ts for their defaults). */
+export interface DocumentLimitOptions {
+  maxDocumentBytes?: number;
+  maxLineLength?: number;
+  maxBlockChars?: number;
+  maxBlocks?: number;
+  maxSignatures?: number;
+  maxArmorHeaders?: number;
+  maxKeysPerDocument?: number;
+}
+
+export interface VerifyCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions, DocumentLimitOptions {
   jobs?: number;
   workersAfter?: number;
   include: string[];
@@ -41,13 +52,6 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   manifest?: string;
   checkManifest?: string;
   quiet: boolean;
-  maxDocumentBytes?: number;
-  maxLineLength?: number;
-  maxBlockChars?: number;
-  maxBlocks?: number;
-  maxSignatures?: number;
-  maxArmorHeaders?: number;
-  maxKeysPerDocument?: number;
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {

@@ -16,7 +16,7 @@ import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../report/atomic-file.js';
 import { colourFor, discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import type { DiscoveryCommandOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
+import type { DiscoveryCommandOptions, DocumentLimitOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
 /** The repository config in force: --config, else (with no paths) the nearest one; --no-config: none. */
 export function configFor(options: RepositoryCommandOptions, paths: string[], cwd: string): LoadedConfig | null {
@@ -31,7 +31,7 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 /** Verify documents, or a signers repository when a config applies. */
 export async function runVerification(
   paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & Parameters<typeof documentLimits>[0],
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions,
   context: CommandContext,
   loaded: LoadedConfig | null,
 ): Promise<Manifest> {
