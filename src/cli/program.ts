@@ -89,7 +89,8 @@ Exit codes:
   1  a signature not verified, a malformed block, or a document with no signed block
   2  usage or input error (bad option, missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
-  4  internal error (a bug in pledge)`;
+  4  internal error (a bug in pledge)
+  130  interrupted (Ctrl-C); no partial manifest is left behind`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
