@@ -931,9 +931,18 @@ function splitRendering(rendered: Rendered, mode: (typeof SPLITTABLE_MODES)[numb
     case 'md-quote':
     case 'md-quote-nested': {
       // End the quote with a paragraph, or drop the prefix of one line or of all the rest.
+      // A line whose own text starts with ">" (after up to 3 spaces) stays a quote line without
+      // its prefix: CommonMark still shows it inside the quote, so that cut splits nothing.
+      const unquote = (line: string) => line.replace(/^(> )*>? ?/, '');
+      const stillQuoted = (line: string) => /^ {0,3}>/.test(unquote(line));
       if (how % 4 === 0) lines.splice(next, 0, '', 'Interlude.', '');
-      else if (how % 4 === 1) lines[next] = lines[next]!.replace(/^(> )*>? ?/, '');
-      else if (how % 4 === 2) for (let index = next; index <= rendered.end; index++) lines[index] = lines[index]!.replace(/^(> )*>? ?/, '');
+      else if (how % 4 === 1) {
+        if (stillQuoted(lines[next]!)) return null;
+        lines[next] = unquote(lines[next]!);
+      } else if (how % 4 === 2) {
+        if (lines.slice(next, rendered.end + 1).some(stillQuoted)) return null;
+        for (let index = next; index <= rendered.end; index++) lines[index] = unquote(lines[index]!);
+      }
       else {
         // "> foo" as ">foo" (not before white space: ">", "> " and ">\u00A0" are all a blank quote line).
         const target = lines.findIndex((line, index) => index >= next && index <= rendered.end && /^> \S/.test(line));
