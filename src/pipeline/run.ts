@@ -39,8 +39,15 @@ import { loadKeyring } from './keyring-loader.js';
 
 export { loadKeyring };
 
-/** Documents verified on the main thread alone before worker threads are started (measured: below this they cost more than they give). */
-export const WORKERS_AFTER = 10_000;
+/** Runs of fewer documents stay on the main thread: below this, worker threads cost more than they give (measured). */
+export const WORKERS_AFTER = 5_000;
+
+/** Does the walk yield at least `count` paths? Stops as soon as it knows. */
+async function atLeast(paths: AsyncIterable<string>, count: number): Promise<boolean> {
+  let seen = 0;
+  for await (const _path of paths) if (++seen >= count) return true;
+  return false;
+}
 
 /** Documents in flight at once: enough to overlap file reads and key fetches, few enough to bound memory. */
 export const DOCUMENT_CONCURRENCY = 100;
@@ -70,9 +77,12 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     // output and verifies what needs the network.
     const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
     const pool: { current: VerifyPool | null } = { current: null };
+    const after = request.workersAfter ?? WORKERS_AFTER;
+    // A long run is known from a quick count of the files: its workers start at once.
+    if (workers > 0 && (await atLeast(collectPaths(request.paths, request.collect), after))) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
     let count = 0;
     const describe = async (path: string) => {
-      if (workers > 0 && !pool.current && count++ >= (request.workersAfter ?? WORKERS_AFTER)) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
+      if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
       return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge));
     };
     try {

@@ -25,7 +25,7 @@ export class VerifyPool {
 
   static start(count: number, setup: WorkerSetup): VerifyPool {
     const url = new URL('./verify-worker.js', import.meta.url);
-    return new VerifyPool(Array.from({ length: count }, () => new Worker(url, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 } })));
+    return new VerifyPool(Array.from({ length: count }, () => new Worker(url, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 } })));
   }
 
   /** The judged document, or null when the main thread must judge it. */
