@@ -40,7 +40,7 @@ import { loadKeyring } from './keyring-loader.js';
 export { loadKeyring };
 
 /** Runs of fewer documents stay on the main thread: below this, worker threads cost more than they give (measured). */
-export const WORKERS_AFTER = 5_000;
+export const WORKERS_AFTER = 20_000;
 
 /** Does the walk yield at least `count` paths? Stops as soon as it knows. */
 async function atLeast(paths: AsyncIterable<string>, count: number): Promise<boolean> {
