@@ -6,7 +6,7 @@ export { loadConfig, findConfig, type RepositoryConfig } from './repo/load-confi
 export { extractBlocks } from './extract/extract-blocks.js';
 export { decodeDocument, readDocument } from './extract/read-document.js';
 export { parseBlock } from './cleartext/parse-block.js';
-export { Keyring } from './verify/keyring.js';
+export { Keyring } from './discovery/keyring.js';
 export { checkSignature } from './verify/verify-signature.js';
 export { createPolicy, type Policy } from './verify/policy.js';
 export { DEFAULT_LIMITS, DEFAULT_KEY_LIMITS, type Limits, type KeyLimits } from './core/limits.js';

@@ -2,7 +2,7 @@ import type { HttpClient, HttpResult } from './http-client.js';
 import type { KeyCache } from './key-cache.js';
 import type { PublicKey } from 'openpgp';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
-import { Keyring } from '../verify/keyring.js';
+import { Keyring } from './keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../report/atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { KeyCandidate } from './key-source.js';
 import { readAllKeys } from './read-keys.js';
 

@@ -1,7 +1,7 @@
 import { KeyDiscovery, type LookupRecord } from '../discovery/discover-keys.js';
 import { createSources, type SourceOptions } from '../discovery/create-sources.js';
 import { KeyCache } from '../discovery/key-cache.js';
-import type { Keyring } from '../verify/keyring.js';
+import type { Keyring } from '../discovery/keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 
 /** Where keys may come from beyond --keyring files. Absent: offline, no cache. */

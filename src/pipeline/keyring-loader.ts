@@ -1,6 +1,6 @@
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { loadKeyringFiles } from '../discovery/sources/keyring-files.js';
-import { Keyring } from '../verify/keyring.js';
+import { Keyring } from '../discovery/keyring.js';
 
 /** The --keyring files of a run, parsed once into one Keyring. */
 export async function loadKeyring(paths: string[], limits?: Partial<KeyLimits>): Promise<Keyring> {

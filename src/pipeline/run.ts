@@ -7,7 +7,7 @@ import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeyQuery } from '../discovery/key-source.js';
 import { ManifestTotals, manifestHead, type Manifest, type ManifestDocument, type ManifestSigner, type ManifestSummary, type SignatureClaims } from '../report/manifest.js';
 import { mapOrdered } from './map-ordered.js';
-import { Keyring } from '../verify/keyring.js';
+import { Keyring } from '../discovery/keyring.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';

@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import { redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
-import { writeFileAtomic } from '../../report/atomic-file.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { ManifestCommandOptions } from '../program.js';

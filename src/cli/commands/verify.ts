@@ -13,7 +13,7 @@ import { renderGithub, renderGithubStepSummary } from '../../report/render-githu
 import { renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
-import { AtomicFile, writeFileAtomic } from '../../report/atomic-file.js';
+import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
 import { colourFor, discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import type { DiscoveryCommandOptions, DocumentLimitOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';

@@ -1,5 +1,5 @@
 import type { PublicKey } from 'openpgp';
-import type { KeyCandidate } from '../discovery/key-source.js';
+import type { KeyCandidate } from './key-source.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 const upper = (hex: string) => hex.toUpperCase();

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './helpers/run-cli.js';
+
+/**
+ * Data flows one way: document → blocks → cleartext → keys → verdicts → manifest → reports,
+ * sequenced by the pipeline and driven by the CLI. A module may import only from its own layer
+ * or the layers before it.
+ */
+const LAYERS = ['core', 'extract', 'cleartext', 'discovery', 'verify', 'report', 'repo', 'pipeline', 'cli'];
+const SRC = join(REPO, 'src');
+
+function sources(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? sources(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = sources(SRC).map((path) => ({ path: relative(SRC, path), text: readFileSync(path, 'utf8') }));
+const layerOf = (path: string) => path.split('/')[0]!;
+const imports = (text: string) => [...text.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map((match) => match[1]!);
+/** Imports that bring code at run time (a type-only import, such as chalk's ChalkInstance, does not). */
+const runtimeImports = (text: string) => [...text.matchAll(/^(?:import|export)(?! type )[^'"]*from '([^']+)'/gm)].map((match) => match[1]!);
+
+describe('architecture', () => {
+  it('imports only from the same or an earlier layer', () => {
+    const upward: string[] = [];
+    for (const file of files.filter((f) => f.path.includes('/'))) {
+      const own = LAYERS.indexOf(layerOf(file.path));
+      for (const target of imports(file.text).filter((t) => t.startsWith('.'))) {
+        const resolved = relative(SRC, join(SRC, file.path, '..', target));
+        const layer = LAYERS.indexOf(layerOf(resolved));
+        if (layer > own) upward.push(`${file.path} → ${resolved}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps undici in the HTTP client, commander and chalk in the CLI, and the process in the CLI', () => {
+    const offenders = (test: (file: { path: string; text: string }) => boolean) => files.filter(test).map((file) => file.path);
+    expect(offenders((f) => imports(f.text).includes('undici'))).toEqual(['discovery/http-client.ts']);
+    expect(offenders((f) => runtimeImports(f.text).some((t) => t === 'commander' || t === 'chalk') && !f.path.startsWith('cli/'))).toEqual([]);
+    const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    expect(offenders((f) => /\bprocess\.(exit|argv|env|stdout|stderr|on|cwd)\b/.test(code(f.text)) && !f.path.startsWith('cli/'))).toEqual([]);
+  });
+
+  it('never runs GnuPG or Sequoia: pledge is not a wrapper (security.md O-03)', () => {
+    expect(files.filter((f) => /child_process/.test(f.text)).map((f) => f.path)).toEqual(['repo/git-changes.ts']);
+  });
+});
