@@ -41,3 +41,15 @@ export const document = (overrides: Partial<ManifestDocument> = {}): ManifestDoc
   blocks: [block()],
   ...overrides,
 });
+
+/** A GFM row's cells: "|" splits unless a backslash escapes it (a backslash escapes any character). */
+export function cellsOf(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  for (let i = 1; i < row.length; i++) {
+    if (row[i] === '\\') cell += row[i]! + row[++i]!;
+    else if (row[i] === '|') (cells.push(cell.trim()), (cell = ''));
+    else cell += row[i];
+  }
+  return cells;
+}

@@ -5,7 +5,7 @@ import { buildManifest } from '../../src/report/manifest.js';
 import { hintFor } from '../../src/report/messages.js';
 import { escapeData, escapeProperty, renderGithub, renderGithubStepSummary } from '../../src/report/render-github.js';
 import { renderSignatureTable } from '../../src/report/render-markdown.js';
-import { block, document, signature } from '../helpers/manifest-parts.js';
+import { block, cellsOf, document, signature } from '../helpers/manifest-parts.js';
 
 
 /** What the Actions runner does to a line: split at the first "::" after the name, decode. */
@@ -30,17 +30,6 @@ const outputLines = (output: string) => {
   return output.slice(0, -1).split('\n');
 };
 
-/** A GFM row's cells: "|" splits unless a backslash escapes it (a backslash escapes any character). */
-function cellsOf(row: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  for (let i = 1; i < row.length; i++) {
-    if (row[i] === '\\') cell += row[i]! + row[++i]!;
-    else if (row[i] === '|') (cells.push(cell.trim()), (cell = ''));
-    else cell += row[i];
-  }
-  return cells;
-}
 
 describe('renderGithub', () => {
   describe('when every signature is verified and nothing warns', () => {

@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildManifest } from '../../src/report/manifest.js';
 import { hintFor } from '../../src/report/messages.js';
 import { escapeMarkdown, renderMarkdown, renderSignatureTable } from '../../src/report/render-markdown.js';
-import { block, document, signature } from '../helpers/manifest-parts.js';
+import { block, cellsOf, document, signature } from '../helpers/manifest-parts.js';
 
 
-/** A GFM row's cells: "|" splits unless a backslash escapes it (a backslash escapes any character). */
-function cellsOf(row: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  for (let i = 1; i < row.length; i++) {
-    if (row[i] === '\\') cell += row[i]! + row[++i]!;
-    else if (row[i] === '|') (cells.push(cell.trim()), (cell = ''));
-    else cell += row[i];
-  }
-  return cells;
-}
 
 const tableRows = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('|'));
 

@@ -517,3 +517,6 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
   });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
+
+/** The statement most rows sign. */
+export const TEXT = 'I, the undersigned, support the pledge.\n';

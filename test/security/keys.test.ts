@@ -40,10 +40,10 @@ import {
   verify,
   writeIn,
   type Made,
+  TEXT,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const TEXT = 'I, the undersigned, support the pledge.\n';
 const ok = (status: string, reason: string | null) => [{ block: 'ok', signatures: [{ status, reason }] }];
 const VERIFIED = ok('verified', null);
 

@@ -31,9 +31,9 @@ import {
   verify,
   writeIn,
   type Made,
+  TEXT,
 } from './assert-nothing-unproven.js';
 
-const TEXT = 'I, the undersigned, support the pledge.\n';
 const ok = (status: string, reason: string | null) => ({ block: 'ok', signatures: [{ status, reason }] });
 
 let dir: string;

@@ -29,9 +29,9 @@ import {
   verdicts,
   writeIn,
   type Made,
+  TEXT,
 } from './assert-nothing-unproven.js';
 
-const TEXT = 'I, the undersigned, support the pledge.\n';
 const ok = (...statuses: [string, string | null][]) => ({ block: 'ok', signatures: statuses.map(([status, reason]) => ({ status, reason })) });
 
 let dir: string;

@@ -30,10 +30,10 @@ import {
   verify,
   writeIn,
   type Made,
+  TEXT,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const TEXT = 'I, the undersigned, support the pledge.\n';
 const ok = (status: string, reason: string | null) => ({ block: 'ok', signatures: [{ status, reason }] });
 const malformed = (code: string) => ({ block: `malformed:${code}`, signatures: [] });
 const UNAVAILABLE = [ok('key-unavailable', 'key-unavailable')];
