@@ -25,7 +25,7 @@ import { namedHosts, type SourceName } from '../../src/discovery/create-sources.
 import type { DiscoveryRequest } from '../../src/pipeline/create-discovery.js';
 import { verifyDocuments } from '../../src/pipeline/run.js';
 import type { Manifest, ManifestSignature } from '../../src/report/manifest.js';
-import { textReply, type Handler } from '../helpers/http-server.js';
+import { startServer, textReply, type Handler, type TestServer } from '../helpers/http-server.js';
 
 const { enums } = openpgp;
 
@@ -520,3 +520,18 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
 
 /** The statement most rows sign. */
 export const TEXT = 'I, the undersigned, support the pledge.\n';
+
+/** Local servers a test file starts, all closed by `closeAll` (afterAll). */
+export function serverPool(): { serve(handler: Handler): Promise<TestServer>; closeAll(): Promise<void> } {
+  const servers: TestServer[] = [];
+  return {
+    async serve(handler) {
+      const server = await startServer(handler);
+      servers.push(server);
+      return server;
+    },
+    async closeAll() {
+      await Promise.all(servers.splice(0).map((server) => server.close()));
+    },
+  };
+}

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/report/manifest.js';
-import { startServer, type Handler, type TestServer } from '../helpers/http-server.js';
 import { githubArmor } from '../helpers/servers/github.js';
 import { keybaseHandler } from '../helpers/servers/keybase.js';
 import { vksHandler } from '../helpers/servers/vks.js';
@@ -41,6 +40,7 @@ import {
   writeIn,
   type Made,
   TEXT,
+  serverPool,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
@@ -50,13 +50,7 @@ const VERIFIED = ok('verified', null);
 let dir: string;
 let alice: Made;
 let mallory: Made;
-const servers: TestServer[] = [];
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { serve, closeAll } = serverPool();
 
 async function signedDocument(name: string, block: string): Promise<string> {
   return writeIn(dir, name, block);
@@ -92,7 +86,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
+  await closeAll();
 });
 
 describe('K: keys and identity', () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardedLookup } from '../../src/discovery/http-client.js';
 import type { Manifest } from '../../src/report/manifest.js';
-import { redirectTo, startServer, textReply, type Handler, type TestServer } from '../helpers/http-server.js';
+import { redirectTo, textReply, type TestServer } from '../helpers/http-server.js';
 import { githubHandler } from '../helpers/servers/github.js';
 import { keybaseHandler } from '../helpers/servers/keybase.js';
 import { vksHandler } from '../helpers/servers/vks.js';
@@ -32,6 +32,7 @@ import {
   writeIn,
   type Made,
   TEXT,
+  serverPool,
 } from './assert-nothing-unproven.js';
 
 const ok = (status: string, reason: string | null) => ({ block: 'ok', signatures: [{ status, reason }] });
@@ -41,13 +42,7 @@ let alice: Made;
 let block: string;
 /** Serves Alice's key for any path: any request it receives is a request pledge should not have made. */
 let target: TestServer;
-const servers: TestServer[] = [];
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { serve, closeAll } = serverPool();
 
 const post = (name: string, frontMatter: Record<string, string>) => writeIn(dir, `${name}.md`, markdownPost(frontMatter, block));
 const lookupOf = (manifest: Manifest, query: string) => manifest.lookups.find((l) => l.query === query);
@@ -60,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
+  await closeAll();
 });
 
 describe('N: network', () => {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/report/manifest.js';
-import { dripBytes, gzipBomb, respondAfter, startServer, type Handler, type TestServer } from '../helpers/http-server.js';
+import { dripBytes, gzipBomb, respondAfter } from '../helpers/http-server.js';
 import { vksHandler } from '../helpers/servers/vks.js';
 import {
   assertNothingUnproven,
@@ -31,6 +31,7 @@ import {
   writeIn,
   type Made,
   TEXT,
+  serverPool,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
@@ -41,13 +42,7 @@ const UNAVAILABLE = [ok('key-unavailable', 'key-unavailable')];
 let dir: string;
 let alice: Made;
 let aliceKeyring: string;
-const servers: TestServer[] = [];
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { serve, closeAll } = serverPool();
 
 beforeAll(async () => {
   dir = await scratchDir('pledge-sec-r-');
@@ -56,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
+  await closeAll();
 });
 
 /** Copies of one signature packet, each with a different (forged, hashed) issuer key ID. */
