@@ -50,12 +50,4 @@ export class Keyring {
     const list = issuer.issuerFingerprint ? this.byFingerprint.get(upper(issuer.issuerFingerprint)) : this.byKeyID.get(upper(issuer.issuerKeyID));
     return [...(list ?? [])];
   }
-
-  get size(): number {
-    return this.byPrimary.size;
-  }
-
-  all(): KeyCandidate[] {
-    return [...this.byPrimary.values()];
-  }
 }
