@@ -69,3 +69,10 @@ async function* walk(directory: string, root: string, ignores: IgnoreLevel[] | n
     else if (entry.isFile() && wanted(path)) yield path;
   }
 }
+
+/** How many documents a walk would yield (for a progress bar's total). */
+export async function countPaths(paths: string[], options: CollectOptions = {}): Promise<number> {
+  let count = 0;
+  for await (const _path of collectPaths(paths, options)) count++;
+  return count;
+}

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,19 @@ describe('pledge verify on folders', () => {
     const threaded = await runCli(['verify', '--offline', '--json', '--jobs', '2', '--workers-after', '3', '--keyring', keyFile, dir]);
     expect(threaded.code).toBe(single.code);
     expect(threaded.stdout).toBe(single.stdout);
+  });
+
+  it('shows progress on stderr only on a terminal and never with --quiet', async () => {
+    const args = ['verify', '--offline', '--json', '--keyring', keyFile, dir];
+    const piped = await runCli(args);
+    expect(piped.stderr).toBe('');
+    // util-linux script(1) gives the command a terminal; skipped where it is missing.
+    if (spawnSync('script', ['--version']).status !== 0) return;
+    const command = [process.execPath, join(REPO, 'bin/pledge.js'), ...args].map((arg) => `'${arg}'`).join(' ');
+    const onTerminal = spawnSync('script', ['-qec', `${command} > /dev/null`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(onTerminal.stdout).toMatch(/\d+\/\d+ files · \d+ signatures \(\d+ verified\) · \d+\/s/);
+    const quiet = spawnSync('script', ['-qec', `${command} --quiet > /dev/null`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(quiet.stdout).not.toContain('files ·');
   });
 
   it('streams a manifest identical to the one built in memory', async () => {

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
+import { countPaths } from '../../extract/collect-paths.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
@@ -110,7 +111,11 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   ];
   const colour = colourFor(stdout, env);
   let fetched = 0;
-  const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
+  // On a terminal, unless --quiet; not over a report being written to the same terminal.
+  const progress = stderr.isTTY && !options.quiet && !(format === 'human' && stdout.isTTY) ? new Progress(stderr, () => fetched) : null;
+  const collect = { include: options.include, exclude: options.exclude, gitignore: options.gitignore };
+  // The total, for the ETA: a second walk of the names only, alongside the work.
+  if (progress) void countPaths(paths, collect).then((total) => progress.setTotal(total), () => undefined);
   const write = toStream(stdout);
   try {
     for (const writer of writers) await writer.begin();
@@ -125,7 +130,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
           onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
           ...(context.signal ? { signal: context.signal } : {}),
         },
-        collect: { include: options.include, exclude: options.exclude, gitignore: options.gitignore },
+        collect,
         workers: options.jobs ?? Math.min(4, availableParallelism()),
         ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
