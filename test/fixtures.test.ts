@@ -156,3 +156,38 @@ describe.skipIf(!gpg && !requireOracles)(`GnuPG as a live oracle${gpg ? '' : ' (
     });
   }
 });
+
+/**
+ * Sequoia (sq verify) as a second live oracle, on the same inputs GnuPG read. It agrees with
+ * pledge on every fixture but these, each a deliberate difference.
+ */
+const SEQUOIA_DIFFERS: Record<string, string> = {
+  'status-weak-algorithm-dsa2048': "Sequoia's standard policy still accepts DSA-2048; pledge refuses DSA (openpgp.js 6 default, RFC 9580 deprecation)",
+  'C-02-extra-armor-header': 'sq reads past a header other than Hash:; RFC 9580 §7.1 says to decline to validate',
+  'C-11-unescaped-armor-line-in-text': 'sq reads past an unescaped armor line; other readers (openpgp.js) end the text there, so pledge refuses it',
+  'C-14-nbsp-separator-line': 'sq takes a no-break-space line as the blank separator; pledge accepts only an empty or ASCII-blank line',
+  'C-14-em-space-separator-line': 'as above, with an em space',
+  'C-17-good-and-unknown-signer': 'sq verify passes at one good signature (threshold 1); pledge judges each signature on its own and reports the unknown one',
+  'C-18-unhashed-issuer-swapped': 'sq follows the hashed issuer fingerprint; pledge refuses a signature whose unhashed issuer contradicts it',
+  'C-22-inline-signed-message': 'sq verifies inline-signed messages; pledge verifies cleartext blocks only (security.md §2, CVE-2025-47934)',
+  'D-02-hidden-span-inside-pre': 'sq was given the block without its HTML; as published, it hides markup pledge will not strip',
+  'D-03-split-across-fences': 'sq was given the block whole; as published, a renderer splits it',
+  'D-03-blockquote-ends-mid-block': 'sq was given the block whole; as published, a renderer splits it',
+  'D-03-indentation-ends-mid-block': 'sq was given the block whole; as published, a renderer splits it',
+};
+
+const sq = spawnSync('sq', ['--version']).status === 0;
+
+describe.skipIf(!sq && !requireOracles)(`Sequoia as a live oracle${sq ? '' : ' (skipped: sq is not installed)'}`, () => {
+  const singleBlock = CASES.filter((c) => c.gnupg && !Array.isArray(c.gnupg.input) && c.expected.blocks.length === 1);
+  for (const fixture of singleBlock) {
+    const ours = fixture.expected.blocks[0]!;
+    const pledgeVerifies = ours.status === 'ok' && ours.signatures.length > 0 && ours.signatures.every((s) => s.status === 'verified');
+    const why = SEQUOIA_DIFFERS[fixture.id];
+    it(`${fixture.id}: sq ${why ? `differs on purpose: ${why}` : 'agrees'}`, () => {
+      const args = ['verify', ...fixture.keyrings.flatMap((key) => ['--signer-cert', at(key)]), at(fixture.gnupg!.input as string)];
+      const sequoiaVerifies = spawnSync('sq', args, { stdio: 'ignore' }).status === 0;
+      expect(sequoiaVerifies).toBe(why ? !pledgeVerifies : pledgeVerifies);
+    });
+  }
+});
