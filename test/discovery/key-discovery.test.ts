@@ -5,6 +5,7 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { respondAfter, startServer, type TestServer } from '../helpers/http-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { expectValidManifest } from '../helpers/manifest-schema.js';
 import { clearsign, createSigner, type TestSigner } from '../helpers/sign.js';
 import { githubHandler } from '../helpers/servers/github.js';
 import { keybaseHandler } from '../helpers/servers/keybase.js';
@@ -72,7 +73,9 @@ const requestCount = () => Object.values(servers).reduce((sum, server) => sum + 
 
 async function verifyJSON(args: string[]) {
   const result = await runCli(['verify', '--json', ...args]);
-  return { code: result.code, manifest: JSON.parse(result.stdout), stderr: result.stderr };
+  const manifest = JSON.parse(result.stdout);
+  expectValidManifest(manifest);
+  return { code: result.code, manifest, stderr: result.stderr };
 }
 
 describe('pledge verify with key discovery', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { REPO, runCli } from '../helpers/run-cli.js';
+import { expectValidManifest } from '../helpers/manifest-schema.js';
 import { githubHandler } from '../helpers/servers/github.js';
 import { keybaseHandler, type KeybaseUser } from '../helpers/servers/keybase.js';
 
@@ -83,6 +84,7 @@ describe('signers repository (examples/signers-repo)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const manifest = JSON.parse(result.stdout);
+    expectValidManifest(manifest);
     expect(manifest.documents.map((d: { path: string }) => d.path)).toEqual([
       '_signatures/ada-lovelace.md',
       '_signatures/alan-turing.md',
@@ -129,6 +131,7 @@ describe('signers repository (examples/signers-repo)', () => {
     expect((await pledge(dir, ['manifest', ...servers()])).code).toBe(0);
     expect(readFileSync(join(dir, 'signers.json'), 'utf8')).toBe(first);
     expect(JSON.parse(first).lookups).toEqual([]);
+    expectValidManifest(JSON.parse(first));
     expect((await pledge(dir, ['verify', '--check-manifest', 'signers.json', '--quiet', ...servers()])).code).toBe(0);
     commit(dir, 'manifest');
     // A pull request that only adds a second file by Ada: duplicates are found through signers.json.
@@ -138,6 +141,7 @@ describe('signers repository (examples/signers-repo)', () => {
     const result = await pledge(dir, ['verify', '--json', '--changed-since', 'main', ...servers()]);
     expect(result.code).toBe(1);
     const manifest = JSON.parse(result.stdout);
+    expectValidManifest(manifest);
     expect(manifest.documents.map((d: { path: string }) => d.path)).toEqual(['_signatures/duplicate-signer.md']);
     expect(manifest.documents[0].findings).toMatchObject([{ code: 'duplicate-signer', severity: 'error' }]);
   });
