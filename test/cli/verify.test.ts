@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearsign, createSigner, type TestSigner } from '../helpers/sign.js';
 import { runCli, REPO } from '../helpers/run-cli.js';
@@ -71,6 +72,20 @@ describe('pledge verify', () => {
       expect(result.stdout).not.toContain('\u001b[');
       expect(JSON.parse(await readFile(manifestFile, 'utf8')).summary.verified).toBe(1);
       expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+
+  describe('when --keyring is a binary file holding several keys', () => {
+    it('reads every key in it', async () => {
+      const bob = await createSigner('Bob <bob@example.org>');
+      const binary = join(dir, 'both.gpg');
+      const keys = await Promise.all([alice, bob].map(async (signer) => (await readKey({ armoredKey: signer.armoredPublicKey })).write() as Uint8Array));
+      await writeFile(binary, Buffer.concat(keys));
+      const bobPost = join(dir, 'bob.txt');
+      await writeFile(bobPost, await clearsign('Bob agrees.\n', [bob]));
+      const result = await runCli(['verify', '--offline', '--json', '--keyring', binary, signedPost, bobPost]);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).signers.map((s: { primaryKeyFingerprint: string }) => s.primaryKeyFingerprint)).toEqual([alice.fingerprint, bob.fingerprint]);
     });
   });
 
