@@ -55,7 +55,7 @@ for (const [name, options] of KEYS) {
   if (!prepared) throw new Error(`prepareKey refused ${name}`);
   // Warm-up, so that JIT and openpgp.js's lazy imports are not timed.
   for (const item of items.slice(0, 50)) {
-    fastVerify(item.text, item.packet, prepared);
+    await fastVerify(item.text, item.packet, prepared);
     await item.packet.verify(publicKey.keyPacket, item.packet.signatureType, literalTextPacket(item.text), null, true, MATH_ONLY_CONFIG);
   }
   const fast = await time('fast', items, (item) => fastVerify(item.text, item.packet, prepared));

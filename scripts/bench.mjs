@@ -17,7 +17,7 @@ import { measure, RSS_METHOD } from './bench/measure.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, '.bench');
-const PLEDGE = join(ROOT, 'bin', 'pledge.js');
+const PLEDGE = join(ROOT, 'bin', 'pledge.cjs');
 const INPROC = join(ROOT, 'scripts', 'bench', 'inproc.mjs');
 const NODE = process.execPath;
 

@@ -8,7 +8,8 @@ export interface FastParsed {
 
 const SIGNATURE_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 const SIGNATURE_END = '-----END PGP SIGNATURE-----';
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** The armor data as one string: base64 characters, then at most two '=' at the very end. */
+const BASE64_DATA = /^[A-Za-z0-9+/]+={0,2}$/;
 const CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
 
 /** openpgp.js's util.removeTrailingSpaces for one line: spaces, tabs and CRs at the end. */
@@ -117,8 +118,11 @@ export function fastParseCleartext(armored: string): FastParsed | null {
   for (; index < lines.length && lines[index] !== SIGNATURE_END; index++) data.push(lines[index]!);
   if (lines[index] !== SIGNATURE_END || lines.slice(index + 1).some((line) => line !== '')) return null;
   if (data.length && CHECKSUM_LINE.test(data.at(-1)!)) data.pop();
-  if (!data.length || !data.every((line, position) => BASE64_LINE.test(line) && (position === data.length - 1 || !line.includes('=')))) return null;
-  const packets = signaturePackets(new Uint8Array(Buffer.from(data.join(''), 'base64')));
+  // Every line base64, '=' padding only at the end of the last: checked once on the joined data,
+  // with no empty line and no line of padding alone.
+  const joined = data.join('');
+  if (!data.length || !BASE64_DATA.test(joined) || data.some((line) => line === '') || data.at(-1)!.startsWith('=')) return null;
+  const packets = signaturePackets(new Uint8Array(Buffer.from(joined, 'base64')));
   if (!packets) return null;
   // As CleartextMessage does: trailing whitespace off every line, LF line endings.
   return { signedText: text.map(trimLine).join('\n'), packets };

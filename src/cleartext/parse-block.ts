@@ -34,11 +34,22 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex').toUpperCase();
 }
 
+/** The lines after the first, read one at a time: the headers are a few lines of a long block. */
+function* headerLines(armored: string): Generator<string> {
+  let start = armored.indexOf('\n') + 1;
+  while (start > 0 && start <= armored.length) {
+    const end = armored.indexOf('\n', start);
+    yield armored.slice(start, end === -1 ? armored.length : end);
+    if (end === -1) return;
+    start = end + 1;
+  }
+}
+
 /** The hash algorithms a conformant "Hash:" header names, or null when a name is unknown. */
 function hashHeaderAlgorithms(armored: string): { names: Set<number>; present: boolean } | null {
   const names = new Set<number>();
   let present = false;
-  for (const line of armored.split('\n').slice(1)) {
+  for (const line of headerLines(armored)) {
     if (!line.startsWith('Hash: ')) break;
     present = true;
     // A comma-separated list of names, ASCII spaces allowed around them and nothing else
@@ -85,9 +96,10 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
   const hashHeader = hashHeaderAlgorithms(armored);
   if (!hashHeader) return fail('hash-header', 'the Hash: header names an unknown hash algorithm');
 
-  if (armorIsEmpty(signatureArmor(armored))) return fail('no-signature', 'the signature armor holds no data');
+  // The fast reader never accepts an empty armor, so the emptiness check is needed only without it.
   let read = fastParseCleartext(armored);
   if (!read) {
+    if (armorIsEmpty(signatureArmor(armored))) return fail('no-signature', 'the signature armor holds no data');
     try {
       // The extractor has checked the armor grammar line by line, so what fails here is the packets.
       const message = await readCleartextMessage({ cleartextMessage: withoutHashHeaders(armored), config: STRICT_CONFIG });

@@ -33,7 +33,8 @@ import { Duplex, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { PledgeError } from '../core/reasons.js';
 import { BLOCKED_ERROR_CODE, createGuardedLookup, isBlockedAddress, isLoopback } from './address-guard.js';
 
@@ -417,7 +418,11 @@ function isTimeoutReason(reason: unknown): boolean {
   return (reason as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 
+/** undici, loaded on the first client: offline runs never pay for it (~80 ms of start-up). */
+const loadUndici = () => createRequire(import.meta.url)('undici') as typeof import('undici');
+
 export function createHttpClient(options: Partial<HttpClientOptions> & { userAgent: string }): HttpClient {
+  const { Agent, ProxyAgent } = loadUndici();
   const userAgent = options.userAgent;
   if (typeof userAgent !== 'string' || userAgent.trim() === '' || /[\r\n]/.test(userAgent)) {
     throw new TypeError('createHttpClient: userAgent must be a non-empty single-line string');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
 import type { WarningCode } from '../core/reasons.js';
 import { textWarnings } from '../core/text-warnings.js';
@@ -11,7 +11,8 @@ import { readFrontMatter } from '../extract/front-matter.js';
 import { readDocument } from '../extract/read-document.js';
 import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report/manifest.js';
 
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+// crypto.hash: one call, no Hash object (a batch hashes two things per signature).
+const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
 /** What a signature packet says of itself: nothing checked. */
 export function claimsOf(signature: ParsedSignature): SignatureClaims {

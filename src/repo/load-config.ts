@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PledgeError } from '../core/reasons.js';
 import type { SourceName } from '../discovery/create-sources.js';
 
@@ -53,7 +54,9 @@ let validate: ReturnType<Ajv2020['compile']> | null = null;
 function validator() {
   if (!validate) {
     const schema = JSON.parse(readFileSync(new URL('../../schema/pledge-config.schema.json', import.meta.url), 'utf8'));
-    validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    // Loaded on first use: runs without a repository config never pay for Ajv.
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
   return validate;
 }

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash as digestOf, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { enums, type AnyKeyPacket, type KeyID, type SignaturePacket } from 'openpgp';
 
 /*
@@ -119,8 +119,35 @@ interface SignatureInternals {
  * The mathematics of one text signature over `signedText` with one prepared key: true or false
  * exactly where openpgp.js's `SignaturePacket.verify` would resolve or reject (given no date), or
  * 'unsupported' where the caller must ask openpgp.js. Reads the packet, never writes to it.
+ *
+ * The public-key operation runs on libuv's thread pool (node:crypto's callback form), so a batch
+ * keeps a second core busy with the mathematics while this thread reads and parses documents.
  */
-export function fastVerify(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' {
+export async function fastVerify(signedText: string, signature: SignaturePacket, key: PreparedKey): Promise<boolean | 'unsupported'> {
+  const job = verificationJob(signedText, signature, key);
+  return typeof job === 'object' ? runJob(job) : job;
+}
+
+/** What node:crypto is asked: the algorithm (null for Ed25519), the data, the key and the signature value. */
+interface VerificationJob {
+  readonly algorithm: string | null;
+  readonly data: Uint8Array;
+  readonly key: KeyObject;
+  readonly signature: Uint8Array;
+}
+
+function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
+  return new Promise((resolve) => {
+    try {
+      cryptoVerify(job.algorithm, job.data, job.key, job.signature, (error, valid) => resolve(error ? 'unsupported' : valid));
+    } catch {
+      resolve('unsupported'); // node:crypto could not judge: openpgp.js may fall back to its own code
+    }
+  });
+}
+
+/** Every check fastVerify makes before the public-key operation: a verdict, or the job left to do. */
+function verificationJob(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' | VerificationJob {
   if (typeof signedText !== 'string') return 'unsupported';
   const internals = signature as unknown as SignatureInternals;
   const version = signature.version;
@@ -165,16 +192,12 @@ export function fastVerify(signedText: string, signature: SignaturePacket, key: 
   trailer.writeUInt32BE(signatureData.length, 2);
   const parts: Uint8Array[] = salt ? [salt, text, signatureData, trailer] : [text, signatureData, trailer];
   const toHash = Buffer.concat(parts);
-  const digest = createHash(hash.name).update(toHash).digest();
+  const digest = digestOf(hash.name, toHash, 'buffer');
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
 
-  try {
-    return key.kind === 'rsa'
-      ? cryptoVerify(hash.name, toHash, key.keyObject, rawSignature) // PKCS#1 v1.5 over the data
-      : cryptoVerify(null, digest, key.keyObject, rawSignature); // Ed25519 over the digest
-  } catch {
-    return 'unsupported'; // node:crypto could not judge: openpgp.js may fall back to its own code
-  }
+  return key.kind === 'rsa'
+    ? { algorithm: hash.name, data: toHash, key: key.keyObject, signature: rawSignature } // PKCS#1 v1.5 over the data
+    : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature }; // Ed25519 over the digest
 }
 
 /** The signature value in node:crypto's form, padded as openpgp.js pads it; false where openpgp.js throws. */

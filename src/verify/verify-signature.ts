@@ -43,7 +43,7 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
 /** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
 const preparedKeys = new WeakMap<object, PreparedKey | null>();
 
-function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): boolean | 'unsupported' {
+function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | 'unsupported'> | 'unsupported' {
   let prepared = preparedKeys.get(signingKey.keyPacket);
   if (prepared === undefined) {
     prepared = prepareKey(signingKey.keyPacket);
@@ -54,7 +54,7 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
 
 /** Does the mathematics hold, whatever the policy says? Asked only after the policy said no. */
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
-  const fast = fastVerifyWith(signedText, signature, signingKey);
+  const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
   const literal = literalTextPacket(signedText);
   try {
@@ -186,7 +186,7 @@ async function checkWithCandidate(
     });
   }
   // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
-  const fast = policy.fastPath ? fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
+  const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
   if (fast === false) return mismatch(signature, identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
   const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);

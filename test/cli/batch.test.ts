@@ -59,7 +59,7 @@ describe('pledge verify on folders', () => {
     expect(piped.stderr).toBe('');
     // util-linux script(1) gives the command a terminal; skipped where it is missing.
     if (spawnSync('script', ['--version']).status !== 0) return;
-    const command = [process.execPath, join(REPO, 'bin/pledge.js'), ...args].map((arg) => `'${arg}'`).join(' ');
+    const command = [process.execPath, join(REPO, 'bin/pledge.cjs'), ...args].map((arg) => `'${arg}'`).join(' ');
     const onTerminal = spawnSync('script', ['-qec', `${command} > /dev/null`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
     expect(onTerminal.stdout).toMatch(/\d+\/\d+ files · \d+ signatures \(\d+ verified\) · \d+\/s/);
     const quiet = spawnSync('script', ['-qec', `${command} --quiet > /dev/null`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
@@ -83,7 +83,7 @@ describe('pledge verify on folders', () => {
       const out = mkdtempSync(join(tmpdir(), 'pledge-interrupt-'));
       const manifest = join(out, 'manifest.json');
       // Keys only on a server that never answers, so the run is still going when Ctrl-C comes.
-      const child = spawn(process.execPath, [join(REPO, 'bin/pledge.js'), 'verify', '--manifest', manifest, '--sources', 'vks', '--vks-url', slow.origin, '--timeout', '60', '--no-cache', dir], {
+      const child = spawn(process.execPath, [join(REPO, 'bin/pledge.cjs'), 'verify', '--manifest', manifest, '--sources', 'vks', '--vks-url', slow.origin, '--timeout', '60', '--no-cache', dir], {
         cwd: REPO,
         env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],

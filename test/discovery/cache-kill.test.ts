@@ -34,7 +34,7 @@ describe('the key cache', () => {
   it('holds only whole entries after the run writing it is killed, and the next run uses them', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'pledge-cache-'));
     const keys = join(cache, 'keys');
-    const child = spawn(process.execPath, [join(REPO, 'bin/pledge.js'), 'verify', '--quiet', '--jobs', '1', '--sources', 'keybase', '--keybase-url', server.origin, '--cache-dir', cache, dir], {
+    const child = spawn(process.execPath, [join(REPO, 'bin/pledge.cjs'), 'verify', '--quiet', '--jobs', '1', '--sources', 'keybase', '--keybase-url', server.origin, '--cache-dir', cache, dir], {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
       stdio: 'ignore',

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Each test process gets its own key cache, never the user's. */
 const CACHE = mkdtempSync(join(tmpdir(), 'pledge-cache-'));
-const BIN = fileURLToPath(new URL('../../bin/pledge.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/pledge.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -494,7 +494,7 @@ export async function outcome<T>(fn: () => Promise<T>): Promise<T | { threw: str
 }
 
 /**
- * The CLI in this process (src/cli/main.ts `run`, what bin/pledge.js's `main` sets as the exit
+ * The CLI in this process (src/cli/main.ts `run`, what bin/pledge.cjs's `main` sets as the exit
  * code), with captured stdout and stderr: the same command table and exit codes as the binary,
  * without a process start per case.
  */

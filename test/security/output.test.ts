@@ -1,7 +1,7 @@
 /**
  * security.md §3, rows O-01…O-03: output. These rows are about what the CLI prints and how it
  * exits: the CLI's command table runs in-process (src/cli/main.ts `run`, the exit code
- * bin/pledge.js sets), and the CI-facing cases also through the built binary (bin/pledge.js →
+ * bin/pledge.cjs sets), and the CI-facing cases also through the built binary (bin/pledge.cjs →
  * dist/; `npm run build` first), with keys and documents made here.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
@@ -131,7 +131,7 @@ describe('O: output', () => {
     const seen: Record<string, number | null> = {};
     for (const [name, { args, cwd }] of Object.entries(cases)) seen[name] = (await cli(['verify', '--quiet', ...args], cwd ? { cwd } : {})).code;
     expect(seen).toEqual(Object.fromEntries(Object.entries(cases).map(([name, { exit }]) => [name, exit])));
-    // The same exit codes from the real process (bin/pledge.js sets process.exitCode).
+    // The same exit codes from the real process (bin/pledge.cjs sets process.exitCode).
     for (const name of ['control: one verified signature', 'a block whose only signature is a certification']) {
       expect.soft((await runCli(['verify', '--quiet', ...cases[name]!.args])).code, `${name} (process)`).toBe(cases[name]!.exit);
     }

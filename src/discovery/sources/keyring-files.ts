@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import type { KeyCandidate } from '../key-source.js';
@@ -8,11 +8,18 @@ import { toPosixPath } from '../../extract/collect-paths.js';
 
 const KEY_FILE = /\.(asc|gpg|pgp|key|pub|kbx?)$/i;
 
-async function keyFilesUnder(path: string): Promise<string[]> {
-  const info = await stat(path).catch(() => null);
+/** Synchronous on purpose: a keyring directory of a few hundred small files is read at start-up, and a thread-pool round trip per file cost more than the reads. */
+function keyFilesUnder(path: string): string[] {
+  const info = (() => {
+    try {
+      return statSync(path);
+    } catch {
+      return null;
+    }
+  })();
   if (!info) throw new PledgeError('usage', `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
+  const entries = readdirSync(path, { withFileTypes: true });
   const files = entries
     .filter((entry) => entry.isFile() && KEY_FILE.test(entry.name))
     .map((entry) => join(path, entry.name))
@@ -27,8 +34,8 @@ async function keyFilesUnder(path: string): Promise<string[]> {
 export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
   const candidates: KeyCandidate[] = [];
   for (const path of paths) {
-    for (const file of await keyFilesUnder(path)) {
-      const { keys, errors, tooLarge } = await readAllKeys(await readFile(file), limits);
+    for (const file of keyFilesUnder(path)) {
+      const { keys, errors, tooLarge } = await readAllKeys(readFileSync(file), limits);
       if (tooLarge) throw new PledgeError('usage', `--keyring ${file}: ${tooLarge}`);
       if (keys.length === 0) {
         const why = errors.length ? `: ${errors[0]}` : '';
