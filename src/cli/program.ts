@@ -189,7 +189,7 @@ ${EXIT_CODES_HELP}`,
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
-    .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core, up to 4; 1: no workers)').argParser(positiveInteger))
+    .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger))
     .addOption(new Option('--max-document-bytes <n>', 'largest document read (default 2 MiB)').argParser(positiveInteger))
     .addOption(new Option('--max-line-length <n>', 'longest line inside a block (default 65536)').argParser(positiveInteger))
     .addOption(new Option('--max-block-chars <n>', 'largest block (default 262144)').argParser(positiveInteger))

@@ -32,7 +32,7 @@ export async function* collectPaths(paths: string[], options: CollectOptions = {
       yield path;
       continue;
     }
-    const wanted = (file: string) => {
+    const wanted = !include && exclude.length === 0 ? () => true : (file: string) => {
       const relativePath = toPosixPath(relative(path, file));
       return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
     };
