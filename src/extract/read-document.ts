@@ -1,4 +1,4 @@
-import { close, fstat, open, read, type Stats } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, read, readSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import type { Limits } from '../core/limits.js';
 import type { Reason } from '../core/reasons.js';
@@ -50,6 +50,20 @@ const ioError = (path: string, error: unknown): DocumentReadResult => {
   return { ok: false, path, reason: { code: 'io-error', message } };
 };
 
+/** Why an open file is not read at all, judged on its fstat before reading: null when it may be. */
+function refusal(path: string, info: Stats, limits: Limits): DocumentReadResult | null {
+  if (!info.isFile()) return { ok: false, path, reason: { code: 'io-error', message: 'not a regular file' } };
+  if (info.size <= limits.maxDocumentBytes) return null;
+  return {
+    ok: false,
+    path,
+    reason: {
+      code: 'input-too-large',
+      message: `the file is ${info.size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`,
+    },
+  };
+}
+
 /** A callback of node:fs as a promise: one thread-pool round trip, without FileHandle's extra machinery. */
 const call = <T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void) =>
   new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
@@ -68,19 +82,8 @@ export async function readDocument(path: string, limits: Limits): Promise<Docume
   }
   try {
     const info = await call<Stats>((done) => fstat(descriptor, done));
-    if (!info.isFile()) {
-      return { ok: false, path, reason: { code: 'io-error', message: 'not a regular file' } };
-    }
-    if (info.size > limits.maxDocumentBytes) {
-      return {
-        ok: false,
-        path,
-        reason: {
-          code: 'input-too-large',
-          message: `the file is ${info.size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`,
-        },
-      };
-    }
+    const refused = refusal(path, info, limits);
+    if (refused) return refused;
     const bytes = Buffer.allocUnsafe(info.size);
     const bytesRead = info.size === 0 ? 0 : await call<number>((done) => read(descriptor, bytes, 0, info.size, 0, done));
     return decodeDocument(path, bytes.subarray(0, bytesRead));
@@ -88,5 +91,23 @@ export async function readDocument(path: string, limits: Limits): Promise<Docume
     return ioError(path, error);
   } finally {
     close(descriptor, () => undefined); // nothing waits on it; a failed close loses nothing read
+  }
+}
+
+/** The same, blocking: for a thread that does nothing but read (pipeline/read-worker.ts). */
+export function readDocumentSync(path: string, limits: Limits): DocumentReadResult {
+  let descriptor: number | null = null;
+  try {
+    descriptor = openSync(path, 'r');
+    const info = fstatSync(descriptor);
+    const refused = refusal(path, info, limits);
+    if (refused) return refused;
+    const bytes = Buffer.allocUnsafe(info.size);
+    const bytesRead = info.size === 0 ? 0 : readSync(descriptor, bytes, 0, info.size, 0);
+    return decodeDocument(path, bytes.subarray(0, bytesRead));
+  } catch (error) {
+    return ioError(path, error);
+  } finally {
+    if (descriptor !== null) closeSync(descriptor);
   }
 }

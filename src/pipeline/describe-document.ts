@@ -8,7 +8,7 @@ import { toPosixPath } from '../extract/collect-paths.js';
 import { extractBlocks } from '../extract/extract-blocks.js';
 import type { ArmoredBlock } from '../extract/find-blocks.js';
 import { readFrontMatter } from '../extract/front-matter.js';
-import { readDocument } from '../extract/read-document.js';
+import { readDocument, type DocumentReadResult } from '../extract/read-document.js';
 import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report/manifest.js';
 
 // crypto.hash: one call, no Hash object (a batch hashes two things per signature).
@@ -69,11 +69,11 @@ async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: Sign
 
 /**
  * document → blocks → cleartext → judged signatures. `file` is where to read it, `shownPath`
- * how the manifest names it.
+ * how the manifest names it; `alreadyRead`, the file as a reading thread read it.
  */
-export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>): Promise<ManifestDocument<S>> {
+export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, alreadyRead?: DocumentReadResult): Promise<ManifestDocument<S>> {
   const path = toPosixPath(shownPath);
-  const read = await readDocument(file, limits);
+  const read = alreadyRead ?? (await readDocument(file, limits));
   if (!read.ok) return { path, status: 'unreadable', error: read.reason, blocks: [] };
   const blocks: ManifestBlock<S>[] = [];
   const context: DocumentContext = { frontMatter: read.document.kind === 'markdown' ? readFrontMatter(read.document.text) : null, issuers: new Set(), limits };

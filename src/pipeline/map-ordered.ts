@@ -14,11 +14,20 @@ export async function* mapOrdered<T, R>(
   const pending: Promise<R>[] = [];
   let running = 0;
   let exhausted = false;
+  /** The items' own failure (a walk that could not read a directory): raised in its turn, after the results before it. */
+  let failure = null as { error: unknown } | null;
   let filling: Promise<void> | null = null;
   const fill = (): Promise<void> =>
     (filling ??= (async () => {
       while (!exhausted && running < concurrency && pending.length < buffered) {
-        const next = await iterator.next();
+        let next: IteratorResult<T>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          failure = { error };
+          exhausted = true;
+          break;
+        }
         if (next.done) {
           exhausted = true;
           break;
@@ -42,4 +51,5 @@ export async function* mapOrdered<T, R>(
     await fill();
     yield result;
   }
+  if (failure) throw failure.error;
 }

@@ -7,6 +7,8 @@ import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeyQuery } from '../discovery/key-source.js';
 import { ManifestTotals, manifestHead, type Manifest, type ManifestDocument, type ManifestSigner, type ManifestSummary, type SignatureClaims } from '../report/manifest.js';
 import { mapOrdered } from './map-ordered.js';
+import { startDocumentReader } from './document-reader.js';
+import type { DocumentReadResult } from '../extract/read-document.js';
 import { Keyring } from '../discovery/keyring.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
@@ -33,6 +35,11 @@ export interface VerifyRequest {
   workers?: number;
   /** Documents the main thread verifies before workers start (default WORKERS_AFTER). */
   workersAfter?: number;
+  /**
+   * Walk and read the documents on a thread of their own (default false; the CLI turns it on).
+   * Needs the built worker script beside this module, so in-process runs from sources leave it off.
+   */
+  readerThread?: boolean;
 }
 
 import { loadKeyring } from './keyring-loader.js';
@@ -41,6 +48,10 @@ export { loadKeyring };
 
 /** Runs of fewer documents stay on the main thread: below this, worker threads cost more than they give (measured). */
 export const WORKERS_AFTER = 20_000;
+
+async function* pathsOnly(paths: AsyncIterable<string>): AsyncGenerator<{ path: string }> {
+  for await (const path of paths) yield { path };
+}
 
 /** Does the walk yield at least `count` paths? Stops as soon as it knows. */
 async function atLeast(paths: AsyncIterable<string>, count: number): Promise<boolean> {
@@ -67,26 +78,31 @@ export interface ManifestTail {
 export async function verifyDocumentStream(request: VerifyRequest, onDocument: (document: ManifestDocument) => Promise<void> | void): Promise<ManifestTail> {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   const policy = createPolicy(request.now, request.fastPath ?? true);
-  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now);
+  const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
+  // Started first, so the walk and the reads overlap loading the keys.
+  const reader = request.readerThread && workers === 0 ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
+  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now).catch(async (error: unknown) => {
+    await reader?.close();
+    throw error;
+  });
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
-    const paths = collectPaths(request.paths, request.collect);
+    const items: AsyncIterable<{ path: string; read?: DocumentReadResult }> = reader?.documents ?? pathsOnly(collectPaths(request.paths, request.collect));
     // Worker threads pay for themselves only on long runs (each loads the keys and warms up):
     // they start after the first documents; then the main thread only reads results, writes
     // output and verifies what needs the network.
-    const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
     const pool: { current: VerifyPool | null } = { current: null };
     const after = request.workersAfter ?? WORKERS_AFTER;
     // A long run is known from a quick count of the files: its workers start at once.
     if (workers > 0 && (await atLeast(collectPaths(request.paths, request.collect), after))) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
     let count = 0;
-    const describe = async (path: string) => {
+    const describe = async ({ path, read }: { path: string; read?: DocumentReadResult }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
-      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge));
+      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge, read));
     };
     try {
-      for await (const document of mapOrdered(paths, DOCUMENT_CONCURRENCY, describe)) {
+      for await (const document of mapOrdered(items, DOCUMENT_CONCURRENCY, describe)) {
         if (request.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
         totals.add(document);
         await onDocument(document);
@@ -96,7 +112,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     }
     return { summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
   } finally {
-    await close();
+    await Promise.all([reader?.close(), close()]);
   }
 }
 

@@ -142,6 +142,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         },
         collect,
         workers: options.jobs ?? defaultJobs(),
+        readerThread: true,
         ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
       },

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Limits } from '../core/limits.js';
+import { PledgeError } from '../core/reasons.js';
+import type { CollectOptions } from '../extract/collect-paths.js';
+import type { ReaderMessage, ReaderSetup, ReadItem } from './read-worker.js';
+
+export type { ReadItem } from './read-worker.js';
+
+/** Read-ahead window and message size: ~2 MB of small statements in flight, few messages. */
+const WINDOW = 1024;
+const BATCH = 64;
+
+export interface DocumentReader {
+  /** The documents in walk order, each read (or refused) as readDocument would. */
+  documents: AsyncIterable<ReadItem>;
+  /** Stops the thread; safe to call at any time, twice, or after the walk ended. */
+  close(): Promise<void>;
+}
+
+/**
+ * Walks and reads the documents of a run on a worker thread (pipeline/read-worker.ts), handing
+ * them over in walk order, at most WINDOW ahead of what has been taken. Starts at once, so the
+ * reads overlap the main thread's own start-up. Null where the worker script is not built.
+ */
+export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits): DocumentReader | null {
+  const script = new URL('./read-worker.js', import.meta.url);
+  // Run from the TypeScript sources (tests), there is no script to start: the caller reads in-thread.
+  if (!existsSync(fileURLToPath(script))) return null;
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, batch: BATCH, taken: taken.buffer as SharedArrayBuffer };
+  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
+  const batches: ReadItem[][] = [];
+  let finished = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (message: ReaderMessage) => {
+    if (message.kind === 'documents') batches.push(message.documents);
+    else if (message.kind === 'done') finished = true;
+    else failure = message.code ? new PledgeError(message.code, message.message) : new Error(message.message);
+    notify();
+  });
+  worker.on('error', (error) => {
+    failure ??= error;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (!finished) failure ??= new Error(`the thread reading the documents stopped (exit code ${code})`);
+    notify();
+  });
+  let closed = false;
+
+  // A plain iterator rather than an async generator: a batch of 10,000 small documents pays
+  // for every await, and a ready document needs none.
+  let current: ReadItem[] = [];
+  let position = 0;
+  const next = async (): Promise<IteratorResult<ReadItem>> => {
+    for (;;) {
+      if (position < current.length) return { done: false, value: current[position++]! };
+      if (current.length) {
+        Atomics.add(taken, 0, current.length);
+        Atomics.notify(taken, 0);
+        current = [];
+        position = 0;
+      }
+      const batch = batches.shift();
+      if (batch) {
+        current = batch;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return { done: true, value: undefined };
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
+  return {
+    documents: { [Symbol.asyncIterator]: () => ({ next }) },
+    async close() {
+      if (closed) return;
+      closed = true;
+      finished = true; // an exit we asked for is no failure
+      // Wake a thread waiting for room, so that nothing blocks its termination.
+      Atomics.store(taken, 0, 2 ** 30);
+      Atomics.notify(taken, 0);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Limits } from '../core/limits.js';
+import { PledgeError } from '../core/reasons.js';
+import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
+import { readDocumentSync, type DocumentReadResult } from '../extract/read-document.js';
+
+/** What the reading thread is started with. */
+export interface ReaderSetup {
+  paths: string[];
+  collect: CollectOptions;
+  limits: Limits;
+  /** Documents it may read ahead of those the main thread has taken. */
+  window: number;
+  /** One Int32: how many documents the main thread has taken so far (Atomics, no messages). */
+  taken: SharedArrayBuffer;
+  /** Documents per message. */
+  batch: number;
+}
+
+export interface ReadItem {
+  path: string;
+  read: DocumentReadResult;
+}
+
+export type ReaderMessage =
+  | { kind: 'documents'; documents: ReadItem[] }
+  | { kind: 'done' }
+  | { kind: 'error'; code: PledgeError['code'] | null; message: string };
+
+/*
+ * The walk and the reads of a batch, on a thread of their own: blocking reads here cost the main
+ * thread nothing, and they start while it is still loading modules and keys.
+ */
+const setup = workerData as ReaderSetup;
+const port = parentPort!;
+const taken = new Int32Array(setup.taken);
+let read = 0;
+
+async function readAll(): Promise<void> {
+  let batch: ReadItem[] = [];
+  const flush = () => {
+    if (batch.length) port.postMessage({ kind: 'documents', documents: batch } satisfies ReaderMessage);
+    batch = [];
+  };
+  for await (const path of collectPaths(setup.paths, setup.collect)) {
+    if (read - Atomics.load(taken, 0) >= setup.window) {
+      flush();
+      // Blocking is all this thread has left to do until the main thread takes more.
+      for (let now = Atomics.load(taken, 0); read - now >= setup.window; now = Atomics.load(taken, 0)) Atomics.wait(taken, 0, now);
+    }
+    read++;
+    batch.push({ path, read: readDocumentSync(path, setup.limits) });
+    if (batch.length >= setup.batch) flush();
+  }
+  flush();
+  port.postMessage({ kind: 'done' } satisfies ReaderMessage);
+}
+
+readAll().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  port.postMessage({ kind: 'error', code: error instanceof PledgeError ? error.code : null, message } satisfies ReaderMessage);
+});

@@ -1,0 +1,61 @@
+/**
+ * The reading thread (pipeline/read-worker.ts) runs from dist/ (`npm run build` first, as
+ * `npm test` does): it must hand over exactly what the walk and readDocument give in-thread,
+ * in the same order, through more documents than its read-ahead window.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { collectPaths } from '../../src/extract/collect-paths.js';
+import { readDocument } from '../../src/extract/read-document.js';
+
+type Reader = typeof import('../../src/pipeline/document-reader.js');
+const built = (await import(new URL('../../dist/pipeline/document-reader.js', import.meta.url).href)) as Reader;
+const fromSources = (await import('../../src/pipeline/document-reader.js')) as Reader;
+
+function tree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pledge-reader-'));
+  for (let folder = 0; folder < 3; folder++) {
+    mkdirSync(join(root, `f${folder}`));
+    for (let n = 0; n < 1000; n++) writeFileSync(join(root, `f${folder}`, `s${String(n).padStart(4, '0')}.txt`), `statement ${folder}/${n}\n`);
+  }
+  writeFileSync(join(root, 'f1', 'big.txt'), 'x'.repeat(5000));
+  writeFileSync(join(root, 'f1', 'binary.txt'), Buffer.from([0x41, 0, 0x42]));
+  writeFileSync(join(root, 'f2', 'latin1.txt'), Buffer.from([0xe9, 0x0a]));
+  mkdirSync(join(root, '.hidden'));
+  writeFileSync(join(root, '.hidden', 'skipped.txt'), 'no');
+  return root;
+}
+
+describe('the reading thread', () => {
+  it('gives what the walk and readDocument give, in order, across several read-ahead windows', async () => {
+    const root = tree();
+    const paths = [join(root, 'missing.txt'), root];
+    const limits = { ...DEFAULT_LIMITS, maxDocumentBytes: 4096 };
+    const expected: unknown[] = [];
+    for await (const path of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, read: await readDocument(path, limits) });
+    const reader = built.startDocumentReader(paths, { exclude: ['f0/s09*'] }, limits)!;
+    const got: unknown[] = [];
+    for await (const item of reader.documents) got.push(item);
+    await reader.close();
+    expect(got.length).toBe(3 * 1000 - 100 + 3 + 1);
+    expect(got).toEqual(expected);
+    const reasons = got.map((item) => (item as { read: { ok: boolean; reason?: { code: string } } }).read.reason?.code).filter(Boolean);
+    expect(reasons.sort()).toEqual(['binary', 'input-too-large', 'io-error', 'not-utf8']);
+  });
+
+  it('stops when closed half-way, with nothing left running', async () => {
+    const reader = built.startDocumentReader([tree()], {}, DEFAULT_LIMITS)!;
+    let taken = 0;
+    for await (const _item of reader.documents) if (++taken === 10) break;
+    await reader.close();
+    await reader.close();
+    expect(taken).toBe(10);
+  });
+
+  it('is not started from the TypeScript sources, where there is no script to run', () => {
+    expect(fromSources.startDocumentReader([tmpdir()], {}, DEFAULT_LIMITS)).toBeNull();
+  });
+});
