@@ -8,9 +8,9 @@ import type { ReaderMessage, ReaderSetup, ReadItem } from './read-worker.js';
 
 export type { ReadItem } from './read-worker.js';
 
-/** Read-ahead window and message size: ~2 MB of small statements in flight, few messages. */
-const WINDOW = 1024;
-const BATCH = 64;
+/** Read-ahead window and message size: a few hundred small statements waiting, few messages (a larger window only gave the collector more to copy). */
+const WINDOW = 256;
+const BATCH = 32;
 
 export interface DocumentReader {
   /** The documents in walk order, each read (or refused) as readDocument would. */
