@@ -90,7 +90,11 @@ log(`\n== 2. Verifying ${STATEMENTS.toLocaleString('en-US')} statements (best of
 
 /** In-process timings run in a fresh Node process each (scripts/bench/inproc.mjs), which reports its own time and maxRSS. */
 async function inProcess(args) {
-  const run = await measure(NODE, [INPROC, ...args], { stdout: 'pipe', cwd: ROOT });
+  // pledge's row gets the thread pool bin/pledge.cjs gives the CLI (a library's caller sets it
+  // itself); openpgp.js keeps Node's default, which suits its WebCrypto calls.
+  const pool = args[0] === 'pledge' ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(Math.max(1, machine.cores - 1)) } : {};
+  const env = { ...process.env, ...pool };
+  const run = await measure(NODE, [INPROC, ...args], { stdout: 'pipe', cwd: ROOT, env });
   if (run.code !== 0) throw new Error(`inproc ${args.join(' ')} exited ${run.code}: ${run.stderr.trim().slice(0, 500)}`);
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1));
   return { seconds: result.seconds, cpuSeconds: result.cpuSeconds, rssKB: result.maxRssKB, n: result.documents, check: result.verified === result.documents && result.failed === 0 ? null : `verified ${result.verified}/${result.documents}, ${result.failed} failed` };

@@ -5,10 +5,9 @@ import { textWarnings } from '../core/text-warnings.js';
 import { parseBlock, type ParsedSignature } from '../cleartext/parse-block.js';
 import { wireBytesOf } from '../cleartext/fast-parse.js';
 import { toPosixPath } from '../extract/collect-paths.js';
-import { extractBlocks } from '../extract/extract-blocks.js';
+import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
 import type { ArmoredBlock } from '../extract/find-blocks.js';
-import { readFrontMatter } from '../extract/front-matter.js';
-import { readDocument, type DocumentReadResult } from '../extract/read-document.js';
+import { readDocument } from '../extract/read-document.js';
 import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report/manifest.js';
 
 // crypto.hash: one call, no Hash object (a batch hashes two things per signature).
@@ -69,14 +68,15 @@ async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: Sign
 
 /**
  * document → blocks → cleartext → judged signatures. `file` is where to read it, `shownPath`
- * how the manifest names it; `alreadyRead`, the file as a reading thread read it.
+ * how the manifest names it; `extracted`, the document as a reading thread already read and
+ * extracted it.
  */
-export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, alreadyRead?: DocumentReadResult): Promise<ManifestDocument<S>> {
+export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, extracted?: ExtractedDocument): Promise<ManifestDocument<S>> {
   const path = toPosixPath(shownPath);
-  const read = alreadyRead ?? (await readDocument(file, limits));
-  if (!read.ok) return { path, status: 'unreadable', error: read.reason, blocks: [] };
+  const document = extracted ?? extractDocument(await readDocument(file, limits), limits);
+  if (!document.ok) return { path, status: 'unreadable', error: document.reason, blocks: [] };
   const blocks: ManifestBlock<S>[] = [];
-  const context: DocumentContext = { frontMatter: read.document.kind === 'markdown' ? readFrontMatter(read.document.text) : null, issuers: new Set(), limits };
-  for (const block of extractBlocks(read.document, limits)) blocks.push(await describeBlock(block, limits, judge, context));
+  const context: DocumentContext = { frontMatter: document.frontMatter, issuers: new Set(), limits };
+  for (const block of document.blocks) blocks.push(await describeBlock(block, limits, judge, context));
   return { path, status: blocks.length ? 'signed' : 'not-signed', error: null, blocks };
 }

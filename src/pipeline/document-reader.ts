@@ -13,7 +13,7 @@ const WINDOW = 256;
 const BATCH = 32;
 
 export interface DocumentReader {
-  /** The documents in walk order, each read (or refused) as readDocument would. */
+  /** The documents in walk order, each read (or refused) as readDocument would, and extracted. */
   documents: AsyncIterable<ReadItem>;
   /** Stops the thread; safe to call at any time, twice, or after the walk ended. */
   close(): Promise<void>;

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
 import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
-import { readDocumentSync, type DocumentReadResult } from '../extract/read-document.js';
+import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
+import { readDocumentSync } from '../extract/read-document.js';
 
 /** What the reading thread is started with. */
 export interface ReaderSetup {
@@ -19,7 +20,7 @@ export interface ReaderSetup {
 
 export interface ReadItem {
   path: string;
-  read: DocumentReadResult;
+  document: ExtractedDocument;
 }
 
 export type ReaderMessage =
@@ -28,13 +29,23 @@ export type ReaderMessage =
   | { kind: 'error'; code: PledgeError['code'] | null; message: string };
 
 /*
- * The walk and the reads of a batch, on a thread of their own: blocking reads here cost the main
- * thread nothing, and they start while it is still loading modules and keys.
+ * The first steps of a batch, on a thread of their own: the walk, the reads and the extraction
+ * of blocks (document → blocks), so that the main thread only parses, looks keys up and
+ * verifies. Blocking reads here cost it nothing, and they start while it still loads the keys.
  */
 const setup = workerData as ReaderSetup;
 const port = parentPort!;
 const taken = new Int32Array(setup.taken);
 let read = 0;
+
+/** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (run.ts `guarded`). */
+function extracted(path: string): ExtractedDocument {
+  try {
+    return extractDocument(readDocumentSync(path, setup.limits), setup.limits);
+  } catch (error) {
+    return { ok: false, reason: { code: 'internal-error', message: `pledge failed on this document (a bug): ${(error as Error)?.message ?? error}` } };
+  }
+}
 
 async function readAll(): Promise<void> {
   let batch: ReadItem[] = [];
@@ -49,7 +60,7 @@ async function readAll(): Promise<void> {
       for (let now = Atomics.load(taken, 0); read - now >= setup.window; now = Atomics.load(taken, 0)) Atomics.wait(taken, 0, now);
     }
     read++;
-    batch.push({ path, read: readDocumentSync(path, setup.limits) });
+    batch.push({ path, document: extracted(path) });
     if (batch.length >= setup.batch) flush();
   }
   flush();

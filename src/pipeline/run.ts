@@ -8,7 +8,7 @@ import type { KeyQuery } from '../discovery/key-source.js';
 import { ManifestTotals, manifestHead, type Manifest, type ManifestDocument, type ManifestSigner, type ManifestSummary, type SignatureClaims } from '../report/manifest.js';
 import { mapOrdered } from './map-ordered.js';
 import { startDocumentReader } from './document-reader.js';
-import type { DocumentReadResult } from '../extract/read-document.js';
+import type { ExtractedDocument } from '../extract/extract-document.js';
 import { Keyring } from '../discovery/keyring.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
@@ -88,7 +88,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
-    const items: AsyncIterable<{ path: string; read?: DocumentReadResult }> = reader?.documents ?? pathsOnly(collectPaths(request.paths, request.collect));
+    const items: AsyncIterable<{ path: string; document?: ExtractedDocument }> = reader?.documents ?? pathsOnly(collectPaths(request.paths, request.collect));
     // Worker threads pay for themselves only on long runs (each loads the keys and warms up):
     // they start after the first documents; then the main thread only reads results, writes
     // output and verifies what needs the network.
@@ -97,9 +97,9 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     // A long run is known from a quick count of the files: its workers start at once.
     if (workers > 0 && (await atLeast(collectPaths(request.paths, request.collect), after))) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
     let count = 0;
-    const describe = async ({ path, read }: { path: string; read?: DocumentReadResult }) => {
+    const describe = async ({ path, document }: { path: string; document?: ExtractedDocument }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
-      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge, read));
+      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge, document));
     };
     try {
       for await (const document of mapOrdered(items, DOCUMENT_CONCURRENCY, describe)) {

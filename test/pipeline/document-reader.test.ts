@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { collectPaths } from '../../src/extract/collect-paths.js';
+import { extractDocument } from '../../src/extract/extract-document.js';
 import { readDocument } from '../../src/extract/read-document.js';
 
 type Reader = typeof import('../../src/pipeline/document-reader.js');
@@ -24,6 +25,10 @@ function tree(): string {
   writeFileSync(join(root, 'f1', 'big.txt'), 'x'.repeat(5000));
   writeFileSync(join(root, 'f1', 'binary.txt'), Buffer.from([0x41, 0, 0x42]));
   writeFileSync(join(root, 'f2', 'latin1.txt'), Buffer.from([0xe9, 0x0a]));
+  // Blocks and front matter come over extracted: an HTML <pre> and a Markdown fence.
+  const block = ['-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA512', '', 'I sign &amp; agree.', '-----BEGIN PGP SIGNATURE-----', '', 'AAAA', '-----END PGP SIGNATURE-----'];
+  writeFileSync(join(root, 'f2', 'page.html'), `<html><body><pre>\n${block.join('\n')}\n</pre></body></html>\n`);
+  writeFileSync(join(root, 'f2', 'post.md'), `---\nkeybase: someone\n---\n\n\`\`\`\n${block.join('\n')}\n\`\`\`\n`);
   mkdirSync(join(root, '.hidden'));
   writeFileSync(join(root, '.hidden', 'skipped.txt'), 'no');
   return root;
@@ -35,15 +40,19 @@ describe('the reading thread', () => {
     const paths = [join(root, 'missing.txt'), root];
     const limits = { ...DEFAULT_LIMITS, maxDocumentBytes: 4096 };
     const expected: unknown[] = [];
-    for await (const path of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, read: await readDocument(path, limits) });
+    for await (const path of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, document: extractDocument(await readDocument(path, limits), limits) });
     const reader = built.startDocumentReader(paths, { exclude: ['f0/s09*'] }, limits)!;
     const got: unknown[] = [];
     for await (const item of reader.documents) got.push(item);
     await reader.close();
-    expect(got.length).toBe(3 * 1000 - 100 + 3 + 1);
+    expect(got.length).toBe(3 * 1000 - 100 + 5 + 1);
     expect(got).toEqual(expected);
-    const reasons = got.map((item) => (item as { read: { ok: boolean; reason?: { code: string } } }).read.reason?.code).filter(Boolean);
-    expect(reasons.sort()).toEqual(['binary', 'input-too-large', 'io-error', 'not-utf8']);
+    type Item = { path: string; document: { ok: boolean; reason?: { code: string }; blocks?: { rendering: string[] }[]; frontMatter?: unknown } };
+    const items = got as Item[];
+    expect(items.map((item) => item.document.reason?.code).filter(Boolean).sort()).toEqual(['binary', 'input-too-large', 'io-error', 'not-utf8']);
+    const page = items.find((item) => item.path.endsWith('page.html'))!.document;
+    expect(page.blocks?.[0]?.rendering).toContain('html-entities');
+    expect(items.find((item) => item.path.endsWith('post.md'))!.document.frontMatter).toEqual({ keybase: 'someone' });
   });
 
   it('stops when closed half-way, with nothing left running', async () => {
