@@ -36,34 +36,31 @@ export interface DocumentContext {
 /** Turns one parsed signature into its manifest entry; `warnings` are the signed text's own. */
 export type SignatureJudge<S> = (signedText: string, signature: ParsedSignature, warnings: WarningCode[], document: DocumentContext) => Promise<S>;
 
-async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: SignatureJudge<S>, document: DocumentContext): Promise<ManifestBlock<S>> {
-  const described: ManifestBlock<S> = {
+/** A block's manifest entry, field by field in the manifest's order (no spreads: one per block of a batch). */
+function blockEntry<S>(block: ArmoredBlock, error: ManifestBlock<S>['error'], parsed: { signedText: string; hashAlgorithm: string; signatures: S[] } | null): ManifestBlock<S> {
+  return {
     startLine: block.startLine,
     endLine: block.endLine,
-    status: 'malformed',
-    error: block.error,
+    status: parsed ? 'ok' : 'malformed',
+    error,
     rendering: block.rendering,
-    signedText: null,
-    signedTextSha256: null,
-    hashAlgorithm: null,
-    signatures: [],
+    signedText: parsed ? parsed.signedText : null,
+    signedTextSha256: parsed ? sha256(parsed.signedText) : null,
+    hashAlgorithm: parsed ? parsed.hashAlgorithm : null,
+    signatures: parsed ? parsed.signatures : [],
   };
-  if (block.error) return described;
+}
+
+async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: SignatureJudge<S>, document: DocumentContext): Promise<ManifestBlock<S>> {
+  if (block.error) return blockEntry<S>(block, block.error, null);
   const parsed = await parseBlock(block.armored, limits);
-  if (!parsed.ok) return { ...described, error: parsed.error };
+  if (!parsed.ok) return blockEntry<S>(block, parsed.error, null);
   const { signedText, signatures } = parsed.block;
   const warnings = textWarnings(signedText);
   const judged: S[] = [];
   // Each signature on its own, awaited in turn: one good signature never vouches for another.
   for (const signature of signatures) judged.push(await judge(signedText, signature, warnings, document));
-  return {
-    ...described,
-    status: 'ok',
-    signedText,
-    signedTextSha256: sha256(signedText),
-    hashAlgorithm: signatures[0]!.hashAlgorithm,
-    signatures: judged,
-  };
+  return blockEntry(block, null, { signedText, hashAlgorithm: signatures[0]!.hashAlgorithm, signatures: judged });
 }
 
 /**

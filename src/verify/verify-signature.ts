@@ -121,16 +121,16 @@ function verdict(
   reason: Reason<SignatureReasonCode> | null,
   fields: Partial<SignatureCheck> = {},
 ): SignatureCheck {
+  // Field by field, not spread: one of these is made per signature of a batch.
   return {
     status,
     reason,
-    warnings: [],
-    candidate: null,
-    signingKeyFingerprint: null,
-    primaryKeyFingerprint: null,
-    userIDs: [],
-    keyEvaluation: null,
-    ...fields,
+    warnings: fields.warnings ?? [],
+    candidate: fields.candidate ?? null,
+    signingKeyFingerprint: fields.signingKeyFingerprint ?? null,
+    primaryKeyFingerprint: fields.primaryKeyFingerprint ?? null,
+    userIDs: fields.userIDs ?? [],
+    keyEvaluation: fields.keyEvaluation ?? null,
   };
 }
 
@@ -198,9 +198,14 @@ async function checkWithCandidate(
     const { account, previous, since } = candidate.accountChanged;
     return failure('key-changed', `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
   }
+  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings);
   return verdict('verified', null, {
-    ...identity,
-    ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings),
+    candidate,
+    signingKeyFingerprint: identity.signingKeyFingerprint,
+    primaryKeyFingerprint: identity.primaryKeyFingerprint,
+    keyEvaluation: identity.keyEvaluation,
+    userIDs: shown.userIDs,
+    warnings: shown.warnings,
   });
 }
 
