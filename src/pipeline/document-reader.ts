@@ -8,29 +8,48 @@ import type { ReaderMessage, ReaderSetup, ReadItem } from './read-worker.js';
 
 export type { ReadItem } from './read-worker.js';
 
-/** Read-ahead window and message size: a few hundred small statements waiting, few messages (a larger window only gave the collector more to copy). */
+/**
+ * Read-ahead: at most this many documents and this much block text waiting for the main thread
+ * (a larger window only gave the collector more to copy; the bytes bound it for large documents),
+ * handed over this many to a message.
+ */
 const WINDOW = 256;
+const WINDOW_KIB = 16 * 1024;
 const BATCH = 32;
+
+/** Where the two threads count what is in flight (Atomics, no messages): documents, then KiB. */
+export const IN_FLIGHT = { documents: 0, kib: 1 } as const;
+
+/** What a handed-over document weighs, in KiB: its blocks' text, and a little for the rest. */
+export function weightOf(item: ReadItem): number {
+  let chars = 0;
+  if (item.document.ok) for (const block of item.document.blocks) chars += block.armored.length;
+  return 1 + Math.ceil(chars / 1024);
+}
 
 export interface DocumentReader {
   /** The documents in walk order, each read (or refused) as readDocument would, and extracted. */
   documents: AsyncIterable<ReadItem>;
   /** Stops the thread; safe to call at any time, twice, or after the walk ended. */
   close(): Promise<void>;
+  /** Read but not yet taken: documents and KiB (what bounds the memory it holds). */
+  inFlight(): { documents: number; kib: number };
 }
 
 /**
  * Walks and reads the documents of a run on a worker thread (pipeline/read-worker.ts), handing
- * them over in walk order, at most WINDOW ahead of what has been taken. Starts at once, so the
+ * them over in walk order, at most WINDOW documents and WINDOW_KIB of text ahead of what has
+ * been taken (always at least one). Starts at once, so the
  * reads overlap the main thread's own start-up. Null where the worker script is not built.
  */
 export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits): DocumentReader | null {
   const script = new URL('./read-worker.js', import.meta.url);
   // Run from the TypeScript sources (tests), there is no script to start: the caller reads in-thread.
   if (!existsSync(fileURLToPath(script))) return null;
-  const taken = new Int32Array(new SharedArrayBuffer(4));
-  const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, batch: BATCH, taken: taken.buffer as SharedArrayBuffer };
-  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
+  const inFlight = new Int32Array(new SharedArrayBuffer(8));
+  const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer as SharedArrayBuffer };
+  // Its heap holds one batch and the document being read: a few 2 MB documents at worst.
+  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
   const batches: ReadItem[][] = [];
   let finished = false;
   let failure: Error | null = null;
@@ -63,8 +82,11 @@ export function startDocumentReader(paths: string[], collect: CollectOptions, li
     for (;;) {
       if (position < current.length) return { done: false, value: current[position++]! };
       if (current.length) {
-        Atomics.add(taken, 0, current.length);
-        Atomics.notify(taken, 0);
+        let kib = 0;
+        for (const item of current) kib += weightOf(item);
+        Atomics.sub(inFlight, IN_FLIGHT.kib, kib);
+        Atomics.sub(inFlight, IN_FLIGHT.documents, current.length);
+        Atomics.notify(inFlight, IN_FLIGHT.documents);
         current = [];
         position = 0;
       }
@@ -81,13 +103,14 @@ export function startDocumentReader(paths: string[], collect: CollectOptions, li
 
   return {
     documents: { [Symbol.asyncIterator]: () => ({ next }) },
+    inFlight: () => ({ documents: Atomics.load(inFlight, IN_FLIGHT.documents), kib: Atomics.load(inFlight, IN_FLIGHT.kib) }),
     async close() {
       if (closed) return;
       closed = true;
       finished = true; // an exit we asked for is no failure
       // Wake a thread waiting for room, so that nothing blocks its termination.
-      Atomics.store(taken, 0, 2 ** 30);
-      Atomics.notify(taken, 0);
+      Atomics.store(inFlight, IN_FLIGHT.documents, -(2 ** 30));
+      Atomics.notify(inFlight, IN_FLIGHT.documents);
       await worker.terminate();
     },
   };

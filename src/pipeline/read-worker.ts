@@ -5,16 +5,18 @@ import { PledgeError } from '../core/reasons.js';
 import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
 import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
 import { readDocumentSync } from '../extract/read-document.js';
+import { IN_FLIGHT, weightOf } from './document-reader.js';
 
 /** What the reading thread is started with. */
 export interface ReaderSetup {
   paths: string[];
   collect: CollectOptions;
   limits: Limits;
-  /** Documents it may read ahead of those the main thread has taken. */
+  /** Documents, and KiB of block text, it may read ahead of those the main thread has taken. */
   window: number;
-  /** One Int32: how many documents the main thread has taken so far (Atomics, no messages). */
-  taken: SharedArrayBuffer;
+  windowKiB: number;
+  /** Two Int32 counted by both threads: documents and KiB read but not yet taken (document-reader.ts IN_FLIGHT). */
+  inFlight: SharedArrayBuffer;
   /** Documents per message. */
   batch: number;
 }
@@ -44,8 +46,7 @@ try {
 } catch {
   // not permitted here: the default priority is merely slower
 }
-const taken = new Int32Array(setup.taken);
-let read = 0;
+const inFlight = new Int32Array(setup.inFlight);
 
 /** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (run.ts `guarded`). */
 function extracted(path: string): ExtractedDocument {
@@ -63,13 +64,17 @@ async function readAll(): Promise<void> {
     batch = [];
   };
   for await (const path of collectPaths(setup.paths, setup.collect)) {
-    if (read - Atomics.load(taken, 0) >= setup.window) {
+    for (;;) {
+      const documents = Atomics.load(inFlight, IN_FLIGHT.documents);
+      if (documents <= 0 || (documents < setup.window && Atomics.load(inFlight, IN_FLIGHT.kib) < setup.windowKiB)) break;
       flush();
       // Blocking is all this thread has left to do until the main thread takes more.
-      for (let now = Atomics.load(taken, 0); read - now >= setup.window; now = Atomics.load(taken, 0)) Atomics.wait(taken, 0, now);
+      Atomics.wait(inFlight, IN_FLIGHT.documents, documents);
     }
-    read++;
-    batch.push({ path, document: extracted(path) });
+    const item: ReadItem = { path, document: extracted(path) };
+    Atomics.add(inFlight, IN_FLIGHT.kib, weightOf(item));
+    Atomics.add(inFlight, IN_FLIGHT.documents, 1);
+    batch.push(item);
     if (batch.length >= setup.batch) flush();
   }
   flush();

@@ -55,6 +55,29 @@ describe('the reading thread', () => {
     expect(items.find((item) => item.path.endsWith('post.md'))!.document.frontMatter).toEqual({ keybase: 'someone' });
   });
 
+  it('holds back on bytes as well as documents: 60 files of 2 MB of blocks wait 16 MB at a time', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pledge-reader-big-'));
+    const text = Array.from({ length: 2300 }, (_, n) => `Line ${n} of a long statement that somebody signed, padded out to make it weigh.`.padEnd(100, '.')).join('\n');
+    const block = ['-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA512', '', text, '-----BEGIN PGP SIGNATURE-----', '', 'AAAA', '-----END PGP SIGNATURE-----'].join('\n');
+    const document = Array.from({ length: 8 }, () => block).join('\n\n') + '\n';
+    expect(document.length).toBeLessThan(DEFAULT_LIMITS.maxDocumentBytes);
+    for (let n = 0; n < 60; n++) writeFileSync(join(root, `big-${String(n).padStart(2, '0')}.txt`), document);
+    const reader = built.startDocumentReader([root], {}, DEFAULT_LIMITS)!;
+    const iterator = reader.documents[Symbol.asyncIterator]();
+    await iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // room for the thread to read ahead as far as it may
+    const waiting = reader.inFlight();
+    expect(waiting.kib).toBeLessThanOrEqual(16 * 1024 + 2 * 1024);
+    expect(waiting.documents).toBeLessThan(12);
+    let read = 1;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      expect(next.value.document.ok && next.value.document.blocks.length, next.value.path).toBe(8);
+      read++;
+    }
+    await reader.close();
+    expect(read).toBe(60);
+  });
+
   it('stops when closed half-way, with nothing left running', async () => {
     const reader = built.startDocumentReader([tree()], {}, DEFAULT_LIMITS)!;
     let taken = 0;
