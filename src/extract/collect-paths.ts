@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore } from 'ignore';
 import { globToRegExp, matchesAny } from '../core/glob.js';
 
 export function toPosixPath(path: string): string {
@@ -45,9 +46,14 @@ interface IgnoreLevel {
   rules: Ignore;
 }
 
+/** The `ignore` package, loaded on the first .gitignore met (the CLI walks on another thread). */
+let ignore: (typeof import('ignore')) | null = null;
+
 async function gitignoreAt(directory: string): Promise<IgnoreLevel | null> {
   const text = await readFile(join(directory, '.gitignore'), 'utf8').catch(() => null);
-  return text === null ? null : { base: directory, rules: ignore().add(text) };
+  if (text === null) return null;
+  ignore ??= createRequire(import.meta.url)('ignore') as typeof import('ignore');
+  return { base: directory, rules: ignore().add(text) };
 }
 
 function isIgnored(levels: IgnoreLevel[], path: string, isDirectory: boolean): boolean {
