@@ -103,9 +103,8 @@ export function prepareKey(keyPacket: AnyKeyPacket): PreparedKey | null {
 const AMBIGUOUS_LINE_END = /[ \t]\r?\n|\r\r\n|[ \t\r]$/;
 
 /** openpgp.js's `util.canonicalizeEOL(encodeUTF8(text))`: every LF not after a CR becomes CRLF. */
-function canonicalText(text: string): Buffer {
-  const crlf = text.includes('\r') ? text.replace(/(?<!\r)\n/g, '\r\n') : text.replaceAll('\n', '\r\n');
-  return Buffer.from(crlf, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
+function canonicalText(text: string): string {
+  return text.includes('\r') ? text.replace(/(?<!\r)\n/g, '\r\n') : text.replaceAll('\n', '\r\n');
 }
 
 interface SignatureInternals {
@@ -185,13 +184,19 @@ function verificationJob(signedText: string, signature: SignaturePacket, key: Pr
 
   if (AMBIGUOUS_LINE_END.test(signedText)) return 'unsupported';
 
+  // salt, text, signature data and trailer written into one buffer (one allocation per signature).
   const text = canonicalText(signedText);
-  const trailer = Buffer.alloc(6);
-  trailer[0] = version;
-  trailer[1] = 0xff;
-  trailer.writeUInt32BE(signatureData.length, 2);
-  const parts: Uint8Array[] = salt ? [salt, text, signatureData, trailer] : [text, signatureData, trailer];
-  const toHash = Buffer.concat(parts);
+  const saltLength = salt ? salt.length : 0;
+  const textLength = Buffer.byteLength(text, 'utf8');
+  const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
+  if (salt) toHash.set(salt, 0);
+  toHash.write(text, saltLength, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
+  let offset = saltLength + textLength;
+  toHash.set(signatureData, offset);
+  offset += signatureData.length;
+  toHash[offset] = version;
+  toHash[offset + 1] = 0xff;
+  toHash.writeUInt32BE(signatureData.length, offset + 2);
   const digest = digestOf(hash.name, toHash, 'buffer');
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
 

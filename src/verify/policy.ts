@@ -130,10 +130,20 @@ async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | nul
   return earliestDate(expiries);
 }
 
-// Facts about a key part, computed once per key object (see key-facts.ts for the time-bound ones).
-const revocationCache = new WeakMap<object, Promise<Revocation[]>>();
-const sha1BindingCache = new WeakMap<object, Promise<boolean>>();
-const expiryCache = new WeakMap<object, Promise<Date | null>>();
+/** What the policy needs of a key part whatever the signature's date. */
+interface KeyPartFacts {
+  revocations: Revocation[];
+  expiry: Date | null;
+  bindsWithSha1: boolean;
+}
+
+async function factsOf(key: PublicKey, signingKey: KeyPart): Promise<KeyPartFacts> {
+  return { revocations: await validRevocations(key, signingKey), expiry: await expiryOf(key, signingKey), bindsWithSha1: bindsWithSha1(key, signingKey) };
+}
+
+// Facts about a key part, computed once per key object (see key-facts.ts for the time-bound ones):
+// one memo, so a signature waits on one promise for all of them.
+const factsCache = new WeakMap<object, Promise<KeyPartFacts>>();
 const capabilityCache = new WeakMap<object, TimeClassMemo<boolean>>();
 
 function once<V>(cache: WeakMap<object, Promise<V>>, part: object, compute: () => Promise<V>, enabled: boolean): Promise<V> {
@@ -173,7 +183,8 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('signature-before-key', `the signature is dated ${iso(created)}, before its key was created (${iso(keyCreated)})`);
   }
 
-  for (const revocation of await once(revocationCache, signingKey, () => validRevocations(key, signingKey), policy.fastPath)) {
+  const facts = await once(factsCache, signingKey, () => factsOf(key, signingKey), policy.fastPath);
+  for (const revocation of facts.revocations) {
     if (revocation.hard) {
       return fail('key-revoked', `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}); such a revocation covers every signature`);
     }
@@ -183,13 +194,13 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     if (!warnings.includes('key-revoked-since')) warnings.push('key-revoked-since');
   }
 
-  const expiry = await once(expiryCache, signingKey, () => expiryOf(key, signingKey), policy.fastPath);
+  const expiry = facts.expiry;
   if (expiry && expiry <= created) {
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
 
-  if (await once(sha1BindingCache, signingKey, async () => bindsWithSha1(key, signingKey), policy.fastPath)) warnings.push('weak-binding-sha1');
+  if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 
   const capable = policy.fastPath
     ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
