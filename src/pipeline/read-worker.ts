@@ -1,4 +1,4 @@
-import { setPriority } from 'node:os';
+import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
@@ -40,11 +40,13 @@ const setup = workerData as ReaderSetup;
 const port = parentPort!;
 // This thread needs a fraction of a core and has its documents ready long before they are
 // taken: at the lowest priority it runs when a core is free rather than preempting the main
-// thread. On Linux the niceness is per thread; where that cannot be set, nothing changes.
-try {
-  setPriority(19);
-} catch {
-  // not permitted here: the default priority is merely slower
+// thread. Only on Linux, where niceness is per thread; elsewhere it would lower the whole process.
+if (platform() === 'linux') {
+  try {
+    setPriority(19);
+  } catch {
+    // not permitted here: the default priority is merely slower
+  }
 }
 const inFlight = new Int32Array(setup.inFlight);
 
