@@ -39,8 +39,8 @@ export interface DocumentReader {
 /**
  * Walks and reads the documents of a run on a worker thread (pipeline/read-worker.ts), handing
  * them over in walk order, at most WINDOW documents and WINDOW_KIB of text ahead of what has
- * been taken (always at least one). Starts at once, so the
- * reads overlap the main thread's own start-up. Null where the worker script is not built.
+ * been taken (always at least one). Starts at once, so the reads overlap the main thread's own
+ * start-up. Null where the worker script is not built.
  */
 export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits): DocumentReader | null {
   const script = new URL('./read-worker.js', import.meta.url);
