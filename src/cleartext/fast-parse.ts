@@ -1,5 +1,6 @@
 import { SignaturePacket, enums } from 'openpgp';
 import { STRICT_CONFIG } from './openpgp-config.js';
+import { readCommonSignature } from './read-signature.js';
 
 export interface FastParsed {
   signedText: string;
@@ -72,13 +73,17 @@ function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
       offset += length;
       continue;
     }
-    const packet = new SignaturePacket();
-    try {
-      (packet as unknown as { read(bytes: Uint8Array, config: unknown): void }).read(bytes.subarray(offset, offset + length), STRICT_CONFIG);
-    } catch {
-      return null; // openpgp.js decides what an unreadable packet means
+    const body = bytes.subarray(offset, offset + length);
+    let packet = readCommonSignature(body);
+    if (!packet) {
+      packet = new SignaturePacket();
+      try {
+        (packet as unknown as { read(bytes: Uint8Array, config: unknown): void }).read(body, STRICT_CONFIG);
+      } catch {
+        return null; // openpgp.js decides what an unreadable packet means
+      }
     }
-    rawBodies.set(packet, bytes.subarray(offset, offset + length));
+    rawBodies.set(packet, body);
     packets.push(packet);
     offset += length;
   }

@@ -1,5 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { readCleartextMessage } from 'openpgp';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { extractBlocks } from '../../src/extract/extract-blocks.js';
 import { decodeDocument } from '../../src/extract/read-document.js';
-import { REPO } from '../helpers/run-cli.js';
+import { fixtureAndRealWorldDocuments } from '../helpers/corpus-files.js';
 import { clearsign, createSigner } from '../helpers/sign.js';
 
 /**
@@ -44,12 +43,7 @@ async function expectSameAsOpenpgp(armored: string): Promise<boolean> {
 
 describe('fastParseCleartext', () => {
   it('reads every fixture and real-world block as openpgp.js does, or leaves it to openpgp.js', async () => {
-    const files = [
-      ...readdirSync(join(REPO, 'fixtures/documents')).map((name) => join(REPO, 'fixtures/documents', name)),
-      ...readdirSync(join(REPO, '../shared/realworld'), { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
-        .flatMap((entry) => readdirSync(join(REPO, '../shared/realworld', entry.name)).filter((name) => name.startsWith('doc')).map((name) => join(REPO, '../shared/realworld', entry.name, name))),
-    ];
+    const files = fixtureAndRealWorldDocuments();
     let handled = 0;
     let total = 0;
     for (const file of files) {
