@@ -469,6 +469,12 @@ export function verdicts(manifest: Manifest): { block: string; signatures: { sta
   );
 }
 
+/** The verdicts() entry expected of a block that parsed, with its signatures' (status, reason) in order. */
+export const okBlock = (...signatures: [string, string | null][]) => ({ block: 'ok', signatures: signatures.map(([status, reason]) => ({ status, reason })) });
+
+/** The verdicts() entry expected of a block refused with `code`. */
+export const malformedBlock = (code: string) => ({ block: `malformed:${code}`, signatures: [] });
+
 /** An HKP keyserver answering `op=get` with whatever `answer` returns for the search (null: 404). */
 export function hkpHandler(answer: (search: string) => string | Uint8Array | null): Handler {
   return (req) => {

@@ -24,12 +24,14 @@ import {
   verify,
   writeIn,
   type Made,
+  okBlock,
+  malformedBlock,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
 const plain = new Chalk({ level: 0 });
-const ok = (...statuses: [string, string | null][]) => ({ block: 'ok', signatures: statuses.map(([status, reason]) => ({ status, reason })) });
-const malformed = (code: string) => ({ block: `malformed:${code}`, signatures: [] });
+const ok = okBlock;
+const malformed = malformedBlock;
 const VERIFIED: [string, null] = ['verified', null];
 /** RFC 9580 §5.2.3.7 subpacket types (openpgp.js 6.3's typings omit enums.signatureSubpacket). */
 const NOTATION_DATA = 20;

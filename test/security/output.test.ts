@@ -30,9 +30,10 @@ import {
   writeIn,
   type Made,
   TEXT,
+  okBlock,
 } from './assert-nothing-unproven.js';
 
-const ok = (...statuses: [string, string | null][]) => ({ block: 'ok', signatures: statuses.map(([status, reason]) => ({ status, reason })) });
+const ok = okBlock;
 
 let dir: string;
 let alice: Made;

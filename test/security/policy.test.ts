@@ -28,10 +28,11 @@ import {
   writeIn,
   type Made,
   TEXT,
+  okBlock,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const ok = (status: string, reason: string | null) => [{ block: 'ok', signatures: [{ status, reason }] }];
+const ok = (status: string, reason: string | null) => [okBlock([status, reason])];
 
 let dir: string;
 let rsa: Made;

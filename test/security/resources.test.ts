@@ -32,11 +32,13 @@ import {
   type Made,
   TEXT,
   serverPool,
+  okBlock,
+  malformedBlock,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const ok = (status: string, reason: string | null) => ({ block: 'ok', signatures: [{ status, reason }] });
-const malformed = (code: string) => ({ block: `malformed:${code}`, signatures: [] });
+const ok = (status: string, reason: string | null) => okBlock([status, reason]);
+const malformed = malformedBlock;
 const UNAVAILABLE = [ok('key-unavailable', 'key-unavailable')];
 
 let dir: string;
