@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyDocuments } from '../src/pipeline/run.js';
 import { REPO } from './helpers/run-cli.js';
 
 /**
- * The 24 real documents beside the project (shared/realworld), with the verdict pledge must
- * give for each signature, read from that folder's README table.
+ * The 24 real documents from beside the project (../shared/realworld, copied into
+ * fixtures/realworld by scripts/copy-shared.sh), with the verdict pledge must give for each
+ * signature, read from that folder's README table.
  */
-const REALWORLD = join(REPO, '../shared/realworld');
+const REALWORLD = join(REPO, 'fixtures/realworld');
 
 interface Expectation {
   caseName: string;
@@ -22,10 +23,8 @@ function expectations(): Expectation[] {
   return rows.map((row) => ({ caseName: row[1]!, signature: Number(row[2]), verdicts: row[3]!.split(' or ').map((v) => v.trim()) }));
 }
 
-const available = existsSync(join(REALWORLD, 'README.md'));
-
-describe.skipIf(!available)('real-world documents (shared/realworld)', () => {
-  const all = available ? expectations() : [];
+describe('real-world documents (fixtures/realworld)', () => {
+  const all = expectations();
   it('reads every row of the README table', () => {
     expect(all.length).toBeGreaterThanOrEqual(24);
   });

@@ -7,7 +7,7 @@ import { clearsign, createSigner, type TestSigner } from '../helpers/sign.js';
 import { runCli, REPO } from '../helpers/run-cli.js';
 import { expectValidManifest } from '../helpers/manifest-schema.js';
 
-const SEED = join(REPO, '../shared/seeds/keybase-signed-post.md');
+const SEED = join(REPO, 'fixtures/seeds/keybase-signed-post.md');
 
 let dir: string;
 let alice: TestSigner;

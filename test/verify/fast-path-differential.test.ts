@@ -35,7 +35,7 @@ describe('fast path against openpgp.js', () => {
   });
 
   it('agrees on the real-world documents', async () => {
-    const root = join(REPO, '../shared/realworld');
+    const root = join(REPO, 'fixtures/realworld');
     for (const name of readdirSync(root).filter((n) => !n.endsWith('.md'))) {
       const files = readdirSync(join(root, name));
       const document = files.find((f) => f.startsWith('doc'));
