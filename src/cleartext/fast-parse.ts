@@ -1,6 +1,7 @@
 import { SignaturePacket, enums } from 'openpgp';
 import { STRICT_CONFIG } from './openpgp-config.js';
 import { readCommonSignature } from './read-signature.js';
+import { decodeArmorData } from '../core/radix64.js';
 
 export interface FastParsed {
   signedText: string;
@@ -9,9 +10,6 @@ export interface FastParsed {
 
 const SIGNATURE_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 const SIGNATURE_END = '-----END PGP SIGNATURE-----';
-/** The armor data as one string: base64 characters, then at most two '=' at the very end. */
-const BASE64_DATA = /^[A-Za-z0-9+/]+={0,2}$/;
-const CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
 
 /** openpgp.js's util.removeTrailingSpaces for one line: spaces, tabs and CRs at the end. */
 function trimLine(line: string): string {
@@ -122,12 +120,8 @@ export function fastParseCleartext(armored: string): FastParsed | null {
   const data: string[] = [];
   for (; index < lines.length && lines[index] !== SIGNATURE_END; index++) data.push(lines[index]!);
   if (lines[index] !== SIGNATURE_END || lines.slice(index + 1).some((line) => line !== '')) return null;
-  if (data.length && CHECKSUM_LINE.test(data.at(-1)!)) data.pop();
-  // Every line base64, '=' padding only at the end of the last: checked once on the joined data,
-  // with no empty line and no line of padding alone.
-  const joined = data.join('');
-  if (!data.length || !BASE64_DATA.test(joined) || data.some((line) => line === '') || data.at(-1)!.startsWith('=')) return null;
-  const packets = signaturePackets(new Uint8Array(Buffer.from(joined, 'base64')));
+  const bytes = decodeArmorData(data);
+  const packets = bytes && signaturePackets(bytes);
   if (!packets) return null;
   // As CleartextMessage does: trailing whitespace off every line, LF line endings.
   return { signedText: text.map(trimLine).join('\n'), packets };

@@ -18,7 +18,8 @@ const utf8 = new TextDecoder('utf-8'); // as openpgp.js util.decodeUTF8: not fat
 
 type Writable = Record<string, unknown> & { issuerKeyID: { bytes: string } };
 
-const binaryString = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+/** A key ID's eight octets as openpgp.js keeps them (one char each); no spread, which iterates. */
+const keyIDString = (b: Uint8Array) => String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!);
 
 function readNumber(bytes: Uint8Array, start: number, length: number): number {
   let n = 0;
@@ -77,7 +78,7 @@ function readSubpacket(packet: Writable, type: number, critical: boolean, value:
     }
     case SUB.issuerKeyID:
       if (value.length !== 8) return false;
-      packet.issuerKeyID.bytes = binaryString(value);
+      packet.issuerKeyID.bytes = keyIDString(value);
       return true;
     case SUB.notationData: {
       if (value.length < 8) return false;
@@ -98,7 +99,7 @@ function readSubpacket(packet: Writable, type: number, critical: boolean, value:
       if (value.length !== 21 || value[0] !== 4) return false;
       packet.issuerKeyVersion = 4;
       packet.issuerFingerprint = value.subarray(1);
-      packet.issuerKeyID.bytes = binaryString(value.subarray(13));
+      packet.issuerKeyID.bytes = keyIDString(value.subarray(13));
       return true;
     default:
       return false;
