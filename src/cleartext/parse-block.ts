@@ -1,4 +1,4 @@
-import { enums, readCleartextMessage, type SignaturePacket } from 'openpgp';
+import { enums, readCleartextMessage, type KeyID, type SignaturePacket } from 'openpgp';
 import { fastParseCleartext } from './fast-parse.js';
 import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
@@ -31,7 +31,12 @@ const KNOWN_HASH_NAMES = new Map(Object.entries(HASH_NAMES).map(([id, name]) => 
 const fail = (code: BlockErrorCode, message: string): ParseResult => ({ ok: false, error: { code, message } });
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex').toUpperCase();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
+}
+
+/** A key ID in upper-case hex, from the binary string openpgp.js keeps (its toHex converts it twice). */
+function keyIDHex(keyID: KeyID): string {
+  return Buffer.from(keyID.bytes, 'latin1').toString('hex').toUpperCase();
 }
 
 /** The lines after the first, read one at a time: the headers are a few lines of a long block. */
@@ -126,7 +131,7 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
       signedText: read.signedText,
       signatures: usable.map((packet) => ({
         packet,
-        issuerKeyID: packet.issuerKeyID.toHex().toUpperCase(),
+        issuerKeyID: keyIDHex(packet.issuerKeyID),
         issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
         created: packet.created ?? new Date(0),
         hashAlgorithm: hashName(packet.hashAlgorithm),

@@ -56,12 +56,24 @@ const REVOCATION_WORDS: Record<number, string> = {
 const fail = (code: SignatureReasonCode, message: string): PolicyJudgement => ({ failure: { code, message }, warnings: [] });
 const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 
+/** openpgp.js computes a key's size and curve anew on every call; a key packet never changes. */
+const algorithmInfos = new WeakMap<object, { bits?: number; curve?: string }>();
+
+function algorithmInfoOf(packet: KeyPart['keyPacket']): { bits?: number; curve?: string } {
+  let info = algorithmInfos.get(packet);
+  if (!info) {
+    info = packet.getAlgorithmInfo() as { bits?: number; curve?: string };
+    algorithmInfos.set(packet, info);
+  }
+  return info;
+}
+
 function weakKey(part: KeyPart, policy: Policy, role: string): PolicyJudgement | null {
   const packet = part.keyPacket;
   if (packet.version < 4) return fail('legacy-format', `the ${role} is a v${packet.version} key (PGP 2.x): its key ID and fingerprint can be forged`);
   const weak = WEAK_ALGORITHMS[packet.algorithm];
   if (weak) return fail('weak-key-algorithm', `the ${role} is ${publicKeyAlgorithmName(packet.algorithm)}: ${weak}`);
-  const info = packet.getAlgorithmInfo() as { bits?: number; curve?: string };
+  const info = algorithmInfoOf(packet);
   if (RSA.has(packet.algorithm) && (info.bits ?? 0) < policy.minRSABits) {
     return fail('weak-key-size', `the ${role} is RSA-${info.bits}: RSA keys under ${policy.minRSABits} bits can be factored with enough resources`);
   }
