@@ -201,6 +201,14 @@ for (const [mine, label] of [
     if (rowOf(mine) && rowOf(other)) ratios.push({ mine, other, text: `${label} / ${otherLabel}`, ratio: rowOf(mine).rate / rowOf(other).rate });
   }
 }
+// Where the CLI's CPU goes, thread by thread: one more run, untimed (sampling /proc costs CPU).
+const sampled = process.platform === 'linux' ? await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, corpus.docs], { cwd: ROOT, threads: true }) : null;
+if (sampled?.threadSeconds) {
+  const { main, others } = sampled.threadSeconds;
+  const total = main + others.reduce((a, b) => a + b, 0);
+  log(`  pledge CLI, CPU by thread (one more run, ${fmtTime(sampled.seconds)}, sampled from /proc every 10 ms): main ${fmtTime(main)}; others ${others.map(fmtTime).join(', ')}; total ${fmtTime(total)} for ${cpus().length} cores`);
+  log('    (the others, unnamed by Node: libuv\'s pool, sized to one thread fewer than the cores, runs the signature mathematics; then the reading thread; then V8\'s compiler and collector threads)');
+}
 log('');
 log('  throughput ratios:');
 for (const { text, ratio } of ratios) log(`    ${text.padEnd(52)} ${fmtRatio(ratio)}`);

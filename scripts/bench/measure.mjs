@@ -4,7 +4,7 @@
 // every descendant it waited for, which is VmHWM at exit) when it is installed; otherwise the
 // child's /proc/PID/status VmHWM is polled (which can miss a peak in the last few milliseconds).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,13 +26,50 @@ function vmHWM(pid) {
   }
 }
 
+/** Clock ticks per second, the unit of /proc/PID/task/TID/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  const probe = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number(probe.stdout?.trim()) || 100;
+})();
+
+/** The process to look into: `pid` itself, or the command GNU time runs as its only child. */
+function measuredPid(pid) {
+  if (!GNU_TIME) return pid;
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux: records the CPU ticks (user + system) each thread of `pid` has used so far into `seen`. */
+function sampleThreads(pid, seen) {
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seen.set(tid, { main: tid === String(pid), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the thread ended between the listing and the read: its last sample stands
+    }
+  }
+}
+
 /**
  * Runs `command args` and resolves { seconds, cpuSeconds, code, signal, maxRssKB, stdout, stderr }
  * (cpuSeconds: user + system of the child and its descendants, GNU time only).
  * stdout: 'ignore' (/dev/null) or 'pipe' (collected). The wall time is the parent's view:
- * process start-up included.
+ * process start-up included. With `threads` (Linux), the command's threads are sampled every
+ * 10 ms and `threadSeconds` gives each one's CPU seconds, last seen, the main thread first and
+ * the others busiest first; sampling costs the parent CPU, so such runs are not the timed ones.
  */
-export function measure(command, args, { stdout = 'ignore', cwd, env } = {}) {
+export function measure(command, args, { stdout = 'ignore', cwd, env, threads = false } = {}) {
   const scratch = GNU_TIME ? mkdtempSync(join(tmpdir(), 'pledge-bench-time-')) : null;
   const timeFile = scratch ? join(scratch, 'rss') : null;
   const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]] : [command, args];
@@ -45,13 +82,30 @@ export function measure(command, args, { stdout = 'ignore', cwd, env } = {}) {
     child.stderr.setEncoding('utf8').on('data', (chunk) => (err += chunk));
     let polled = 0;
     const poll = GNU_TIME ? null : setInterval(() => (polled = Math.max(polled, vmHWM(child.pid))), 20);
+    const seen = new Map();
+    let target = null;
+    const threadPoll = threads
+      ? setInterval(() => {
+          target ??= measuredPid(child.pid);
+          if (target) sampleThreads(target, seen);
+        }, 10)
+      : null;
     child.on('error', (error) => {
       if (poll) clearInterval(poll);
+      if (threadPoll) clearInterval(threadPoll);
       reject(error);
     });
     child.on('close', (code, signal) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (poll) clearInterval(poll);
+      if (threadPoll) clearInterval(threadPoll);
+      const samples = [...seen.values()];
+      const threadSeconds = threads && samples.length
+        ? {
+            main: (samples.find((thread) => thread.main)?.ticks ?? 0) / CLOCK_TICKS,
+            others: samples.filter((thread) => !thread.main && thread.ticks > 0).map((thread) => thread.ticks / CLOCK_TICKS).sort((a, b) => b - a),
+          }
+        : null;
       let maxRssKB = polled || null;
       let cpuSeconds = null;
       if (timeFile) {
@@ -65,7 +119,7 @@ export function measure(command, args, { stdout = 'ignore', cwd, env } = {}) {
         }
         rmSync(scratch, { recursive: true, force: true });
       }
-      resolve({ seconds, cpuSeconds, code, signal, maxRssKB, stdout: out, stderr: err });
+      resolve({ seconds, cpuSeconds, code, signal, maxRssKB, threadSeconds, stdout: out, stderr: err });
     });
   });
 }
