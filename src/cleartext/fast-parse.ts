@@ -2,6 +2,7 @@ import { SignaturePacket, enums } from 'openpgp';
 import { STRICT_CONFIG } from './openpgp-config.js';
 import { readCommonSignature } from './read-signature.js';
 import { decodeArmorData } from '../core/radix64.js';
+import { packetFrameAt } from '../core/packet-header.js';
 
 export interface FastParsed {
   signedText: string;
@@ -41,37 +42,16 @@ function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
   const packets: SignaturePacket[] = [];
   let offset = 0;
   while (offset < bytes.length) {
-    const header = bytes[offset++]!;
-    if ((header & 0x80) === 0) return null;
-    let tag: number;
-    let length: number;
-    if (header & 0x40) {
-      tag = header & 0x3f;
-      const first = bytes[offset++];
-      if (first === undefined) return null;
-      if (first < 192) length = first;
-      else if (first < 224) length = ((first - 192) << 8) + (bytes[offset++] ?? NaN) + 192;
-      else if (first === 255) {
-        length = (((bytes[offset]! << 24) >>> 0) + (bytes[offset + 1]! << 16) + (bytes[offset + 2]! << 8) + bytes[offset + 3]!);
-        offset += 4;
-      } else return null; // partial body lengths never frame a signature
-    } else {
-      tag = (header >> 2) & 0x0f;
-      const kind = header & 0x03;
-      if (kind === 3) return null;
-      const size = 1 << kind;
-      length = 0;
-      for (let index = 0; index < size; index++) length = length * 256 + (bytes[offset++] ?? NaN);
-    }
-    if (!Number.isFinite(length) || offset + length > bytes.length || tag !== enums.packet.signature) return null;
-    if (bytes[offset] === 3) {
-      const legacy = legacySignature(bytes.subarray(offset, offset + length));
+    const frame = packetFrameAt(bytes, offset);
+    if (!frame || frame.tag !== enums.packet.signature) return null;
+    const body = bytes.subarray(frame.start, frame.end);
+    offset = frame.end;
+    if (body[0] === 3) {
+      const legacy = legacySignature(body);
       if (!legacy) return null;
       packets.push(legacy);
-      offset += length;
       continue;
     }
-    const body = bytes.subarray(offset, offset + length);
     let packet = readCommonSignature(body);
     if (!packet) {
       packet = new SignaturePacket();
@@ -83,7 +63,6 @@ function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
     }
     rawBodies.set(packet, body);
     packets.push(packet);
-    offset += length;
   }
   return packets;
 }

@@ -2,6 +2,7 @@ import { readKeys, unarmor, type Key, type PublicKey } from 'openpgp';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import { decodeArmorData } from '../core/radix64.js';
+import { readPublicKeys } from './read-public-keys.js';
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
@@ -66,6 +67,11 @@ function toPublic(key: Key): PublicKey {
   return (key.isPrivate() ? key.toPublic() : key) as PublicKey;
 }
 
+/** The public keys in binary key data: pledge's packet reader for the common case, else openpgp.js's readKeys. */
+async function keysIn(binary: Uint8Array): Promise<PublicKey[]> {
+  return (await readPublicKeys(binary)) ?? (await readKeys({ binaryKeys: binary, config: STRICT_CONFIG })).map(toPublic);
+}
+
 /**
  * Reads every key in some bytes: armored (any number of armor blocks, text around them
  * ignored) or binary (concatenated transferable keys). Never just the first (security.md K-02).
@@ -90,7 +96,7 @@ export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT
         const binary = dearmorKeyBlock(armoredKeys) ?? ((await unarmor(armoredKeys)).data as Uint8Array);
         const refused = tooManyPackets(binary);
         if (refused) return { keys: [], errors, tooLarge: refused };
-        keys.push(...(await readKeys({ binaryKeys: binary, config: STRICT_CONFIG })).map(toPublic));
+        keys.push(...(await keysIn(binary)));
       } catch (error) {
         errors.push((error as Error).message);
       }
@@ -99,7 +105,7 @@ export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT
     const refused = tooManyPackets(bytes);
     if (refused) return { keys: [], errors, tooLarge: refused };
     try {
-      keys.push(...(await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map(toPublic));
+      keys.push(...(await keysIn(bytes)));
     } catch (error) {
       errors.push((error as Error).message);
     }
