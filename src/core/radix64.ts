@@ -12,7 +12,7 @@ export function decodeArmorData(lines: readonly string[]): Uint8Array | null {
   const end = lines.length > 0 && CHECKSUM_LINE.test(lines[lines.length - 1]!) ? lines.length - 1 : lines.length;
   if (end === 0 || lines[end - 1]!.startsWith('=')) return null;
   for (let index = 0; index < end; index++) if (lines[index] === '') return null;
-  const joined = end === lines.length ? lines.join('') : lines.slice(0, end).join('');
+  const joined = lines.slice(0, end).join('');
   const decoded = Buffer.from(joined, 'base64');
   if (decoded.toString('base64') !== joined) return null;
   return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);

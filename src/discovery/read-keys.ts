@@ -14,7 +14,11 @@ export interface ReadKeysResult {
   tooLarge?: string;
 }
 
-/** Counts packets by their framing alone, without parsing them; null if the framing is not plain. */
+/**
+ * Counts packets by their framing alone, without parsing them; null if the framing is not plain.
+ * Not core/packet-header's reader: a truncated last packet still counts here, so that a flood of
+ * packets cannot escape the limit by ending in a cut one.
+ */
 export function countPackets(bytes: Uint8Array): number | null {
   let count = 0;
   let offset = 0;

@@ -472,6 +472,9 @@ export function verdicts(manifest: Manifest): { block: string; signatures: { sta
 /** The verdicts() entry expected of a block that parsed, with its signatures' (status, reason) in order. */
 export const okBlock = (...signatures: [string, string | null][]) => ({ block: 'ok', signatures: signatures.map(([status, reason]) => ({ status, reason })) });
 
+/** The verdicts() entry expected of a block with one signature. */
+export const oneSignatureBlock = (status: string, reason: string | null) => okBlock([status, reason]);
+
 /** The verdicts() entry expected of a block refused with `code`. */
 export const malformedBlock = (code: string) => ({ block: `malformed:${code}`, signatures: [] });
 

@@ -24,14 +24,12 @@ import {
   verify,
   writeIn,
   type Made,
-  okBlock,
-  malformedBlock,
+  okBlock as ok,
+  malformedBlock as malformed,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
 const plain = new Chalk({ level: 0 });
-const ok = okBlock;
-const malformed = malformedBlock;
 const VERIFIED: [string, null] = ['verified', null];
 /** RFC 9580 §5.2.3.7 subpacket types (openpgp.js 6.3's typings omit enums.signatureSubpacket). */
 const NOTATION_DATA = 20;

@@ -4,10 +4,9 @@
  * (fixtures/blocks/…), since it does not read Markdown or HTML; its verdict is re-checked live.
  */
 import { describe, expect, it } from 'vitest';
-import { assertNothingUnproven, expectGnupgOnFixture, malformedBlock, okBlock, runFixture, verdicts } from './assert-nothing-unproven.js';
+import { assertNothingUnproven, expectGnupgOnFixture, malformedBlock as malformed, okBlock, runFixture, verdicts } from './assert-nothing-unproven.js';
 
 const VERIFIED = okBlock(['verified', null]);
-const malformed = malformedBlock;
 
 describe('D: document extraction', () => {
   it('D-01: front matter claiming "signed by Linus" never names a signer, and a claim the key does not back is flagged claim-mismatch', async () => {

@@ -41,11 +41,11 @@ import {
   type Made,
   TEXT,
   serverPool,
-  okBlock,
+  oneSignatureBlock,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const ok = (status: string, reason: string | null) => [okBlock([status, reason])];
+const ok = (status: string, reason: string | null) => [oneSignatureBlock(status, reason)];
 const VERIFIED = ok('verified', null);
 
 let dir: string;

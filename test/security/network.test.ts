@@ -33,10 +33,8 @@ import {
   type Made,
   TEXT,
   serverPool,
-  okBlock,
+  oneSignatureBlock as ok,
 } from './assert-nothing-unproven.js';
-
-const ok = (status: string, reason: string | null) => okBlock([status, reason]);
 
 let dir: string;
 let alice: Made;

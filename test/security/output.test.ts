@@ -30,10 +30,9 @@ import {
   writeIn,
   type Made,
   TEXT,
-  okBlock,
+  okBlock as ok,
 } from './assert-nothing-unproven.js';
 
-const ok = okBlock;
 
 let dir: string;
 let alice: Made;

@@ -28,11 +28,11 @@ import {
   writeIn,
   type Made,
   TEXT,
-  okBlock,
+  oneSignatureBlock,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const ok = (status: string, reason: string | null) => [okBlock([status, reason])];
+const ok = (status: string, reason: string | null) => [oneSignatureBlock(status, reason)];
 
 let dir: string;
 let rsa: Made;

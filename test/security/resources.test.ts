@@ -32,13 +32,11 @@ import {
   type Made,
   TEXT,
   serverPool,
-  okBlock,
-  malformedBlock,
+  oneSignatureBlock as ok,
+  malformedBlock as malformed,
 } from './assert-nothing-unproven.js';
 
 const { enums } = openpgp;
-const ok = (status: string, reason: string | null) => okBlock([status, reason]);
-const malformed = malformedBlock;
 const UNAVAILABLE = [ok('key-unavailable', 'key-unavailable')];
 
 let dir: string;
