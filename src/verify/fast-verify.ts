@@ -94,6 +94,18 @@ export function prepareKey(keyPacket: AnyKeyPacket): PreparedKey | null {
   }
 }
 
+/** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
+const preparedKeys = new WeakMap<object, PreparedKey | null>();
+
+export function preparedKeyFor(keyPacket: AnyKeyPacket): PreparedKey | null {
+  let prepared = preparedKeys.get(keyPacket);
+  if (prepared === undefined) {
+    prepared = prepareKey(keyPacket);
+    preparedKeys.set(keyPacket, prepared);
+  }
+  return prepared;
+}
+
 /**
  * Where openpgp.js's two readings of a text differ, the text is left to openpgp.js: `verify()` on a
  * CleartextMessage strips spaces, tabs and CRs from line ends, a bare literal packet does not. They
@@ -148,10 +160,47 @@ function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
 /** Every check fastVerify makes before the public-key operation: a verdict, or the job left to do. */
 function verificationJob(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' | VerificationJob {
   if (typeof signedText !== 'string') return 'unsupported';
+  if (signature.signatureType !== enums.signature.text) return 'unsupported';
+  const internals = signature as unknown as SignatureInternals;
+  // Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics
+  // say, so the fast path leaves them to openpgp.js rather than copy them.
+  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return 'unsupported';
+  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return 'unsupported';
+  if (signature.revocationKeyClass !== null) return 'unsupported';
+  // The signature's own expiry is a date check this function does not make.
+  if (signature.signatureNeverExpires !== true) return 'unsupported';
+  return mathematicsJob(signature, key, (salt, signatureData) => {
+    if (AMBIGUOUS_LINE_END.test(signedText)) return null;
+    // salt, text, signature data and trailer written into one buffer (one allocation per signature).
+    const text = canonicalText(signedText);
+    const saltLength = salt ? salt.length : 0;
+    const textLength = Buffer.byteLength(text, 'utf8');
+    const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
+    if (salt) toHash.set(salt, 0);
+    toHash.write(text, saltLength, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
+    let offset = saltLength + textLength;
+    toHash.set(signatureData, offset);
+    offset += signatureData.length;
+    toHash[offset] = signature.version;
+    toHash[offset + 1] = 0xff;
+    toHash.writeUInt32BE(signatureData.length, offset + 2);
+    return toHash;
+  });
+}
+
+/**
+ * The checks of `SignaturePacket.verify` up to and including the public-key operation, for any
+ * signature type: `toHashOf` gives the octets openpgp.js hashes (salt included). False where
+ * openpgp.js would throw before or in the mathematics, 'unsupported' where unsure.
+ */
+function mathematicsJob(
+  signature: SignaturePacket,
+  key: PreparedKey,
+  toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null,
+): boolean | 'unsupported' | VerificationJob {
   const internals = signature as unknown as SignatureInternals;
   const version = signature.version;
   if (version !== 4 && version !== 6) return 'unsupported';
-  if (signature.signatureType !== enums.signature.text) return 'unsupported';
   const hash = signature.hashAlgorithm === null ? undefined : HASHES.get(signature.hashAlgorithm);
   if (!hash) return 'unsupported';
   // A digest computed elsewhere (streamed one-pass signatures) would replace ours in openpgp.js.
@@ -160,14 +209,6 @@ function verificationJob(signedText: string, signature: SignaturePacket, key: Pr
   const signatureData = signature.signatureData;
   const signedHashValue = signature.signedHashValue;
   if (!isBytes(signatureData) || !isBytes(signedHashValue) || signedHashValue.length !== 2) return 'unsupported';
-
-  // Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics
-  // say, so the fast path leaves them to openpgp.js rather than copy them.
-  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return 'unsupported';
-  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return 'unsupported';
-  if (signature.revocationKeyClass !== null) return 'unsupported';
-  // The signature's own expiry is a date check this function does not make.
-  if (signature.signatureNeverExpires !== true) return 'unsupported';
 
   let salt: Uint8Array | null = null;
   if (version === 6) {
@@ -182,27 +223,37 @@ function verificationJob(signedText: string, signature: SignaturePacket, key: Pr
   const rawSignature = signatureValue(internals.params, key);
   if (rawSignature === 'unsupported' || rawSignature === false) return rawSignature;
 
-  if (AMBIGUOUS_LINE_END.test(signedText)) return 'unsupported';
-
-  // salt, text, signature data and trailer written into one buffer (one allocation per signature).
-  const text = canonicalText(signedText);
-  const saltLength = salt ? salt.length : 0;
-  const textLength = Buffer.byteLength(text, 'utf8');
-  const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
-  if (salt) toHash.set(salt, 0);
-  toHash.write(text, saltLength, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
-  let offset = saltLength + textLength;
-  toHash.set(signatureData, offset);
-  offset += signatureData.length;
-  toHash[offset] = version;
-  toHash[offset + 1] = 0xff;
-  toHash.writeUInt32BE(signatureData.length, offset + 2);
+  const toHash = toHashOf(salt, signatureData);
+  if (!toHash) return 'unsupported';
   const digest = digestOf(hash.name, toHash, 'buffer');
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
 
   return key.kind === 'rsa'
     ? { algorithm: hash.name, data: toHash, key: key.keyObject, signature: rawSignature } // PKCS#1 v1.5 over the data
     : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature }; // Ed25519 over the digest
+}
+
+/**
+ * The mathematics of a signature inside a key (self-certification, binding, back-signature,
+ * revocation): true or false as `signature.verify(key, type, data)` would find them before its
+ * date and policy checks, hashing exactly what openpgp.js hashes (its own `toHash`), or
+ * 'unsupported'. Reads the packet, never writes to it.
+ */
+export async function verifyKeySignature(
+  signature: SignaturePacket,
+  type: enums.signature,
+  data: object,
+  key: PreparedKey,
+): Promise<boolean | 'unsupported'> {
+  const job = mathematicsJob(signature, key, () => {
+    try {
+      const toHash = (signature as unknown as { toHash(type: enums.signature, data: object): unknown }).toHash(type, data);
+      return isBytes(toHash) ? toHash : null;
+    } catch {
+      return null; // openpgp.js would throw too; let it say so
+    }
+  });
+  return typeof job === 'object' ? runJob(job) : job;
 }
 
 /** The signature value in node:crypto's form, padded as openpgp.js pads it; false where openpgp.js throws. */

@@ -11,7 +11,8 @@ import {
   type WarningCode,
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
-import { fastVerify, prepareKey, type PreparedKey } from './fast-verify.js';
+import { fastVerify, preparedKeyFor } from './fast-verify.js';
+import { checkKeySignatures } from './key-signatures.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
@@ -40,15 +41,8 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
   return all.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
 }
 
-/** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
-const preparedKeys = new WeakMap<object, PreparedKey | null>();
-
 function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | 'unsupported'> | 'unsupported' {
-  let prepared = preparedKeys.get(signingKey.keyPacket);
-  if (prepared === undefined) {
-    prepared = prepareKey(signingKey.keyPacket);
-    preparedKeys.set(signingKey.keyPacket, prepared);
-  }
+  const prepared = preparedKeyFor(signingKey.keyPacket);
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
 }
 
@@ -174,6 +168,10 @@ async function checkWithCandidate(
     primaryKeyFingerprint: fingerprintOf(candidate.key),
     keyEvaluation: hasNoUserID(candidate.key) ? ('pledge-no-user-id' as const) : ('openpgp' as const),
   };
+  if (policy.fastPath) {
+    const keyChecked = checkKeySignatures(candidate.key);
+    if (keyChecked) await keyChecked;
+  }
   const judged = await judgePolicy(signature, candidate.key, signingKey, policy);
   if (judged.failure) {
     // Weak algorithms are refused whatever the mathematics says (openpgp.js may not even be able

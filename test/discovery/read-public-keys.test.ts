@@ -1,51 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { readKeys, unarmor, type Key, type PublicKey } from 'openpgp';
+import { readKeys, type PublicKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
 import { readPublicKeys } from '../../src/discovery/read-public-keys.js';
-import { REPO } from '../helpers/run-cli.js';
+import { binaryKeys, portrait } from '../helpers/key-corpus.js';
 
 /**
  * pledge's key packet reader must build exactly the keys openpgp.js's readKeys builds from the
  * same bytes, or hand the bytes to readKeys (null); never keys where readKeys refuses.
  */
-const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
-
-async function binaryKeys(): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const realworld = join(REPO, 'fixtures/realworld');
-  const files = [
-    ...readdirSync(join(REPO, 'fixtures/keys')).map((name) => join(REPO, 'fixtures/keys', name)),
-    ...readdirSync(realworld, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => readdirSync(join(realworld, entry.name)).filter((name) => /^key.*\.asc$/.test(name)).map((name) => join(realworld, entry.name, name))),
-  ];
-  const out: { name: string; bytes: Uint8Array }[] = [];
-  for (const file of files) {
-    for (const block of readFileSync(file, 'latin1').match(BLOCK) ?? []) {
-      const data = await unarmor(block).then((result) => result.data as Uint8Array).catch(() => null);
-      if (data) out.push({ name: file, bytes: data });
-    }
-  }
-  return out;
-}
-
-/** What a key is, as far as pledge uses it: its bytes, names and what openpgp.js concludes about it. */
-async function portrait(key: Key) {
-  const outcome = async (work: () => Promise<unknown>) => work().then((value) => (value instanceof Date ? value.toISOString() : String(value)), (error: Error) => `throws ${error.message}`);
-  const at = new Date('2025-06-01T00:00:00Z');
-  return {
-    bytes: Buffer.from(key.write() as Uint8Array).toString('hex'),
-    fingerprint: key.getFingerprint(),
-    userIDs: key.getUserIDs(),
-    subkeys: key.subkeys.map((subkey) => subkey.getFingerprint()),
-    primary: await outcome(() => key.verifyPrimaryKey(at, undefined, STRICT_CONFIG as never)),
-    expires: await outcome(() => key.getExpirationTime(undefined, STRICT_CONFIG as never)),
-    signing: await outcome(async () => (await key.getSigningKey(undefined, at, undefined, STRICT_CONFIG as never)).getFingerprint()),
-  };
-}
-
 async function theirs(bytes: Uint8Array): Promise<PublicKey[] | null> {
   try {
     return (await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map((key) => (key.isPrivate() ? key.toPublic() : key) as PublicKey);
