@@ -102,6 +102,7 @@ export function fastParseCleartext(armored: string): FastParsed | null {
   const bytes = decodeArmorData(data);
   const packets = bytes && signaturePackets(bytes);
   if (!packets) return null;
-  // As CleartextMessage does: trailing whitespace off every line, LF line endings.
-  return { signedText: text.map(trimLine).join('\n'), packets };
+  // As CleartextMessage does: trailing whitespace off every line (above, before the dash-escape
+  // is undone, which cannot leave any), LF line endings.
+  return { signedText: text.join('\n'), packets };
 }
