@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,6 +19,17 @@ export interface CollectOptions {
   gitignore?: boolean;
 }
 
+/** Which files under a named directory the walk keeps: --include and --exclude, relative to it. */
+function wantedUnder(root: string, options: CollectOptions): (file: string) => boolean {
+  const include = options.include?.length ? options.include.map(globToRegExp) : null;
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  if (!include && exclude.length === 0) return () => true;
+  return (file: string) => {
+    const relativePath = toPosixPath(relative(root, file));
+    return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
+  };
+}
+
 /**
  * The documents named on the command line, in order: files as given; directories walked in
  * sorted order, hidden entries and node_modules skipped, .gitignore honoured, --include and
@@ -25,19 +37,33 @@ export interface CollectOptions {
  * rather than silently dropped. Yields as it walks, so a huge tree is never listed whole.
  */
 export async function* collectPaths(paths: string[], options: CollectOptions = {}): AsyncGenerator<string> {
-  const include = options.include?.length ? options.include.map(globToRegExp) : null;
-  const exclude = (options.exclude ?? []).map(globToRegExp);
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (!info?.isDirectory()) {
       yield path;
       continue;
     }
-    const wanted = !include && exclude.length === 0 ? () => true : (file: string) => {
-      const relativePath = toPosixPath(relative(path, file));
-      return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
-    };
-    yield* walk(path, path, options.gitignore === false ? null : [], wanted);
+    yield* walk(path, options.gitignore === false ? null : [], wantedUnder(path, options));
+  }
+}
+
+/**
+ * The same walk with blocking calls, for a thread that does nothing else (pipeline/read-worker.ts):
+ * a plain generator costs none of the promises an async one pays for every path.
+ */
+export function* collectPathsSync(paths: string[], options: CollectOptions = {}): Generator<string> {
+  for (const path of paths) {
+    let info: Stats | null = null;
+    try {
+      info = statSync(path);
+    } catch {
+      // kept, to be reported as unreadable
+    }
+    if (!info?.isDirectory()) {
+      yield path;
+      continue;
+    }
+    yield* walkSync(path, options.gitignore === false ? null : [], wantedUnder(path, options));
   }
 }
 
@@ -49,11 +75,11 @@ interface IgnoreLevel {
 /** The `ignore` package, loaded on the first .gitignore met (the CLI walks on another thread). */
 let ignore: (typeof import('ignore')) | null = null;
 
-async function gitignoreAt(directory: string): Promise<IgnoreLevel | null> {
-  const text = await readFile(join(directory, '.gitignore'), 'utf8').catch(() => null);
-  if (text === null) return null;
+/** The .gitignore levels in force inside `directory`, given its own .gitignore's text (null: none). */
+function levelsIn(directory: string, ignores: IgnoreLevel[] | null, gitignore: string | null): IgnoreLevel[] | null {
+  if (!ignores || gitignore === null) return ignores;
   ignore ??= createRequire(import.meta.url)('ignore') as typeof import('ignore');
-  return { base: directory, rules: ignore().add(text) };
+  return [...ignores, { base: directory, rules: ignore().add(gitignore) }];
 }
 
 function isIgnored(levels: IgnoreLevel[], path: string, isDirectory: boolean): boolean {
@@ -63,16 +89,41 @@ function isIgnored(levels: IgnoreLevel[], path: string, isDirectory: boolean): b
   });
 }
 
-async function* walk(directory: string, root: string, ignores: IgnoreLevel[] | null, wanted: (file: string) => boolean): AsyncGenerator<string> {
-  const own = ignores ? await gitignoreAt(directory) : null;
-  const levels = ignores && own ? [...ignores, own] : ignores;
-  const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
+/** One directory's entries in walk order: sorted by name; hidden, skipped and ignored ones left out. */
+function entriesInOrder(directory: string, entries: Dirent[], levels: IgnoreLevel[] | null): { path: string; directory: boolean }[] {
+  const kept: { path: string; directory: boolean }[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const path = join(directory, entry.name);
-    if (levels && isIgnored(levels, path, entry.isDirectory())) continue;
-    if (entry.isDirectory()) yield* walk(path, root, levels, wanted);
-    else if (entry.isFile() && wanted(path)) yield path;
+    const isDirectory = entry.isDirectory();
+    if (levels && isIgnored(levels, path, isDirectory)) continue;
+    if (isDirectory || entry.isFile()) kept.push({ path, directory: isDirectory });
+  }
+  return kept;
+}
+
+async function* walk(directory: string, ignores: IgnoreLevel[] | null, wanted: (file: string) => boolean): AsyncGenerator<string> {
+  const gitignore = ignores ? await readFile(join(directory, '.gitignore'), 'utf8').catch(() => null) : null;
+  const levels = levelsIn(directory, ignores, gitignore);
+  for (const entry of entriesInOrder(directory, await readdir(directory, { withFileTypes: true }), levels)) {
+    if (entry.directory) yield* walk(entry.path, levels, wanted);
+    else if (wanted(entry.path)) yield entry.path;
+  }
+}
+
+function* walkSync(directory: string, ignores: IgnoreLevel[] | null, wanted: (file: string) => boolean): Generator<string> {
+  let gitignore: string | null = null;
+  if (ignores) {
+    try {
+      gitignore = readFileSync(join(directory, '.gitignore'), 'utf8');
+    } catch {
+      // none here
+    }
+  }
+  const levels = levelsIn(directory, ignores, gitignore);
+  for (const entry of entriesInOrder(directory, readdirSync(directory, { withFileTypes: true }), levels)) {
+    if (entry.directory) yield* walkSync(entry.path, levels, wanted);
+    else if (wanted(entry.path)) yield entry.path;
   }
 }
 

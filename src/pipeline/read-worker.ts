@@ -2,7 +2,7 @@ import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
-import { collectPaths, type CollectOptions } from '../extract/collect-paths.js';
+import { collectPathsSync, type CollectOptions } from '../extract/collect-paths.js';
 import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
 import { readDocumentSync } from '../extract/read-document.js';
 import { IN_FLIGHT, weightOf } from './document-reader.js';
@@ -59,13 +59,13 @@ function extracted(path: string): ExtractedDocument {
   }
 }
 
-async function readAll(): Promise<void> {
+function readAll(): void {
   let batch: ReadItem[] = [];
   const flush = () => {
     if (batch.length) port.postMessage({ kind: 'documents', documents: batch } satisfies ReaderMessage);
     batch = [];
   };
-  for await (const path of collectPaths(setup.paths, setup.collect)) {
+  for (const path of collectPathsSync(setup.paths, setup.collect)) {
     for (;;) {
       const documents = Atomics.load(inFlight, IN_FLIGHT.documents);
       if (documents <= 0 || (documents < setup.window && Atomics.load(inFlight, IN_FLIGHT.kib) < setup.windowKiB)) break;
@@ -83,7 +83,9 @@ async function readAll(): Promise<void> {
   port.postMessage({ kind: 'done' } satisfies ReaderMessage);
 }
 
-readAll().catch((error: unknown) => {
+try {
+  readAll();
+} catch (error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
   port.postMessage({ kind: 'error', code: error instanceof PledgeError ? error.code : null, message } satisfies ReaderMessage);
-});
+}
