@@ -48,8 +48,9 @@ export function startDocumentReader(paths: string[], collect: CollectOptions, li
   if (!existsSync(fileURLToPath(script))) return null;
   const inFlight = new Int32Array(new SharedArrayBuffer(8));
   const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer as SharedArrayBuffer };
-  // Its heap holds one batch and the document being read: a few 2 MB documents at worst.
-  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
+  // Its heap holds one batch, the document being read (a few 2 MB documents at worst) and the
+  // listing of the directory being walked: 100,000 names in one directory take some 15 MB.
+  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
   const batches: ReadItem[][] = [];
   let finished = false;
   let failure: Error | null = null;

@@ -81,7 +81,10 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
   // Started first, so the walk and the reads overlap loading the keys.
   const reader = request.readerThread && workers === 0 ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
-  const { discovery, close } = await createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now).catch(async (error: unknown) => {
+  // Any failure before the documents are taken (a --keyring that cannot be read) stops the
+  // reading thread too, or it would wait for room forever and keep the process alive.
+  const opened = async () => createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now);
+  const { discovery, close } = await opened().catch(async (error: unknown) => {
     await reader?.close();
     throw error;
   });

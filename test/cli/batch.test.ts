@@ -66,6 +66,20 @@ describe('pledge verify on folders', () => {
     expect(quiet.stdout).not.toContain('files ·');
   });
 
+  it('exits at once on a --keyring it cannot read, though the reading thread is waiting for room', async () => {
+    // More files than the read-ahead window (document-reader.ts), so the thread blocks before the error.
+    const many = mkdtempSync(join(tmpdir(), 'pledge-batch-many-'));
+    for (let n = 0; n < 400; n++) writeFileSync(join(many, `note-${n}.txt`), 'not signed\n');
+    const child = spawn(process.execPath, [join(REPO, 'bin/pledge.cjs'), 'verify', '--offline', '--keyring', join(many, 'missing.asc'), many], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code, 'the process must end by itself').toBe(2);
+    expect(stderr).toContain('missing.asc: no such file or directory');
+  });
+
   it('streams a manifest identical to the one built in memory', async () => {
     const streamed = (await runCli(['verify', '--offline', '--json', '--keyring', keyFile, '--include', '**/*.md', dir])).stdout;
     const built = await verifyDocuments({ paths: [dir], keyrings: [keyFile], version: JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version, collect: { include: ['**/*.md'] } });
