@@ -72,18 +72,18 @@ async function markValid(key: PublicKey, mark: symbol): Promise<void> {
   );
 }
 
-const checked = new WeakMap<object, Promise<void>>();
-const done = new WeakSet<object>();
+/** Per key object: the check under way, or null once it is done. */
+const checked = new WeakMap<object, Promise<void> | null>();
 
 /**
  * Checks the mathematics of the key's own signatures with node:crypto, once per key object:
  * a promise to wait for before openpgp.js judges the key, or null when there is nothing to wait for.
  */
 export function checkKeySignatures(key: PublicKey): Promise<void> | null {
-  if (!VERIFIED || done.has(key)) return null;
+  if (!VERIFIED) return null;
   let pending = checked.get(key);
-  if (!pending) {
-    pending = markValid(key, VERIFIED).finally(() => done.add(key));
+  if (pending === undefined) {
+    pending = markValid(key, VERIFIED).finally(() => checked.set(key, null));
     checked.set(key, pending);
   }
   return pending;
