@@ -24,12 +24,16 @@ export interface RunOutcome {
   outcomes: { failed: number; indeterminate: number; errorFindings: number; internal: number };
 }
 
-/** Precedence: usage > failed > indeterminate > ok; never ok with nothing verified. */
+/**
+ * Precedence: internal > failed > unreadable input > indeterminate > ok; never ok with nothing
+ * verified. A failed verification outranks an unreadable file, so a forged signature never
+ * hides behind "input error" in a batch; usage errors exit 2 before any work is done.
+ */
 export function exitCodeFor(run: Manifest | RunOutcome): ExitCodeValue {
   const { summary, outcomes } = 'outcomes' in run ? run : totalsOf(run);
-  if (summary.unreadableDocuments > outcomes.internal) return ExitCode.usage;
   if (outcomes.internal > 0) return ExitCode.internal;
   if (summary.malformedBlocks > 0 || summary.unsignedDocuments > 0 || outcomes.errorFindings > 0 || outcomes.failed > 0) return ExitCode.failed;
+  if (summary.unreadableDocuments > 0) return ExitCode.usage;
   if (outcomes.indeterminate > 0) return ExitCode.indeterminate;
   return summary.verified > 0 ? ExitCode.ok : ExitCode.failed;
 }

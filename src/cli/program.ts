@@ -87,7 +87,8 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  every document signed and every signature verified
   1  a signature not verified, a malformed block, or a document with no signed block
-  2  usage or input error (bad option, missing or unreadable file)
+     (wins over an unreadable file in the same batch)
+  2  usage or input error (bad option, unwritable output path, missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
   4  internal error (a bug in pledge)
   130  interrupted (Ctrl-C); no partial manifest is left behind`;

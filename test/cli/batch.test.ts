@@ -56,7 +56,9 @@ describe('pledge verify on folders', () => {
   it('shows progress on stderr only on a terminal and never with --quiet', async () => {
     const args = ['verify', '--offline', '--json', '--keyring', keyFile, dir];
     const piped = await runCli(args);
-    expect(piped.stderr).toBe('');
+    // Piped: no progress; only the one-line verdict of a failed run (issue 20: errors where people look).
+    expect(piped.stderr).not.toContain('files ·');
+    expect(piped.stderr.split('\n').filter(Boolean).every((line) => /^pledge: \d+ of \d+ documents failed: /.test(line))).toBe(true);
     // util-linux script(1) gives the command a terminal; skipped where it is missing.
     if (spawnSync('script', ['--version']).status !== 0) return;
     const command = [process.execPath, join(REPO, 'bin/pledge.cjs'), ...args].map((arg) => `'${arg}'`).join(' ');

@@ -17,6 +17,8 @@ import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
 import { colourFor, discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { checkCacheDirectory, checkOutputFile } from '../output-paths.js';
+import { RunVerdict } from '../run-verdict.js';
 import type { DiscoveryCommandOptions, DocumentLimitOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
 /** The repository config in force: --config, else (with no paths) the nearest one; --no-config: none. */
@@ -127,6 +129,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   // The total, for the ETA: a second walk of the names only, alongside the work.
   if (progress) void countPaths(paths, collect).then((total) => progress.setTotal(total), () => undefined);
   const write = toStream(stdout);
+  const verdict = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
     const tail = await verifyDocumentStream(
@@ -149,6 +152,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
       async (verified) => {
         const document = redact ? redactDocument(verified) : verified;
         progress?.document(document);
+        verdict.add(document);
         for (const writer of writers) await writer.document(document);
         if (format === 'human' && !options.quiet) await write(renderHumanDocument(document, colour));
       },
@@ -157,6 +161,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     for (const writer of writers) await writer.end(tail);
     if (format === 'human' && !options.quiet) await write(renderHumanTail(tail, colour));
     await file?.commit();
+    if (format !== 'human' && !options.quiet) stderr.write(verdict.line() ?? '');
     return exitCodeFor(tail);
   } catch (error) {
     progress?.done();
@@ -165,7 +170,15 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   }
 }
 
+/** Output and cache paths a run will write to, checked before any work (usage errors, exit 2). */
+export function checkWritablePaths(options: { manifest?: string; output?: string; cacheDir?: string }, cwd: string): void {
+  if (options.manifest) checkOutputFile('--manifest', options.manifest, cwd);
+  if (options.output && options.output !== '-') checkOutputFile('--output', options.output, cwd);
+  if (options.cacheDir) checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
+}
+
 export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
+  checkWritablePaths(options, context.streams.cwd);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
@@ -180,6 +193,9 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   const format: Format = options.format ?? (options.json ? 'json' : 'human');
   if (options.manifest) await writeFileAtomic(resolve(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + '\n');
   if (!options.quiet || format !== 'human') context.streams.stdout.write(render(format, manifest, context));
+  const verdict = new RunVerdict(context.streams.stderr);
+  for (const document of manifest.documents) verdict.add(document);
+  if (format !== 'human' && !options.quiet) context.streams.stderr.write(verdict.line() ?? '');
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) await appendFile(summaryFile, renderGithubStepSummary(manifest));
   let exitCode: number = exitCodeFor(manifest);

@@ -1,0 +1,43 @@
+import type { ManifestDocument } from '../report/manifest.js';
+import { escapeText } from '../report/escape.js';
+
+/**
+ * What a person looking at stderr needs whatever the format: each unreadable file as it is met,
+ * and at the end of a failed run one line saying how many documents failed and why, so a
+ * machine format on stdout never hides a failure (issue 20).
+ */
+export class RunVerdict {
+  private documents = 0;
+  private failed = 0;
+  private readonly reasons = new Map<string, number>();
+
+  constructor(private readonly stderr: NodeJS.WritableStream) {}
+
+  add(document: ManifestDocument): void {
+    this.documents++;
+    const reasons = reasonsOf(document);
+    if (document.status === 'unreadable') this.stderr.write(`pledge: ${escapeText(document.path)}: unreadable: ${escapeText(document.error?.message ?? 'could not be read')}\n`);
+    if (!reasons.length) return;
+    this.failed++;
+    for (const reason of reasons) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  /** The closing line of a failed run, or null when every document passed. */
+  line(): string | null {
+    if (!this.failed) return null;
+    const why = [...this.reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+    return `pledge: ${this.failed} of ${this.documents} document${this.documents === 1 ? '' : 's'} failed: ${why}\n`;
+  }
+}
+
+function reasonsOf(document: ManifestDocument): string[] {
+  if (document.status === 'unreadable') return ['unreadable'];
+  if (document.status === 'not-signed') return ['not signed'];
+  const reasons = new Set<string>();
+  for (const block of document.blocks) {
+    if (block.status === 'malformed') reasons.add(`malformed (${block.error?.code ?? 'block'})`);
+    for (const signature of block.signatures) if (signature.status !== 'verified') reasons.add(signature.status);
+  }
+  for (const finding of document.findings ?? []) if (finding.severity === 'error') reasons.add(finding.code);
+  return [...reasons];
+}

@@ -1,0 +1,107 @@
+/**
+ * Issue 20, a user's first day: errors where people look and exit codes a script can trust.
+ * Every case runs the built CLI (npm run build first) as a user would.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/run-cli.js';
+
+const KEYS = join(REPO, 'examples/keys');
+const POST = join(REPO, 'examples/signed-post.md');
+
+/** A folder with the genuine example, a copy with one signed word changed, and nothing else. */
+function batch(): { dir: string; good: string; forged: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pledge-first-day-'));
+  const text = readFileSync(POST, 'utf8');
+  const good = join(dir, 'good.md');
+  const forged = join(dir, 'forged.md');
+  writeFileSync(good, text);
+  const changed = text.replace('SHA512\n\nI hereby commit', 'SHA512\n\nI hereby refuse');
+  expect(changed).not.toBe(text);
+  writeFileSync(forged, changed);
+  return { dir, good, forged };
+}
+
+const verify = (...args: string[]) => runCli(['verify', '--offline', '--keyring', KEYS, ...args]);
+
+describe('exit codes in a mixed batch', () => {
+  it('a forged signature beside an unreadable file exits 1, not 2 (the forgery never hides behind an input error)', async () => {
+    const { dir, forged } = batch();
+    const result = await verify(forged, join(dir, 'nonexist.md'));
+    expect(result.code).toBe(1);
+  });
+
+  it('control: an unreadable file beside a good one still exits 2', async () => {
+    const { dir, good } = batch();
+    const result = await verify(good, join(dir, 'nonexist.md'));
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('errors go to stderr whatever the format', () => {
+  it.each([['--json'], ['--format', 'junit'], ['--format', 'markdown'], ['--format', 'github']])(
+    'with %s: the unreadable file and a one-line verdict are on stderr, stdout holds only the format',
+    async (...format) => {
+      const { dir, good, forged } = batch();
+      const result = await verify(...format, good, forged, join(dir, 'nonexist.md'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('nonexist.md: unreadable');
+      expect(result.stderr).toMatch(/^pledge: 2 of 3 documents failed: 1 bad-signature, 1 unreadable$/m);
+      if (format[0] === '--json') expect(() => JSON.parse(result.stdout)).not.toThrow();
+      expect(result.stdout).not.toContain('documents failed');
+    },
+  );
+
+  it('-q silences the report and the closing verdict, never the error', async () => {
+    const { dir, good } = batch();
+    const result = await verify('--json', '-q', good, join(dir, 'nonexist.md'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nonexist.md: unreadable');
+    expect(result.stderr).not.toContain('documents failed');
+  });
+
+  it('control: a passing run with --json prints nothing on stderr', async () => {
+    const { good } = batch();
+    const result = await verify('--json', good);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('ordinary mistakes in output paths are usage errors, checked before verifying', () => {
+  it('--manifest into a folder that does not exist, or onto a folder: exit 2 naming the path, nothing verified', async () => {
+    const { dir, good } = batch();
+    for (const target of [join(dir, 'missing', 'signers.json'), dir]) {
+      const result = await verify('--manifest', target, good);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--manifest ${target}`);
+      expect(result.stderr).not.toContain('bug in pledge');
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('--cache-dir on a regular file: exit 2 naming it', async () => {
+    const { good } = batch();
+    const result = await runCli(['verify', '--keyring', KEYS, '--cache-dir', good, good]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--cache-dir ${good}`);
+  });
+
+  it('pledge manifest -o into a missing folder: exit 2 naming it', async () => {
+    const { dir } = batch();
+    const target = join(dir, 'nowhere', 'signers.json');
+    const result = await runCli(['manifest', '--offline', '-o', target], {}, join(REPO, 'examples/signers-repo'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--output ${target}`);
+  });
+
+  it('control: --manifest into an existing folder is written', async () => {
+    const { dir, good } = batch();
+    mkdirSync(join(dir, 'out'));
+    const result = await verify('--manifest', join(dir, 'out', 'm.json'), good);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'm.json'), 'utf8')).summary.verified).toBe(1);
+  });
+});
