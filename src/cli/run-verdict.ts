@@ -1,5 +1,6 @@
 import type { ManifestDocument } from '../report/manifest.js';
 import { escapeText } from '../report/escape.js';
+import { OUTCOME_CLASS_FOR } from '../core/reasons.js';
 
 /**
  * What a person looking at stderr needs whatever the format: each unreadable file as it is met,
@@ -8,8 +9,9 @@ import { escapeText } from '../report/escape.js';
  */
 export class RunVerdict {
   private documents = 0;
-  private failed = 0;
-  private readonly reasons = new Map<string, number>();
+  private readonly failed = { count: 0, reasons: new Map<string, number>() };
+  /** Documents whose only trouble is that a key could not be fetched: try again, not forged. */
+  private readonly unchecked = { count: 0, reasons: new Map<string, number>() };
 
   constructor(private readonly stderr: NodeJS.WritableStream) {}
 
@@ -18,15 +20,19 @@ export class RunVerdict {
     const reasons = reasonsOf(document);
     if (document.status === 'unreadable') this.stderr.write(`pledge: ${escapeText(document.path)}: unreadable: ${escapeText(document.error?.message ?? 'could not be read')}\n`);
     if (!reasons.length) return;
-    this.failed++;
-    for (const reason of reasons) this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+    const tally = reasons.every((reason) => reason in OUTCOME_CLASS_FOR && OUTCOME_CLASS_FOR[reason as keyof typeof OUTCOME_CLASS_FOR] === 'indeterminate') ? this.unchecked : this.failed;
+    tally.count++;
+    for (const reason of reasons) tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
   }
 
   /** The closing line of a failed run, or null when every document passed. */
   line(): string | null {
-    if (!this.failed) return null;
-    const why = [...this.reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
-    return `pledge: ${this.failed} of ${this.documents} document${this.documents === 1 ? '' : 's'} failed: ${why}\n`;
+    const why = (reasons: Map<string, number>) => [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+    const parts = [
+      ...(this.failed.count ? [`${this.failed.count} of ${this.documents} document${this.documents === 1 ? '' : 's'} failed: ${why(this.failed.reasons)}`] : []),
+      ...(this.unchecked.count ? [`${this.unchecked.count} of ${this.documents} could not be checked (try again): ${why(this.unchecked.reasons)}`] : []),
+    ];
+    return parts.length ? `pledge: ${parts.join('; ')}\n` : null;
   }
 }
 

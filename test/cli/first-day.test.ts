@@ -105,3 +105,33 @@ describe('ordinary mistakes in output paths are usage errors, checked before ver
     expect(JSON.parse(readFileSync(join(dir, 'out', 'm.json'), 'utf8')).summary.verified).toBe(1);
   });
 });
+
+describe('a --keyring file with secret key material', () => {
+  it('is used for its public part, with a warning naming the file; armored and binary; control: a public key gives no warning', async () => {
+    const { createSigner, clearsign } = await import('../helpers/sign.js');
+    const signer = await createSigner('Sam Secret <sam@example.org>');
+    const dir = mkdtempSync(join(tmpdir(), 'pledge-secret-'));
+    writeFileSync(join(dir, 'post.md'), `${await clearsign('I sign this.', [signer])}`);
+    writeFileSync(join(dir, 'sam-secret.asc'), signer.privateKey.armor());
+    writeFileSync(join(dir, 'sam-secret.gpg'), signer.privateKey.write());
+    writeFileSync(join(dir, 'sam.asc'), signer.armoredPublicKey);
+    for (const file of ['sam-secret.asc', 'sam-secret.gpg']) {
+      const result = await runCli(['verify', '--offline', '--keyring', file, 'post.md'], {}, dir);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`--keyring ${file} holds a secret key: only its public part is used. Do not commit this file`);
+    }
+    const control = await runCli(['verify', '--offline', '--keyring', 'sam.asc', 'post.md'], {}, dir);
+    expect(control.code).toBe(0);
+    expect(control.stderr).toBe('');
+  });
+
+  it("pledge init's keys/.gitignore keeps secret-key exports out of git", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'pledge-init-secret-'));
+    spawnSync('git', ['init', '-q', dir]);
+    expect((await runCli(['init'], {}, dir)).code).toBe(0);
+    for (const name of ['alice-secret.asc', 'private.asc', 'bob.sec', 'alice.asc']) writeFileSync(join(dir, 'keys', name), 'x');
+    const ignored = spawnSync('git', ['check-ignore', 'keys/alice-secret.asc', 'keys/private.asc', 'keys/bob.sec', 'keys/alice.asc'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(ignored).toEqual(['keys/alice-secret.asc', 'keys/private.asc', 'keys/bob.sec']);
+  });
+});

@@ -83,6 +83,8 @@ export async function initCommand(options: InitCommandOptions, context: CommandC
   const files: Record<string, string> = {
     'pledge.config.json': configFile(options.statement ?? DEFAULT_STATEMENT),
     'keys/README.md': KEYS_README,
+    // Public keys only belong here; these are the names secret-key exports usually get.
+    'keys/.gitignore': '# Secret keys never belong in keys/: pin public keys only (gpg --export --armor FPR > keys/NAME.asc).\n*secret*\n*private*\n*.sec\n*.sec.asc\nsecring.*\nprivate-keys-v1.d/\n',
     '_signatures/README.md': SIGNATURES_README,
     '.github/workflows/pledge.yml': WORKFLOW,
   };

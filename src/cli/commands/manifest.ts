@@ -5,11 +5,12 @@ import { writeFileAtomic } from '../../core/atomic-file.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { ManifestCommandOptions } from '../program.js';
-import { checkWritablePaths, configFor, runVerification } from './verify.js';
+import { checkWritablePaths, configFor, runVerification, warnAboutSecretKeys } from './verify.js';
 
 /** `pledge manifest`: verify the whole repository and write its deterministic manifest. */
 export async function manifestCommand(options: ManifestCommandOptions, context: CommandContext): Promise<void> {
   checkWritablePaths(options, context.streams.cwd);
+  warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, [], context.streams.cwd);
   if (!loaded) throw new PledgeError('usage', 'pledge manifest needs a signers repository (pledge.config.json)');
   if (options.changedSince) throw new PledgeError('usage', 'pledge manifest lists the whole repository; --changed-since does not apply');

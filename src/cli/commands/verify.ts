@@ -1,6 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-files.js';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
 import { countPaths } from '../../extract/collect-paths.js';
@@ -177,8 +178,16 @@ export function checkWritablePaths(options: { manifest?: string; output?: string
   if (options.cacheDir) checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
 }
 
+/** A --keyring file with secret key material is used for its public part only, with a warning. */
+export function warnAboutSecretKeys(keyrings: string[], context: CommandContext): void {
+  for (const file of keyringFilesWithSecretKeys(keyrings.map((path) => resolve(context.streams.cwd, path)))) {
+    context.streams.stderr.write(`pledge: warning: --keyring ${relative(context.streams.cwd, file) || file} holds a secret key: only its public part is used. Do not commit this file; export the public key (gpg --export --armor) instead\n`);
+  }
+}
+
 export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
   checkWritablePaths(options, context.streams.cwd);
+  warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');

@@ -27,6 +27,32 @@ function keyFilesUnder(path: string): string[] {
   return files;
 }
 
+const SECRET_ARMOR = '-----BEGIN PGP PRIVATE KEY BLOCK-----';
+const SECRET_KEY_TAGS = new Set([5, 7]); // secret-key and secret-subkey packets (RFC 9580 §5.5)
+
+/** Does this key file hold secret key material (armored, or binary starting with a secret-key packet)? */
+function holdsSecretKey(bytes: Buffer): boolean {
+  const first = bytes[0];
+  if (first === undefined) return false;
+  if ((first & 0x80) === 0) return bytes.includes(SECRET_ARMOR);
+  const tag = first & 0x40 ? first & 0x3f : (first & 0x3c) >> 2;
+  return SECRET_KEY_TAGS.has(tag);
+}
+
+/**
+ * The --keyring files that hold secret keys. pledge uses only their public part, but a secret
+ * key beside public ones is one `git add keys/` away from being published: the CLI warns.
+ */
+export function keyringFilesWithSecretKeys(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    try {
+      return keyFilesUnder(path).filter((file) => holdsSecretKey(readFileSync(file)));
+    } catch {
+      return []; // a missing path is reported where the keys are loaded
+    }
+  });
+}
+
 /**
  * Keys from --keyring files or directories: each file may hold one or many armored or binary
  * keys. A file that holds no key is a usage error, so a typo never silently verifies nothing.
