@@ -135,3 +135,22 @@ describe('a --keyring file with secret key material', () => {
     expect(ignored).toEqual(['keys/alice-secret.asc', 'keys/private.asc', 'keys/bob.sec']);
   });
 });
+
+describe('the JSON Schemas under Ajv strict mode with ajv-formats', () => {
+  it('both compile with every strict check an error, and a manifest from the CLI validates', async () => {
+    const { strictAjv, schemaAt, expectValidManifest } = await import('../helpers/manifest-schema.js');
+    expect(() => strictAjv().compile(schemaAt('schema/pledge-config.schema.json'))).not.toThrow();
+    const { good } = batch();
+    const result = await verify('--json', good);
+    expectValidManifest(JSON.parse(result.stdout));
+  });
+
+  it('control: formats are enforced now (a signature creation time that is not a date-time fails)', async () => {
+    const { manifestIsValid } = await import('../helpers/manifest-schema.js');
+    const { good } = batch();
+    const manifest = JSON.parse((await verify('--json', good)).stdout);
+    expect(manifestIsValid(manifest)).toBe(true);
+    manifest.documents[0].blocks[0].signatures[0].created = 'yesterday';
+    expect(manifestIsValid(manifest)).toBe(false);
+  });
+});
