@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/create-sources.js';
 
 /** Where keys come from: shared by `verify` and `keys fetch`. */
@@ -103,6 +103,27 @@ function positiveInteger(value: string): number {
   return number;
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A size in bytes, with an optional unit as people type it: 512K, 10M, 2MiB, 1G (powers of 1024). */
+export function byteSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?$/i.exec(value.trim());
+  const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new InvalidArgumentError('expected a size such as 2097152, 512K, 10M or 1G');
+  return bytes;
+}
+
+/**
+ * Help without commander's noise: a default of false or [] says nothing, and a default the
+ * description already states is not repeated (issue 20 #13).
+ */
+function optionDescription(this: Help, option: Option): string {
+  const obvious = option.defaultValue === false || (Array.isArray(option.defaultValue) && option.defaultValue.length === 0) || /\(default[ :]/.test(option.description);
+  if (!obvious) return Help.prototype.optionDescription.call(this, option);
+  const quiet = Object.assign(Object.create(Object.getPrototypeOf(option) as object) as Option, option, { defaultValue: undefined });
+  return Help.prototype.optionDescription.call(this, quiet);
+}
+
 function sourceList(value: string): SourceName[] {
   const names = value.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !(SOURCE_NAMES as readonly string[]).includes(name));
@@ -122,6 +143,7 @@ function url(value: string): string {
 
 function addRepositoryOptions(command: Command): Command {
   return command
+    .optionsGroup('Repository:')
     .option('--config <file>', 'the repository policy (default: pledge.config.json in this folder or above, when no paths are given)')
     .option('--no-config', 'ignore any pledge.config.json')
     .option('--changed-since <ref>', 'verify only signer files changed since this git ref (pull-request CI)')
@@ -130,10 +152,11 @@ function addRepositoryOptions(command: Command): Command {
 
 function addDiscoveryOptions(command: Command): Command {
   return command
+    .optionsGroup('Keys:')
     .option('-k, --keyring <path>', 'a file or directory of public keys, asked first (repeatable)', collect, [])
     .option('--offline', 'use only --keyring keys and the cache: no network request at all', false)
     .addOption(
-      new Option('--sources <list>', `network sources to ask, in order (${SOURCE_NAMES.join(',')})`)
+      new Option('--sources <list>', `network sources to ask, in order, from ${SOURCE_NAMES.join(' ')}`)
         .argParser(sourceList)
         .default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(',')),
     )
@@ -146,8 +169,9 @@ function addDiscoveryOptions(command: Command): Command {
     .option('--no-cache', 'neither read nor write the key cache')
     .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24))
     .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10))
+    .optionsGroup('Limits:')
     .addOption(new Option('--max-keys <n>', 'most distinct keys looked up on the network in one run (default 10000)').argParser(positiveInteger))
-    .addOption(new Option('--max-key-bytes <n>', 'largest key data accepted from a file or server (default 1 MiB)').argParser(positiveInteger))
+    .addOption(new Option('--max-key-bytes <size>', 'largest key data accepted from a file or server, e.g. 1M (default 1 MiB)').argParser(byteSize))
     .addOption(new Option('--max-key-packets <n>', 'most packets in one key answer: flooded keys are refused unread (default 5000)').argParser(positiveInteger));
 }
 
@@ -160,6 +184,7 @@ export function createProgram(version: string, handlers: CommandHandlers, output
     .description('Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .configureHelp({ optionDescription })
     .showHelpAfterError('(run pledge --help for usage)')
     .addHelpText(
       'after',
@@ -181,17 +206,20 @@ ${EXIT_CODES_HELP}`,
         .argument('[paths...]', 'documents (text, Markdown, HTML) or directories of them; none: the signer files of pledge.config.json'),
     ),
   )
+    .optionsGroup('Output:')
     .option('--json', 'print the manifest (JSON) to stdout: the same as --format json', false)
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
     .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
     .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
     .option('-q, --quiet', 'print nothing but the requested output (no report, no progress)', false)
+    .optionsGroup('Input:')
     .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
+    .optionsGroup('Limits:')
     .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger))
-    .addOption(new Option('--max-document-bytes <n>', 'largest document read (default 2 MiB)').argParser(positiveInteger))
+    .addOption(new Option('--max-document-bytes <size>', 'largest document read, e.g. 512K or 10M (default 2 MiB)').argParser(byteSize))
     .addOption(new Option('--max-line-length <n>', 'longest line inside a block (default 65536)').argParser(positiveInteger))
     .addOption(new Option('--max-block-chars <n>', 'largest block (default 262144)').argParser(positiveInteger))
     .addOption(new Option('--max-blocks <n>', 'most blocks read from one document (default 64)').argParser(positiveInteger))

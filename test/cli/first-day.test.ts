@@ -154,3 +154,25 @@ describe('the JSON Schemas under Ajv strict mode with ajv-formats', () => {
     expect(manifestIsValid(manifest)).toBe(false);
   });
 });
+
+describe('help text', () => {
+  it('has no (default: []) or (default: false) noise, each default once, and options grouped', async () => {
+    for (const command of [['verify'], ['manifest'], ['inspect'], ['keys', 'fetch']]) {
+      const help = (await runCli([...command, '--help'])).stdout;
+      expect(help).not.toMatch(/\(default: (\[\]|false)\)/);
+      for (const line of help.split('\n')) expect(line.match(/default/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
+    }
+    const verifyHelp = (await runCli(['verify', '--help'])).stdout;
+    for (const group of ['Input:', 'Keys:', 'Output:', 'Repository:', 'Limits:']) expect(verifyHelp).toContain(`\n${group}\n`);
+  });
+
+  it('sizes accept units: --max-document-bytes 1K refuses the 1.3 kB example by name, 10M reads it; a bad size is a usage error', async () => {
+    const small = await verify('--json', '--max-document-bytes', '1K', POST);
+    expect(small.code).toBe(2);
+    expect(JSON.parse(small.stdout).documents[0].error.message).toContain('1024');
+    expect((await verify('--max-document-bytes', '10M', POST)).code).toBe(0);
+    const bad = await verify('--max-document-bytes', '10 potatoes', POST);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected a size such as');
+  });
+});
