@@ -176,3 +176,32 @@ describe('help text', () => {
     expect(bad.stderr).toContain('expected a size such as');
   });
 });
+
+describe('pledge keys', () => {
+  const FPR = 'E36C640125086AE3DE94589CB8E24E869FE22E89';
+
+  it('keys list names the cache folder, and says so when it is empty', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'pledge-empty-cache-'));
+    const human = await runCli(['keys', 'list', '--cache-dir', cache]);
+    expect(human.stdout).toBe(`no keys cached in ${cache}\n`);
+    expect(JSON.parse((await runCli(['keys', 'list', '--json', '--cache-dir', cache])).stdout)).toEqual({ cacheDirectory: cache, keys: [] });
+  });
+
+  it('keys fetch tells "not found" (exit 1) from "unreachable" (exit 3)', async () => {
+    const { startServer } = await import('../helpers/http-server.js');
+    const { vksHandler } = await import('../helpers/servers/vks.js');
+    const cache = mkdtempSync(join(tmpdir(), 'pledge-fetch-cache-'));
+    const empty = await startServer(vksHandler({ keys: [] }));
+    try {
+      const notFound = await runCli(['keys', 'fetch', FPR, '--sources', 'vks', '--vks-url', empty.origin, '--cache-dir', cache]);
+      expect(notFound.code).toBe(1);
+      expect(notFound.stderr).toContain('not found on vks');
+    } finally {
+      await empty.close();
+    }
+    // The same port, now closed: the connection is refused.
+    const unreachable = await runCli(['keys', 'fetch', FPR, '--sources', 'vks', '--vks-url', empty.origin, '--cache-dir', cache, '--timeout', '2']);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(/vks could not be reached \(.+\): run again later/);
+  });
+});

@@ -16,17 +16,29 @@ export async function keysFetchCommand(text: string, options: DiscoveryCommandOp
   if (options.json) out.write(JSON.stringify({ keys, lookups }, null, 2) + '\n');
   else {
     for (const key of keys) out.write(`${groupFingerprint(key.fingerprint)}  ${escapeText(key.userIDs[0] ?? '(no user ID)')}  from ${escapeText(key.source)}\n`);
-    if (!keys.length) context.streams.stderr.write(`pledge: no key found for ${escapeText(text)}\n`);
   }
-  const unreachable = lookups.some((lookup) => lookup.outcome === 'error');
-  context.setExit(keys.length ? ExitCode.ok : unreachable ? ExitCode.indeterminate : ExitCode.failed);
+  const unreachable = lookups.filter((lookup) => lookup.outcome === 'error');
+  if (!keys.length && !options.json) {
+    // "Not there" and "could not ask" call for different actions: publish the key, or try later.
+    const why = unreachable.length
+      ? `no key found for ${escapeText(text)}, and ${unreachable.map((lookup) => escapeText(lookup.source)).join(', ')} could not be reached (${unreachable.map((lookup) => lookup.code ?? 'error').join(', ')}): run again later`
+      : `no key found for ${escapeText(text)}: ${lookups.length ? `not found on ${[...new Set(lookups.map((lookup) => escapeText(lookup.source)))].join(', ')}` : 'no source can be asked for it'}`;
+    context.streams.stderr.write(`pledge: ${why}\n`);
+  }
+  context.setExit(keys.length ? ExitCode.ok : unreachable.length ? ExitCode.indeterminate : ExitCode.failed);
 }
 
 export async function keysListCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
-  const entries = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).list();
+  const directory = cacheDirectory(options.cacheDir, context.streams);
+  const entries = await new KeyCache(directory).list();
   const rows = entries.map(({ fingerprint, source, url, fetchedAt }) => ({ fingerprint, source, url, fetchedAt }));
-  if (options.json) context.streams.stdout.write(JSON.stringify({ keys: rows }, null, 2) + '\n');
-  else for (const row of rows) context.streams.stdout.write(`${groupFingerprint(row.fingerprint)}  ${escapeText(row.source)}  ${row.fetchedAt}\n`);
+  const out = context.streams.stdout;
+  if (options.json) out.write(JSON.stringify({ cacheDirectory: directory, keys: rows }, null, 2) + '\n');
+  else if (!rows.length) out.write(`no keys cached in ${escapeText(directory)}\n`);
+  else {
+    out.write(`${rows.length} key${rows.length === 1 ? '' : 's'} cached in ${escapeText(directory)}:\n`);
+    for (const row of rows) out.write(`${groupFingerprint(row.fingerprint)}  ${escapeText(row.source)}  ${row.fetchedAt}\n`);
+  }
 }
 
 export async function keysClearCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
