@@ -5,6 +5,35 @@ import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
+/** The report's width when the terminal does not say (a pipe, a CI log). */
+export const DEFAULT_WIDTH = 80;
+
+/**
+ * Breaks already-escaped text into lines of at most `width` characters after `indent`, at spaces
+ * where it can and inside a word only when a word alone is too long. Nothing is dropped.
+ */
+export function wrapLines(text: string, indent: string, width: number, continuation = indent): string[] {
+  const room = () => Math.max(20, width - (lines.length ? continuation : indent).length);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while ((line ? line.length + 1 : 0) + rest.length > room()) {
+      if (line) {
+        lines.push(line);
+        line = '';
+        continue;
+      }
+      const cut = room();
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = line ? `${line} ${rest}` : rest;
+  }
+  lines.push(line);
+  return lines.map((part, index) => (index ? continuation : indent) + part);
+}
+
 function blockHeading(block: ManifestBlock<unknown>, colour: ChalkInstance): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
@@ -19,7 +48,13 @@ function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInsta
   return `${colour.bold(escapeText(document.path))}  ${status}`;
 }
 
-function renderSignature(signature: ManifestSignature, colour: ChalkInstance): string[] {
+/** "reason: …", "hint: …": the label coloured, the text wrapped under it at the width. */
+function labelled(label: string, text: string, paint: (text: string) => string, width: number): string[] {
+  const [first = '', ...more] = wrapLines(`${label} ${text}`, '      ', width, '        ');
+  return [first.replace(label, paint(label)), ...more];
+}
+
+function renderSignature(signature: ManifestSignature, colour: ChalkInstance, width: number): string[] {
   const ok = signature.status === 'verified';
   const mark = ok ? colour.green('✓') : colour.red('✗');
   // A user ID is shown only where the key vouched for this signature; otherwise the issuer it claims.
@@ -31,16 +66,23 @@ function renderSignature(signature: ManifestSignature, colour: ChalkInstance): s
     lines.push(`      key ${groupFingerprint(signature.primaryKeyFingerprint)}${via}`);
   }
   lines.push(`      ${signature.publicKeyAlgorithm} · ${signature.hashAlgorithm} · signed ${signature.created}`);
-  if (signature.reason) lines.push(`      ${colour.red('reason:')} ${escapeText(signature.reason.message)} [${signature.reason.code}]`);
+  if (signature.reason) lines.push(...labelled('reason:', `${escapeText(signature.reason.message)} [${signature.reason.code}]`, colour.red, width));
   const hint = hintFor(signature);
-  if (hint) lines.push(`      ${colour.dim('hint:')} ${hint}`);
-  for (const warning of signature.warnings) lines.push(`      ${colour.yellow('warning:')} ${WARNING_TEXT[warning]} [${warning}]`);
+  if (hint) lines.push(...labelled('hint:', hint, colour.dim, width));
+  for (const warning of signature.warnings) lines.push(...labelled('warning:', `${WARNING_TEXT[warning]} [${warning}]`, colour.yellow, width));
   return lines;
 }
 
 function renderBlockBody(block: ManifestBlock<unknown>, colour: ChalkInstance): string[] {
   if (block.error) return [`    ${colour.red('✗')} ${escapeText(block.error.message)} [${block.error.code}]`];
   return block.signedText === null ? [] : [`    signed text: "${previewText(block.signedText)}"`];
+}
+
+/** The whole signed text, as `sq verify` shows it: every line, escaped, wrapped to the width. */
+function signedTextLines(block: ManifestBlock<unknown>, width: number): string[] {
+  if (block.error || block.signedText === null) return [];
+  // A soft wrap is marked ┆ so it is never mistaken for a line break of the signed text.
+  return ['    signed text:', ...block.signedText.split('\n').flatMap((line) => wrapLines(escapeText(line), '      │ ', width, '      ┆ '))];
 }
 
 export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
@@ -57,16 +99,16 @@ export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
 }
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */
-export function renderHuman(manifest: Manifest, colour: ChalkInstance): string {
-  return manifest.documents.map((document) => renderHumanDocument(document, colour)).join('') + renderHumanTail(manifest, colour);
+export function renderHuman(manifest: Manifest, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
+  return manifest.documents.map((document) => renderHumanDocument(document, colour, width)).join('') + renderHumanTail(manifest, colour);
 }
 
-/** One document of the report, written as soon as it is verified. */
-export function renderHumanDocument(document: ManifestDocument, colour: ChalkInstance): string {
+/** One document of the report, written as soon as it is verified; `width`: the terminal's columns. */
+export function renderHumanDocument(document: ManifestDocument, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
   const lines = [documentHeading(document, colour)];
   for (const block of document.blocks) {
-    lines.push(blockHeading(block, colour), ...renderBlockBody(block, colour));
-    for (const signature of block.signatures) lines.push(...renderSignature(signature, colour));
+    lines.push(blockHeading(block, colour), ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
+    for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
   for (const finding of document.findings ?? []) {
     const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');

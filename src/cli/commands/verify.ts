@@ -12,7 +12,7 @@ import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
-import { renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
+import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
@@ -80,7 +80,7 @@ function render(format: Format, manifest: Manifest, context: CommandContext): st
     case 'markdown':
       return renderMarkdown(manifest);
     case 'human':
-      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env));
+      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env), reportWidth(context));
   }
 }
 
@@ -106,6 +106,12 @@ async function checkCommitted(file: string, manifest: Manifest, redact: boolean,
   return false;
 }
 
+/** The terminal's width for the human report; a pipe or CI log gets the default. */
+function reportWidth(context: CommandContext): number {
+  const stdout = context.streams.stdout as NodeJS.WritableStream & { columns?: number; isTTY?: boolean };
+  return stdout.isTTY && stdout.columns ? stdout.columns : DEFAULT_WIDTH;
+}
+
 const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
   new Promise<void>((done) => (stream.write(chunk) ? done() : stream.once('drain', () => done())));
 
@@ -123,6 +129,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
   ];
   const colour = colourFor(stdout, env);
+  const width = reportWidth(context);
   let fetched = 0;
   // On a terminal, unless --quiet; not over a report being written to the same terminal.
   const progress = stderr.isTTY && !options.quiet && !(format === 'human' && stdout.isTTY) ? new Progress(stderr, () => fetched) : null;
@@ -155,7 +162,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         progress?.document(document);
         verdict.add(document);
         for (const writer of writers) await writer.document(document);
-        if (format === 'human' && !options.quiet) await write(renderHumanDocument(document, colour));
+        if (format === 'human' && !options.quiet) await write(renderHumanDocument(document, colour, width));
       },
     );
     progress?.done();
