@@ -65,6 +65,7 @@ export const DOCUMENT_CONCURRENCY = 100;
 
 /** What is left of the manifest once every document has been handed on. */
 export interface ManifestTail {
+  ok: boolean;
   summary: ManifestSummary;
   signers: ManifestSigner[];
   lookups: LookupRecord[];
@@ -113,7 +114,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     } finally {
       await pool.current?.close();
     }
-    return { summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
+    return { ok: totals.ok, summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
   } finally {
     await Promise.all([reader?.close(), close()]);
   }
@@ -149,7 +150,7 @@ async function guarded(path: string, describe: () => Promise<ManifestDocument>):
 export async function verifyDocuments(request: VerifyRequest): Promise<Manifest> {
   const documents: ManifestDocument[] = [];
   const tail = await verifyDocumentStream(request, (document) => void documents.push(document));
-  return { ...manifestHead(request.version), documents, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
+  return { ...manifestHead(request.version), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
 }
 
 /** The same walk without keys or verdicts: what each block claims, for `pledge inspect`. */

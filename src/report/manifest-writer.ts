@@ -29,8 +29,8 @@ export class ManifestWriter {
     await this.write(`${this.count++ ? ',' : ''}\n    ${nested(document, 2)}`);
   }
 
-  async end(tail: { summary: ManifestSummary; signers: ManifestSigner[]; lookups: LookupRecord[] }): Promise<void> {
+  async end(tail: { ok: boolean; summary: ManifestSummary; signers: ManifestSigner[]; lookups: LookupRecord[] }): Promise<void> {
     const close = this.count ? '\n  ]' : ']';
-    await this.write(`${close},\n  "summary": ${nested(tail.summary, 1)},\n  "signers": ${nested(tail.signers, 1)},\n  "lookups": ${nested(tail.lookups, 1)}\n}\n`);
+    await this.write(`${close},\n  "ok": ${tail.ok},\n  "summary": ${nested(tail.summary, 1)},\n  "signers": ${nested(tail.signers, 1)},\n  "lookups": ${nested(tail.lookups, 1)}\n}\n`);
   }
 }

@@ -45,6 +45,9 @@ export interface ManifestBlock<S = ManifestSignature> {
 
 export type DocumentStatus = 'signed' | 'not-signed' | 'unreadable';
 
+/** The document as a whole, so a consumer never has to work it out from the signatures. */
+export type DocumentVerdict = 'verified' | 'failed' | 'could-not-check' | 'not-signed' | 'skipped';
+
 export interface ManifestDocument<S = ManifestSignature> {
   path: string;
   status: DocumentStatus;
@@ -52,6 +55,8 @@ export interface ManifestDocument<S = ManifestSignature> {
   blocks: ManifestBlock<S>[];
   /** Repository-wide checks (signers-repository mode); absent otherwise. */
   findings?: Finding[];
+  /** Set as the document is counted (ManifestTotals.add), after every check has had its say. */
+  verdict?: DocumentVerdict;
 }
 
 export interface ManifestSigner {
@@ -69,11 +74,15 @@ export interface ManifestSummary {
   malformedBlocks: number;
   unsignedDocuments: number;
   unreadableDocuments: number;
+  /** Repository findings of severity error, by code. */
+  findings: Partial<Record<Finding['code'], number>>;
 }
 
 export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   generator: { name: 'pledge'; version: string };
+  /** The run passed: what exit code 0 means. */
+  ok: boolean;
   summary: ManifestSummary;
   documents: ManifestDocument[];
   signers: ManifestSigner[];
@@ -95,6 +104,7 @@ export class ManifestTotals {
     malformedBlocks: 0,
     unsignedDocuments: 0,
     unreadableDocuments: 0,
+    findings: {},
   };
   /** Not in the manifest's summary, but what the exit code turns on. */
   readonly outcomes = { failed: 0, indeterminate: 0, errorFindings: 0, internal: 0 };
@@ -102,7 +112,10 @@ export class ManifestTotals {
 
   add(document: ManifestDocument): void {
     const summary = this.summary;
-    this.outcomes.errorFindings += document.findings?.filter((finding) => finding.severity === 'error').length ?? 0;
+    const errors = document.findings?.filter((finding) => finding.severity === 'error') ?? [];
+    this.outcomes.errorFindings += errors.length;
+    for (const finding of errors) summary.findings[finding.code] = (summary.findings[finding.code] ?? 0) + 1;
+    document.verdict = documentVerdict(document);
     summary.documents++;
     if (document.status === 'not-signed') summary.unsignedDocuments++;
     if (document.status === 'unreadable') summary.unreadableDocuments++;
@@ -118,8 +131,9 @@ export class ManifestTotals {
           continue;
         }
         summary.verified++;
-        // Signers are keys with at least one verified signature, in order of first appearance.
-        if (!signature.primaryKeyFingerprint) continue;
+        // Signers are keys with at least one verified signature, in order of first appearance,
+        // from documents no repository check failed (a duplicate or replay lists nobody).
+        if (!signature.primaryKeyFingerprint || errors.length) continue;
         const signer = this.signers.get(signature.primaryKeyFingerprint) ?? { primaryKeyFingerprint: signature.primaryKeyFingerprint, userIDs: [], documents: [] };
         // A user ID only the key itself claims (HKP, a URL) never names a signer.
         if (!signature.warnings.includes('unverified-claim')) for (const userID of signature.userIDs) if (!signer.userIDs.includes(userID)) signer.userIDs.push(userID);
@@ -133,6 +147,29 @@ export class ManifestTotals {
   signerList(): ManifestSigner[] {
     return [...this.signers.values()];
   }
+
+  /** The run passed: something verified, and nothing failed, could not be read or checked. */
+  get ok(): boolean {
+    const { summary, outcomes } = this;
+    return summary.verified > 0 && !summary.malformedBlocks && !summary.unsignedDocuments && !summary.unreadableDocuments && !outcomes.failed && !outcomes.indeterminate && !outcomes.errorFindings && !outcomes.internal;
+  }
+}
+
+/** failed > could-not-check > verified: the evidence against a document outranks what could not be checked. */
+export function documentVerdict(document: ManifestDocument): DocumentVerdict {
+  if (document.status === 'not-signed') return 'not-signed';
+  if (document.status === 'unreadable' || document.findings?.some((finding) => finding.severity === 'error')) return 'failed';
+  let verified = 0;
+  let unchecked = 0;
+  for (const block of document.blocks) {
+    if (block.status === 'malformed') return 'failed';
+    for (const signature of block.signatures) {
+      if (signature.status === 'verified') verified++;
+      else if (OUTCOME_CLASS_FOR[signature.status] === 'indeterminate') unchecked++;
+      else return 'failed';
+    }
+  }
+  return unchecked ? 'could-not-check' : verified ? 'verified' : 'failed';
 }
 
 export function manifestHead(version: string): Pick<Manifest, 'manifestVersion' | 'generator'> {
@@ -142,5 +179,5 @@ export function manifestHead(version: string): Pick<Manifest, 'manifestVersion' 
 export function buildManifest(documents: ManifestDocument[], version: string, lookups: LookupRecord[] = []): Manifest {
   const totals = new ManifestTotals();
   for (const document of documents) totals.add(document);
-  return { ...manifestHead(version), documents, summary: totals.summary, signers: totals.signerList(), lookups };
+  return { ...manifestHead(version), documents, ok: totals.ok, summary: totals.summary, signers: totals.signerList(), lookups };
 }

@@ -205,3 +205,51 @@ describe('pledge keys', () => {
     expect(unreachable.stderr).toMatch(/vks could not be reached \(.+\): run again later/);
   });
 });
+
+describe('the manifest says what it means (issue 20 #10)', () => {
+  it('each document has a verdict and the manifest a top-level ok; a document whose only signature failed is "failed", never just "signed"', async () => {
+    const { dir, good, forged } = batch();
+    writeFileSync(join(dir, 'plain.txt'), 'no signature here\n');
+    const result = await verify('--json', good, forged, join(dir, 'plain.txt'), join(dir, 'nonexist.md'));
+    const manifest = JSON.parse(result.stdout);
+    expect(manifest.documents.map((document: { verdict: string }) => document.verdict)).toEqual(['verified', 'failed', 'not-signed', 'failed']);
+    expect(manifest.documents[1].status).toBe('signed');
+    expect(manifest.ok).toBe(false);
+    const { expectValidManifest } = await import('../helpers/manifest-schema.js');
+    expectValidManifest(manifest);
+  });
+
+  it('control: a passing run is ok, and ok is exactly exit code 0', async () => {
+    const { good } = batch();
+    const result = await verify('--json', good);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).ok).toBe(true);
+  });
+
+  it('a key that could not be fetched makes the document could-not-check, not failed', async () => {
+    const { documentVerdict } = await import('../../src/report/manifest.js');
+    const { good } = batch();
+    const manifest = JSON.parse((await verify('--json', good)).stdout);
+    const document = manifest.documents[0];
+    document.blocks[0].signatures[0].status = 'key-unavailable';
+    expect(documentVerdict(document)).toBe('could-not-check');
+    document.blocks[0].signatures.push({ ...document.blocks[0].signatures[0], status: 'bad-signature' });
+    expect(documentVerdict(document)).toBe('failed');
+  });
+
+  it('repository findings are counted in summary.findings, make the document failed, and its key is not listed as a signer', async () => {
+    const { ManifestTotals } = await import('../../src/report/manifest.js');
+    const { good } = batch();
+    const manifest = JSON.parse((await verify('--json', good)).stdout);
+    const clean = structuredClone(manifest.documents[0]);
+    const replayed = { ...structuredClone(manifest.documents[0]), path: 'copy.md', findings: [{ code: 'replayed-signature', severity: 'error', message: 'copied' }] };
+    const totals = new ManifestTotals();
+    totals.add(replayed);
+    expect(replayed.verdict).toBe('failed');
+    expect(totals.summary.findings).toEqual({ 'replayed-signature': 1 });
+    expect(totals.signerList()).toEqual([]);
+    expect(totals.ok).toBe(false);
+    totals.add(clean);
+    expect(totals.signerList().map((signer) => signer.documents)).toEqual([[clean.path]]);
+  });
+});
