@@ -149,7 +149,7 @@ export class KeyDiscovery {
         }
         const changed = await this.accountChange(query, lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()));
         for (const found of matching) {
-          const candidate = await this.withRevocations(found, issuer);
+          const candidate = await this.withRevocations(found);
           if (changed) {
             // Not kept for later signatures: the warning belongs to what this account served now.
             return { candidates: [{ ...candidate, accountChanged: changed }], unavailable: null };
@@ -179,15 +179,19 @@ export class KeyDiscovery {
    * after, and their revocations, only those, are merged in: their user IDs and subkeys are not
    * taken, and every revocation is still checked against the key before it counts.
    */
-  private async withRevocations(found: KeyCandidate, issuer: Issuer): Promise<KeyCandidate> {
-    if (found.source === 'vks') return found;
+  private async withRevocations(found: KeyCandidate): Promise<KeyCandidate> {
     const fingerprint = found.key.getFingerprint().toUpperCase();
     const query: KeyQuery = { kind: 'fingerprint', fingerprint };
+    const own: Issuer = { issuerFingerprint: fingerprint, issuerKeyID: fingerprint.slice(-16) };
     let key = found.key;
-    for (const source of this.options.sources.filter((s) => s.name !== found.source && (s.name === 'vks' || s.name.startsWith('hkp:')) && s.supports(query))) {
-      const lookup = await this.ask(source, query, issuer);
+    for (const source of this.options.sources.filter((s) => found.source !== 'vks' && s.name !== found.source && (s.name === 'vks' || s.name.startsWith('hkp:')) && s.supports(query))) {
+      const lookup = await this.ask(source, query, own);
       if (lookup.outcome !== 'found') continue;
       for (const copy of lookup.candidates.filter((c) => c.key.getFingerprint().toUpperCase() === fingerprint)) key = await mergeRevocations(key, copy.key);
+    }
+    // What the cache ever held for it counts too, stale or not: a revocation is never forgotten.
+    for (const entry of (await this.options.cache?.get(fingerprint, this.options.now)) ?? []) {
+      if (entry.candidate.key.getFingerprint().toUpperCase() === fingerprint) key = await mergeRevocations(key, entry.candidate.key);
     }
     return key === found.key ? found : { ...found, key };
   }
