@@ -1,8 +1,7 @@
 import type { HttpClient, HttpResult } from './http-client.js';
 import type { KeyCache } from './key-cache.js';
-import type { PublicKey } from 'openpgp';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
-import { Keyring } from './keyring.js';
+import { Keyring, mergeRevocations } from './keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
@@ -45,17 +44,6 @@ export interface DiscoveryOptions {
   keyLimits?: KeyLimits;
 }
 
-/** `key` with the revocation signatures of another copy of it added (nothing else). */
-async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<PublicKey> {
-  const clone = (k: PublicKey) => (k as unknown as { clone(deep: boolean): PublicKey }).clone(true);
-  const revocations = clone(copy);
-  revocations.users = [];
-  (revocations as unknown as { directSignatures: unknown[] }).directSignatures = [];
-  revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
-  for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
-  return (await clone(key).update(revocations)) as PublicKey;
-}
-
 /** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
 export function holdsIssuer(candidate: KeyCandidate, issuer: Issuer): boolean {
   return [candidate.key, ...candidate.key.subkeys].some((key) =>
@@ -89,6 +77,35 @@ export class KeyDiscovery {
   async candidatesFor(issuer: Issuer, hints: KeyQuery[], scope: { network: boolean; why: string } = { network: true, why: '' }): Promise<Discovered> {
     const local = this.options.keyring.candidatesFor(issuer);
     if (local.length) return { candidates: local, unavailable: null };
+    const found = await this.discovered(issuer, hints, scope);
+    return { ...found, candidates: await this.withAccountMemory(found.candidates, hints) };
+  }
+
+  /**
+   * K-20: an account the document names (github:, keybase:, an address) that served other keys
+   * before flags the key, whichever source found it: found by fingerprint on keys.openpgp.org,
+   * the account is not asked, but what the cache remembers it serving still counts.
+   */
+  private async withAccountMemory(candidates: KeyCandidate[], hints: KeyQuery[]): Promise<KeyCandidate[]> {
+    const cache = this.options.cache;
+    if (!cache || candidates.length === 0) return candidates;
+    const out: KeyCandidate[] = [];
+    for (const candidate of candidates) {
+      let flagged = candidate;
+      for (const hint of hints) {
+        if (flagged.accountChanged || (hint.kind !== 'keybase' && hint.kind !== 'github' && hint.kind !== 'email')) continue;
+        const account = describeQuery(hint);
+        const known = await cache.accountKeys(account);
+        if (known && known.fingerprints.length && !known.fingerprints.includes(candidate.key.getFingerprint().toUpperCase())) {
+          flagged = { ...candidate, accountChanged: { account, previous: known.fingerprints, since: known.firstSeen } };
+        }
+      }
+      out.push(flagged);
+    }
+    return out;
+  }
+
+  private async discovered(issuer: Issuer, hints: KeyQuery[], scope: { network: boolean; why: string }): Promise<Discovered> {
     const known = this.fetched.candidatesFor(issuer);
     if (known.length) return { candidates: known, unavailable: null };
     if (!scope.network) {
@@ -130,9 +147,9 @@ export class KeyDiscovery {
           mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? 'a key' : 'keys'} not holding the signature's key (refused)`;
           continue;
         }
-        const changed = await this.accountChange(query, lookup.candidates);
+        const changed = await this.accountChange(query, lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()));
         for (const found of matching) {
-          const candidate = await this.withRevocationsFrom(this.options.sources.slice(this.options.sources.indexOf(source) + 1), found, issuer);
+          const candidate = await this.withRevocations(found);
           if (changed) {
             // Not kept for later signatures: the warning belongs to what this account served now.
             return { candidates: [{ ...candidate, accountChanged: changed }], unavailable: null };
@@ -147,29 +164,34 @@ export class KeyDiscovery {
   }
 
   /** For account queries, what the cache remembers this account serving before (K-09). */
-  private async accountChange(query: KeyQuery, candidates: KeyCandidate[]): Promise<KeyCandidate['accountChanged'] | null> {
+  private async accountChange(query: KeyQuery, fingerprints: string[]): Promise<KeyCandidate['accountChanged'] | null> {
     const cache = this.options.cache;
     if (!cache || (query.kind !== 'keybase' && query.kind !== 'github' && query.kind !== 'email')) return null;
     const account = describeQuery(query);
-    const change = await cache.accountChange(account, candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()), this.options.now);
+    const change = await cache.accountChange(account, fingerprints, this.options.now);
     return change ? { account, ...change } : null;
   }
 
   /**
-   * K-12: a source may serve a stale copy without a revocation. A key found anywhere but
-   * keys.openpgp.org (which passes revocations on) is also asked of the keyservers configured
-   * after it, and their revocations, only those, are merged in: their user IDs and subkeys are
-   * not taken, and every revocation is still checked against the key before it counts.
+   * K-12, K-17: a source may serve a stale copy without a revocation, or slip a certificate into
+   * its answer for another issuer. A key found anywhere but keys.openpgp.org (which passes
+   * revocations on) is asked for by its own fingerprint of every keyserver configured, before or
+   * after, and their revocations, only those, are merged in: their user IDs and subkeys are not
+   * taken, and every revocation is still checked against the key before it counts.
    */
-  private async withRevocationsFrom(later: KeySource[], found: KeyCandidate, issuer: Issuer): Promise<KeyCandidate> {
-    if (found.source === 'vks') return found;
+  private async withRevocations(found: KeyCandidate): Promise<KeyCandidate> {
     const fingerprint = found.key.getFingerprint().toUpperCase();
     const query: KeyQuery = { kind: 'fingerprint', fingerprint };
+    const own: Issuer = { issuerFingerprint: fingerprint, issuerKeyID: fingerprint.slice(-16) };
     let key = found.key;
-    for (const source of later.filter((s) => (s.name === 'vks' || s.name.startsWith('hkp:')) && s.supports(query))) {
-      const lookup = await this.ask(source, query, issuer);
+    for (const source of this.options.sources.filter((s) => found.source !== 'vks' && s.name !== found.source && (s.name === 'vks' || s.name.startsWith('hkp:')) && s.supports(query))) {
+      const lookup = await this.ask(source, query, own);
       if (lookup.outcome !== 'found') continue;
       for (const copy of lookup.candidates.filter((c) => c.key.getFingerprint().toUpperCase() === fingerprint)) key = await mergeRevocations(key, copy.key);
+    }
+    // What the cache ever held for it counts too, stale or not: a revocation is never forgotten.
+    for (const entry of (await this.options.cache?.get(fingerprint, this.options.now)) ?? []) {
+      if (entry.candidate.key.getFingerprint().toUpperCase() === fingerprint) key = await mergeRevocations(key, entry.candidate.key);
     }
     return key === found.key ? found : { ...found, key };
   }
@@ -199,7 +221,7 @@ export class KeyDiscovery {
    * The primary keys a service says belong to an account or address: Keybase and GitHub for
    * their accounts; keys.openpgp.org (verified addresses only) and WKD for an e-mail address.
    */
-  async keysClaimedBy(query: KeyQuery): Promise<{ fingerprints: Set<string>; error: string | null }> {
+  async keysClaimedBy(query: KeyQuery): Promise<{ fingerprints: Set<string>; error: string | null; changed?: KeyCandidate['accountChanged'] }> {
     const fingerprints = new Set<string>();
     if (this.options.offline || !this.options.http) return { fingerprints, error: 'offline: no service can be asked' };
     let error: string | null = null;
@@ -208,7 +230,9 @@ export class KeyDiscovery {
       if (lookup.outcome === 'error') error ??= `${source.name}: ${lookup.message}`;
       if (lookup.outcome === 'found') for (const candidate of lookup.candidates) fingerprints.add(candidate.key.getFingerprint().toUpperCase());
     }
-    return { fingerprints, error };
+    // K-20: the account memory is consulted (and kept) whichever source found the key.
+    const changed = fingerprints.size ? await this.accountChange(query, [...fingerprints]) : null;
+    return { fingerprints, error, ...(changed ? { changed } : {}) };
   }
 
   private async fromCache(issuer: Issuer): Promise<KeyCandidate[]> {

@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import type { KeyCandidate } from './key-source.js';
+import { mergeProvenance, provenanceOf, type KeyCandidate, type Provenance } from './key-source.js';
+import { mergeRevocations } from './keyring.js';
 import { readAllKeys } from './read-keys.js';
 
 /** One cached key: the bytes, where they came from and when (so revocations are re-fetched). */
@@ -11,6 +12,8 @@ export interface CachedKey {
   url: string | null;
   fetchedAt: string;
   armoredKey: string;
+  /** Which sources supplied each user ID and subkey (K-18); absent in older entries: all from `source`. */
+  provenance?: Provenance;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -51,7 +54,7 @@ export class KeyCache {
       if (!key) continue;
       const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
       // The source is kept so what it vouched for still holds: 'cache' tells where the bytes are.
-      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined, origin: entry.source }, fresh });
+      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined, origin: entry.source, ...(entry.provenance ? { provenance: entry.provenance } : {}) }, fresh });
     }
     return found;
   }
@@ -69,12 +72,31 @@ export class KeyCache {
     const fingerprint = candidate.key.getFingerprint().toUpperCase();
     await mkdir(join(this.directory, 'keys'), { recursive: true });
     await mkdir(join(this.directory, 'index'), { recursive: true });
+    // K-17: a revocation once served stays: the new copy gains the cached copy's revocations.
+    let key = candidate.key;
+    let provenance = provenanceOf(candidate);
+    const previous = await this.read(fingerprint);
+    if (previous) {
+      const { keys } = await readAllKeys(new TextEncoder().encode(previous.armoredKey));
+      const old = keys.find((k) => k.getFingerprint().toUpperCase() === fingerprint);
+      if (old) {
+        key = await mergeRevocations(key, old);
+        const oldProvenance = provenanceOf({ key: old, source: previous.source, ...(previous.provenance ? { provenance: previous.provenance } : {}) });
+        // Only the parts the new copy still holds keep their earlier sources.
+        const kept = {
+          userIDs: Object.fromEntries(Object.entries(oldProvenance.userIDs).filter(([userID]) => userID in provenance.userIDs)),
+          subkeys: Object.fromEntries(Object.entries(oldProvenance.subkeys).filter(([subkey]) => subkey in provenance.subkeys)),
+        };
+        provenance = mergeProvenance(provenance, kept);
+      }
+    }
     const entry: CachedKey = {
       fingerprint,
-      source: candidate.source,
+      source: candidate.origin && candidate.source === 'cache' ? candidate.origin : candidate.source,
       url: candidate.url ?? null,
       fetchedAt: now.toISOString(),
-      armoredKey: candidate.key.armor(),
+      armoredKey: key.armor(),
+      provenance,
     };
     await writeFileAtomic(this.keyFile(fingerprint), JSON.stringify(entry, null, 2) + '\n');
     const ids = new Set<string>();
@@ -111,6 +133,12 @@ export class KeyCache {
       return null;
     }
     return { previous: known.fingerprints, since: known.firstSeen };
+  }
+
+  /** What an account was seen serving, without recording anything (K-20). */
+  async accountKeys(account: string): Promise<{ fingerprints: string[]; firstSeen: string } | null> {
+    const known = JSON.parse(await readFile(this.accountFile(account), 'utf8').catch(() => 'null')) as { fingerprints: string[]; firstSeen: string } | null;
+    return known && Array.isArray(known.fingerprints) ? known : null;
   }
 
   async list(): Promise<CachedKey[]> {

@@ -28,6 +28,34 @@ export interface KeyCandidate {
   origin?: string;
   /** The account that served this key served other keys before (K-09). */
   accountChanged?: { account: string; previous: string[]; since: string };
+  /** Which sources supplied each user ID (by text) and subkey (by fingerprint): provenance is per part (K-18). */
+  provenance?: Provenance;
+}
+
+export interface Provenance {
+  userIDs: Record<string, string[]>;
+  subkeys: Record<string, string[]>;
+}
+
+/** The candidate's provenance, or (a single-source copy) every part from its own source. */
+export function provenanceOf(candidate: KeyCandidate): Provenance {
+  if (candidate.provenance) return candidate.provenance;
+  const from = candidate.origin ?? candidate.source;
+  const userIDs: Record<string, string[]> = {};
+  for (const userID of candidate.key.getUserIDs()) userIDs[userID] = [from];
+  const subkeys: Record<string, string[]> = {};
+  for (const subkey of candidate.key.subkeys) subkeys[subkey.getFingerprint().toUpperCase()] = [from];
+  return { userIDs, subkeys };
+}
+
+/** Both provenances: every part keeps every source that supplied it. */
+export function mergeProvenance(a: Provenance, b: Provenance): Provenance {
+  const union = (x: Record<string, string[]>, y: Record<string, string[]>) => {
+    const out: Record<string, string[]> = {};
+    for (const [part, sources] of [...Object.entries(x), ...Object.entries(y)]) out[part] = [...new Set([...(out[part] ?? []), ...sources])];
+    return out;
+  };
+  return { userIDs: union(a.userIDs, b.userIDs), subkeys: union(a.subkeys, b.subkeys) };
 }
 
 /**

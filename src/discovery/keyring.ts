@@ -1,8 +1,19 @@
 import type { PublicKey } from 'openpgp';
-import type { KeyCandidate } from './key-source.js';
+import { mergeProvenance, provenanceOf, type KeyCandidate } from './key-source.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 const upper = (hex: string) => hex.toUpperCase();
+
+/** `key` with the revocation signatures of another copy of it added (nothing else; each is checked by update()). */
+export async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<PublicKey> {
+  const clone = (k: PublicKey) => (k as unknown as { clone(deep: boolean): PublicKey }).clone(true);
+  const revocations = clone(copy);
+  revocations.users = [];
+  (revocations as unknown as { directSignatures: unknown[] }).directSignatures = [];
+  revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
+  for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
+  return (await clone(key).update(revocations)) as PublicKey;
+}
 
 function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate): void {
   const list = map.get(id) ?? [];
@@ -26,11 +37,13 @@ export class Keyring {
     const primary = fingerprintOf(candidate.key);
     const known = this.byPrimary.get(primary);
     if (known) {
+      // Each user ID and subkey keeps the sources that supplied it (K-18): the merged copy is not one source's word.
+      known.provenance = mergeProvenance(provenanceOf(known), provenanceOf(candidate));
       known.key = (await known.key.update(candidate.key)) as PublicKey;
       this.index(known);
       return;
     }
-    const entry = { ...candidate };
+    const entry = { ...candidate, provenance: provenanceOf(candidate) };
     this.byPrimary.set(primary, entry);
     this.index(entry);
   }

@@ -4,7 +4,7 @@ import type { KeyQuery } from '../discovery/key-source.js';
 import type { RepositoryConfig } from './load-config.js';
 
 /** Which primary keys a service says belong to an account or address; `error` when it could not say. */
-export type ClaimLookup = (query: KeyQuery) => Promise<{ fingerprints: Set<string>; error: string | null }>;
+export type ClaimLookup = (query: KeyQuery) => Promise<{ fingerprints: Set<string>; error: string | null; changed?: { account: string; previous: string[]; since: string } }>;
 
 export type IdentityOutcome =
   | { outcome: 'backed' }
@@ -55,6 +55,11 @@ export async function checkIdentity(
       return { outcome: 'unbacked', reason: { code: 'identity-mismatch', message: `front matter ${claim.field} "${claim.value}" is not a valid ${claim.field} name` } };
     }
     const answer = await lookup(claim.query);
+    if (answer.fingerprints.has(key.primaryKeyFingerprint) && answer.changed) {
+      // K-20: the account lists this key now, but served only others before: it changed hands, or its owner replaced the key.
+      const { account, previous, since } = answer.changed;
+      return { outcome: 'unbacked', reason: { code: 'key-changed', message: `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key` } };
+    }
     if (answer.fingerprints.has(key.primaryKeyFingerprint)) continue;
     if (answer.error) return { outcome: 'unavailable', message: `could not check the ${claim.field} claim "${claim.value}": ${answer.error}` };
     const where = claim.field === 'email' ? 'keys.openpgp.org and WKD do not return' : `the ${claim.field} account "${claim.value}" does not list`;

@@ -144,13 +144,26 @@ function mismatch(signature: ParsedSignature, identity: Partial<SignatureCheck>)
   return failure('signature-mismatch', 'the signature does not match the signed text and this key (text or signature altered)', identity);
 }
 
-/** The user IDs to show, as far as the key's source vouches for them (else marked unverified-claim). */
+/**
+ * The user IDs to show, as far as a source that supplied each vouches for it (K-18: per user ID,
+ * never per certificate). Vouched ones are shown; if none is, the rest are shown marked unverified-claim.
+ */
 function vouched(candidate: KeyCandidate, userIDs: string[], warnings: WarningCode[]): { userIDs: string[]; warnings: WarningCode[] } {
-  const vouches = vouchedBy(candidate.origin ?? candidate.source);
-  if (vouches === 'all') return { userIDs, warnings };
-  if (vouches === 'none') return { userIDs, warnings: userIDs.length ? [...warnings, 'unverified-claim'] : warnings };
-  const address = `<${vouches.email.toLowerCase()}>`;
-  return { userIDs: userIDs.filter((userID) => userID.toLowerCase().endsWith(address) || userID.toLowerCase() === vouches.email.toLowerCase()), warnings };
+  const supplied = candidate.provenance?.userIDs;
+  const fallback = [candidate.origin ?? candidate.source];
+  const vouchedFor = (userID: string) =>
+    (supplied?.[userID] ?? fallback).some((source) => {
+      const vouches = vouchedBy(source);
+      if (vouches === 'all') return true;
+      if (vouches === 'none') return false;
+      const email = vouches.email.toLowerCase();
+      return userID.toLowerCase().endsWith(`<${email}>`) || userID.toLowerCase() === email;
+    });
+  const shown = userIDs.filter(vouchedFor);
+  if (shown.length) return { userIDs: shown, warnings };
+  // A WKD source vouches for one address only: its other user IDs are dropped, not shown marked.
+  const unvouching = userIDs.filter((userID) => (supplied?.[userID] ?? fallback).some((source) => vouchedBy(source) === 'none'));
+  return { userIDs: unvouching, warnings: unvouching.length ? [...warnings, 'unverified-claim'] : warnings };
 }
 
 /** One candidate key: policy first, then the mathematics, then openpgp.js's own check. */
