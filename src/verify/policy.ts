@@ -219,6 +219,11 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('key-expired', `the ${lapse.of} expired on ${iso(lapse.expiry)} by the self-signature in force when this signature was made (${iso(created)})`);
   }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
+  else if (hasNoUserID(key)) {
+    // openpgp.js reads no expiry for a key without a user ID: its direct-key signature in force now does.
+    const current = await (policy.fastPath ? memoFor(expiryCache, key, signingKey).get(policy.now, () => expiryInForce(key, signingKey, policy.now)) : expiryInForce(key, signingKey, policy.now));
+    if (current && current.expiry <= policy.now) warnings.push('key-expired-since');
+  }
 
   if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 
