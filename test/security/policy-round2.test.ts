@@ -190,8 +190,9 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
     for (const [label, armored] of [['user ID', key.armored], ['no user ID', await userIDLess(key, null)]] as const) {
       for (const fastPath of [true, false]) {
         const { paths, manifest } = await run(`c23-${label.replace(' ', '-')}-${fastPath}`, blocks, armored, fastPath);
-        // Was verified without a user ID (the user-ID-less path hashed the LF text); the control
-        // with a user ID already refused.
+        // Was, without a user ID: the LF one verified and the CRLF one signature-mismatch (the
+        // user-ID-less path hashed the LF text). With a user ID (control) the LF one was refused,
+        // but as signature-invalid: mathematicsHold hashed the LF text and found it sound.
         expect(verdicts(manifest), `${label}, fast path ${fastPath}`).toEqual([...ok('bad-signature', 'signature-mismatch'), ...VERIFIED, ...VERIFIED]);
         await assertNothingUnproven(manifest);
         if (label === 'user ID' && fastPath) {
@@ -208,7 +209,7 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
     expect(await fastVerify(parsed.getText(), (await openpgp.readSignature({ armoredSignature: blocks.lf.slice(blocks.lf.indexOf('-----BEGIN PGP SIGNATURE')) })).packets[0]!, prepared)).toBe('unsupported');
   });
 
-  it('C-23: mathematicsHold hashes as openpgp.js does: a 0x00 LF signature by an expired key with no user ID is signature-mismatch, not expired-key', async () => {
+  it('C-23: mathematicsHold hashes as openpgp.js does: by an expired key with no user ID, a 0x00 signature over the LF text is signature-mismatch, over the CRLF text expired-key', async () => {
     const key = await newKey('Xena <xena@example.org>');
     const signedText = TWO_LINES.replace(/\n$/, '');
     const blocks = {
@@ -217,7 +218,7 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
     };
     for (const fastPath of [true, false]) {
       const { manifest } = await run(`c23-math-${fastPath}`, blocks, await userIDLess(key, EXPIRES_AFTER), fastPath);
-      // Was expired-key on the first: the policy failed and the mathematics was checked over the LF text.
+      // Was verified and signature-mismatch: the expiry went unread and the LF text was hashed.
       expect(verdicts(manifest), `fast path ${fastPath}`).toEqual([...ok('bad-signature', 'signature-mismatch'), ...ok('expired-key', 'key-expired')]);
       await assertNothingUnproven(manifest);
     }
