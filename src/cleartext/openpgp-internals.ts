@@ -12,6 +12,16 @@ export function literalTextPacket(text: string): LiteralDataPacket {
   return literal as unknown as LiteralDataPacket;
 }
 
+/**
+ * The literal packet openpgp.js's `CleartextMessage.verify` hashes for `text`: trailing spaces
+ * removed and CRLF line endings (its constructor's form), so that a binary (0x00) signature is
+ * checked over the same octets as a text (0x01) one, never over the LF text (security.md C-23).
+ */
+export function cleartextLiteralPacket(text: string): LiteralDataPacket {
+  const message = cleartextMessageWith(text, []) as unknown as { text: string };
+  return literalTextPacket(message.text);
+}
+
 /** A cleartext message over `text` carrying only the given signature packets. */
 export function cleartextMessageWith(text: string, packets: SignaturePacket[]): CleartextMessage {
   const list = new PacketList<SignaturePacket>();

@@ -6,7 +6,8 @@ import { enums, type AnyKeyPacket, type KeyID, type SignaturePacket } from 'open
  * whose fixed cost per verification (WebCrypto key import, promise chains) is ~350 µs.
  *
  * It answers exactly what `SignaturePacket.verify(key, type, literal, null, true, config)` answers
- * for a literal packet made with `setText(signedText)` (verify-signature.ts, `mathematicsHold`),
+ * for the literal packet of openpgp.js's cleartext verify (`cleartextLiteralPacket(signedText)`,
+ * verify-signature.ts `mathematicsHold`; for a text signature the same octets as `setText(signedText)`),
  * or 'unsupported' whenever it cannot be sure to, so that the caller asks openpgp.js. It judges
  * no dates and no policy: the signature's own expiry, the key's validity and the hash policy stay
  * with the caller.
@@ -160,6 +161,7 @@ function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
 /** Every check fastVerify makes before the public-key operation: a verdict, or the job left to do. */
 function verificationJob(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' | VerificationJob {
   if (typeof signedText !== 'string') return 'unsupported';
+  // A binary (0x00) signature goes to openpgp.js, which hashes the CRLF text for it in a cleartext block (C-23).
   if (signature.signatureType !== enums.signature.text) return 'unsupported';
   const internals = signature as unknown as SignatureInternals;
   // Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics

@@ -157,6 +157,7 @@ async function factsOf(key: PublicKey, signingKey: KeyPart): Promise<KeyPartFact
 // one memo, so a signature waits on one promise for all of them.
 const factsCache = new WeakMap<object, Promise<KeyPartFacts>>();
 const capabilityCache = new WeakMap<object, TimeClassMemo<boolean>>();
+const expiryCache = new WeakMap<object, TimeClassMemo<{ expiry: Date; of: string } | null>>();
 
 function once<V>(cache: WeakMap<object, Promise<V>>, part: object, compute: () => Promise<V>, enabled: boolean): Promise<V> {
   if (!enabled) return compute();
@@ -210,7 +211,19 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (expiry && expiry <= created) {
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
+  // K-19: the self-signatures in force when it signed may say it had expired, though a newer one extends it.
+  const lapse = await (policy.fastPath
+    ? memoFor(expiryCache, key, signingKey).get(created, () => expiryInForce(key, signingKey, created))
+    : expiryInForce(key, signingKey, created));
+  if (lapse && lapse.expiry <= created) {
+    return fail('key-expired', `the ${lapse.of} expired on ${iso(lapse.expiry)} by the self-signature in force when this signature was made (${iso(created)})`);
+  }
   if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
+  else if (hasNoUserID(key)) {
+    // openpgp.js reads no expiry for a key without a user ID: its direct-key signature in force now does.
+    const current = await (policy.fastPath ? memoFor(expiryCache, key, signingKey).get(policy.now, () => expiryInForce(key, signingKey, policy.now)) : expiryInForce(key, signingKey, policy.now));
+    if (current && current.expiry <= policy.now) warnings.push('key-expired-since');
+  }
 
   if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 
@@ -260,6 +273,35 @@ async function latestValid(signatures: SignaturePacket[], verifyOne: (signature:
     }
   }
   return null;
+}
+
+/** A key expiration time subpacket (seconds after `created`) as a date; none or 0: never. */
+function expiryFrom(signature: SignaturePacket | null, created: Date): Date | null {
+  const seconds = (signature as unknown as { keyExpirationTime: number | null } | null)?.keyExpirationTime;
+  return seconds ? new Date(created.getTime() + seconds * 1000) : null;
+}
+
+/**
+ * The expiry that the self-signatures in force at `at` give (K-19): for a key with no user ID its
+ * direct-key signature (openpgp.js reads none), and for a subkey its binding. Newer ones that
+ * extend the key do not undo a lapse. Keys with a user ID: their primary expiry is openpgp.js's.
+ */
+async function expiryInForce(key: PublicKey, signingKey: KeyPart, at: Date): Promise<{ expiry: Date; of: string } | null> {
+  const primary = key.keyPacket;
+  const config = STRICT_CONFIG as never;
+  const found: { expiry: Date; of: string }[] = [];
+  if (hasNoUserID(key)) {
+    const direct = await latestValid((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config), at);
+    const expiry = expiryFrom(direct, key.getCreationTime());
+    if (expiry) found.push({ expiry, of: 'key' });
+  }
+  if (signingKey !== key) {
+    const bind = { key: primary, bind: signingKey.keyPacket };
+    const binding = await latestValid((signingKey as Subkey).bindingSignatures, (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config), at);
+    const expiry = expiryFrom(binding, signingKey.getCreationTime());
+    if (expiry) found.push({ expiry, of: 'signing subkey' });
+  }
+  return found.sort((a, b) => a.expiry.getTime() - b.expiry.getTime())[0] ?? null;
 }
 
 async function userIDLessKeyMayHaveSigned(key: PublicKey, signingKey: KeyPart, at: Date): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
-import { cleartextMessageWith, literalTextPacket, mathematicsView } from '../cleartext/openpgp-internals.js';
+import { cleartextLiteralPacket, cleartextMessageWith, mathematicsView } from '../cleartext/openpgp-internals.js';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
@@ -50,7 +50,7 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
-  const literal = literalTextPacket(signedText);
+  const literal = cleartextLiteralPacket(signedText);
   try {
     await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
@@ -69,9 +69,10 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
 /** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
 async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date): Promise<true | string> {
   if (hasNoUserID(key)) {
-    // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature.
+    // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
+    // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, literalTextPacket(signedText), date, true, STRICT_CONFIG as never);
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, cleartextLiteralPacket(signedText), date, true, STRICT_CONFIG as never);
       return true;
     } catch (error) {
       return (error as Error).message;
