@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyCache } from '../../src/discovery/key-cache.js';
+import { Keyring } from '../../src/discovery/keyring.js';
+import { createDiscovery } from '../../src/pipeline/create-discovery.js';
+import { checkIdentity } from '../../src/repo/identity.js';
 import type { Manifest } from '../../src/report/manifest.js';
 import { githubArmor } from '../helpers/servers/github.js';
 import { vksHandler } from '../helpers/servers/vks.js';
@@ -156,5 +159,27 @@ describe('K (round 2): key discovery', () => {
     expect(signature(second, 0).primaryKeyFingerprint).toBe(mallory.fingerprint);
     expect(second.signers.map((s) => s.primaryKeyFingerprint)).toEqual([mallory.fingerprint]);
     await assertNothingUnproven(second);
+  });
+
+  it('K-20 (repository identity check): the account memory is consulted and kept by the identity check too', async () => {
+    const erin = await newKey('Erin <erin@example.org>');
+    const listed = { erin: [erin.armored] };
+    const github = await serve(async (req) => {
+      const keys = req.path === '/erin.gpg' ? listed.erin : undefined;
+      return keys ? { status: 200, headers: { 'Content-Type': 'text/plain' }, body: await githubArmor(keys) } : { status: 404, body: 'Not Found' };
+    });
+    const request = localDiscovery({ github: github.origin }, ['vks', 'github'], { cacheDirectory: await mkdtemp(join(tmpdir(), 'pledge-sec-k20r-')) });
+    const claimedBy = async (made: Made) => {
+      const { discovery, close } = await createDiscovery(new Keyring(), request, new Date());
+      try {
+        return await checkIdentity({ github: 'erin' }, { github: true }, { primaryKeyFingerprint: made.fingerprint, signingKeyFingerprint: made.fingerprint }, (query) => discovery.keysClaimedBy(query));
+      } finally {
+        await close();
+      }
+    };
+    // Control: Erin's key, listed by her account: backed (and remembered).
+    expect(await claimedBy(erin)).toEqual({ outcome: 'backed' });
+    listed.erin = [mallory.armored];
+    expect(await claimedBy(mallory)).toMatchObject({ outcome: 'unbacked', reason: { code: 'key-changed' } });
   });
 });
