@@ -212,18 +212,20 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
   // K-19: the self-signatures in force when it signed may say it had expired, though a newer one extends it.
-  const lapse = await (policy.fastPath
-    ? memoFor(expiryCache, key, signingKey).get(created, () => expiryInForce(key, signingKey, created))
-    : expiryInForce(key, signingKey, created));
+  const inForce = (at: Date) => (policy.fastPath ? memoFor(expiryCache, key, signingKey).get(at, () => expiryInForce(key, signingKey, at)) : expiryInForce(key, signingKey, at));
+  const lapse = await inForce(created);
   if (lapse && lapse.expiry <= created) {
     return fail('key-expired', `the ${lapse.of} expired on ${iso(lapse.expiry)} by the self-signature in force when this signature was made (${iso(created)})`);
   }
-  if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
-  else if (hasNoUserID(key)) {
-    // openpgp.js reads no expiry for a key without a user ID: its direct-key signature in force now does.
-    const current = await (policy.fastPath ? memoFor(expiryCache, key, signingKey).get(policy.now, () => expiryInForce(key, signingKey, policy.now)) : expiryInForce(key, signingKey, policy.now));
-    if (current && current.expiry <= policy.now) warnings.push('key-expired-since');
+  if (hasNoUserID(key)) {
+    // openpgp.js reads no expiry for a key without a user ID: its newest direct-key signature is read as `expiry` is for others.
+    const current = await inForce(policy.now);
+    if (current && current.expiry <= created) {
+      return fail('key-expired', `the ${current.of} expired on ${iso(current.expiry)}, before this signature was made (${iso(created)})`);
+    }
+    if (current && current.expiry <= policy.now && !(expiry && expiry <= policy.now)) warnings.push('key-expired-since');
   }
+  if (expiry && expiry <= policy.now) warnings.push('key-expired-since');
 
   if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 

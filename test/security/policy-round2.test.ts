@@ -51,18 +51,24 @@ beforeAll(async () => {
 const secret = (key: Made) => key.privateKey.keyPacket as openpgp.SecretKeyPacket;
 const signers = (manifest: Manifest) => manifest.signers.map((s) => s.primaryKeyFingerprint);
 
-/** The key's primary alone with one direct-key signature (sign + certify flags), as keys.openpgp.org serves an unverified key. */
-async function userIDLess(key: Made, keyExpirationTime: number | null): Promise<string> {
+/**
+ * The key's primary alone with direct-key signatures (sign + certify flags), as keys.openpgp.org
+ * serves an unverified key: one made at T0 with `keyExpirationTime`, then any `later` ones.
+ */
+async function userIDLess(key: Made, keyExpirationTime: number | null, later: { date: Date; keyExpirationTime: number | null }[] = []): Promise<string> {
   const primary = await publicPacket(openpgp.PublicKeyPacket, key.publicKey.keyPacket);
-  const direct = await craftSignature(secret(key), { key: primary }, {
-    type: enums.signature.key,
-    date: T0,
-    tweak: (packet) => {
-      packet.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
-      if (keyExpirationTime !== null) (packet as unknown as { keyExpirationTime: number }).keyExpirationTime = keyExpirationTime;
-    },
-  });
-  return armorKey([primary, direct]);
+  const direct = (date: Date, expiresAfter: number | null) =>
+    craftSignature(secret(key), { key: primary }, {
+      type: enums.signature.key,
+      date,
+      tweak: (packet) => {
+        packet.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
+        if (expiresAfter !== null) (packet as unknown as { keyExpirationTime: number }).keyExpirationTime = expiresAfter;
+      },
+    });
+  const signatures = [await direct(T0, keyExpirationTime)];
+  for (const next of later) signatures.push(await direct(next.date, next.keyExpirationTime));
+  return armorKey([primary, ...signatures]);
 }
 
 /** A subkey binding (with its back-signature) made at `date`, expiring `expiresAfter` seconds after the subkey's creation. */
@@ -130,6 +136,13 @@ describe('K-19: expiry in the self-signature in force when the key signed', () =
     const lasting = await run('k19-direct-none', { late, early }, await userIDLess(key, null));
     expect(verdicts(lasting.manifest)).toEqual([...VERIFIED, ...VERIFIED]);
     await assertNothingUnproven(lasting.manifest);
+
+    // The owner's newer direct-key signature (2024-10-01) dates the expiry back to 2024-06-01: read
+    // as openpgp.js reads the newest self-signature of a key with a user ID (K-13).
+    const shortened = await run('k19-direct-shortened', { late, early }, await userIDLess(key, null, [{ date: EXTENDED_AT, keyExpirationTime: EXPIRES_AFTER }]));
+    expect(verdicts(shortened.manifest)).toEqual([...ok('expired-key', 'key-expired'), ...VERIFIED]);
+    expect(shortened.manifest.documents[1]!.blocks[0]!.signatures[0]!.warnings).toEqual(['key-expired-since']);
+    await assertNothingUnproven(shortened.manifest);
     // GnuPG: n/a, it refuses to import a key with no user ID.
   });
 
