@@ -5,6 +5,9 @@ import { Keyring, mergeRevocations } from './keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
+/** Failures that say the source itself is unreachable (not that it lacks the key or answered badly). */
+const SOURCE_DOWN_CODES = new Set(['network-timeout', 'network-error']);
+
 /** One question put to one source, for the manifest: who learnt what the user was checking. */
 export interface LookupRecord {
   source: string;
@@ -63,6 +66,8 @@ export class KeyDiscovery {
   readonly lookups: LookupRecord[] = [];
   private readonly fetched = new Keyring();
   private readonly asked = new Map<string, Promise<KeyLookup>>();
+  /** Sources that timed out or could not be connected to: skipped for the rest of the run. */
+  private readonly down = new Set<string>();
   /** One network search per issuer, however many documents it signed. */
   private readonly searching = new Map<string, Promise<Discovered>>();
 
@@ -257,6 +262,12 @@ export class KeyDiscovery {
   }
 
   private async record(source: KeySource, query: KeyQuery, issuer: Issuer | null): Promise<KeyLookup> {
+    if (this.down.has(source.name)) {
+      // One unreachable source costs one --timeout per run, not one per key (issue 20 #8).
+      const message = `${source.name} did not answer earlier in this run: not asked again`;
+      this.note({ source: source.name, query: describeQuery(query), urls: [], outcome: 'error', code: 'source-down', ms: 0 });
+      return { outcome: 'error', code: 'source-down', message };
+    }
     const urls: string[] = [];
     const http = this.options.http!;
     const recording: HttpClient = {
@@ -277,8 +288,13 @@ export class KeyDiscovery {
       code: lookup.outcome === 'error' ? lookup.code : null,
       ms: Math.round(performance.now() - started),
     };
+    if (lookup.outcome === 'error' && SOURCE_DOWN_CODES.has(lookup.code)) this.down.add(source.name);
+    this.note(record);
+    return lookup;
+  }
+
+  private note(record: LookupRecord): void {
     this.lookups.push(record);
     this.options.onLookup?.(record);
-    return lookup;
   }
 }
