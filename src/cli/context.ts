@@ -84,6 +84,7 @@ export function documentLimits(options: DocumentLimitOptions): Partial<Limits> {
     ...(options.maxBlockChars ? { maxBlockChars: options.maxBlockChars } : {}),
     ...(options.maxBlocks ? { maxBlocksPerDocument: options.maxBlocks } : {}),
     ...(options.maxSignatures ? { maxSignaturesPerBlock: options.maxSignatures } : {}),
+    ...(options.maxFrontMatterChars ? { maxFrontMatterChars: options.maxFrontMatterChars } : {}),
   };
 }
 

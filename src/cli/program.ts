@@ -39,6 +39,7 @@ export interface DocumentLimitOptions {
   maxSignatures?: number;
   maxArmorHeaders?: number;
   maxKeysPerDocument?: number;
+  maxFrontMatterChars?: number;
 }
 
 export interface VerifyCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions, DocumentLimitOptions {
@@ -226,6 +227,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--max-signatures <n>', 'most signatures in one block (default 16)').argParser(positiveInteger))
     .addOption(new Option('--max-armor-headers <n>', 'most armor header lines in one block (default 32)').argParser(positiveInteger))
     .addOption(new Option('--max-keys-per-document <n>', 'most distinct keys one document may have looked up (default 32)').argParser(positiveInteger))
+    .addOption(new Option('--max-front-matter-chars <n>', 'largest YAML front matter parsed (default 16384)').argParser(positiveInteger))
     .addHelpText(
       'after',
       `

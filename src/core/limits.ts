@@ -14,6 +14,8 @@ export interface Limits {
   maxArmorHeaders: number;
   /** Most distinct signing keys one document may send pledge looking for on the network. */
   maxKeysPerDocument: number;
+  /** Largest YAML front matter parsed, in characters; a larger one makes the document unreadable. */
+  maxFrontMatterChars: number;
 }
 
 /** Limits on keys, whatever their source: a flooded key (150,000 certifications) is refused unread. */
@@ -40,4 +42,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxSignaturesPerBlock: 16,
   maxArmorHeaders: 32,
   maxKeysPerDocument: 32,
+  maxFrontMatterChars: 16 * 1024,
 };

@@ -14,5 +14,8 @@ export type ExtractedDocument = { ok: true; frontMatter: Record<string, unknown>
 export function extractDocument(read: DocumentReadResult, limits: Limits): ExtractedDocument {
   if (!read.ok) return { ok: false, reason: read.reason };
   const { document } = read;
-  return { ok: true, frontMatter: document.kind === 'markdown' ? readFrontMatter(document.text) : null, blocks: extractBlocks(document, limits) };
+  const frontMatter = document.kind === 'markdown' ? readFrontMatter(document.text, limits) : { ok: true as const, data: null };
+  // Front matter over its cap makes the document unreadable, as an oversized file does: refused by name.
+  if (!frontMatter.ok) return { ok: false, reason: frontMatter.reason };
+  return { ok: true, frontMatter: frontMatter.data, blocks: extractBlocks(document, limits) };
 }
