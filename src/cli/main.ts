@@ -8,6 +8,7 @@ import { verifyCommand } from './commands/verify.js';
 import { packageVersion, type CliStreams, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { createProgram } from './program.js';
+import { escapeLogMessage } from '../report/render-github.js';
 
 export type { CliStreams } from './context.js';
 
@@ -28,6 +29,9 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
+  // The options are not parsed yet when parsing is what failed, so argv says whether this is a CI log.
+  const github = argv.some((arg, index) => arg === '--format=github' || (arg === '--format' && argv[index + 1] === 'github'));
+  const say = (message: string) => (github ? escapeLogMessage(message) : message);
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -38,11 +42,11 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       return ExitCode.interrupted;
     }
     if (error instanceof PledgeError && error.code !== 'internal') {
-      streams.stderr.write(`pledge: ${error.message}\n`);
+      streams.stderr.write(`pledge: ${say(error.message)}\n`);
       return ExitCode.usage;
     }
     const detail = streams.env.PLEDGE_DEBUG ? `\n${(error as Error).stack}` : ' (set PLEDGE_DEBUG=1 for details)';
-    streams.stderr.write(`pledge: internal error: ${(error as Error).message}${detail}\nThis is a bug in pledge; please report it.\n`);
+    streams.stderr.write(`pledge: internal error: ${say(`${(error as Error).message}${detail}`)}\nThis is a bug in pledge; please report it.\n`);
     return ExitCode.internal;
   }
 }

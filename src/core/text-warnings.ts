@@ -2,8 +2,12 @@ import type { WarningCode } from './reasons.js';
 
 /** C0 controls other than tab and newline, DEL and C1 controls: they can drive a terminal. */
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
-/** Bidi overrides and isolates, zero-width characters: text that reads other than it is (Trojan Source). */
-export const CONFUSABLE_CHARACTERS = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060\uFEFF]/;
+/**
+ * Bidi controls and invisible (default-ignorable) characters: text that reads other than it is
+ * (Trojan Source). By Unicode property, so U+061C, tags, U+2061–2064, fillers… are all in; U+FE0E
+ * and U+FE0F only choose text or emoji style, so an emoji is not a warning.
+ */
+export const CONFUSABLE_CHARACTERS = /(?![\uFE0E\uFE0F])[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/u;
 
 const PLAIN_ASCII = /^[\t\n\x20-\x7E]*$/;
 

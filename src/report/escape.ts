@@ -3,12 +3,18 @@
  * characters, bidi overrides and zero-width characters become visible escapes, so nothing a
  * document holds can move the cursor, recolour the screen or reorder what is read.
  */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+/**
+ * By Unicode property, not a list (a list missed U+061C, tags, U+2061–2064, U+3164…). U+FE0E and
+ * U+FE0F are left alone: they only pick text or emoji style for the character before them.
+ */
+const UNSAFE = /(?![\uFE0E\uFE0F])[\p{Cc}\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/gu;
 
 export function escapeText(text: string): string {
   return text.replace(UNSAFE, (character) => {
     const code = character.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const hex = code.toString(16).toUpperCase();
+    if (code <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\u{${hex}}`;
   });
 }
 

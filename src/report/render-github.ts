@@ -22,6 +22,14 @@ function breakCommandMarkers(text: string): string {
   return text.replace(/::/g, ':\\x3A');
 }
 
+/**
+ * A message pledge prints itself (stderr) in a `--format github` run: it may quote the pull
+ * request (a config key, a JSON snippet), so it gets an annotation's escaping and stays one line.
+ */
+export function escapeLogMessage(text: string): string {
+  return escapeData(breakCommandMarkers(text.split('\n').map(escapeText).join('\n')));
+}
+
 function annotation(problem: Problem): string {
   const properties = [`file=${escapeProperty(escapeText(problem.path))}`];
   if (problem.startLine !== null) properties.push(`line=${problem.startLine}`);
