@@ -136,14 +136,24 @@ export function describeProblem(problem: Problem): string[] {
 }
 
 /**
+ * GitHub's autolinker turns `scheme://…` and `www.…` into links on its own, escapes or not: they
+ * are defanged as `https[:]//…` and `www[.]…`, still readable, and the brackets are escaped next.
+ * An e-mail address is left alone: a mailto: link opens nothing, and user IDs hold one as a rule.
+ */
+function breakAutolinks(text: string): string {
+  return text.replace(/:(?=\/\/)/g, '[:]').replace(/(?<![\w.-])www\./gi, (www) => `${www.slice(0, 3)}[.]`);
+}
+
+/**
  * Untrusted text as literal Markdown, for a table cell or a list item. Control characters become
  * visible escapes (so no newline ends a row); `|` cannot split a cell; backslash escapes stop
  * code spans, emphasis, links and images (`![](…)` would load a tracking pixel) and `$` math;
- * `&`, `<`, `>` become entities, so neither HTML nor an entity such as `&#x202E;` gets through.
+ * `&`, `<`, `>` become entities, so neither HTML nor an entity such as `&#x202E;` gets through;
+ * URLs cannot autolink.
  */
 export function escapeMarkdown(text: string): string {
   return (
-    escapeText(text)
+    breakAutolinks(escapeText(text))
       .replace(/[\\`*_[\]|~$]/g, '\\$&')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -66,7 +66,7 @@ describe('renderMarkdown', () => {
     it('lets no HTML, entity, link, image or mention through', () => {
       expect(markdown).not.toMatch(/[<>\r]/);
       expect(markdown).toContain('&amp;#x202E;evil');
-      expect(markdown).toContain('!\\[t\\](https://t.example/p.png) \\[x\\](javascript:1)');
+      expect(markdown).toContain('!\\[t\\](https\\[:\\]//t.example/p.png) \\[x\\](javascript:1)');
       expect(markdown).toContain('@&#8203;octocat @&#8203;org/team');
     });
 
