@@ -97,6 +97,7 @@ export type FindingCode =
   | 'duplicate-signer'
   | 'replayed-signature'
   | 'modified-signer-file'
+  | 'deleted-signer-file'
   | 'too-few-signatures'
   | 'signer-not-allowed';
 

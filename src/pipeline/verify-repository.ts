@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { changedFiles } from '../repo/git-changes.js';
-import { expandGlobs } from '../core/glob.js';
+import { expandGlobs, globToRegExp, matchesAny } from '../core/glob.js';
 import type { LoadedConfig } from '../repo/load-config.js';
 import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../repo/repository-checks.js';
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
@@ -36,6 +36,11 @@ function readKnown(loaded: LoadedConfig): KnownSignatures | null {
   }
 }
 
+/** Would the config's globs take this path, were the file there? */
+function matchesDocuments(path: string, config: LoadedConfig['config']): boolean {
+  return matchesAny(path, config.documents.map(globToRegExp)) && !matchesAny(path, (config.exclude ?? []).map(globToRegExp));
+}
+
 function readAllowedSigners(file: string): Set<string> {
   try {
     return parseAllowedSigners(readFileSync(file, 'utf8'));
@@ -58,8 +63,11 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   const modified = new Set<string>();
   let known: KnownSignatures | null = null;
   let background: string[] = [];
+  const deleted: string[] = [];
   if (request.changedSince) {
     const changes = await changedFiles(root, request.changedSince);
+    // S-04: a signer file the pull request removes matched the globs at the merge base; it is gone now, so no glob sees it.
+    for (const [path, kind] of changes) if (kind === 'deleted' && matchesDocuments(path, config)) deleted.push(path);
     paths = all.filter((path) => changes.get(path) === 'added' || changes.get(path) === 'modified');
     for (const path of paths) if (changes.get(path) === 'modified') modified.add(path);
     const changed = new Set(paths);
@@ -94,6 +102,9 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
           ...(document.findings ?? []),
           { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
         ];
+      }
+      for (const path of deleted) {
+        documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
       }
     }
     return buildManifest(documents, request.version, discovery.lookups);
