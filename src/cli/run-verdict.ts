@@ -1,6 +1,5 @@
-import type { ManifestDocument } from '../report/manifest.js';
+import { documentVerdict, type ManifestDocument } from '../report/manifest.js';
 import { escapeText } from '../report/escape.js';
-import { OUTCOME_CLASS_FOR } from '../core/reasons.js';
 
 /**
  * What a person looking at stderr needs whatever the format: each unreadable file as it is met,
@@ -17,12 +16,14 @@ export class RunVerdict {
 
   add(document: ManifestDocument): void {
     this.documents++;
-    const reasons = reasonsOf(document);
     if (document.status === 'unreadable') this.stderr.write(`pledge: ${escapeText(document.path)}: unreadable: ${escapeText(document.error?.message ?? 'could not be read')}\n`);
-    if (!reasons.length) return;
-    const tally = reasons.every((reason) => reason in OUTCOME_CLASS_FOR && OUTCOME_CLASS_FOR[reason as keyof typeof OUTCOME_CLASS_FOR] === 'indeterminate') ? this.unchecked : this.failed;
+    // The manifest's own verdict decides failed vs could-not-check; reasonsOf only names why.
+    const verdict = document.verdict ?? documentVerdict(document);
+    if (verdict === 'verified' || verdict === 'skipped') return;
+    const tally = verdict === 'could-not-check' ? this.unchecked : this.failed;
     tally.count++;
-    for (const reason of reasons) tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
+    const reasons = reasonsOf(document);
+    for (const reason of reasons.length ? reasons : ['no signature']) tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
   }
 
   /** The closing line of a failed run, or null when every document passed. */
