@@ -11,6 +11,9 @@ export type BlockErrorCode =
   | 'split-block' // a renderer split the block (fence closed, quote ended, prefix changed)
   | 'bad-line-ending' // a lone CR inside the block: what is shown differs from what is hashed
   | 'markup-in-block' // HTML markup inside the block that pledge will not strip
+  | 'encoded-line-break' // HTML: a character reference (&#10;, &NewLine;) decodes to a line break inside the block
+  | 'hidden-block' // the block, or part of it, sits in an HTML comment: no renderer shows what is verified
+  | 'disguised-armor' // a line that is an armor line but for non-ASCII spaces around it: renderers show armor pledge would not read
   | 'unsupported-format' // an inline message or detached signature where a cleartext block was expected
   | 'no-signature' // the signature armor holds no usable text signature
   | 'malformed-packet' // the signature packets do not parse

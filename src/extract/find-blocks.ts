@@ -32,6 +32,29 @@ const ANY_ARMOR_LINE = /^-----[^-]+-----$/;
 const OPENING = /^([ \t>]*)(-----BEGIN PGP (?:SIGNED MESSAGE|SIGNATURE|MESSAGE)-----)[ \t]*$/;
 const ASCII_BLANK = /^[ \t]*$/;
 const OPENING_OR_END = /^[ \t>]*(-----(?:BEGIN PGP SIGNED MESSAGE|END PGP SIGNATURE)-----)[ \t]*$/;
+/**
+ * An armor line with blanks around it that are not ASCII spaces or tabs (U+00A0, U+2007, U+202F,
+ * U+3000, zero-width characters…): a renderer shows an armor line, openpgp.js and pledge's exact
+ * match read text. Such a decoy is refused, never passed over in silence (D-05).
+ */
+const DISGUISED =
+  /^[\s\p{Default_Ignorable_Code_Point}>]*(-----(?:BEGIN PGP SIGNED MESSAGE|BEGIN PGP SIGNATURE|END PGP SIGNATURE|BEGIN PGP MESSAGE|END PGP MESSAGE)-----)[\s\p{Default_Ignorable_Code_Point}]*$/u;
+const EXACT_ARMOR = /^[ \t>]*-----[^-]+-----[ \t]*$/;
+
+/** The armor line a disguised line shows, or null when the line is exact or no armor line at all. */
+function disguisedArmor(text: string): string | null {
+  const shown = DISGUISED.exec(text)?.[1];
+  return shown && !EXACT_ARMOR.test(text) ? shown : null;
+}
+
+/** The block a line opens, exactly or disguised: its rendering prefix and its kind. */
+function openingOf(text: string): { prefix: string; kind: string } | null {
+  const exact = OPENING.exec(text);
+  if (exact) return { prefix: exact[1]!, kind: exact[2]! };
+  const disguised = disguisedArmor(text);
+  if (!disguised?.startsWith('-----BEGIN')) return null;
+  return { prefix: /^[ \t>]*/.exec(text)![0], kind: disguised };
+}
 
 /** Removes the rendering prefix of the block's first line; null when the line does not carry it. */
 function stripPrefix(text: string, prefix: string): string | null {
@@ -56,17 +79,17 @@ export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] 
   const blocks: ArmoredBlock[] = [];
   let index = 0;
   while (index < view.length) {
-    const opening = OPENING.exec(view[index]!.text);
+    const opening = openingOf(view[index]!.text);
     if (!opening) {
       index++;
       continue;
     }
-    const prefix = opening[1]!;
-    const kind = opening[2]!;
+    const { prefix, kind } = opening;
     const scan =
       kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
     const lines = view.slice(index, scan.end + 1);
-    const error = scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
+    // What a reader is shown is checked first: a block shown otherwise than it is read is refused as such.
+    const error = checkShown(lines) ?? scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
     blocks.push({
       startLine: view[index]!.line,
       endLine: view[scan.end]!.line,
@@ -113,7 +136,7 @@ function scanSignedMessage(view: LogicalLine[], start: number, prefix: string): 
     }
     lastOwnLine = index;
     const content = inside;
-    const trimmed = content.trimEnd();
+    const trimmed = disguisedArmor(content) ?? content.trimEnd();
     contents.push(content);
     if (trimmed === ARMOR.signatureEnd) {
       if (state !== 'signature') error ??= malformed('malformed-armor', `line ${line.line}: END PGP SIGNATURE without BEGIN PGP SIGNATURE`);
@@ -157,7 +180,7 @@ function scanOther(view: LogicalLine[], start: number, prefix: string, kind: str
     const content = stripPrefix(view[index]!.text, prefix);
     if (content === null) return { end: index - 1, resumeAt: index, contents, error };
     contents.push(content);
-    if (content.trimEnd() === endLine) return { end: index, resumeAt: index + 1, contents, error };
+    if ((disguisedArmor(content) ?? content.trimEnd()) === endLine) return { end: index, resumeAt: index + 1, contents, error };
   }
   return { end: view.length - 1, resumeAt: view.length, contents, error };
 }
@@ -187,6 +210,34 @@ function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCod
   }
   if (total > limits.maxBlockChars)
     return malformed('input-too-large', `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
+  return null;
+}
+
+/**
+ * Whether what renderers show of the block is what pledge and openpgp.js read: no line inside a
+ * comment, no line break decoded from a character reference, no disguised armor line.
+ */
+function checkShown(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
+  const hidden = lines.filter((line) => line.hidden);
+  if (hidden.length)
+    return malformed(
+      'hidden-block',
+      `${hidden.length === lines.length ? 'the whole block' : `line ${hidden[0]!.line}`} sits inside an HTML comment: no renderer shows what would be verified`,
+    );
+  const joined = lines.find((line) => line.encodedBreak);
+  if (joined)
+    return malformed(
+      'encoded-line-break',
+      `line ${joined.line}: a character reference (such as &#10; or &NewLine;) decodes to a line break, so openpgp.js would read lines the page does not have`,
+    );
+  for (const line of lines) {
+    const shown = disguisedArmor(line.text);
+    if (shown) {
+      const blank = [...line.text.replace(shown, '')].find((character) => character !== ' ' && character !== '\t' && character !== '>')!;
+      const name = `U+${blank.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      return malformed('disguised-armor', `line ${line.line} shows "${shown}" with ${name} beside it: renderers show an armor line, openpgp.js reads text`);
+    }
+  }
   return null;
 }
 

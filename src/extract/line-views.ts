@@ -18,6 +18,14 @@ export interface LogicalLine {
   lineBreak: boolean;
   /** Markdown: the code fence this line sits inside (null outside any fence and on fence lines). */
   fence: number | null;
+  /**
+   * HTML only: a character reference in the source line decoded to a line break (`&#10;`,
+   * `&NewLine;`, `&#13;`…), and this is one of the lines it was cut into. The lines are cut
+   * there because openpgp.js would cut them there; no block may hold one (D-04).
+   */
+  encodedBreak: boolean;
+  /** No renderer shows the line: it sits (at least partly) inside an HTML comment (D-05). */
+  hidden: boolean;
 }
 
 /** Splits on LF only: a CR before LF is a CRLF ending; any other CR stays in the line. */
@@ -26,7 +34,7 @@ function physicalLines(text: string): { text: string; crlf: boolean }[] {
 }
 
 function plainLine(text: string, index: number, crlf: boolean): LogicalLine {
-  return { text, markup: false, line: index + 1, crlf, entities: false, lineBreak: false, fence: null };
+  return { text, markup: false, line: index + 1, crlf, entities: false, lineBreak: false, fence: null, encodedBreak: false, hidden: false };
 }
 
 export function textView(document: DocumentText): LogicalLine[] {
@@ -37,15 +45,46 @@ const QUOTE_PREFIX = /^(?: {0,3}> ?)*/;
 // A fence is indented 3 spaces at most (CommonMark); 4 make the line indented code.
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
+/** A line that ends a paragraph, so an inline comment cannot run past it. */
+const PARAGRAPH_END = /^[ \t]*$/;
+
+/**
+ * For each line, the first line at or after it that holds "-->" and the first that ends a
+ * paragraph (blank or a fence): read backwards once, so finding where a comment ends is linear.
+ */
+function nextLines(lines: LogicalLine[]): { close: number[]; paragraphEnd: number[] } {
+  const close = new Array<number>(lines.length + 1).fill(lines.length);
+  const paragraphEnd = new Array<number>(lines.length + 1).fill(lines.length);
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const text = lines[index]!.text;
+    const body = text.replace(QUOTE_PREFIX, '');
+    close[index] = text.includes('-->') ? index : close[index + 1]!;
+    paragraphEnd[index] = PARAGRAPH_END.test(body) || FENCE_LINE.test(body) ? index : paragraphEnd[index + 1]!;
+  }
+  return { close, paragraphEnd };
+}
+
 /**
  * Markdown: the same lines, each tagged with the code fence it sits in, so that a block a
  * fence cuts in two is seen as split rather than stitched. Fences inside blockquotes count.
+ * Lines inside an HTML comment are marked hidden, as renderers hide them (D-05): a comment
+ * that opens a line (an HTML block) runs to the first line holding "-->", however far; one
+ * inside a paragraph only if "-->" comes before the paragraph ends. In a fence "<!--" is text.
  */
 export function markdownView(document: DocumentText): LogicalLine[] {
   const lines = textView(document);
+  const next = nextLines(lines);
   let open: { marker: string; id: number } | null = null;
+  let inComment = false;
   let nextId = 1;
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (inComment) {
+      // An HTML block: fences and everything else inside it are markup, not Markdown.
+      line.hidden = true;
+      inComment = !line.text.includes('-->');
+      continue;
+    }
     const body = line.text.replace(QUOTE_PREFIX, '');
     const fence = FENCE_LINE.exec(body);
     if (open) {
@@ -56,10 +95,30 @@ export function markdownView(document: DocumentText): LogicalLine[] {
       } else {
         line.fence = open.id;
       }
-    } else if (fence && !(fence[1]![0] === '`' && fence[2]!.includes('`'))) {
+      continue;
+    }
+    if (fence && !(fence[1]![0] === '`' && fence[2]!.includes('`'))) {
       open = { marker: fence[1]!, id: nextId++ };
       line.fence = null;
+      continue;
     }
+    if (/^ {0,3}<!--/.test(body)) {
+      line.hidden = true;
+      inComment = !body.includes('-->', body.indexOf('<!--') + 2);
+      continue;
+    }
+    if (/^ {4}/.test(body)) continue; // indented code (or a continuation line): shown as typed
+    // A code span ("`<!--`") would show it as typed; taking it for a comment only refuses more.
+    const at = body.indexOf('<!--');
+    if (at === -1) continue;
+    if (body.includes('-->', at + 2)) {
+      line.hidden = true;
+      continue;
+    }
+    const close = next.close[index + 1]!;
+    if (close >= next.paragraphEnd[index + 1]!) continue; // never closed in its paragraph: shown as text
+    for (let hidden = index; hidden <= close; hidden++) lines[hidden]!.hidden = true;
+    index = close;
   }
   return lines;
 }
@@ -74,18 +133,53 @@ const NAMED_ENTITIES: Record<string, string> = {
   ndash: '\u2013',
   mdash: '\u2014',
   hellip: '\u2026',
+  NewLine: '\n',
 };
+
+/**
+ * A character reference as browsers read it: a numeric one ends at its last digit, semicolon
+ * or not, with any number of leading zeros ("&#0010" is a line feed); a named one needs its
+ * semicolon. Unknown names stay as typed.
+ */
+const REFERENCE = /&(?:#([xX][0-9a-fA-F]+|[0-9]+);?|([a-zA-Z][a-zA-Z0-9]{1,31});)/g;
+
+function decodeReference(whole: string, numeric: string | undefined, name: string | undefined): string {
+  if (numeric === undefined) return NAMED_ENTITIES[name!] ?? whole;
+  const hex = numeric[0] === 'x' || numeric[0] === 'X';
+  const codePoint = hex ? parseInt(numeric.slice(1), 16) : parseInt(numeric, 10); // Infinity when huge
+  if (codePoint === 0 || !(codePoint <= 0x10ffff) || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return '\uFFFD';
+  return String.fromCodePoint(codePoint);
+}
 
 /** Decodes HTML character references exactly once (so "&amp;lt;" becomes "&lt;", not "<"). */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});/g, (whole, body: string) => {
-    if (body.startsWith('#')) {
-      const codePoint = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (codePoint === 0 || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return '\uFFFD';
-      return String.fromCodePoint(codePoint);
+  return text.replace(REFERENCE, decodeReference);
+}
+
+/** Line breaks to browsers, to openpgp.js or to JavaScript's multiline regular expressions. */
+const DECODED_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * One source line with its references decoded, cut wherever a reference decodes to a line
+ * break: the lines openpgp.js would read, so the armor lines are checked as it sees them (D-04).
+ */
+export function decodeLine(raw: string): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  let last = 0;
+  for (const match of raw.matchAll(REFERENCE)) {
+    const decoded = decodeReference(match[0], match[1], match[2]);
+    current += raw.slice(last, match.index);
+    last = match.index + match[0].length;
+    if (DECODED_BREAK.test(decoded)) {
+      pieces.push(current);
+      current = '';
+    } else {
+      current += decoded;
     }
-    return NAMED_ENTITIES[body] ?? whole;
-  });
+  }
+  pieces.push(current + raw.slice(last));
+  return pieces;
 }
 
 const LINE_BREAK = /<br\s*\/?>(\r?\n)?|\r?\n/gi;
@@ -96,31 +190,80 @@ const OPENING = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
  * matched to the next closing tag of its name with indexOf, and scanning resumes after it, so
  * a page of unclosed tags costs linear time (no regex backtracking to the end of the page).
  */
-function preformattedElements(source: string): { inner: string; innerStart: number }[] {
-  const lower = source.toLowerCase();
-  const elements: { inner: string; innerStart: number }[] = [];
+function preformattedElements(source: string, lower: string): { inner: string; innerStart: number; openAt: number }[] {
+  const elements: { inner: string; innerStart: number; openAt: number }[] = [];
   OPENING.lastIndex = 0;
   for (let open = OPENING.exec(source); open; open = OPENING.exec(source)) {
     const name = open[1]!.toLowerCase();
     const innerStart = open.index + open[0].length;
     const close = lower.indexOf(`</${name}`, innerStart);
     if (close === -1) break; // nothing after this can be closed either
-    elements.push({ inner: source.slice(innerStart, close), innerStart });
+    elements.push({ inner: source.slice(innerStart, close), innerStart, openAt: open.index });
     OPENING.lastIndex = close + name.length + 2;
   }
   return elements;
 }
 
+/** Elements whose text an HTML parser does not read as markup: "<!--" in them opens no comment. */
+const COMMENT_OR_TEXT_ELEMENT = /<!--|<(textarea|script|style|title)\b/gi;
+
+/**
+ * The page's comments as an HTML parser finds them, as [start, end) offsets: "<!--" to the next
+ * "-->" or "--!>" ("<!-->" and "<!--->" are empty), an unclosed one to the end of the page. One
+ * pass: each search resumes where the last comment or text element ended.
+ */
+function commentRanges(source: string, lower: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let dash = source.indexOf('-->');
+  let bang = source.indexOf('--!>');
+  COMMENT_OR_TEXT_ELEMENT.lastIndex = 0;
+  for (let found = COMMENT_OR_TEXT_ELEMENT.exec(source); found; found = COMMENT_OR_TEXT_ELEMENT.exec(source)) {
+    if (found[1]) {
+      const close = lower.indexOf(`</${found[1].toLowerCase()}`, COMMENT_OR_TEXT_ELEMENT.lastIndex);
+      if (close === -1) break;
+      COMMENT_OR_TEXT_ELEMENT.lastIndex = close;
+      continue;
+    }
+    const from = found.index + 4;
+    let end: number;
+    if (source.startsWith('>', from)) end = from + 1;
+    else if (source.startsWith('->', from)) end = from + 2;
+    else {
+      // Each searched again only once passed: many comments stay linear.
+      if (dash !== -1 && dash < from) dash = source.indexOf('-->', from);
+      if (bang !== -1 && bang < from) bang = source.indexOf('--!>', from);
+      const closer = dash === -1 ? bang : bang === -1 ? dash : Math.min(dash, bang);
+      end = closer === -1 ? source.length : closer + (closer === dash ? 3 : 4);
+    }
+    ranges.push([found.index, end]);
+    COMMENT_OR_TEXT_ELEMENT.lastIndex = end;
+  }
+  return ranges;
+}
+
+/** Asks, for source spans in increasing order, whether each touches a comment. */
+function commentCursor(ranges: [number, number][]): (from: number, to: number) => boolean {
+  let at = 0;
+  return (from, to) => {
+    while (at < ranges.length && ranges[at]![1] <= from) at++;
+    return at < ranges.length && ranges[at]![0] <= to;
+  };
+}
+
 /**
  * HTML: one view per <pre>, <code> or <textarea> element (an outer <pre> swallows the <code>
- * inside it). Lines end at newlines and at <br>; entities are decoded once.
+ * inside it). Lines end at newlines and at <br>; entities are decoded once, and a line is cut
+ * where a reference decodes to a line break. Lines inside a comment (the whole element, or part
+ * of it) are marked hidden.
  */
 export function htmlViews(document: DocumentText): LogicalLine[][] {
   const views: LogicalLine[][] = [];
   const source = document.text;
+  const lower = source.toLowerCase();
+  const inComment = commentCursor(commentRanges(source, lower));
   let lineNumber = 1;
   let counted = 0;
-  for (const element of preformattedElements(source)) {
+  for (const element of preformattedElements(source, lower)) {
     let { inner, innerStart } = element;
     // Unwrap <pre><code>…</code></pre>: the code element is the same rendering.
     const wrapped = /^<code\b[^>\n]{0,1024}>([\s\S]*)<\/code\s*>$/i.exec(inner);
@@ -130,17 +273,19 @@ export function htmlViews(document: DocumentText): LogicalLine[][] {
     }
     lineNumber += countNewlines(source, counted, innerStart);
     counted = innerStart;
+    const elementHidden = inComment(element.openAt, element.openAt);
     let line = lineNumber;
     const view: LogicalLine[] = [];
     let start = 0;
     for (const end of inner.matchAll(LINE_BREAK)) {
       const raw = inner.slice(start, end.index);
       const isBreak = end[0].startsWith('<');
-      view.push(htmlLine(raw, line, end[0].includes('\r\n'), isBreak));
+      const hidden = elementHidden || inComment(innerStart + start, innerStart + end.index);
+      view.push(...htmlLines(raw, line, end[0].includes('\r\n'), isBreak, hidden));
       line += end[0].includes('\n') ? 1 : 0;
-      start = end.index! + end[0].length;
+      start = end.index + end[0].length;
     }
-    view.push(htmlLine(inner.slice(start), line, false, false));
+    view.push(...htmlLines(inner.slice(start), line, false, false, elementHidden || inComment(innerStart + start, innerStart + inner.length)));
     views.push(view);
   }
   return views;
@@ -149,9 +294,13 @@ export function htmlViews(document: DocumentText): LogicalLine[][] {
 /** A start or end tag ("<span ", "</pre>", "<br/>"); "<alice@example.org>" in a user ID is not one. */
 const TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>])|<!--/;
 
-function htmlLine(raw: string, line: number, crlf: boolean, lineBreak: boolean): LogicalLine {
-  const text = decodeEntities(raw);
-  return { text, markup: TAG.test(raw), line, crlf, entities: text !== raw, lineBreak, fence: null };
+/** The logical lines of one source line: one, or several where a reference decoded to a line break. */
+function htmlLines(raw: string, line: number, crlf: boolean, lineBreak: boolean, hidden: boolean): LogicalLine[] {
+  const pieces = decodeLine(raw);
+  const markup = TAG.test(raw);
+  const entities = pieces.length > 1 || pieces[0] !== raw;
+  const encodedBreak = pieces.length > 1;
+  return pieces.map((text) => ({ text, markup, line, crlf, entities, lineBreak, fence: null, encodedBreak, hidden }));
 }
 
 function countNewlines(text: string, from: number, end: number): number {

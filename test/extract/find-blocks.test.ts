@@ -110,6 +110,60 @@ describe('extractBlocks', () => {
     });
   });
 
+  describe('when a character reference decodes to a line break (D-04)', () => {
+    it('cuts the line where openpgp.js would and refuses the block', () => {
+      const joined = `<pre>${block(['I agree.']).join('&#10;')}</pre>`;
+      const [found] = extract('page.html', joined);
+      expect(found).toMatchObject({ startLine: 1, endLine: 1, error: { code: 'encoded-line-break' } });
+      expect(found!.armored.split('\n')).toEqual([...block(['I agree.']), '']);
+    });
+    it('reads numeric references as browsers do: leading zeros, no semicolon, out of range', () => {
+      const [found] = extract('page.html', `<pre>${block(['&#0000065;&#66 &#x110000; &#99999999999999999999;']).join('\n')}</pre>`);
+      expect(found!.armored).toContain('\nAB \uFFFD \uFFFD\n');
+    });
+    it('leaves "&amp;#10;" as the text "&#10;"', () => {
+      const [found] = extract('page.html', `<pre>${block(['a &amp;#10; b']).join('\n')}</pre>`);
+      expect(found).toMatchObject({ error: null });
+      expect(found!.armored).toContain('\na &#10; b\n');
+    });
+  });
+
+  describe('when an HTML comment hides the block (D-05)', () => {
+    it('refuses a Markdown block inside a comment, fences within it included', () => {
+      expect(extract('post.md', ['<!--', '```', ...block(['I agree.']), '```', '-->'])).toMatchObject([{ error: { code: 'hidden-block' } }]);
+      expect(extract('post.md', ['> <!--', ...block(['I agree.']).map((line) => `> ${line}`), '> -->'])).toMatchObject([{ error: { code: 'hidden-block' } }]);
+    });
+    it('refuses a block one of whose lines sits in a comment of its paragraph', () => {
+      const lines = block(['I agree <!-- not', 'at all --> to X.']);
+      expect(extract('post.md', lines)).toMatchObject([{ error: { code: 'hidden-block', message: 'line 4 sits inside an HTML comment: no renderer shows what would be verified' } }]);
+    });
+    it('takes "<!--" never closed in its paragraph, or in a fence or indented code, as text', () => {
+      expect(extract('post.md', ['a <!-- b', '', ...block(['I agree.'])])).toMatchObject([{ error: null }]);
+      expect(extract('post.md', ['```', '<!--', '```', '', ...block(['I agree.'])])).toMatchObject([{ error: null }]);
+      expect(extract('post.md', ['    <!--', '', ...block(['I agree.'])])).toMatchObject([{ error: null }]);
+    });
+    it('refuses an HTML <pre> inside a comment, and a comment inside a <pre>, but not "<!--" in a <textarea>', () => {
+      expect(extract('page.html', `<!--<pre>\n${block(['I agree.']).join('\n')}</pre>-->`)).toMatchObject([{ error: { code: 'hidden-block' } }]);
+      expect(extract('page.html', `<pre><!---->\n<!--\n${block(['I agree.']).join('\n')}\n--></pre>`)).toMatchObject([{ error: { code: 'hidden-block' } }]);
+      expect(extract('page.html', `<textarea><!--</textarea><pre>\n${block(['I agree.']).join('\n')}</pre>`)).toMatchObject([{ error: null }]);
+    });
+  });
+
+  describe('when an armor line has non-ASCII blanks around it (D-05)', () => {
+    it('reports the decoy it opens, whatever the blank', () => {
+      for (const blank of ['\u00A0', '\u2007', '\u202F', '\u3000', '\u200B']) {
+        const decoy = block(['I agree.']).map((line) => (line.startsWith('-----') ? line + blank : line));
+        expect.soft(extract('post.md', decoy), JSON.stringify(blank)).toMatchObject([{ startLine: 1, endLine: 8, error: { code: 'disguised-armor' } }]);
+      }
+      expect(extract('post.md', block(['I agree.']).map((line, index) => (index === 0 ? `\u00A0${line}` : line)))).toMatchObject([{ error: { code: 'disguised-armor' } }]);
+    });
+    it('refuses a block with one disguised armor line, and keeps ASCII blanks as they were', () => {
+      const lines = block(['I agree.']);
+      expect(extract('a.txt', lines.map((line) => (line === SIGNATURE[3] ? `${line}\u00A0` : line)))).toMatchObject([{ error: { code: 'disguised-armor' } }]);
+      expect(extract('a.txt', lines.map((line) => (line.startsWith('-----') ? `${line} \t` : line)))).toMatchObject([{ error: null }]);
+    });
+  });
+
   describe('when the file has CRLF endings and a byte-order mark', () => {
     it('records both and returns LF text', () => {
       const [found] = extract('statement.txt', '\uFEFF' + block(['I agree.']).join('\r\n'));

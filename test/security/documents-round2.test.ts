@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { readFrontMatter } from '../../src/extract/front-matter.js';
-import { assertNothingUnproven, clearsign, newKey, okBlock, scratchDir, verdicts, verify, writeIn, type Made } from './assert-nothing-unproven.js';
+import { assertNothingUnproven, clearsign, cli, malformedBlock, newKey, okBlock, scratchDir, verdicts, verify, writeIn, type Made } from './assert-nothing-unproven.js';
 
 const VERIFIED = okBlock(['verified', null]);
 const TEXT = 'I, the undersigned, support the pledge.\n';
@@ -52,4 +52,128 @@ describe('R: front matter', () => {
     expect(verdicts(control)).toEqual([VERIFIED]);
     await assertNothingUnproven(control);
   }, 60_000);
+});
+
+/** A page with `body` as the text of one <pre>. */
+const page = (body: string) => `<!doctype html>\n<html><body>\n<h1>Pledge</h1>\n<pre>${body}</pre>\n</body></html>\n`;
+
+/** The lines of an openpgp.js block, CRs dropped: BEGIN, Hash:, blank, the text line, then the signature armor. */
+async function blockLines(text: string, key: Made): Promise<{ head: string[]; signature: string[]; all: string[] }> {
+  const all = (await clearsign(text, [key])).replace(/\r/g, '').trimEnd().split('\n');
+  const at = all.indexOf(text);
+  return { head: all.slice(0, at), signature: all.slice(at + 1), all };
+}
+
+describe('D: entity-encoded line breaks in HTML', () => {
+  const BREAKS = ['&#10;', '&#xA;', '&#x0a;', '&#010;', '&#0000010;', '&#10', '&#13;', '&#xD;', '&NewLine;', '&#x2028;'];
+
+  it('D-04: a character reference that decodes to a line break inside a <pre> block is refused (encoded-line-break), however it is spelt; hidden armor and unsigned lines never verify', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const { head, signature, all } = await blockLines('I owe Bob $10.', alice);
+    const unsigned = 'I also give Bob my house.';
+    for (const encoded of BREAKS) {
+      // The genuine armor hides in the text line, joined by the reference; the lines the page
+      // shows after it (unsigned text, a second copy of the armor) are what pledge used to check.
+      const hidden = await writeIn(dir, 'hidden.html', page(`${head.join('\n')}\nI owe Bob $10.${encoded}${signature.join(encoded)}\n${unsigned}\n${signature.join('\n')}\n`));
+      const manifest = await verify([hidden], { keyrings: [ring] });
+      expect.soft(verdicts(manifest)[0], encoded).toEqual(malformedBlock('encoded-line-break'));
+      expect.soft(manifest.summary.verified, encoded).toBe(0);
+      await assertNothingUnproven(manifest, { unsigned: [unsigned] });
+
+      // The whole block on one source line: browsers show a block; it is found and refused, not passed over.
+      const oneLine = await writeIn(dir, 'one-line.html', page(`${all.join(encoded)}\n`));
+      const single = await verify([oneLine], { keyrings: [ring] });
+      expect.soft(single.documents[0], encoded).toMatchObject({ status: 'signed', blocks: [{ startLine: 4, endLine: 4, status: 'malformed', error: { code: 'encoded-line-break' } }] });
+      await assertNothingUnproven(single);
+    }
+  });
+
+  it('D-04 control: the same block with physical line breaks, <br> and ordinary references verifies', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const { head, signature } = await blockLines('Alice & Bob agree.', alice);
+    const plain = await writeIn(dir, 'plain.html', page(`${head.join('\n')}\nAlice &amp; Bob agree&#46;\n${signature.join('\n')}\n`));
+    const breaks = await writeIn(dir, 'br.html', page(`${head.join('<br>')}<br>Alice &#x26; Bob agree.<br>${signature.join('<br>\n')}\n`));
+    const manifest = await verify([plain, breaks], { keyrings: [ring] });
+    expect(verdicts(manifest)).toEqual([VERIFIED, VERIFIED]);
+    expect(manifest.documents.map((d) => d.blocks[0]!.signedText)).toEqual(['Alice & Bob agree.', 'Alice & Bob agree.']);
+    await assertNothingUnproven(manifest);
+  });
+});
+
+/** A block whose BEGIN, BEGIN PGP SIGNATURE and END lines end in `blank`: renderers show armor, openpgp.js reads text. */
+function decoy(block: string, text: string, blank: string): string {
+  const [, signature] = block.replace(/\r/g, '').split(/\n(?=-----BEGIN PGP SIGNATURE-----)/);
+  const disguise = (line: string) => (/^-----(BEGIN|END) PGP /.test(line) ? line + blank : line);
+  return [`-----BEGIN PGP SIGNED MESSAGE-----`, 'Hash: SHA512', '', text, ...signature!.trimEnd().split('\n')].map(disguise).join('\n') + '\n';
+}
+
+describe('D: blocks no renderer shows', () => {
+  const GENUINE = 'I support the proposal.';
+  const SHOWN = 'I oppose the proposal.';
+
+  it('D-05: a block inside an HTML comment (Markdown or HTML) is refused (hidden-block); the decoy beside it, armor lines ending in U+00A0, is reported (disguised-armor), in the manifest and the report', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const block = (await clearsign(GENUINE, [alice])).replace(/\r/g, '');
+    const shown = decoy(block, SHOWN, '\u00A0');
+    const markdown = await writeIn(dir, 'post.md', `# Petition\n\n<!--\n\`\`\`text\n${block}\`\`\`\n-->\n\n\`\`\`text\n${shown}\`\`\`\n`);
+    const html = await writeIn(dir, 'page.html', page(`</pre>\n<!-- <pre>${block}</pre> -->\n<pre>${shown}`));
+    // Inside a <pre>, a comment around the block's lines: none of them holds a tag.
+    const inPre = await writeIn(dir, 'in-pre.html', page(`<!--\n${block}-->\n${shown}`));
+    const manifest = await verify([markdown, html, inPre], { keyrings: [ring] });
+    for (const document of manifest.documents) {
+      expect.soft(verdicts({ ...manifest, documents: [document] }), document.path).toEqual([malformedBlock('hidden-block'), malformedBlock('disguised-armor')]);
+    }
+    const shownBlock = manifest.documents[0]!.blocks[1]!;
+    expect(shownBlock.error!.message).toMatch(new RegExp(`^line ${shownBlock.startLine} shows "-----BEGIN PGP SIGNED MESSAGE-----" with U\\+00A0 beside it`));
+    expect(manifest.summary.verified).toBe(0);
+    await assertNothingUnproven(manifest, { unsigned: [SHOWN] });
+
+    const report = await cli(['verify', '--offline', '--no-cache', '--keyring', ring, markdown]);
+    expect(report.code).not.toBe(0);
+    expect(report.stdout).toContain('hidden-block');
+    expect(report.stdout).toContain('disguised-armor');
+  });
+
+  it('D-05: an armor line with any non-ASCII blank or invisible character around it is reported (disguised-armor), never passed over', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const block = (await clearsign(GENUINE, [alice])).replace(/\r/g, '');
+    const paths: string[] = [];
+    for (const blank of ['\u00A0', '\u2007', '\u202F', '\u3000', '\u200B', '\uFEFF', '\u00AD']) {
+      paths.push(await writeIn(dir, `trailing-${blank.codePointAt(0)!.toString(16)}.md`, `\`\`\`text\n${decoy(block, SHOWN, blank)}\`\`\`\n`));
+    }
+    // Leading, and on one armor line only (the END line of a genuine block).
+    paths.push(await writeIn(dir, 'leading.md', `\`\`\`text\n${block.replace(/^/gm, (_, at: number) => (at === 0 ? '\u00A0' : ''))}\`\`\`\n`));
+    paths.push(await writeIn(dir, 'end-only.txt', block.replace('-----END PGP SIGNATURE-----', '-----END PGP SIGNATURE-----\u3000')));
+    const manifest = await verify(paths, { keyrings: [ring] });
+    for (const document of manifest.documents) expect.soft(verdicts({ ...manifest, documents: [document] }), document.path).toEqual([malformedBlock('disguised-armor')]);
+    await assertNothingUnproven(manifest, { unsigned: [SHOWN] });
+  });
+
+  it('D-05 control: comments that close before the block, "<!--" in a code fence or a <textarea>, and ASCII trailing spaces leave a genuine block verified', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const block = (await clearsign(GENUINE, [alice])).replace(/\r/g, '');
+    const spaced = block.replace(/^(-----(?:BEGIN|END) PGP [A-Z ]+-----)$/gm, '$1 \t');
+    const paths = [
+      await writeIn(dir, 'closed.md', `# Petition\n\n<!-- a note for editors -->\n\n<!--\nseveral\nlines\n-->\n\n\`\`\`text\n${block}\`\`\`\n`),
+      await writeIn(dir, 'in-fence.md', `\`\`\`html\n<!-- shown as typed\n\`\`\`\n\n\`\`\`text\n${block}\`\`\`\n`),
+      await writeIn(dir, 'closed.html', page(`</pre>\n<!-- <pre>old</pre> --><textarea><!--</textarea>\n<pre>\n${block}`)),
+    ];
+    const manifest = await verify(paths, { keyrings: [ring] });
+    expect(verdicts(manifest)).toEqual([VERIFIED, VERIFIED, VERIFIED]);
+    await assertNothingUnproven(manifest);
+    // Trailing ASCII spaces and tabs on armor lines are read as before (openpgp.js itself would not take the BEGIN line).
+    const spaces = await verify([await writeIn(dir, 'spaces.txt', spaced)], { keyrings: [ring] });
+    expect(verdicts(spaces)).toEqual([VERIFIED]);
+    await assertNothingUnproven(spaces, { recheckText: false });
+  });
 });
