@@ -13,6 +13,27 @@ import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report
 // crypto.hash: one call, no Hash object (a batch hashes two things per signature).
 const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
+/** The parts of a signature packet that openpgp.js keeps after reading it (its typings omit them). */
+interface SignedParts {
+  signatureData?: Uint8Array | null;
+  signedHashValue?: Uint8Array | null;
+  salt?: Uint8Array | null;
+}
+
+/**
+ * What identifies a signature across files (C-24): what the signer hashed (version, type,
+ * algorithms, hashed subpackets; the salt of a v6 signature) and the left 16 bits of the digest
+ * they signed. Not the unhashed subpackets, which anyone may add, move or drop; not the framing
+ * or the armor; and not the signature value either: ECDSA's (r, s) verifies as (r, n − s) too,
+ * so a copy could be dressed in a new value. A v3 signature (never verified) keeps its wire bytes.
+ */
+export function signatureIdentity(packet: ParsedSignature['packet']): string {
+  const { signatureData, signedHashValue, salt } = packet as unknown as SignedParts;
+  if (!signatureData || !signedHashValue) return sha256(wireBytesOf(packet));
+  const saltPart = salt ? [Uint8Array.of(salt.length), salt] : [];
+  return sha256(Buffer.concat([signatureData, ...saltPart, signedHashValue]));
+}
+
 /** What a signature packet says of itself: nothing checked. */
 export function claimsOf(signature: ParsedSignature): SignatureClaims {
   return {
@@ -21,7 +42,7 @@ export function claimsOf(signature: ParsedSignature): SignatureClaims {
     created: signature.created.toISOString().replace('.000Z', 'Z'),
     hashAlgorithm: signature.hashAlgorithm,
     publicKeyAlgorithm: signature.publicKeyAlgorithm,
-    signatureSha256: sha256(wireBytesOf(signature.packet)),
+    signatureSha256: signatureIdentity(signature.packet),
   };
 }
 

@@ -13,7 +13,11 @@ export interface SignatureClaims {
   created: string;
   hashAlgorithm: string;
   publicKeyAlgorithm: string;
-  /** SHA-256 of the signature packet: the same signature copied into two files has the same one. */
+  /**
+   * The signature's identity (pipeline/describe-document.ts `signatureIdentity`): SHA-256 of its
+   * hashed part and digest prefix, so the same signature copied into two files has the same one,
+   * however its unhashed subpackets or its value were re-dressed.
+   */
   signatureSha256: string;
 }
 
