@@ -13,6 +13,9 @@
 //   npm run fuzz -- --only NAME --seed S --path P  replay a counterexample a failure printed
 //   npm run fuzz -- --verbose                      show vitest's own output too
 //
+// front-matter-scales-linearly is run by this script itself on dist/ (it times parse work, which
+// no vitest test may assert); the other names are properties of test/fuzz/properties.ts.
+//
 // It prints one line per property (cases, time, result), the counterexample of each failure
 // with its seed and path, and a closing summary line:
 //   fuzz: 8 properties, 160000 cases, 0 failures, 95 s
@@ -34,19 +37,24 @@ const PROPERTY_NAMES = [
   'parse-block-never-throws',
   'block-text-is-signed-text',
   'extraction-scales-linearly',
+  'html-encoded-breaks-never-verify',
+  'front-matter-capped-or-parsed',
 ];
+/** Checks this script runs itself, on the built dist/: they time work, which no vitest test may assert. */
+const SCRIPT_CHECKS = ['front-matter-scales-linearly'];
+const ALL_NAMES = [...PROPERTY_NAMES, ...SCRIPT_CHECKS];
 
 function usage(message) {
   if (message) process.stderr.write(`fuzz: ${message}\n`);
   process.stderr.write(
     'usage: node scripts/fuzz.mjs [--runs N] [--seconds S] [--only NAME[,NAME…]] [--seed S --path P] [--verbose]\n' +
-      `properties: ${PROPERTY_NAMES.join(', ')}\n`,
+      `properties: ${ALL_NAMES.join(', ')}\n`,
   );
   process.exit(message ? 2 : 0);
 }
 
 function parseArguments(argv) {
-  const options = { runs: null, seconds: null, only: PROPERTY_NAMES, seed: null, path: null, verbose: false };
+  const options = { runs: null, seconds: null, only: ALL_NAMES, seed: null, path: null, verbose: false };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     const [flag, inline] = argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, null];
@@ -70,7 +78,7 @@ function parseArguments(argv) {
         break;
       case '--only': {
         const names = value().split(',').map((name) => name.trim()).filter(Boolean);
-        const unknown = names.filter((name) => !PROPERTY_NAMES.includes(name));
+        const unknown = names.filter((name) => !ALL_NAMES.includes(name));
         if (unknown.length || !names.length) usage(`unknown property ${unknown.join(', ') || '(none)'}`);
         options.only = names;
         break;
@@ -120,6 +128,61 @@ function describeOutcome(outcome) {
   return `  ${outcome.name.padEnd(34)} ${cases.padEnd(28)} ${`${(outcome.durationMs / 1000).toFixed(1)} s`.padStart(9)}  ${state}`;
 }
 
+/** Front matter of about `size` characters, in shapes yaml is slow or deep on. */
+const FRONT_MATTER_SHAPES = {
+  'flat-keys': (n) => Array.from({ length: n }, (_, i) => `k${i}: v${i}`).join('\n'),
+  list: (n) => `x:\n${Array.from({ length: n }, (_, i) => `  - v${i}`).join('\n')}`,
+  'flow-map': (n) => `x: {${Array.from({ length: n }, (_, i) => `k${i}: ${i}`).join(', ')}}`,
+  nested: (n) => `x: ${'['.repeat(n)}${']'.repeat(n)}`,
+  'long-string': (n) => `title: "${'x'.repeat(n * 8)}"`,
+};
+
+/**
+ * R-08: the work readFrontMatter does grows linearly with the front matter, under its cap
+ * (parsed) and over it (refused without parsing). Per shape: the fastest of five runs at 1/8
+ * of the cap and at the cap, then at 8 and 64 times the cap; 8 times the size may take at most
+ * 24 times as long (plus 5 ms of noise), where a quadratic step takes 64 times.
+ */
+async function frontMatterScalesLinearly() {
+  const started = Date.now();
+  const { readFrontMatter } = await import(join(root, 'dist/extract/front-matter.js'));
+  const { DEFAULT_LIMITS } = await import(join(root, 'dist/core/limits.js'));
+  const cap = DEFAULT_LIMITS.maxFrontMatterChars;
+  const ofSize = (make, size) => {
+    let n = 1;
+    while (make(n).length < size) n *= 2;
+    return `---\n${make(n).slice(0, size)}\n---\n\nwords\n`;
+  };
+  const fastest = (text) => {
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+      const at = performance.now();
+      readFrontMatter(text, DEFAULT_LIMITS);
+      best = Math.min(best, performance.now() - at);
+    }
+    return best;
+  };
+  const problems = [];
+  for (const [shape, make] of Object.entries(FRONT_MATTER_SHAPES)) {
+    for (const [small, large] of [[cap / 8, cap], [8 * cap, 64 * cap]]) {
+      const [a, b] = [fastest(ofSize(make, small)), fastest(ofSize(make, large))];
+      if (b > 24 * a + 5) problems.push(`${shape}: ${small} characters ${a.toFixed(2)} ms, ${large} characters ${b.toFixed(2)} ms`);
+    }
+  }
+  const cases = Object.keys(FRONT_MATTER_SHAPES).length * 2;
+  return {
+    name: 'front-matter-scales-linearly',
+    numRuns: cases,
+    numSkips: 0,
+    failed: problems.length > 0,
+    interrupted: false,
+    seed: 0,
+    counterexamplePath: null,
+    report: problems.length ? `front matter work grew faster than its size:\n${problems.join('\n')}` : null,
+    durationMs: Date.now() - started,
+  };
+}
+
 async function main() {
   // `npm run fuzz | head` closes stdout early: that is not an error.
   process.stdout.on('error', (error) => {
@@ -147,10 +210,13 @@ async function main() {
       `\n`,
   );
 
-  const pattern = `^fuzz properties (${options.only.map(escapeRegExp).join('|')})$`;
+  const properties = options.only.filter((name) => PROPERTY_NAMES.includes(name));
+  const pattern = `^fuzz properties (${properties.map(escapeRegExp).join('|')})$`;
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const started = Date.now();
-  const child = spawn(process.execPath, [vitest, 'run', TEST_FILE, '-t', pattern], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With only this script's own checks selected, vitest has nothing to run: an empty child stands in.
+  const args = properties.length ? [vitest, 'run', TEST_FILE, '-t', pattern] : ['-e', ''];
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk) => {
     output += chunk;
@@ -174,6 +240,11 @@ async function main() {
   printNew();
 
   const outcomes = readOutcomes(reportFile);
+  if (options.only.includes('front-matter-scales-linearly')) {
+    const outcome = await frontMatterScalesLinearly();
+    outcomes.push(outcome);
+    process.stdout.write(`${describeOutcome(outcome)}\n`);
+  }
   rmSync(workDirectory, { recursive: true, force: true });
   const failures = outcomes.filter((outcome) => outcome.failed);
   for (const failure of failures) {

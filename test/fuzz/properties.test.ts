@@ -22,6 +22,8 @@ const SMALL_RUNS: Record<string, number> = {
   'parse-block-never-throws': 300,
   'block-text-is-signed-text': 1000,
   'extraction-scales-linearly': 10,
+  'html-encoded-breaks-never-verify': 150,
+  'front-matter-capped-or-parsed': 100,
 };
 
 /**

@@ -17,6 +17,8 @@ import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
 import type { BlockErrorCode, SignatureStatus } from '../../src/core/reasons.js';
 import { extractBlocks } from '../../src/extract/extract-blocks.js';
+import { extractDocument } from '../../src/extract/extract-document.js';
+import { readFrontMatter } from '../../src/extract/front-matter.js';
 import { ARMOR, type ArmoredBlock, type Rendering } from '../../src/extract/find-blocks.js';
 import { decodeDocument } from '../../src/extract/read-document.js';
 import { verifyDocuments } from '../../src/pipeline/run.js';
@@ -1272,6 +1274,120 @@ export const extractionScalesLinearly: Property = async (options) => {
   return runProperty('extraction-scales-linearly', property, options, { endOnFailure: true });
 };
 
+// ---------------------------------------------------------------------------------------------
+// 9. A line break decoded from a character reference never sits inside a read block (D-04)
+// ---------------------------------------------------------------------------------------------
+
+/** Ways to write a line break as an HTML character reference, as browsers decode them. */
+const ENCODED_BREAKS = ['&#10;', '&#xA;', '&#x0a;', '&#XA;', '&#010;', '&#0000000010;', '&#10', '&#x0A', '&#13;', '&#xD;', '&#13;&#10;', '&NewLine;', '&#8232;', '&#x2029;'];
+/** A source line holding one of them (not followed by a digit, which would make another number). */
+const HOLDS_ENCODED_BREAK = /&#0*(?:10|13|8232|8233)(?![0-9])|&#[xX]0*(?:a|d|2028|2029)(?![0-9a-fA-F])|&NewLine;/i;
+
+/**
+ * A <pre> holding one or two genuine blocks, some of whose line ends are written as character
+ * references instead of newlines, and perhaps an unsigned line (and a copy of the signature
+ * armor) joined into one of its lines the same way: no block that holds a source line with
+ * such a reference is read as ok, every block's BEGIN line is still found, and the unsigned
+ * line is never in a verified text.
+ */
+export const htmlEncodedBreaksNeverVerify: Property = async (options) => {
+  const blocks = await sampleBlocks();
+  const signatureLines = signatureLinesOf(blocks[0]!);
+  const property = fc.asyncProperty(
+    fc.nat({ max: blocks.length - 1 }),
+    fc.boolean(),
+    fc.array(fc.record({ at: fc.nat(), spelling: fc.constantFrom(...ENCODED_BREAKS) }), { minLength: 1, maxLength: 4 }),
+    fc.option(fc.record({ at: fc.nat(), marker: markerArbitrary, spelling: fc.constantFrom(...ENCODED_BREAKS), withArmor: fc.boolean() })),
+    async (sample, twice, joins, insertion) => {
+      const block = blocks[sample]!.slice(0, -1).split('\n').map(escapeHtml);
+      const lines = twice ? [...block, ...block] : block;
+      if (insertion) {
+        const at = insertion.at % lines.length;
+        lines[at] = [lines[at], insertion.marker, ...(insertion.withArmor ? signatureLines : [])].join(insertion.spelling);
+      }
+      const ends = lines.map(() => '\n');
+      for (const join of joins) ends[join.at % (lines.length - 1)] = join.spelling;
+      const body = lines.map((line, index) => line + (index < lines.length - 1 ? ends[index] : '')).join('');
+      const content = `<!doctype html>\n<html><body>\n<pre>\n${body}\n</pre>\n</body></html>\n`;
+      const joined = new Set(content.split('\n').flatMap((line, index) => (HOLDS_ENCODED_BREAK.test(line) ? [index + 1] : [])));
+      const document = await verifyContent('html', content);
+      const details = { content, joinedLines: [...joined], document: summary(document) };
+      check(document.blocks.length >= (twice ? 2 : 1), 'every BEGIN line is found, joined or not', details);
+      for (const read of document.blocks.filter((b) => b.status === 'ok')) {
+        for (let line = read.startLine; line <= read.endLine; line++) check(!joined.has(line), 'no block holding a decoded line break is read', details);
+      }
+      if (insertion) for (const verified of verifiedSignatures(document)) check(!verified.signedText!.includes(insertion.marker), 'the joined-in line is never signed text', details);
+    },
+  );
+  return runProperty('html-encoded-breaks-never-verify', property, options);
+};
+
+// ---------------------------------------------------------------------------------------------
+// 10. Front matter is refused by its limit or parsed (R-08)
+// ---------------------------------------------------------------------------------------------
+
+/** YAML front matter shapes of about `size` characters: what yaml is slow or deep on, and plain ones. */
+export const FRONT_MATTER_SHAPES: Record<string, (size: number) => string> = {
+  'flat-keys': (size) => repeatTo(size, (i) => `k${i}: v${i}\n`),
+  list: (size) => `x:\n${repeatTo(size, (i) => `  - v${i}\n`)}`,
+  'flow-map': (size) => `x: {${repeatTo(size, (i) => `k${i}: ${i}, `)}end: 1}\n`,
+  nested: (size) => `x: ${'['.repeat(Math.floor(size / 2))}${']'.repeat(Math.floor(size / 2))}\n`,
+  aliases: (size) => `a: &a [1, 2]\n${repeatTo(size, (i) => `b${i}: *a\n`)}`,
+  'long-string': (size) => `title: "${'x'.repeat(size)}"\n`,
+};
+
+function repeatTo(size: number, unit: (index: number) => string): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let index = 0; length < size; index++) {
+    const part = unit(index);
+    parts.push(part);
+    length += part.length;
+  }
+  return parts.join('');
+}
+
+/**
+ * Front matter of any size and shape, against caps small and the default: over the cap it is
+ * refused by the named limit (the document unreadable, its message naming the option), at or
+ * under it it is parsed (a mapping, or no front matter for nesting yaml cannot take), never a
+ * throw. How parse work grows with size is measured by `npm run fuzz`, not here.
+ */
+export const frontMatterCappedOrParsed: Property = async (options) => {
+  // Shapes yaml reads as a mapping at any size (nesting overflows its stack, aliases past ten are refused).
+  const MAPPINGS = new Set(['flat-keys', 'list', 'flow-map', 'long-string']);
+  const size = fc.oneof(
+    fc.double({ min: 0.01, max: 4, noNaN: true }).map((scale) => ({ scale, offset: null })),
+    // The boundary: one under the cap, at it, one over (the shape cut there, so maybe not YAML).
+    fc.constantFrom(-1, 0, 1).map((offset) => ({ scale: 1.1, offset })),
+  );
+  const property = fc.asyncProperty(
+    fc.constantFrom(...Object.keys(FRONT_MATTER_SHAPES)),
+    fc.constantFrom(256, 2048, DEFAULT_LIMITS.maxFrontMatterChars),
+    size,
+    fc.constantFrom('\n', '\r\n'),
+    async (shape, cap, { scale, offset }, lineEnd) => {
+      const limits = { ...DEFAULT_LIMITS, maxFrontMatterChars: cap };
+      const whole = FRONT_MATTER_SHAPES[shape]!(Math.ceil(cap * scale)).replace(/\n$/, '').replace(/\n/g, lineEnd);
+      // A cut never ends in a line break, which would end the front matter early.
+      const body = offset === null ? whole : whole.slice(0, cap + offset).replace(/\s$/, 'z');
+      const text = `---${lineEnd}${body}${lineEnd}---${lineEnd}${lineEnd}Some words.${lineEnd}`;
+      const result = readFrontMatter(text, limits);
+      const extracted = extractDocument(decodeDocument('post.md', new TextEncoder().encode(text)), limits);
+      const details = { shape, cap, length: body.length, result: result.ok ? (result.data === null ? 'no front matter' : 'parsed') : result.reason };
+      if (body.length > cap) {
+        check(!result.ok && result.reason.code === 'input-too-large', 'front matter over the cap is refused by its limit', details);
+        check(!extracted.ok && extracted.reason.code === 'input-too-large' && extracted.reason.message.includes('--max-front-matter-chars'), 'the document says which limit refused it', details);
+      } else {
+        check(result.ok, 'front matter at or under the cap is read', details);
+        check(extracted.ok, 'a document with front matter under the cap is read', details);
+        if (offset === null && MAPPINGS.has(shape)) check(result.data !== null, 'front matter of a plain shape parses to a mapping', details);
+      }
+    },
+  );
+  return runProperty('front-matter-capped-or-parsed', property, options);
+};
+
 /** Every property, in the order the tests and the fuzz script run them. */
 export const PROPERTIES: { name: string; run: Property }[] = [
   { name: 'extraction-never-throws', run: extractionNeverThrows },
@@ -1282,4 +1398,6 @@ export const PROPERTIES: { name: string; run: Property }[] = [
   { name: 'parse-block-never-throws', run: parseBlockNeverThrows },
   { name: 'block-text-is-signed-text', run: blockTextIsSignedText },
   { name: 'extraction-scales-linearly', run: extractionScalesLinearly },
+  { name: 'html-encoded-breaks-never-verify', run: htmlEncodedBreaksNeverVerify },
+  { name: 'front-matter-capped-or-parsed', run: frontMatterCappedOrParsed },
 ];
