@@ -39,7 +39,7 @@ export class RunVerdict {
 
 function reasonsOf(document: ManifestDocument): string[] {
   if (document.status === 'unreadable') return ['unreadable'];
-  if (document.status === 'not-signed') return ['not signed'];
+  if (document.status === 'not-signed' && !document.findings?.length) return ['not signed'];
   const reasons = new Set<string>();
   for (const block of document.blocks) {
     if (block.status === 'malformed') reasons.add(`malformed (${block.error?.code ?? 'block'})`);

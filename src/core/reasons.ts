@@ -101,6 +101,8 @@ export type FindingCode =
   | 'replayed-signature'
   | 'modified-signer-file'
   | 'deleted-signer-file'
+  | 'protected-file-changed'
+  | 'unmatched-signer-file'
   | 'too-few-signatures'
   | 'signer-not-allowed';
 

@@ -35,7 +35,8 @@ async function applyRepositoryRules(check: SignatureCheck, signedText: string, d
   return check;
 }
 
-const CLAIM_FIELDS = ['author', 'signer', 'signed_by', 'signedBy'];
+// S-06: `name` is what a signers repository's files say of their signer: a claim like any other.
+const CLAIM_FIELDS = ['author', 'name', 'signer', 'signed_by', 'signedBy'];
 
 /** D-01: the page says who signed; only the key can. A name no user ID carries earns a warning. */
 function claimMismatch(frontMatter: Record<string, unknown> | null, userIDs: string[]): boolean {

@@ -1,9 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { changedFiles } from '../repo/git-changes.js';
+import { PullRequest } from '../repo/git-changes.js';
 import { expandGlobs, globToRegExp, matchesAny } from '../core/glob.js';
-import type { LoadedConfig } from '../repo/load-config.js';
+import type { LoadedConfig, RepositoryConfig } from '../repo/load-config.js';
+import { readBaseState, type BaseState } from '../repo/protected-files.js';
+import { signerFolders, unmatchedSignerFiles } from '../repo/signer-folders.js';
+import { Keyring } from '../discovery/keyring.js';
+import type { KeyCandidate } from '../discovery/key-source.js';
+import { keyFileCandidates, loadKeyringFiles } from '../discovery/sources/keyring-files.js';
 import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../repo/repository-checks.js';
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
 import { PledgeError } from '../core/reasons.js';
@@ -11,7 +16,6 @@ import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { describeDocument } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
-import { loadKeyring } from './run.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
@@ -25,14 +29,14 @@ export interface RepositoryRequest {
   limits?: Partial<Limits>;
 }
 
-function readKnown(loaded: LoadedConfig): KnownSignatures | null {
-  const file = loaded.config.manifest ? join(loaded.root, loaded.config.manifest) : null;
-  if (!file || !existsSync(file)) return null;
+/** What a committed manifest already says, from its text (the merge base's in a pull request run). */
+function parseKnown(text: string | null, name: string | undefined): KnownSignatures | null {
+  if (text === null) return null;
   try {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    const manifest = JSON.parse(text) as Manifest;
     return { signers: manifest.signers ?? [], documents: manifest.documents ?? [] };
   } catch (error) {
-    throw new PledgeError('usage', `${loaded.config.manifest}: the committed manifest is not valid JSON (${(error as Error).message})`);
+    throw new PledgeError('usage', `${name}: the committed manifest is not valid JSON (${(error as Error).message})`);
   }
 }
 
@@ -49,6 +53,29 @@ function readAllowedSigners(file: string): Set<string> {
   }
 }
 
+/** The rules, known signers, allowed list and pinned keys a run trusts: the working tree's, or in a pull request the merge base's (S-01…S-03). */
+async function trusted(loaded: LoadedConfig, base: BaseState | null): Promise<{ config: RepositoryConfig; known: KnownSignatures | null; allowed: Set<string> | null; pinned: KeyCandidate[] }> {
+  if (!base) {
+    const { root, config } = loaded;
+    return {
+      config,
+      known: null, // only a pull request run is checked against the committed manifest
+      allowed: config.allowedSigners ? readAllowedSigners(join(root, config.allowedSigners)) : null,
+      pinned: config.keys ? await loadKeyringFiles([join(root, config.keys)]) : [],
+    };
+  }
+  const { config } = base;
+  if (config.allowedSigners && base.allowedSignersText === null) throw new PledgeError('usage', `allowedSigners ${config.allowedSigners}: not in the merge base`);
+  const pinned: KeyCandidate[] = [];
+  for (const { file, bytes } of base.keyFiles) pinned.push(...(await keyFileCandidates(file, bytes)));
+  return {
+    config,
+    known: parseKnown(base.manifestText, config.manifest),
+    allowed: base.allowedSignersText === null ? null : parseAllowedSigners(base.allowedSignersText),
+    pinned,
+  };
+}
+
 /**
  * A signers repository as its CI sees it: the config's documents (or only those changed since
  * a ref), each verified and held to the statement and identity rules, then the checks across
@@ -56,35 +83,44 @@ function readAllowedSigners(file: string): Set<string> {
  * where pledge runs.
  */
 export async function verifyRepository(request: RepositoryRequest): Promise<Manifest> {
-  const { root, config } = request.loaded;
+  const { root } = request.loaded;
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
+  const pr = request.changedSince ? await PullRequest.open(root, request.changedSince) : null;
+  const base = pr ? await readBaseState(pr, request.loaded) : null;
+  const { config, known: committed, allowed, pinned } = await trusted(request.loaded, base);
   const all = await expandGlobs(root, config.documents, config.exclude);
   let paths = all;
   const modified = new Set<string>();
   let known: KnownSignatures | null = null;
   let background: string[] = [];
   const deleted: string[] = [];
-  if (request.changedSince) {
-    const changes = await changedFiles(root, request.changedSince);
+  // Files no check would otherwise see: protected files the pull request changed, and files in the signer folder the globs skip.
+  const findingsOnly: ManifestDocument[] = [...(base?.findings ?? [])];
+  if (pr) {
+    const changes = pr.changes;
     // S-04: a signer file the pull request removes matched the globs at the merge base; it is gone now, so no glob sees it.
     for (const [path, kind] of changes) if (kind === 'deleted' && matchesDocuments(path, config)) deleted.push(path);
     paths = all.filter((path) => changes.get(path) === 'added' || changes.get(path) === 'modified');
     for (const path of paths) if (changes.get(path) === 'modified') modified.add(path);
+    findingsOnly.push(...unmatchedSignerFiles([...changes].filter(([, kind]) => kind !== 'deleted').map(([path]) => path).sort(), config));
     const changed = new Set(paths);
     // Unchanged files are not reported; who signed them comes from the committed manifest,
     // or, without one, from verifying them too (quietly) so duplicates are still caught.
-    known = readKnown(request.loaded);
+    known = committed;
     if (known) {
       known.documents = known.documents.filter((document) => !changed.has(document.path));
       known.signers = known.signers
         .map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) }))
         .filter((signer) => signer.documents.length);
     } else background = all.filter((path) => !changed.has(path));
+  } else {
+    findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config.documents).map((folder) => `${folder}/**`)), config));
   }
 
-  const keyrings = [...(config.keys ? [join(root, config.keys)] : []), ...request.keyrings];
+  const keyring = new Keyring();
+  for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings))]) await keyring.add(candidate);
   const policy = createPolicy(request.now);
-  const { discovery, close } = await createDiscovery(await loadKeyring(keyrings), request.discovery, policy.now);
+  const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy, config);
     const documents: ManifestDocument[] = [];
@@ -94,7 +130,6 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
       for (const path of background) unchanged.push(await describeDocument(join(root, path), path, limits, judge));
       known = { signers: [], documents: unchanged };
     }
-    const allowed = config.allowedSigners ? readAllowedSigners(join(root, config.allowedSigners)) : null;
     checkRepository(documents, config, known, allowed);
     if (config.appendOnly) {
       for (const document of documents.filter((d) => modified.has(d.path))) {
@@ -107,7 +142,10 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
         documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
       }
     }
-    return buildManifest(documents, request.version, discovery.lookups);
+    documents.push(...findingsOnly);
+    const manifest = buildManifest(documents, request.version, discovery.lookups);
+    // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
+    return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
   } finally {
     await close();
   }

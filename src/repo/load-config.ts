@@ -54,21 +54,21 @@ let validate: ReturnType<Ajv2020['compile']> | null = null;
 function validator() {
   if (!validate) {
     const schema = JSON.parse(readFileSync(new URL('../../schema/pledge-config.schema.json', import.meta.url), 'utf8'));
-    // Loaded on first use: runs without a repository config never pay for Ajv.
+    // Loaded on first use: runs without a repository config never pay for Ajv. Strict, as a
+    // consumer's Ajv would be: a schema mistake fails here, not silently in someone's editor.
     const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-    validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
   return validate;
 }
 
-/** Reads and validates a config file; every problem names the file and the field. */
-export function loadConfig(path: string): LoadedConfig {
+/** Parses and validates a config's text; every problem names `label` (the file) and the field. */
+export function parseConfig(text: string, label: string): RepositoryConfig {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new PledgeError('usage', `${path}: ${why}`);
+    throw new PledgeError('usage', `${label}: not valid JSON: ${(error as Error).message}`);
   }
   const check = validator();
   if (!check(data)) {
@@ -78,7 +78,19 @@ export function loadConfig(path: string): LoadedConfig {
       const allowed = error.params && 'allowedValues' in error.params ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : '';
       return `  ${field}: ${error.message}${extra}${allowed}`;
     });
-    throw new PledgeError('usage', `${path} is not a valid pledge config:\n${[...new Set(problems)].join('\n')}`);
+    throw new PledgeError('usage', `${label} is not a valid pledge config:\n${[...new Set(problems)].join('\n')}`);
   }
-  return { root: dirname(resolve(path)), path, config: data as RepositoryConfig };
+  return data as RepositoryConfig;
+}
+
+/** Reads and validates a config file; every problem names the file and the field. */
+export function loadConfig(path: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new PledgeError('usage', `${path}: ${why}`);
+  }
+  return { root: dirname(resolve(path)), path, config: parseConfig(text, path) };
 }

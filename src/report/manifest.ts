@@ -161,8 +161,9 @@ export class ManifestTotals {
 
 /** failed > could-not-check > verified: the evidence against a document outranks what could not be checked. */
 export function documentVerdict(document: ManifestDocument): DocumentVerdict {
-  if (document.status === 'not-signed') return 'not-signed';
+  // A finding outranks "not signed": a deleted or protected file carries no block, and fails by its finding.
   if (document.status === 'unreadable' || document.findings?.some((finding) => finding.severity === 'error')) return 'failed';
+  if (document.status === 'not-signed') return 'not-signed';
   let verified = 0;
   let unchecked = 0;
   for (const block of document.blocks) {

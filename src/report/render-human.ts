@@ -44,6 +44,8 @@ function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInsta
   const status =
     document.status === 'signed'
       ? plural(document.blocks.length, 'block')
+      : document.status === 'not-signed' && document.findings?.length
+        ? colour.red(plural(document.findings.length, 'repository finding'))
       : colour.red(document.status === 'not-signed' ? 'not signed: no cleartext-signed block found' : `unreadable: ${document.error?.message ?? ''}`);
   return `${colour.bold(escapeText(document.path))}  ${status}`;
 }

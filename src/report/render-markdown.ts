@@ -62,7 +62,8 @@ function aboutSignature(signature: ManifestSignature, block: ManifestBlock) {
 }
 
 export function documentFailure(document: ManifestDocument): Problem | null {
-  if (document.status === 'signed') return null;
+  // A file that is there only for its repository findings (deleted, protected, unmatched) is described by them.
+  if (document.status === 'signed' || (document.status === 'not-signed' && document.findings?.length)) return null;
   const base = problemAt(document.path, null);
   if (document.status === 'not-signed') {
     return { ...base, severity: 'error', title: 'not-signed', detail: 'no cleartext-signed block found', code: null };

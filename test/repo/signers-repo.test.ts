@@ -53,12 +53,16 @@ function commit(dir: string, message: string): void {
 const servers = () => ['--keybase-url', keybase.origin, '--github-url', github.origin, '--cache-dir', cache];
 const pledge = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(args, env, dir);
 
-/** A pull request adding each broken file, its key, and an edit to an existing signer file. */
+/**
+ * The maintainer pins the broken files' keys on main (a pull request cannot pin keys: S-03),
+ * then a pull request adds each broken file and edits an existing signer file.
+ */
 function openBrokenPullRequest(dir: string): void {
-  git(dir, 'checkout', '-q', '-b', 'pull-request');
   const bad = join(REPO, 'fixtures/signers-repo/bad');
-  for (const name of readdirSync(bad).filter((n) => n.endsWith('.md') && n !== 'README.md')) cpSync(join(bad, name), join(dir, '_signatures', name));
   for (const name of readdirSync(join(bad, 'keys'))) cpSync(join(bad, 'keys', name), join(dir, 'keys', name));
+  commit(dir, 'maintainer: pin keys');
+  git(dir, 'checkout', '-q', '-b', 'pull-request');
+  for (const name of readdirSync(bad).filter((n) => n.endsWith('.md') && n !== 'README.md')) cpSync(join(bad, name), join(dir, '_signatures', name));
   const ada = join(dir, '_signatures/ada-lovelace.md');
   writeFileSync(ada, readFileSync(ada, 'utf8').replace(/^organization: .*$/m, 'organization: Somewhere Else'));
   commit(dir, 'pull request');

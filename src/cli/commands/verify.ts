@@ -66,7 +66,8 @@ export async function runVerification(
   // --config with paths: only those files, as the repository's rules judge them.
   const wanted = new Set(paths.map((path) => resolve(context.streams.cwd, path)));
   const documents = manifest.documents.filter((document) => wanted.has(join(loaded.root, document.path)));
-  return { ...manifest, documents };
+  // Named files none of which is a signer file verify nothing: never ok (only a pull request changing none is).
+  return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
 }
 
 function render(format: Format, manifest: Manifest, context: CommandContext): string {
@@ -208,13 +209,17 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (redact) manifest = redactManifest(manifest);
   const format: Format = options.format ?? (options.json ? 'json' : 'human');
   if (options.manifest) await writeFileAtomic(resolve(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  if (!options.quiet || format !== 'human') context.streams.stdout.write(render(format, manifest, context));
+  // Issue 20 #2: a pull request that changed no signer file passes, and says why it checked nothing.
+  const nothingChanged = options.changedSince !== undefined && manifest.ok && manifest.documents.length === 0;
+  const nothingLine = `no signer files changed since ${options.changedSince}\n`;
+  if (!options.quiet || format !== 'human') context.streams.stdout.write(nothingChanged && format === 'human' ? nothingLine : render(format, manifest, context));
+  if (nothingChanged && format !== 'human' && !options.quiet) context.streams.stderr.write(`pledge: ${nothingLine}`);
   const verdict = new RunVerdict(context.streams.stderr);
   for (const document of manifest.documents) verdict.add(document);
   if (format !== 'human' && !options.quiet) context.streams.stderr.write(verdict.line() ?? '');
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) await appendFile(summaryFile, renderGithubStepSummary(manifest));
-  let exitCode: number = exitCodeFor(manifest);
+  let exitCode: number = nothingChanged ? ExitCode.ok : exitCodeFor(manifest);
   if (options.checkManifest && !(await checkCommitted(options.checkManifest, manifest, redact, context)) && exitCode === ExitCode.ok) exitCode = ExitCode.failed;
   context.setExit(exitCode);
 }

@@ -8,6 +8,9 @@ import { toPosixPath } from '../../extract/collect-paths.js';
 
 const KEY_FILE = /\.(asc|gpg|pgp|key|pub|kbx?)$/i;
 
+/** Is this the name of a file a keyring folder is read for? (Only these are loaded from a folder.) */
+export const isKeyFileName = (name: string): boolean => KEY_FILE.test(name);
+
 /** Synchronous on purpose: a keyring directory of a few hundred small files is read at start-up, and a thread-pool round trip per file cost more than the reads. */
 function keyFilesUnder(path: string): string[] {
   const info = (() => {
@@ -60,15 +63,18 @@ export function keyringFilesWithSecretKeys(paths: string[]): string[] {
 export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
   const candidates: KeyCandidate[] = [];
   for (const path of paths) {
-    for (const file of keyFilesUnder(path)) {
-      const { keys, errors, tooLarge } = await readAllKeys(readFileSync(file), limits);
-      if (tooLarge) throw new PledgeError('usage', `--keyring ${file}: ${tooLarge}`);
-      if (keys.length === 0) {
-        const why = errors.length ? `: ${errors[0]}` : '';
-        throw new PledgeError('usage', `--keyring ${file}: no OpenPGP key found in the file${why}`);
-      }
-      for (const key of keys) candidates.push({ key, source: `keyring:${toPosixPath(file)}` });
-    }
+    for (const file of keyFilesUnder(path)) candidates.push(...(await keyFileCandidates(file, readFileSync(file), limits)));
   }
   return candidates;
+}
+
+/** The keys in one key file's bytes, named by the file; the bytes may come from elsewhere (a git commit). */
+export async function keyFileCandidates(file: string, bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
+  const { keys, errors, tooLarge } = await readAllKeys(bytes, limits);
+  if (tooLarge) throw new PledgeError('usage', `--keyring ${file}: ${tooLarge}`);
+  if (keys.length === 0) {
+    const why = errors.length ? `: ${errors[0]}` : '';
+    throw new PledgeError('usage', `--keyring ${file}: no OpenPGP key found in the file${why}`);
+  }
+  return keys.map((key) => ({ key, source: `keyring:${toPosixPath(file)}` }));
 }
