@@ -18,6 +18,8 @@ export interface DiscoveryCommandOptions {
   maxKeys?: number;
   maxKeyBytes?: number;
   maxKeyPackets?: number;
+  /** Hosts a fetched page (or key source) may reach on a private address or another port. */
+  allowHost?: string[];
 }
 
 export const FORMATS = ['human', 'json', 'github', 'junit', 'markdown'] as const;
@@ -142,6 +144,19 @@ function url(value: string): string {
   }
 }
 
+/** host, host:port or an IPv6 address, as HttpClientOptions.allowedHosts takes them. */
+function hostName(value: string): string {
+  const bare = value.trim();
+  if (/^[0-9a-f:]+$/i.test(bare) && bare.includes(':') && bare.split(':').length > 2) return bare;
+  try {
+    const parsed = new URL(`http://${bare}`);
+    if (parsed.pathname === '/' && !parsed.username && !parsed.search && !parsed.hash && bare !== '') return bare;
+  } catch {
+    // falls through to the error
+  }
+  throw new InvalidArgumentError('expected a host or host:port, e.g. 127.0.0.1:8443');
+}
+
 function addRepositoryOptions(command: Command): Command {
   return command
     .optionsGroup('Repository:')
@@ -170,6 +185,7 @@ function addDiscoveryOptions(command: Command): Command {
     .option('--no-cache', 'neither read nor write the key cache')
     .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24))
     .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10))
+    .addOption(new Option('--allow-host <host>', 'a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)').argParser((v: string, p: string[] = []) => [...p, hostName(v)]))
     .optionsGroup('Limits:')
     .addOption(new Option('--max-keys <n>', 'most distinct keys looked up on the network in one run (default 10000)').argParser(positiveInteger))
     .addOption(new Option('--max-key-bytes <size>', 'largest key data accepted from a file or server, e.g. 1M (default 1 MiB)').argParser(byteSize))
@@ -204,7 +220,7 @@ ${EXIT_CODES_HELP}`,
       program
         .command('verify')
         .description('find every cleartext-signed block in the documents and verify each signature')
-        .argument('[paths...]', 'documents (text, Markdown, HTML) or directories of them; none: the signer files of pledge.config.json'),
+        .argument('[paths...]', 'documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json'),
     ),
   )
     .optionsGroup('Output:')
@@ -240,6 +256,7 @@ Examples:
   pledge verify                                    a signers repository, by its pledge.config.json
   pledge verify --format github --changed-since origin/main
   pledge verify --check-manifest signers.json
+  pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
