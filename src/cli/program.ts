@@ -71,6 +71,15 @@ export interface InspectCommandOptions {
   json: boolean;
 }
 
+export interface SiteCommandOptions {
+  manifest: string;
+  output: string;
+  title?: string;
+  statement?: string;
+  repositoryUrl?: string;
+  config?: string | false;
+}
+
 export interface CacheCommandOptions {
   cacheDir?: string;
   json: boolean;
@@ -81,6 +90,7 @@ export interface CommandHandlers {
   manifest(options: ManifestCommandOptions): Promise<void>;
   init(options: InitCommandOptions): Promise<void>;
   inspect(paths: string[], options: InspectCommandOptions): Promise<void>;
+  site(options: SiteCommandOptions): Promise<void>;
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
@@ -212,6 +222,7 @@ Examples:
   pledge verify --json _signatures/ > manifest.json
   pledge inspect post.md                            show what each block claims, verify nothing
   pledge keys fetch keybase:alice                   fetch and cache a key
+  pledge site --manifest signers.json -o site/      the signers page, to publish
 ${EXIT_CODES_HELP}`,
     );
 
@@ -276,6 +287,23 @@ Examples:
   pledge manifest --redact -o -       print it without user IDs or signed texts
 ${EXIT_CODES_HELP}`)
     .action(async (options: ManifestCommandOptions) => handlers.manifest(options));
+
+  program
+    .command('site')
+    .description('write the signers page of a manifest: one static HTML page (no script, no external request) to publish')
+    .requiredOption('--manifest <file>', 'the manifest to show (pledge manifest writes signers.json)')
+    .requiredOption('-o, --output <dir>', 'folder to write index.html into (or a file name ending in .html)')
+    .option('--title <text>', 'the page heading (default "Signers")')
+    .option('--statement <text>', "the statement shown (default: pledge.config.json's statement, {name} as a placeholder)")
+    .option('--repository-url <url>', 'where readers clone the signer files, for "Check it yourself"')
+    .option('--config <file>', 'the repository policy to take the statement from (default: pledge.config.json here or above)')
+    .option('--no-config', 'ignore any pledge.config.json')
+    .addHelpText('after', `
+Examples:
+  pledge site --manifest signers.json -o site/
+  pledge site --manifest signers.json -o public/signers.html --title "neveragain.tech signers" \\
+              --repository-url https://github.com/neveragaintech/pledge`)
+    .action(async (options: SiteCommandOptions) => handlers.site(options));
 
   program
     .command('init')
