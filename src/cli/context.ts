@@ -61,7 +61,7 @@ export function discoveryRequest(options: DiscoveryCommandOptions, context: Comm
       order: sourcesGiven || !config?.sources ? options.sources : config.sources,
       keyservers: named.keyservers.length ? named.keyservers : DEFAULT_KEYSERVERS,
     },
-    allowedHosts: namedHosts(named),
+    allowedHosts: [...namedHosts(named), ...(options.allowHost ?? [])],
     userAgent: `pledge/${context.version}`,
     env: context.streams.env,
     requestTimeoutMs: options.timeout * 1000,

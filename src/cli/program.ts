@@ -18,6 +18,8 @@ export interface DiscoveryCommandOptions {
   maxKeys?: number;
   maxKeyBytes?: number;
   maxKeyPackets?: number;
+  /** Hosts a fetched page (or key source) may reach on a private address or another port. */
+  allowHost?: string[];
 }
 
 export const FORMATS = ['human', 'json', 'github', 'junit', 'markdown'] as const;
@@ -69,6 +71,15 @@ export interface InspectCommandOptions {
   json: boolean;
 }
 
+export interface SiteCommandOptions {
+  manifest: string;
+  output: string;
+  title?: string;
+  statement?: string;
+  repositoryUrl?: string;
+  config?: string | false;
+}
+
 export interface CacheCommandOptions {
   cacheDir?: string;
   json: boolean;
@@ -79,6 +90,7 @@ export interface CommandHandlers {
   manifest(options: ManifestCommandOptions): Promise<void>;
   init(options: InitCommandOptions): Promise<void>;
   inspect(paths: string[], options: InspectCommandOptions): Promise<void>;
+  site(options: SiteCommandOptions): Promise<void>;
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
@@ -142,6 +154,19 @@ function url(value: string): string {
   }
 }
 
+/** host, host:port or an IPv6 address, as HttpClientOptions.allowedHosts takes them. */
+function hostName(value: string): string {
+  const bare = value.trim();
+  if (/^[0-9a-f:]+$/i.test(bare) && bare.includes(':') && bare.split(':').length > 2) return bare;
+  try {
+    const parsed = new URL(`http://${bare}`);
+    if (parsed.pathname === '/' && !parsed.username && !parsed.search && !parsed.hash && bare !== '') return bare;
+  } catch {
+    // falls through to the error
+  }
+  throw new InvalidArgumentError('expected a host or host:port, e.g. 127.0.0.1:8443');
+}
+
 function addRepositoryOptions(command: Command): Command {
   return command
     .optionsGroup('Repository:')
@@ -170,6 +195,7 @@ function addDiscoveryOptions(command: Command): Command {
     .option('--no-cache', 'neither read nor write the key cache')
     .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24))
     .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10))
+    .addOption(new Option('--allow-host <host>', 'a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)').argParser((v: string, p: string[] = []) => [...p, hostName(v)]))
     .optionsGroup('Limits:')
     .addOption(new Option('--max-keys <n>', 'most distinct keys looked up on the network in one run (default 10000)').argParser(positiveInteger))
     .addOption(new Option('--max-key-bytes <size>', 'largest key data accepted from a file or server, e.g. 1M (default 1 MiB)').argParser(byteSize))
@@ -196,6 +222,7 @@ Examples:
   pledge verify --json _signatures/ > manifest.json
   pledge inspect post.md                            show what each block claims, verify nothing
   pledge keys fetch keybase:alice                   fetch and cache a key
+  pledge site --manifest signers.json -o site/      the signers page, to publish
 ${EXIT_CODES_HELP}`,
     );
 
@@ -204,7 +231,7 @@ ${EXIT_CODES_HELP}`,
       program
         .command('verify')
         .description('find every cleartext-signed block in the documents and verify each signature')
-        .argument('[paths...]', 'documents (text, Markdown, HTML) or directories of them; none: the signer files of pledge.config.json'),
+        .argument('[paths...]', 'documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json'),
     ),
   )
     .optionsGroup('Output:')
@@ -240,6 +267,7 @@ Examples:
   pledge verify                                    a signers repository, by its pledge.config.json
   pledge verify --format github --changed-since origin/main
   pledge verify --check-manifest signers.json
+  pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
@@ -259,6 +287,23 @@ Examples:
   pledge manifest --redact -o -       print it without user IDs or signed texts
 ${EXIT_CODES_HELP}`)
     .action(async (options: ManifestCommandOptions) => handlers.manifest(options));
+
+  program
+    .command('site')
+    .description('write the signers page of a manifest: one static HTML page (no script, no external request) to publish')
+    .requiredOption('--manifest <file>', 'the manifest to show (pledge manifest writes signers.json)')
+    .requiredOption('-o, --output <dir>', 'folder to write index.html into (or a file name ending in .html)')
+    .option('--title <text>', 'the page heading (default "Signers")')
+    .option('--statement <text>', "the statement shown (default: pledge.config.json's statement, {name} as a placeholder)")
+    .option('--repository-url <url>', 'where readers clone the signer files, for "Check it yourself"')
+    .option('--config <file>', 'the repository policy to take the statement from (default: pledge.config.json here or above)')
+    .option('--no-config', 'ignore any pledge.config.json')
+    .addHelpText('after', `
+Examples:
+  pledge site --manifest signers.json -o site/
+  pledge site --manifest signers.json -o public/signers.html --title "neveragain.tech signers" \\
+              --repository-url https://github.com/neveragaintech/pledge`)
+    .action(async (options: SiteCommandOptions) => handlers.site(options));
 
   program
     .command('init')

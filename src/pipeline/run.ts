@@ -14,6 +14,7 @@ import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
+import { fetchDocuments } from '../extract/fetch-document.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 
@@ -80,6 +81,8 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   const policy = createPolicy(request.now, request.fastPath ?? true);
   const workers = (request.workers ?? 1) > 1 ? request.workers! : 0;
+  // https:// paths are fetched first (refused offline, before any work); the walk then meets them as names.
+  const fetched = await fetchDocuments(request.paths, request.discovery, limits);
   // Started first, so the walk and the reads overlap loading the keys.
   const reader = request.readerThread && workers === 0 ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
   // Any failure before the documents are taken (a --keyring that cannot be read) stops the
@@ -103,6 +106,8 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     let count = 0;
     const describe = async ({ path, document }: { path: string; document?: ExtractedDocument }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
+      const page = fetched.get(path);
+      if (page) return guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }));
       return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge, document));
     };
     try {

@@ -2,6 +2,7 @@ import { OUTCOME_CLASS_FOR, type BlockErrorCode, type Finding, type Reason, type
 import type { Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
+import type { FetchRecord } from '../extract/fetch-document.js';
 
 /** Version 1 of the manifest; `schema/manifest-v1.schema.json` documents it. Add fields, never rename. */
 export const MANIFEST_VERSION = 1;
@@ -59,6 +60,8 @@ export interface ManifestDocument<S = ManifestSignature> {
   blocks: ManifestBlock<S>[];
   /** Repository-wide checks (signers-repository mode); absent otherwise. */
   findings?: Finding[];
+  /** A document named by an https:// URL: what was fetched, to reproduce the verdict from a saved copy. */
+  fetch?: FetchRecord;
   /** Set as the document is counted (ManifestTotals.add), after every check has had its say. */
   verdict?: DocumentVerdict;
 }

@@ -8,6 +8,7 @@
  * decompression paths. Nothing global is patched.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
@@ -116,16 +117,16 @@ function isFault(result: HandlerResult): result is Fault {
   return 'fault' in result;
 }
 
-export async function startServer(handler: Handler): Promise<TestServer> {
+/** `tls`: serve https with this key and certificate (test/web makes a self-signed one with openssl). */
+export async function startServer(handler: Handler, options: { tls?: { key: string; cert: string } } = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const cleanups = new Set<() => void>();
   let closed = false;
 
-  const server = http.createServer((req, res) => {
-    void serve(req, res);
-  });
-  server.on('connection', (socket) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => void serve(req, res);
+  const server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -248,7 +249,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const { port } = server.address() as AddressInfo;
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     async close() {
