@@ -8,19 +8,11 @@ import { hash } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
 import type { HttpClient } from '../discovery/http-client.js';
-import { extractDocument, type ExtractedDocument } from './extract-document.js';
-import { decodeDocument, type DocumentKind, type DocumentReadResult } from './read-document.js';
+import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
+import type { FetchRecord } from '../extract/fetch-record.js';
+import { decodeDocument, type DocumentKind, type DocumentReadResult } from '../extract/read-document.js';
 
-/** What the manifest records of a fetched document (`document.fetch`). */
-export interface FetchRecord {
-  url: string;
-  finalUrl: string;
-  status: number | null;
-  contentType: string | null;
-  bodySha256: string | null;
-  bytes: number | null;
-  fetchedAt: string;
-}
+export type { FetchRecord };
 
 export interface FetchedDocument {
   record: FetchRecord;
