@@ -1006,7 +1006,7 @@ export const splitRenderingsNeverVerify: Property = async (options) => {
         details,
       );
       // A cut can also turn a text line into an armor line (" -----BEGIN…" after "> " lost its space).
-      if (rendered.extension === 'md') check(['split-block', 'malformed-armor'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block', details);
+      if (rendered.extension === 'md') check(['split-block', 'malformed-armor', 'hidden-block'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block (or hidden-block, for a "<!--" in the text)', details);
     },
   );
   return runProperty('split-renderings-never-verify', property, options);
