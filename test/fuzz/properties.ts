@@ -727,6 +727,8 @@ export const textChangesBreakVerification: Property = async (options) => {
     fc.boolean(),
     fc.constantFrom(...MUTATION_CHARACTERS),
     async (text, operation, position, atLineEnd, character) => {
+      // A text line that shows as an armor line behind invisible blanks is refused whatever the edit (D-05).
+      fc.pre(!text.split('\n').some(isDisguisedArmor));
       const armored = await clearsign(text);
       const { head, region, signature } = anatomy(armored);
       const points = Array.from(region);
