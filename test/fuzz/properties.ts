@@ -304,6 +304,12 @@ export function visibleText(region: string): string | null {
 const QUOTE_PREFIX = /^(?: {0,3}> ?)*/;
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
 
+/** An armor line with blanks or invisible characters around it that are not ASCII spaces or tabs (D-05). */
+export function isDisguisedArmor(line: string): boolean {
+  const stripped = line.replace(/^[\s\p{Default_Ignorable_Code_Point}>]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu, '');
+  return /^-----(?:BEGIN|END) PGP (?:SIGNED MESSAGE|SIGNATURE|MESSAGE)-----$/.test(stripped) && !/^[ \t>]*-----[^-]+-----[ \t]*$/.test(line);
+}
+
 /** A line that Markdown (and pledge's Markdown view) reads as a code fence. */
 export function isFenceLike(line: string): boolean {
   return FENCE_LINE.test(line.replace(QUOTE_PREFIX, ''));
@@ -683,6 +689,9 @@ export const outsideTextNeverSigned: Property = async (options) => {
         check(!shown.includes(marker), 'text outside the block is never within the lines of a verified block', { content, document: summary(document) });
       }
       if (hostile) return;
+      // What the text itself earns (D-05): a disguised armor line; outside a fence, a comment that hides the rest.
+      const unfencedMarkdown = extension === 'md' && !(fenced || blockLines.some(isFenceLike));
+      if (text.split('\n').some(isDisguisedArmor) || (unfencedMarkdown && text.includes('<!--'))) return;
       const expected = normaliseSigned(text);
       check(
         document.blocks.length === 1 &&
@@ -718,6 +727,8 @@ export const textChangesBreakVerification: Property = async (options) => {
     fc.boolean(),
     fc.constantFrom(...MUTATION_CHARACTERS),
     async (text, operation, position, atLineEnd, character) => {
+      // A text line that shows as an armor line behind invisible blanks is refused whatever the edit (D-05).
+      fc.pre(!text.split('\n').some(isDisguisedArmor));
       const armored = await clearsign(text);
       const { head, region, signature } = anatomy(armored);
       const points = Array.from(region);
@@ -890,6 +901,8 @@ export const renderingsRoundTrip: Property = async (options) => {
     fc.pre(!(FENCE_SENSITIVE.includes(choices.mode) && blockLines.some(isFenceLike)));
     // There an HTML comment in the text hides what follows it from renderers: hidden-block (D-05).
     fc.pre(!(FENCE_SENSITIVE.includes(choices.mode) && text.includes('<!--')));
+    // A text line that shows as an armor line behind invisible blanks is refused: disguised-armor (D-05).
+    fc.pre(!text.split('\n').some(isDisguisedArmor));
     const rendered = renderBlock(armored, choices);
     const { content, expected } = documentOf(rendered, choices);
     const document = await verifyContent(rendered.extension, content);
@@ -1006,7 +1019,7 @@ export const splitRenderingsNeverVerify: Property = async (options) => {
         details,
       );
       // A cut can also turn a text line into an armor line (" -----BEGIN…" after "> " lost its space).
-      if (rendered.extension === 'md') check(['split-block', 'malformed-armor'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block', details);
+      if (rendered.extension === 'md') check(['split-block', 'malformed-armor', 'hidden-block', 'disguised-armor'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block (or what the text itself earns: hidden-block, disguised-armor)', details);
     },
   );
   return runProperty('split-renderings-never-verify', property, options);
