@@ -151,6 +151,33 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(control.code).toBe(0);
   });
 
+  it('S-03: a pull request that adds its key to the allowed signers list is judged by the merge base\'s list; the same line added on main passes', async () => {
+    const dir = checkout();
+    const ada = '0B0C87365E699AB6C5C3EABE82C4C1ED61774935';
+    writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
+    writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n`);
+    editConfig(dir, (config) => (config.allowedSigners = 'allowed-signers.txt'));
+    commit(dir, 'maintainer: allowed list');
+    branch(dir, 'attack');
+    writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`);
+    writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+    commit(dir, 'allow myself');
+    const attack = await pullRequest(dir);
+    expect(findings(attack.stdout)).toEqual(['_signatures/mallory.md:signer-not-allowed', 'allowed-signers.txt:protected-file-changed']);
+    expect(documents(attack.stdout).find((d) => d.path === 'allowed-signers.txt')!.findings![0]!.line).toBe(2);
+    expect(attack.code).toBe(1);
+    // Control: the maintainer allows Mallory on main; the pull request with only her file passes.
+    git(dir, 'checkout', '-q', 'main');
+    writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`);
+    commit(dir, 'maintainer: allow Mallory');
+    branch(dir, 'control');
+    writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+    commit(dir, 'sign');
+    const control = await pullRequest(dir);
+    expect(findings(control.stdout)).toEqual([]);
+    expect(control.code).toBe(0);
+  });
+
   it('S-05: files in the signer folder that the globs skip are findings, in a pull request and on main; matching and excluded files are not', async () => {
     const dir = checkout();
     branch(dir, 'attack');
