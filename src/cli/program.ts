@@ -93,7 +93,8 @@ Exit codes:
   2  usage or input error (bad option, unwritable output path, missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
   4  internal error (a bug in pledge)
-  130  interrupted (Ctrl-C); no partial manifest is left behind`;
+  130  interrupted (Ctrl-C); no partial manifest is left behind
+  143  terminated (SIGTERM), likewise`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,4 +1,4 @@
-import { close, closeSync, fstat, fstatSync, open, openSync, read, readSync, type Stats } from 'node:fs';
+import { close, closeSync, constants, fstat, fstatSync, open, openSync, read, readSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import type { Limits } from '../core/limits.js';
 import type { Reason } from '../core/reasons.js';
@@ -146,6 +146,12 @@ function refusal(path: string, info: Stats, limits: Limits): DocumentReadResult 
   };
 }
 
+/**
+ * Opened without blocking: a FIFO named as a document would otherwise hold the open until some
+ * writer came (fstat then refuses it as not a regular file). No effect on a regular file.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 /** A callback of node:fs as a promise: one thread-pool round trip, without FileHandle's extra machinery. */
 const call = <T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void) =>
   new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
@@ -159,7 +165,7 @@ export async function readDocument(path: string, limits: Limits, walked = false)
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor: number;
   try {
-    descriptor = await call<number>((done) => open(path, 'r', done));
+    descriptor = await call<number>((done) => open(path, OPEN_FLAGS, done));
   } catch (error) {
     return ioError(path, error);
   }
@@ -185,7 +191,7 @@ export function readDocumentSync(path: string, limits: Limits, walked = false): 
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor: number | null = null;
   try {
-    descriptor = openSync(path, 'r');
+    descriptor = openSync(path, OPEN_FLAGS);
     const info = fstatSync(descriptor);
     const refused = refusal(path, info, limits);
     const sniff = refused !== null && walked && info.isFile();

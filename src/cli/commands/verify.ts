@@ -209,10 +209,10 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
 }
 
 /** Output and cache paths a run will write to, checked before any work (usage errors, exit 2). */
-export function checkWritablePaths(options: { manifest?: string; output?: string; cacheDir?: string }, cwd: string): void {
+export async function checkWritablePaths(options: { manifest?: string; output?: string; cacheDir?: string; cache?: boolean }, cwd: string): Promise<void> {
   if (options.manifest) checkOutputFile('--manifest', options.manifest, cwd);
   if (options.output && options.output !== '-') checkOutputFile('--output', options.output, cwd);
-  if (options.cacheDir) checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
+  if (options.cacheDir && options.cache !== false) await checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
 }
 
 /** A --keyring file with secret key material is used for its public part only, with a warning. */
@@ -223,7 +223,7 @@ export function warnAboutSecretKeys(keyrings: string[], context: CommandContext)
 }
 
 export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
-  checkWritablePaths(options, context.streams.cwd);
+  await checkWritablePaths(options, context.streams.cwd);
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
