@@ -10,6 +10,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
+import type { LookupStart } from '../../discovery/discover-keys.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
 import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail, skippedParts } from '../../report/render-human.js';
@@ -160,8 +161,8 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const colour = colourFor(stdout, env);
   const width = reportWidth(context);
   let fetched = 0;
-  // On a terminal, unless --quiet; not over a report being written to the same terminal.
-  const progress = stderr.isTTY && !options.quiet && !(format === 'human' && stdout.isTTY) ? new Progress(stderr, () => fetched) : null;
+  // On a terminal, unless --quiet; erased before each document of a report to the same terminal.
+  const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
   const collect = collectOptions(options);
   // The total, for the ETA: a second walk of the names only, alongside the work.
   if (progress) void countPaths(paths, collect).then((total) => progress.setTotal(total), () => undefined);
@@ -178,6 +179,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         discovery: {
           ...discoveryRequest(options, context),
           onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
+          ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}),
           ...(context.signal ? { signal: context.signal } : {}),
         },
         collect,
@@ -192,7 +194,10 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         progress?.document(document);
         verdict.add(document);
         for (const writer of writers) await writer.document(document);
-        if (format === 'human' && !options.quiet && document.verdict !== 'skipped') await write(renderHumanDocument(document, colour, width));
+        if (format === 'human' && !options.quiet && document.verdict !== 'skipped') {
+          progress?.clear();
+          await write(renderHumanDocument(document, colour, width));
+        }
       },
     );
     progress?.done();
