@@ -14,6 +14,8 @@ export const ExitCode = {
   internal: 4,
   /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + SIGTERM). */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -61,15 +61,31 @@ export async function main(argv: string[]): Promise<void> {
       throw error;
     });
   }
-  // First Ctrl-C: stop between documents and clean up; a second one: leave at once.
+  // First Ctrl-C or SIGTERM: stop between documents and clean up; a second one, or work that
+  // does not stop within the grace (a read stuck in the kernel): leave at once.
   const interrupt = new AbortController();
-  const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
-    interrupt.abort();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) return leaveBy(name);
+    interrupt.abort(name);
+    setTimeout(() => leaveBy(name), SIGNAL_GRACE_MS).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.exitCode = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+}
+
+/** How long a signalled run may take to stop between documents and remove its partial files. */
+const SIGNAL_GRACE_MS = 2_000;
+
+/**
+ * Ends the process by the signal itself, as if pledge had no handler: the shell reports 130 or
+ * 143. Not process.exit: at exit, libuv joins its thread pool, and a thread blocked in the
+ * kernel (a FIFO opened for reading) would hold the exit forever.
+ */
+function leaveBy(name: NodeJS.Signals): void {
+  process.removeAllListeners(name);
+  process.kill(process.pid, name);
 }

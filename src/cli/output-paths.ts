@@ -1,6 +1,11 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PledgeError } from '../core/reasons.js';
+import { withDeadline } from '../core/deadline.js';
+import { makeDirectory } from '../core/make-directory.js';
+
+/** How long creating the cache folder may take before the run gives up on it (a hung mount). */
+const CREATE_DEADLINE_MS = 5_000;
 
 function kindOf(path: string): 'file' | 'directory' | 'other' | null {
   try {
@@ -25,15 +30,26 @@ export function checkOutputFile(option: string, file: string, cwd: string): void
   if (parent !== 'directory') throw new PledgeError('usage', `${option} ${file}: ${dirname(file)} is not a folder`);
 }
 
-/** A cache directory may not exist yet, but must not be a file (nor sit under one). */
-export function checkCacheDirectory(option: string, directory: string, cwd: string): void {
-  let path = resolve(cwd, directory);
-  for (;;) {
+/**
+ * A cache directory must not be a file (nor sit under one), and is created now if it does not
+ * exist: a folder that cannot be made (under /proc, read-only) is a usage error naming it,
+ * before any work, never a run that hangs or a bug report after it.
+ */
+export async function checkCacheDirectory(option: string, directory: string, cwd: string): Promise<void> {
+  const target = resolve(cwd, directory);
+  for (let path = target; ; path = dirname(path)) {
     const kind = kindOf(path);
-    if (kind === 'directory') return;
+    if (kind === 'directory') break;
     if (kind !== null) throw new PledgeError('usage', `${option} ${directory}: ${path} is not a folder`);
-    const parent = dirname(path);
-    if (parent === path) return;
-    path = parent;
+    if (dirname(path) === path) break;
+  }
+  if (kindOf(target) === 'directory') return;
+  const late = () => new PledgeError('usage', `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1000} s`);
+  try {
+    await withDeadline(makeDirectory(target), CREATE_DEADLINE_MS, late);
+  } catch (error) {
+    if (error instanceof PledgeError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new PledgeError('usage', `${option} ${directory}: cannot create the folder ${target} (${code})`);
   }
 }

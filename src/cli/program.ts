@@ -50,6 +50,7 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   include: string[];
   exclude: string[];
   gitignore: boolean;
+  signedOnly: boolean;
   json: boolean;
   format?: Format;
   manifest?: string;
@@ -104,7 +105,8 @@ Exit codes:
   2  usage or input error (bad option, unwritable output path, missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
   4  internal error (a bug in pledge)
-  130  interrupted (Ctrl-C); no partial manifest is left behind`;
+  130  interrupted (Ctrl-C); no partial manifest is left behind
+  143  terminated (SIGTERM), likewise`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -244,6 +246,7 @@ ${EXIT_CODES_HELP}`,
     .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
+    .option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)', false)
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
     .optionsGroup('Limits:')
     .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger))

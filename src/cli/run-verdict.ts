@@ -15,11 +15,13 @@ export class RunVerdict {
   constructor(private readonly stderr: NodeJS.WritableStream) {}
 
   add(document: ManifestDocument): void {
-    this.documents++;
-    if (document.status === 'unreadable') this.stderr.write(`pledge: ${escapeText(document.path)}: unreadable: ${escapeText(document.error?.message ?? 'could not be read')}\n`);
     // The manifest's own verdict decides failed vs could-not-check; reasonsOf only names why.
     const verdict = document.verdict ?? documentVerdict(document);
-    if (verdict === 'verified' || verdict === 'skipped') return;
+    // A walk's image or --signed-only's unsigned page was not judged: counted in the summary only.
+    if (verdict === 'skipped') return;
+    this.documents++;
+    if (document.status === 'unreadable') this.stderr.write(`pledge: ${escapeText(document.path)}: unreadable: ${escapeText(document.error?.message ?? 'could not be read')}\n`);
+    if (verdict === 'verified') return;
     const tally = verdict === 'could-not-check' ? this.unchecked : this.failed;
     tally.count++;
     const reasons = reasonsOf(document);
@@ -28,6 +30,7 @@ export class RunVerdict {
 
   /** The closing line of a failed run, or null when every document passed. */
   line(): string | null {
+    if (this.documents === 0) return 'pledge: nothing was judged: every document was skipped or passed over\n';
     const why = (reasons: Map<string, number>) => [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
     const parts = [
       ...(this.failed.count ? [`${this.failed.count} of ${this.documents} document${this.documents === 1 ? '' : 's'} failed: ${why(this.failed.reasons)}`] : []),

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { naturalCompare } from './natural-order.js';
 
 /** A glob as a regular expression: `**` crosses folders, `*` and `?` stay within one. */
 export function globToRegExp(glob: string): RegExp {
@@ -21,7 +22,7 @@ export function matchesAny(path: string, globs: RegExp[]): boolean {
   return globs.some((glob) => glob.test(path));
 }
 
-/** Files under `root` (POSIX paths relative to it) matching the globs, sorted; .git and node_modules skipped. */
+/** Files under `root` (POSIX paths relative to it) matching the globs, in natural order (as a walk); .git and node_modules skipped. */
 export async function expandGlobs(root: string, include: string[], exclude: string[] = []): Promise<string[]> {
   const wanted = include.map(globToRegExp);
   const unwanted = exclude.map(globToRegExp);
@@ -38,5 +39,5 @@ export async function expandGlobs(root: string, include: string[], exclude: stri
     }
   }
   await walk(root);
-  return found.sort();
+  return found.sort(naturalCompare);
 }

@@ -4,6 +4,20 @@ import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type K
 import { Keyring, mergeRevocations } from './keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
+import { Deadline } from '../core/deadline.js';
+
+/** A source is not asked with less than this left of the key's deadline: it could not answer. */
+const MIN_ASK_MS = 100;
+
+/** A request about to go out, for a progress line: "looking up 1E62… on keys.openpgp.org (2/5)". */
+export interface LookupStart {
+  source: string;
+  query: string;
+  host: string;
+  /** The source's place among those configured (1-based), and how many there are. */
+  position: number;
+  of: number;
+}
 
 /** Failures that say the source itself is unreachable (not that it lacks the key or answered badly). */
 const SOURCE_DOWN_CODES = new Set(['network-timeout', 'network-error']);
@@ -44,6 +58,13 @@ export interface DiscoveryOptions {
   now: Date;
   /** Told of every lookup as it ends (progress). */
   onLookup?: (lookup: LookupRecord) => void;
+  /** Told of every request as it goes out (progress); the library never writes to a terminal itself. */
+  onAsk?: (ask: LookupStart) => void;
+  /**
+   * The wait for one key, across all the sources asked for it in turn (issue 20 #8): each is
+   * given what is left, and once it is spent the rest are not asked. Default: no shared deadline.
+   */
+  keyDeadlineMs?: number;
   keyLimits?: KeyLimits;
 }
 
@@ -140,11 +161,18 @@ export class KeyDiscovery {
     const primary: KeyQuery = issuer.issuerFingerprint
       ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint }
       : { kind: 'keyID', keyID: issuer.issuerKeyID };
+    const budget = this.options.keyDeadlineMs ? new Deadline(this.options.keyDeadlineMs) : null;
     for (const source of this.options.sources) {
       const queries = [primary, ...hints].filter((q) => source.supports(q));
       const batched = (q: KeyQuery) => (source.batchedKinds?.includes(q.kind) ? 0 : 1);
       for (const query of queries.sort((a, b) => batched(a) - batched(b))) {
-        const lookup = await this.ask(source, query, issuer);
+        if (budget && budget.remaining() < MIN_ASK_MS) {
+          // Not asked: the wait for this key has had its --timeout (recorded, so the manifest says so).
+          this.note({ source: source.name, query: describeQuery(query), urls: [], outcome: 'error', code: 'key-deadline', ms: 0 });
+          unavailable ??= `the sources asked before ${source.name} used up this key's ${budget.ms / 1000} s deadline`;
+          continue;
+        }
+        const lookup = await this.ask(source, query, issuer, budget);
         if (lookup.outcome === 'error') unavailable ??= `${source.name}: ${lookup.message}`;
         if (lookup.outcome !== 'found') continue;
         const matching = lookup.candidates.filter((candidate) => holdsIssuer(candidate, issuer));
@@ -251,17 +279,17 @@ export class KeyDiscovery {
     return matching.length ? this.fetched.candidatesFor(issuer) : [];
   }
 
-  private ask(source: KeySource, query: KeyQuery, issuer: Issuer | null): Promise<KeyLookup> {
+  private ask(source: KeySource, query: KeyQuery, issuer: Issuer | null, budget: Deadline | null = null): Promise<KeyLookup> {
     const key = `${source.name}|${describeQuery(query)}`;
     let pending = this.asked.get(key);
     if (!pending) {
-      pending = this.record(source, query, issuer);
+      pending = this.record(source, query, issuer, budget);
       this.asked.set(key, pending);
     }
     return pending;
   }
 
-  private async record(source: KeySource, query: KeyQuery, issuer: Issuer | null): Promise<KeyLookup> {
+  private async record(source: KeySource, query: KeyQuery, issuer: Issuer | null, budget: Deadline | null): Promise<KeyLookup> {
     if (this.down.has(source.name)) {
       // One unreachable source costs one --timeout per run, not one per key (issue 20 #8).
       const message = `${source.name} did not answer earlier in this run: not asked again`;
@@ -270,15 +298,23 @@ export class KeyDiscovery {
     }
     const urls: string[] = [];
     const http = this.options.http!;
+    const sources = this.options.sources.includes(source) ? this.options.sources : (this.options.identitySources ?? [source]);
+    // Given less than a whole deadline (others spent the rest), a source cut short is not down.
+    const shortened = budget !== null && budget.remaining() < budget.ms * 0.9;
     const recording: HttpClient = {
       get: (url, options): Promise<HttpResult> => {
         urls.push(url);
-        return http.get(url, options);
+        this.options.onAsk?.({ source: source.name, query: describeQuery(query), host: new URL(url).host, position: sources.indexOf(source) + 1, of: sources.length });
+        const signals = [options?.signal, budget?.signal()].filter((signal): signal is AbortSignal => signal !== undefined);
+        return http.get(url, { ...options, ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}) });
       },
       close: () => http.close(),
     };
     const started = performance.now();
-    const lookup = await source.lookup(query, { http: recording, keyLimits: this.keyLimits });
+    let lookup = await source.lookup(query, { http: recording, keyLimits: this.keyLimits });
+    if (shortened && lookup.outcome === 'error' && SOURCE_DOWN_CODES.has(lookup.code) && budget!.remaining() === 0) {
+      lookup = { outcome: 'error', code: 'key-deadline', message: `cut short: the sources asked before it used up this key's ${budget!.ms / 1000} s deadline` };
+    }
     const mismatch = lookup.outcome === 'found' && issuer !== null && !lookup.candidates.some((candidate) => holdsIssuer(candidate, issuer));
     const record: LookupRecord = {
       source: source.name,

@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import { makeDirectory } from '../core/make-directory.js';
 import { mergeProvenance, provenanceOf, type KeyCandidate, type Provenance } from './key-source.js';
 import { mergeRevocations } from './keyring.js';
 import { readAllKeys } from './read-keys.js';
@@ -70,8 +71,9 @@ export class KeyCache {
 
   async put(candidate: KeyCandidate, now: Date): Promise<void> {
     const fingerprint = candidate.key.getFingerprint().toUpperCase();
-    await mkdir(join(this.directory, 'keys'), { recursive: true });
-    await mkdir(join(this.directory, 'index'), { recursive: true });
+    // Not Node's recursive mkdir: it never settles under /proc (core/make-directory.ts).
+    await makeDirectory(join(this.directory, 'keys'));
+    await makeDirectory(join(this.directory, 'index'));
     // K-17: a revocation once served stays: the new copy gains the cached copy's revocations.
     let key = candidate.key;
     let provenance = provenanceOf(candidate);
@@ -127,7 +129,7 @@ export class KeyCache {
     const known = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as { fingerprints: string[]; firstSeen: string } | null;
     const changed = known && known.fingerprints.length > 0 && !known.fingerprints.some((fingerprint) => fingerprints.includes(fingerprint));
     if (!known || !changed) {
-      await mkdir(join(this.directory, 'accounts'), { recursive: true });
+      await makeDirectory(join(this.directory, 'accounts'));
       const merged = [...new Set([...(known?.fingerprints ?? []), ...fingerprints])];
       await writeFileAtomic(file, JSON.stringify({ fingerprints: merged, firstSeen: known?.firstSeen ?? now.toISOString() }) + '\n');
       return null;

@@ -4,6 +4,8 @@ import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { globToRegExp, matchesAny } from '../core/glob.js';
+import { naturalCompare } from '../core/natural-order.js';
+import { isNotTextByName } from './read-document.js';
 
 export function toPosixPath(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -31,19 +33,29 @@ function wantedUnder(root: string, options: CollectOptions): (file: string) => b
 }
 
 /**
- * The documents named on the command line, in order: files as given; directories walked in
- * sorted order, hidden entries and node_modules skipped, .gitignore honoured, --include and
- * --exclude applied. A path that does not exist is kept, so it is reported as unreadable
- * rather than silently dropped. Yields as it walks, so a huge tree is never listed whole.
+ * A document to read, and whether a directory walk found it: a walk skips files that are not
+ * text (images, fonts, archives), where a file named on the command line is read, or refused.
  */
-export async function* collectPaths(paths: string[], options: CollectOptions = {}): AsyncGenerator<string> {
+export interface CollectedPath {
+  path: string;
+  walked: boolean;
+}
+
+/**
+ * The documents named on the command line, in order: files as given; directories walked in
+ * natural order (core/natural-order.ts), hidden entries and node_modules skipped, .gitignore
+ * honoured, --include and --exclude applied. A path that does not exist is kept, so it is
+ * reported as unreadable rather than silently dropped. Yields as it walks, so a huge tree is
+ * never listed whole.
+ */
+export async function* collectPaths(paths: string[], options: CollectOptions = {}): AsyncGenerator<CollectedPath> {
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (!info?.isDirectory()) {
-      yield path;
+      yield { path, walked: false };
       continue;
     }
-    yield* walk(path, options.gitignore === false ? null : [], wantedUnder(path, options));
+    for await (const file of walk(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
   }
 }
 
@@ -51,7 +63,7 @@ export async function* collectPaths(paths: string[], options: CollectOptions = {
  * The same walk with blocking calls, for a thread that does nothing else (pipeline/read-worker.ts):
  * a plain generator costs none of the promises an async one pays for every path.
  */
-export function* collectPathsSync(paths: string[], options: CollectOptions = {}): Generator<string> {
+export function* collectPathsSync(paths: string[], options: CollectOptions = {}): Generator<CollectedPath> {
   for (const path of paths) {
     let info: Stats | null = null;
     try {
@@ -60,10 +72,10 @@ export function* collectPathsSync(paths: string[], options: CollectOptions = {})
       // kept, to be reported as unreadable
     }
     if (!info?.isDirectory()) {
-      yield path;
+      yield { path, walked: false };
       continue;
     }
-    yield* walkSync(path, options.gitignore === false ? null : [], wantedUnder(path, options));
+    for (const file of walkSync(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
   }
 }
 
@@ -90,12 +102,12 @@ function isIgnored(levels: IgnoreLevel[], path: string, isDirectory: boolean): b
 }
 
 /**
- * One directory's entries in walk order: sorted by name; hidden, skipped and ignored ones left
- * out. One at a time: a directory of 100,000 files must not be held twice (the reading thread's
- * heap is small).
+ * One directory's entries in walk order: natural order of their names (post-2 before post-10);
+ * hidden, skipped and ignored ones left out. One at a time: a directory of 100,000 files must
+ * not be held twice (the reading thread's heap is small).
  */
 function* entriesInOrder(directory: string, entries: Dirent[], levels: IgnoreLevel[] | null): Generator<{ path: string; directory: boolean }> {
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of entries.sort((a, b) => naturalCompare(a.name, b.name))) {
     if (entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const path = join(directory, entry.name);
     const isDirectory = entry.isDirectory();
@@ -134,4 +146,25 @@ export async function countPaths(paths: string[], options: CollectOptions = {}):
   let count = 0;
   for await (const _path of collectPaths(paths, options)) count++;
   return count;
+}
+
+const GLOB_CHARACTERS = /[*?[]/;
+
+/**
+ * Why a path named on the command line gives nothing to read, or null when it does: a folder
+ * in which the walk finds no document (empty, every file ignored, excluded or not text), or a
+ * pattern the shell passed on because nothing matched it. Stops at the first document found.
+ */
+export async function nothingToRead(path: string, options: CollectOptions = {}): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return GLOB_CHARACTERS.test(path) ? `no file matches ${path}` : null;
+  if (!info.isDirectory()) return null;
+  let notText = 0;
+  for await (const { path: file } of collectPaths([path], options)) {
+    if (!isNotTextByName(file)) return null;
+    notText++;
+  }
+  const filters = [...(options.include ?? []).map((glob) => `--include ${glob}`), ...(options.exclude ?? []).map((glob) => `--exclude ${glob}`)];
+  const why = [...(notText ? [`${notText} file${notText === 1 ? '' : 's'} skipped as not text`] : []), ...(filters.length ? [`with ${filters.join(' ')}`] : [])];
+  return `no documents in ${path}${why.length ? ` (${why.join('; ')})` : ''}`;
 }

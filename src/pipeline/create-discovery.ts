@@ -1,4 +1,4 @@
-import { KeyDiscovery, type LookupRecord } from '../discovery/discover-keys.js';
+import { KeyDiscovery, type LookupRecord, type LookupStart } from '../discovery/discover-keys.js';
 import { createSources, type SourceOptions } from '../discovery/create-sources.js';
 import { KeyCache } from '../discovery/key-cache.js';
 import type { Keyring } from '../discovery/keyring.js';
@@ -19,6 +19,8 @@ export interface DiscoveryRequest {
   /** A deadline for all network lookups of the run. */
   runTimeoutMs?: number;
   onLookup?: (lookup: LookupRecord) => void;
+  /** Told of each request as it goes out (progress). */
+  onAsk?: (ask: LookupStart) => void;
   /** Ctrl-C: in-flight requests stop too. */
   signal?: AbortSignal;
   keyLimits?: Partial<KeyLimits>;
@@ -33,7 +35,8 @@ function runSignal(request: DiscoveryRequest): { runSignal?: AbortSignal } {
 export async function createDiscovery(keyring: Keyring, request: DiscoveryRequest | undefined, now: Date): Promise<{ discovery: KeyDiscovery; close: () => Promise<void> }> {
   const offline = !request || request.offline;
   // Loaded only when the network may be used: an offline run never pays for undici.
-  const createHttpClient = offline ? null : (await import('../discovery/http-client.js')).createHttpClient;
+  const httpModule = offline ? null : await import('../discovery/http-client.js');
+  const createHttpClient = httpModule?.createHttpClient ?? null;
   const http =
     !createHttpClient || !request
       ? null
@@ -48,6 +51,9 @@ export async function createDiscovery(keyring: Keyring, request: DiscoveryReques
   const sources = http && request ? createSources(request.sources) : [];
   const identitySources = http && request ? createSources({ ...request.sources, order: ['vks', 'wkd', 'keybase', 'github'] }) : [];
   const keyLimits = { ...DEFAULT_KEY_LIMITS, ...request?.keyLimits };
-  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now, keyLimits, ...(request?.onLookup ? { onLookup: request.onLookup } : {}) });
+  const hooks = { ...(request?.onLookup ? { onLookup: request.onLookup } : {}), ...(request?.onAsk ? { onAsk: request.onAsk } : {}) };
+  // The wait for one key stays within one request deadline, however many sources are asked in turn.
+  const keyDeadlineMs = http ? (request?.requestTimeoutMs ?? httpModule?.DEFAULT_REQUEST_TIMEOUT_MS) : undefined;
+  const discovery = new KeyDiscovery({ keyring, cache, sources, identitySources, http, offline, now, keyLimits, ...hooks, ...(keyDeadlineMs ? { keyDeadlineMs } : {}) });
   return { discovery, close: async () => http?.close() };
 }

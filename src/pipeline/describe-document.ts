@@ -87,12 +87,12 @@ async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: Sign
 /**
  * document → blocks → cleartext → judged signatures. `file` is where to read it, `shownPath`
  * how the manifest names it; `extracted`, the document as a reading thread already read and
- * extracted it.
+ * extracted it; `walked`, a directory walk found it (a file that is not text is then skipped).
  */
-export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, extracted?: ExtractedDocument): Promise<ManifestDocument<S>> {
+export async function describeDocument<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, extracted?: ExtractedDocument, walked = false): Promise<ManifestDocument<S>> {
   const path = toPosixPath(shownPath);
-  const document = extracted ?? extractDocument(await readDocument(file, limits), limits);
-  if (!document.ok) return { path, status: 'unreadable', error: document.reason, blocks: [] };
+  const document = extracted ?? extractDocument(await readDocument(file, limits, walked), limits);
+  if (!document.ok) return { path, status: 'unreadable', error: document.reason, blocks: [], ...(document.skipped ? { verdict: 'skipped' as const } : {}) };
   const blocks: ManifestBlock<S>[] = [];
   const context: DocumentContext = { frontMatter: document.frontMatter, issuers: new Set(), limits };
   for (const block of document.blocks) blocks.push(await describeBlock(block, limits, judge, context));

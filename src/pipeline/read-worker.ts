@@ -51,9 +51,9 @@ if (platform() === 'linux') {
 const inFlight = new Int32Array(setup.inFlight);
 
 /** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (run.ts `guarded`). */
-function extracted(path: string): ExtractedDocument {
+function extracted(path: string, walked: boolean): ExtractedDocument {
   try {
-    return extractDocument(readDocumentSync(path, setup.limits), setup.limits);
+    return extractDocument(readDocumentSync(path, setup.limits, walked), setup.limits);
   } catch (error) {
     return { ok: false, reason: { code: 'internal-error', message: `pledge failed on this document (a bug): ${(error as Error)?.message ?? error}` } };
   }
@@ -65,7 +65,7 @@ function readAll(): void {
     if (batch.length) port.postMessage({ kind: 'documents', documents: batch } satisfies ReaderMessage);
     batch = [];
   };
-  for (const path of collectPathsSync(setup.paths, setup.collect)) {
+  for (const { path, walked } of collectPathsSync(setup.paths, setup.collect)) {
     for (;;) {
       const documents = Atomics.load(inFlight, IN_FLIGHT.documents);
       if (documents <= 0 || (documents < setup.window && Atomics.load(inFlight, IN_FLIGHT.kib) < setup.windowKiB)) break;
@@ -73,7 +73,7 @@ function readAll(): void {
       // Blocking is all this thread has left to do until the main thread takes more.
       Atomics.wait(inFlight, IN_FLIGHT.documents, documents);
     }
-    const item: ReadItem = { path, document: extracted(path) };
+    const item: ReadItem = { path, document: extracted(path, walked) };
     Atomics.add(inFlight, IN_FLIGHT.kib, weightOf(item));
     Atomics.add(inFlight, IN_FLIGHT.documents, 1);
     batch.push(item);

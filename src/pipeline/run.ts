@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
-import { collectPaths, toPosixPath, type CollectOptions } from '../extract/collect-paths.js';
+import { collectPaths, toPosixPath, type CollectedPath, type CollectOptions } from '../extract/collect-paths.js';
 import { VerifyPool } from './worker-pool.js';
 import type { WorkerSetup } from './verify-worker.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
@@ -30,6 +30,11 @@ export interface VerifyRequest {
   fastPath?: boolean;
   /** How directories are walked: --include, --exclude, .gitignore. */
   collect?: CollectOptions;
+  /**
+   * --signed-only: a document with no signed block is passed over (verdict skipped), not judged
+   * not-signed. One with a block, however broken, is still judged.
+   */
+  signedOnly?: boolean;
   /** Stops the run between documents (Ctrl-C). */
   signal?: AbortSignal;
   /** Worker threads verifying documents on local keys (default 1: no workers; the CLI uses the cores). */
@@ -50,12 +55,8 @@ export { loadKeyring };
 /** Runs of fewer documents stay on the main thread: below this, worker threads cost more than they give (measured). */
 export const WORKERS_AFTER = 20_000;
 
-async function* pathsOnly(paths: AsyncIterable<string>): AsyncGenerator<{ path: string }> {
-  for await (const path of paths) yield { path };
-}
-
 /** Does the walk yield at least `count` paths? Stops as soon as it knows. */
-async function atLeast(paths: AsyncIterable<string>, count: number): Promise<boolean> {
+async function atLeast(paths: AsyncIterable<CollectedPath>, count: number): Promise<boolean> {
   let seen = 0;
   for await (const _path of paths) if (++seen >= count) return true;
   return false;
@@ -95,7 +96,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   try {
     const judge = judgeWith(discovery, policy);
     const totals = new ManifestTotals();
-    const items: AsyncIterable<{ path: string; document?: ExtractedDocument }> = reader?.documents ?? pathsOnly(collectPaths(request.paths, request.collect));
+    const items: AsyncIterable<{ path: string; walked?: boolean; document?: ExtractedDocument }> = reader?.documents ?? collectPaths(request.paths, request.collect);
     // Worker threads pay for themselves only on long runs (each loads the keys and warms up):
     // they start after the first documents; then the main thread only reads results, writes
     // output and verifies what needs the network.
@@ -104,11 +105,14 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     // A long run is known from a quick count of the files: its workers start at once.
     if (workers > 0 && (await atLeast(collectPaths(request.paths, request.collect), after))) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
     let count = 0;
-    const describe = async ({ path, document }: { path: string; document?: ExtractedDocument }) => {
+    const describe = async ({ path, walked = false, document }: { path: string; walked?: boolean; document?: ExtractedDocument }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
       const page = fetched.get(path);
-      if (page) return guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }));
-      return guarded(path, async () => (await pool.current?.run(path)) ?? describeDocument(path, path, limits, judge, document));
+      const described = page
+        ? await guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }))
+        : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? describeDocument(path, path, limits, judge, document, walked));
+      if (request.signedOnly && described.status === 'not-signed') described.verdict = 'skipped';
+      return described;
     };
     try {
       for await (const document of mapOrdered(items, DOCUMENT_CONCURRENCY, describe)) {
@@ -163,7 +167,7 @@ export async function inspectDocuments(paths: string[], limits: Partial<Limits> 
   const merged = { ...DEFAULT_LIMITS, ...limits };
   const claims: SignatureJudge<SignatureClaims> = async (_text, signature) => claimsOf(signature);
   const documents: ManifestDocument<SignatureClaims>[] = [];
-  for await (const path of collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims));
+  for await (const { path, walked } of collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims, undefined, walked));
   return documents;
 }
 

@@ -44,10 +44,10 @@ const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fr
   return judge(signedText, signature, fromText, document);
 };
 
-parentPort!.on('message', async ({ id, path }: { id: number; path: string }) => {
+parentPort!.on('message', async ({ id, path, walked }: { id: number; path: string; walked: boolean }) => {
   let reply: WorkerReply;
   try {
-    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge) };
+    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge, undefined, walked) };
   } catch (error) {
     reply = error === NEEDS_MAIN ? { id, needsMain: true } : { id, error: String((error as Error)?.message ?? error) };
   }

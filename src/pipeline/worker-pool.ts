@@ -29,13 +29,13 @@ export class VerifyPool {
   }
 
   /** The judged document, or null when the main thread must judge it. */
-  run(path: string): Promise<ManifestDocument | null> {
+  run(path: string, walked = false): Promise<ManifestDocument | null> {
     const worker = this.load.indexOf(Math.min(...this.load));
     const id = this.nextID++;
     this.load[worker]!++;
     return new Promise((resolve) => {
       this.waiting.set(id, { resolve, worker });
-      this.workers[worker]!.postMessage({ id, path });
+      this.workers[worker]!.postMessage({ id, path, walked });
     });
   }
 

@@ -83,6 +83,10 @@ export interface ManifestSummary {
   unreadableDocuments: number;
   /** Repository findings of severity error, by code. */
   findings: Partial<Record<Finding['code'], number>>;
+  /** Files a directory walk met that are not text (images, fonts, archives); present when any. */
+  skippedDocuments?: number;
+  /** Documents without a signed block that --signed-only passed over; present when any. */
+  passedOverDocuments?: number;
 }
 
 export interface Manifest {
@@ -124,6 +128,12 @@ export class ManifestTotals {
     for (const finding of errors) summary.findings[finding.code] = (summary.findings[finding.code] ?? 0) + 1;
     document.verdict = documentVerdict(document);
     summary.documents++;
+    if (document.verdict === 'skipped') {
+      // Neither judged nor an error: counted apart, so they never change the exit code.
+      const field = document.status === 'not-signed' ? 'passedOverDocuments' : 'skippedDocuments';
+      summary[field] = (summary[field] ?? 0) + 1;
+      return;
+    }
     if (document.status === 'not-signed') summary.unsignedDocuments++;
     if (document.status === 'unreadable') summary.unreadableDocuments++;
     if (document.error?.code === 'internal-error') this.outcomes.internal++;
@@ -164,6 +174,8 @@ export class ManifestTotals {
 
 /** failed > could-not-check > verified: the evidence against a document outranks what could not be checked. */
 export function documentVerdict(document: ManifestDocument): DocumentVerdict {
+  // Set only where the document was read: a walk's non-text file, --signed-only's unsigned page.
+  if (document.verdict === 'skipped') return 'skipped';
   // A finding outranks "not signed": a deleted or protected file carries no block, and fails by its finding.
   if (document.status === 'unreadable' || document.findings?.some((finding) => finding.severity === 'error')) return 'failed';
   if (document.status === 'not-signed') return 'not-signed';

@@ -97,7 +97,15 @@ export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
   if (summary.malformedBlocks) parts.push(`${summary.malformedBlocks} malformed`);
   if (summary.unsignedDocuments) parts.push(`${summary.unsignedDocuments} not signed`);
   if (summary.unreadableDocuments) parts.push(`${summary.unreadableDocuments} unreadable`);
-  return parts.join(' · ');
+  return [...parts, ...skippedParts(summary)].join(' · ');
+}
+
+/** What was met but not judged: a walk's files that are not text, --signed-only's unsigned documents. */
+export function skippedParts(summary: Manifest['summary']): string[] {
+  return [
+    ...(summary.skippedDocuments ? [`${summary.skippedDocuments} skipped (not text)`] : []),
+    ...(summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, 'unsigned document')}`] : []),
+  ];
 }
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */

@@ -117,7 +117,8 @@ describe('O: output', () => {
       'control: one verified signature': { args: [...offline, await write('o02-good.txt', await signed(alice))], exit: 0 },
       'a document with no block': { args: [...offline, await write('o02-none.md', '# Nothing signed here\n')], exit: 1 },
       'a block whose only signature is a certification': { args: [...offline, await write('o02-cert.txt', certification)], exit: 1 },
-      'an empty directory': { args: [...offline, empty], exit: 1 },
+      // Issue 20 #6: said before any work ("no documents in DIR"), an input error.
+      'an empty directory': { args: [...offline, empty], exit: 2 },
       'one good and one unknown signer (sq verify: any bad fails)': { args: ['--offline', '--no-cache', '--keyring', at(goodAndUnknown!.keyrings[0]!), at(goodAndUnknown!.document)], exit: 1 },
       'a good document and an unsigned one': { args: [...offline, await write('o02-good2.txt', await signed(alice)), await write('o02-none2.txt', 'plain\n')], exit: 1 },
       'only a signature by a key expired when it signed': {

@@ -9,7 +9,7 @@ import { checkWritablePaths, configFor, runVerification, warnAboutSecretKeys } f
 
 /** `pledge manifest`: verify the whole repository and write its deterministic manifest. */
 export async function manifestCommand(options: ManifestCommandOptions, context: CommandContext): Promise<void> {
-  checkWritablePaths(options, context.streams.cwd);
+  await checkWritablePaths(options, context.streams.cwd);
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, [], context.streams.cwd);
   if (!loaded) throw new PledgeError('usage', 'pledge manifest needs a signers repository (pledge.config.json)');

@@ -4,15 +4,16 @@ import { join, relative, resolve } from 'node:path';
 import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-files.js';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
-import { countPaths } from '../../extract/collect-paths.js';
+import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
+import type { LookupStart } from '../../discovery/discover-keys.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
-import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
+import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail, skippedParts } from '../../report/render-human.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
@@ -45,14 +46,15 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 /** Verify documents, or a signers repository when a config applies. */
 export async function runVerification(
   paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions,
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
   context: CommandContext,
   loaded: LoadedConfig | null,
 ): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context) });
+    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
+    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
   }
   const manifest = await verifyRepository({
     loaded,
@@ -70,7 +72,35 @@ export async function runVerification(
   return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
 }
 
-function render(format: Format, manifest: Manifest, context: CommandContext): string {
+/** How directories are walked: --include, --exclude, --no-gitignore. */
+function collectOptions(options: Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore'>>): CollectOptions {
+  return { include: options.include ?? [], exclude: options.exclude ?? [], gitignore: options.gitignore !== false };
+}
+
+/**
+ * Each path named must give something to read: an empty folder, or a pattern the shell passed
+ * on because it matched nothing, is an input error said before any work (issue 20 #6).
+ */
+async function checkSomethingToRead(paths: string[], collect: CollectOptions): Promise<void> {
+  for (const path of paths) {
+    const why = await nothingToRead(path, collect);
+    if (why) throw new PledgeError('usage', why);
+  }
+}
+
+/** On stderr beside a machine format: what was met but not judged, which the report would have said. */
+function skippedNote(summary: Manifest['summary']): string {
+  const parts = skippedParts(summary);
+  return parts.length ? `pledge: ${parts.join('; ')}\n` : '';
+}
+
+/** The reports show the documents that were judged; the JSON manifest lists the skipped ones too. */
+function judgedOnly(manifest: Manifest): Manifest {
+  return manifest.documents.some((document) => document.verdict === 'skipped') ? { ...manifest, documents: manifest.documents.filter((document) => document.verdict !== 'skipped') } : manifest;
+}
+
+function render(format: Format, full: Manifest, context: CommandContext): string {
+  const manifest = format === 'json' ? full : judgedOnly(full);
   switch (format) {
     case 'json':
       return JSON.stringify(manifest, null, 2) + '\n';
@@ -132,9 +162,9 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const colour = colourFor(stdout, env);
   const width = reportWidth(context);
   let fetched = 0;
-  // On a terminal, unless --quiet; not over a report being written to the same terminal.
-  const progress = stderr.isTTY && !options.quiet && !(format === 'human' && stdout.isTTY) ? new Progress(stderr, () => fetched) : null;
-  const collect = { include: options.include, exclude: options.exclude, gitignore: options.gitignore };
+  // On a terminal, unless --quiet; erased before each document of a report to the same terminal.
+  const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
+  const collect = collectOptions(options);
   // The total, for the ETA: a second walk of the names only, alongside the work.
   if (progress) void countPaths(paths, collect).then((total) => progress.setTotal(total), () => undefined);
   const write = toStream(stdout);
@@ -150,9 +180,11 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         discovery: {
           ...discoveryRequest(options, context),
           onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
+          ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}),
           ...(context.signal ? { signal: context.signal } : {}),
         },
         collect,
+        signedOnly: options.signedOnly,
         workers: options.jobs ?? defaultJobs(),
         readerThread: true,
         ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
@@ -163,14 +195,17 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         progress?.document(document);
         verdict.add(document);
         for (const writer of writers) await writer.document(document);
-        if (format === 'human' && !options.quiet) await write(renderHumanDocument(document, colour, width));
+        if (format === 'human' && !options.quiet && document.verdict !== 'skipped') {
+          progress?.clear();
+          await write(renderHumanDocument(document, colour, width));
+        }
       },
     );
     progress?.done();
     for (const writer of writers) await writer.end(tail);
     if (format === 'human' && !options.quiet) await write(renderHumanTail(tail, colour));
     await file?.commit();
-    if (format !== 'human' && !options.quiet) stderr.write(verdict.line() ?? '');
+    if (format !== 'human' && !options.quiet) stderr.write(skippedNote(tail.summary) + (verdict.line() ?? ''));
     return exitCodeFor(tail);
   } catch (error) {
     progress?.done();
@@ -180,10 +215,10 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
 }
 
 /** Output and cache paths a run will write to, checked before any work (usage errors, exit 2). */
-export function checkWritablePaths(options: { manifest?: string; output?: string; cacheDir?: string }, cwd: string): void {
+export async function checkWritablePaths(options: { manifest?: string; output?: string; cacheDir?: string; cache?: boolean }, cwd: string): Promise<void> {
   if (options.manifest) checkOutputFile('--manifest', options.manifest, cwd);
   if (options.output && options.output !== '-') checkOutputFile('--output', options.output, cwd);
-  if (options.cacheDir) checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
+  if (options.cacheDir && options.cache !== false) await checkCacheDirectory('--cache-dir', options.cacheDir, cwd);
 }
 
 /** A --keyring file with secret key material is used for its public part only, with a warning. */
@@ -194,10 +229,12 @@ export function warnAboutSecretKeys(keyrings: string[], context: CommandContext)
 }
 
 export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
-  checkWritablePaths(options, context.streams.cwd);
+  await checkWritablePaths(options, context.streams.cwd);
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
+  if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
+  if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
     context.setExit(await streamDocuments(paths, options, context, streamFormat));
@@ -216,7 +253,7 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (nothingChanged && format !== 'human' && !options.quiet) context.streams.stderr.write(`pledge: ${nothingLine}`);
   const verdict = new RunVerdict(context.streams.stderr);
   for (const document of manifest.documents) verdict.add(document);
-  if (format !== 'human' && !options.quiet) context.streams.stderr.write(verdict.line() ?? '');
+  if (format !== 'human' && !options.quiet) context.streams.stderr.write(skippedNote(manifest.summary) + (verdict.line() ?? ''));
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) await appendFile(summaryFile, renderGithubStepSummary(manifest));
   let exitCode: number = nothingChanged ? ExitCode.ok : exitCodeFor(manifest);
