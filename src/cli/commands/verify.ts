@@ -5,6 +5,7 @@ import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-file
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
 import { countPaths } from '../../extract/collect-paths.js';
+import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
@@ -197,6 +198,7 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
+  if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
     context.setExit(await streamDocuments(paths, options, context, streamFormat));
