@@ -14,7 +14,7 @@ import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
-import { fetchDocuments } from './fetch-document.js';
+import { fetchDocuments } from './fetch-pages.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 

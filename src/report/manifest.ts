@@ -2,7 +2,7 @@ import { OUTCOME_CLASS_FOR, type BlockErrorCode, type Finding, type Reason, type
 import type { Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
-import type { FetchRecord } from '../extract/fetch-record.js';
+import type { FetchRecord } from '../extract/fetch-document.js';
 
 /** Version 1 of the manifest; `schema/manifest-v1.schema.json` documents it. Add fields, never rename. */
 export const MANIFEST_VERSION = 1;

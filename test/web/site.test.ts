@@ -4,7 +4,7 @@
  * observed, not assumed; axe-core checks accessibility; a screenshot of each page and colour
  * scheme goes to test-artifacts/web/ (gitignored) for a person to look at.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ describe.skipIf(skip !== undefined)(`the signers page in Chromium${skip ? ` (ski
     mkdirSync(ARTIFACTS, { recursive: true });
     exampleDir = mkdtempSync(join(tmpdir(), 'pledge-site-example-'));
     for (const part of ['pledge.config.json', 'keys', '_signatures']) {
-      (await import('node:fs')).cpSync(join(REPO, 'examples/signers-repo', part), join(exampleDir, part), { recursive: true });
+      cpSync(join(REPO, 'examples/signers-repo', part), join(exampleDir, part), { recursive: true });
     }
     hostileDir = await hostileRepository();
     pages['/example/'] = await buildSite(exampleDir, ['--title', 'neveragain.tech signers']);

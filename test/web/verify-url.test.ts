@@ -89,12 +89,20 @@ describe('pledge verify URL', () => {
     expect(manifest.documents[0].error.message).toMatch(/refused: leaves/);
   });
 
+  it('caps the body at --max-document-bytes: a larger page is input-too-large (control: the default limit verifies it above)', async () => {
+    const { code, manifest } = await verifyJson([...allowed(), '--max-document-bytes', '200', `${server.origin}/post/`]);
+    expect(code).toBe(2);
+    expect(manifest.documents[0].error.code).toBe('input-too-large');
+    expect(manifest.documents[0].error.message).toMatch(/--max-document-bytes/);
+  });
+
   it('never reaches a loopback address unless the host is allowed (control: with --allow-host it verifies above)', async () => {
+    const before = server.requests.length;
     const { code, manifest } = await verifyJson([`${server.origin}/post/`]);
     expect(code).toBe(2);
     expect(manifest.documents[0].error.code).toBe('fetch-failed');
     expect(manifest.documents[0].error.message).toMatch(/loopback/);
-    expect(server.requests.filter((r) => r.headers['user-agent']?.startsWith('pledge/')).length).toBeGreaterThan(0);
+    expect(server.requests.length).toBe(before);
   });
 
   it('keeps TLS verification on: an untrusted certificate is refused (control: trusted via NODE_EXTRA_CA_CERTS above)', async () => {

@@ -16,16 +16,16 @@ function statementOf(rule: StatementRule | undefined): string | undefined {
   return Array.isArray(rule) ? rule[0] : rule.template;
 }
 
-function readManifest(file: string): Manifest {
+function readManifest(file: string, shown: string): Manifest {
   let parsed: Partial<Manifest>;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new PledgeError('usage', `--manifest ${file}: ${missing ? 'no such file (write it with pledge manifest)' : 'not a readable JSON file'}`);
+    throw new PledgeError('usage', `--manifest ${shown}: ${missing ? 'no such file (write it with pledge manifest)' : 'not a readable JSON file'}`);
   }
   if (parsed.manifestVersion !== 1 || !Array.isArray(parsed.signers) || !Array.isArray(parsed.documents) || !parsed.summary) {
-    throw new PledgeError('usage', `--manifest ${file}: not a pledge manifest (version 1)`);
+    throw new PledgeError('usage', `--manifest ${shown}: not a pledge manifest (version 1)`);
   }
   return parsed as Manifest;
 }
@@ -33,7 +33,7 @@ function readManifest(file: string): Manifest {
 /** `pledge site`: the signers page of a manifest, written as OUTPUT/index.html (or OUTPUT when it ends in .html). */
 export async function siteCommand(options: SiteCommandOptions, context: CommandContext): Promise<void> {
   const cwd = context.streams.cwd;
-  const manifest = readManifest(resolve(cwd, options.manifest));
+  const manifest = readManifest(resolve(cwd, options.manifest), options.manifest);
   const configFile = options.config === false ? null : typeof options.config === 'string' ? resolve(cwd, options.config) : findConfig(cwd);
   const statement = options.statement ?? (configFile ? statementOf(loadConfig(configFile).config.statement) : undefined);
   const html = renderSite(manifest, {

@@ -5,6 +5,7 @@ import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-file
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
+import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
@@ -83,6 +84,7 @@ function collectOptions(options: Partial<Pick<VerifyCommandOptions, 'include' | 
  */
 async function checkSomethingToRead(paths: string[], collect: CollectOptions): Promise<void> {
   for (const path of paths) {
+    if (isDocumentUrl(path)) continue; // fetched, not walked
     const why = await nothingToRead(path, collect);
     if (why) throw new PledgeError('usage', why);
   }
@@ -233,6 +235,7 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
+  if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
   if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');

@@ -7,12 +7,30 @@
 import { hash } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
 import { PledgeError } from '../core/reasons.js';
-import type { HttpClient } from '../discovery/http-client.js';
-import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
-import type { FetchRecord } from '../extract/fetch-record.js';
-import { decodeDocument, type DocumentKind, type DocumentReadResult } from '../extract/read-document.js';
+import { extractDocument, type ExtractedDocument } from './extract-document.js';
+import { decodeDocument, type DocumentKind, type DocumentReadResult } from './read-document.js';
 
-export type { FetchRecord };
+/** What the manifest records of a fetched document (`document.fetch`). */
+export interface FetchRecord {
+  url: string;
+  finalUrl: string;
+  status: number | null;
+  contentType: string | null;
+  bodySha256: string | null;
+  bytes: number | null;
+  fetchedAt: string;
+}
+
+/**
+ * The part of discovery/http-client.ts's HttpClient used here, by shape: extract sits before
+ * discovery in the layers, so the pipeline hands the guarded client in (pipeline/fetch-pages.ts).
+ */
+export interface PageClient {
+  get(url: string, options: { accept: string }): Promise<
+    | { ok: true; url: string; status: number; headers: Record<string, string>; body: Uint8Array }
+    | { ok: false; url: string; code: string; message: string; status?: number }
+  >;
+}
 
 export interface FetchedDocument {
   record: FetchRecord;
@@ -54,7 +72,7 @@ function unreadable(code: string, message: string): ExtractedDocument {
 }
 
 /** Fetches one page and reads it; network failures become an unreadable document, never a throw. */
-export async function fetchDocument(url: string, http: HttpClient, limits: Limits, now: () => Date = () => new Date()): Promise<FetchedDocument> {
+export async function fetchDocument(url: string, http: PageClient, limits: Limits, now: () => Date = () => new Date()): Promise<FetchedDocument> {
   checkDocumentUrl(url);
   const fetchedAt = now().toISOString();
   const result = await http.get(url, { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8' });
@@ -75,38 +93,3 @@ export async function fetchDocument(url: string, http: HttpClient, limits: Limit
   return { record, document: extractDocument(read.ok ? { ok: true, document: { ...read.document, kind } } : read, limits) };
 }
 
-/** The guarded client's settings a run already has: its named hosts, proxy, deadline and user agent. */
-export interface FetchSettings {
-  offline: boolean;
-  userAgent: string;
-  allowedHosts: string[];
-  env?: Record<string, string | undefined>;
-  requestTimeoutMs?: number;
-}
-
-/**
- * The URLs among a run's paths, each fetched once, in turn (each request tells the host what is
- * being checked). `--offline` refuses them before any request: it promises no network at all.
- */
-export async function fetchDocuments(paths: string[], settings: FetchSettings | undefined, limits: Limits): Promise<Map<string, FetchedDocument>> {
-  const urls = [...new Set(paths.filter(isDocumentUrl))];
-  const fetched = new Map<string, FetchedDocument>();
-  if (!urls.length) return fetched;
-  for (const url of urls) checkDocumentUrl(url);
-  if (!settings || settings.offline) throw new PledgeError('usage', `--offline makes no network request: it cannot fetch ${urls[0]} (save the page and verify the file instead)`);
-  const { createHttpClient } = await import('../discovery/http-client.js');
-  const http = createHttpClient({
-    userAgent: settings.userAgent,
-    allowedHosts: settings.allowedHosts,
-    ...(settings.env ? { env: settings.env } : {}),
-    ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
-    maxResponseBytes: limits.maxDocumentBytes,
-    maxRetries: 0,
-  });
-  try {
-    for (const url of urls) fetched.set(url, await fetchDocument(url, http, limits));
-  } finally {
-    await http.close();
-  }
-  return fetched;
-}
