@@ -256,7 +256,7 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (nothingChanged && format !== 'human' && !options.quiet) context.streams.stderr.write(`pledge: ${nothingLine}`);
   const verdict = new RunVerdict(context.streams.stderr);
   for (const document of manifest.documents) verdict.add(document);
-  if (format !== 'human' && !options.quiet) context.streams.stderr.write(skippedNote(manifest.summary) + (verdict.line() ?? ''));
+  if (format !== 'human' && !options.quiet && !nothingChanged) context.streams.stderr.write(skippedNote(manifest.summary) + (verdict.line() ?? ''));
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) await appendFile(summaryFile, renderGithubStepSummary(manifest));
   let exitCode: number = nothingChanged ? ExitCode.ok : exitCodeFor(manifest);
