@@ -52,6 +52,7 @@ export type WarningCode =
   | 'key-expired-since'
   | 'key-revoked-since'
   | 'weak-binding-sha1'
+  | 'binding-newer-than-signature' // every surviving self-signature is newer than the signature (issue 12)
   | 'confusable-text'
   | 'control-characters'
   | 'claim-mismatch'

@@ -40,6 +40,13 @@ const HASHES = new Map<number, { name: string; saltLength: number }>([
   [enums.hash.sha512, { name: 'sha512', saltLength: 32 }],
 ]);
 
+/**
+ * Issue 12: SHA-1 self-signatures (P-02) are checked here too, for every key algorithm: openpgp.js
+ * refuses SHA-1 with EdDSA inside its mathematics and accepts it with RSA, so the same key history
+ * got two verdicts. The policy warns weak-binding-sha1 for both; data signatures in SHA-1 stay weak-hash.
+ */
+const KEY_SIGNATURE_HASHES = new Map<number, { name: string; saltLength: number }>([[enums.hash.sha1, { name: 'sha1', saltLength: 0 }]]);
+
 /** DER-encoded OID of Ed25519Legacy (1.3.6.1.4.1.11591.15.1), without tag and length. */
 const ED25519_LEGACY_OID_HEX = '2b06010401da470f01';
 
@@ -199,11 +206,12 @@ function mathematicsJob(
   signature: SignaturePacket,
   key: PreparedKey,
   toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null,
+  keySignature = false,
 ): boolean | 'unsupported' | VerificationJob {
   const internals = signature as unknown as SignatureInternals;
   const version = signature.version;
   if (version !== 4 && version !== 6) return 'unsupported';
-  const hash = signature.hashAlgorithm === null ? undefined : HASHES.get(signature.hashAlgorithm);
+  const hash = signature.hashAlgorithm === null ? undefined : (HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : undefined));
   if (!hash) return 'unsupported';
   // A digest computed elsewhere (streamed one-pass signatures) would replace ours in openpgp.js.
   if (internals.hashed !== undefined && internals.hashed !== null) return 'unsupported';
@@ -254,7 +262,7 @@ export async function verifyKeySignature(
     } catch {
       return null; // openpgp.js would throw too; let it say so
     }
-  });
+  }, true);
   return typeof job === 'object' ? runJob(job) : job;
 }
 

@@ -14,6 +14,7 @@ import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, preparedKeyFor } from './fast-verify.js';
 import { checkKeySignatures } from './key-signatures.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
+import { dropFutureRevocations, ignoringUserIDRevocations, judgeAlone } from './key-history.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 /** The verdict on one signature. */
@@ -67,8 +68,8 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
 }
 
 /** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
-async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date): Promise<true | string> {
-  if (hasNoUserID(key)) {
+async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date, keyJudged: boolean): Promise<true | string> {
+  if (keyJudged || hasNoUserID(key)) {
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
@@ -79,15 +80,19 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     }
   }
   const message = cleartextMessageWith(signedText, [signature.packet]);
-  try {
-    const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
-    const [only] = result.signatures;
-    if (!only) return 'openpgp.js found no signature';
-    await only.verified;
-    return true;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return judgeAlone(key, () =>
+    ignoringUserIDRevocations(key, async () => {
+      try {
+        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const [only] = result.signatures;
+        if (!only) return 'openpgp.js found no signature';
+        await only.verified;
+        return true as const;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }),
+  );
 }
 
 const userIDCache = new WeakMap<object, TimeClassMemo<string[]>>();
@@ -97,7 +102,11 @@ function verifiedUserIDs(key: PublicKey, at: Date, policy: Policy): Promise<stri
   return policy.fastPath ? memoFor(userIDCache, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
 }
 
-async function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+  return judgeAlone(key, () => userIDsAt(key, at));
+}
+
+async function userIDsAt(key: PublicKey, at: Date): Promise<string[]> {
   const userIDs: string[] = [];
   for (const user of key.users) {
     if (!user.userID) continue;
@@ -176,6 +185,7 @@ async function checkWithCandidate(
 ): Promise<SignatureCheck | null> {
   const signingKey = findSigningKey(candidate.key, signature);
   if (!signingKey) return null;
+  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs));
   const identity = {
     candidate,
     signingKeyFingerprint: fingerprintOf(signingKey),
@@ -201,7 +211,7 @@ async function checkWithCandidate(
   const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
   if (fast === false) return mismatch(signature, identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
-  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
+  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged.warnings.includes('binding-newer-than-signature'));
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
     return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
@@ -210,7 +220,9 @@ async function checkWithCandidate(
     const { account, previous, since } = candidate.accountChanged;
     return failure('key-changed', `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
   }
-  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings);
+  // Older than every surviving self-signature: the names are those the key certifies now.
+  const namesAt = judged.warnings.includes('binding-newer-than-signature') ? policy.now : signature.created;
+  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy), judged.warnings);
   return verdict('verified', null, {
     candidate,
     signingKeyFingerprint: identity.signingKeyFingerprint,
