@@ -34,7 +34,8 @@ export type SignatureReasonCode =
   | 'legacy-format'
   | 'statement-mismatch'
   | 'identity-mismatch'
-  | 'key-changed';
+  | 'key-changed'
+  | 'unsupported'; // the mathematics could not be checked (an algorithm, curve or library error): not evidence of tampering
 
 export type SignatureStatus =
   | 'verified'
@@ -45,7 +46,8 @@ export type SignatureStatus =
   | 'weak-algorithm'
   | 'key-unavailable'
   | 'statement-mismatch'
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  | 'unsupported';
 
 /** Warnings never change a status; they tell the reader what to weigh. */
 export type WarningCode =
@@ -79,6 +81,7 @@ export const SIGNATURE_STATUS_FOR: Record<SignatureReasonCode, SignatureStatus> 
   'statement-mismatch': 'statement-mismatch',
   'identity-mismatch': 'identity-mismatch',
   'key-changed': 'identity-mismatch',
+  unsupported: 'unsupported',
 };
 
 export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
@@ -91,6 +94,7 @@ export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
   'key-unavailable': 'indeterminate',
   'statement-mismatch': 'failed',
   'identity-mismatch': 'failed',
+  unsupported: 'indeterminate',
 };
 
 /** Repository-wide findings about a document (signers-repository mode). */

@@ -40,6 +40,8 @@ export function hintFor(signature: ManifestSignature): string | null {
       return 'the claimed account or address is not backed by the key that signed';
     case 'key-changed':
       return 'the account now serves a different key than before; make sure it is still the same person';
+    case 'unsupported':
+      return 'pledge could not check this signature (see the reason): it is not evidence of tampering; check it with another tool';
   }
 }
 

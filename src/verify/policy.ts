@@ -35,6 +35,15 @@ const WEAK_HASHES: Record<number, string> = {
   [enums.hash.ripemd]: 'RIPEMD-160 is a 160-bit hash retired with SHA-1 by current policies',
 };
 
+const EDDSA = new Set<number>([enums.publicKey.eddsaLegacy, enums.publicKey.ed25519, enums.publicKey.ed448]);
+const HASH_BITS: Record<number, number> = {
+  [enums.hash.sha224]: 224,
+  [enums.hash.sha256]: 256,
+  [enums.hash.sha384]: 384,
+  [enums.hash.sha512]: 512,
+  [enums.hash.sha3_256]: 256,
+  [enums.hash.sha3_512]: 512,
+};
 const RSA = new Set<number>([enums.publicKey.rsaEncryptSign, enums.publicKey.rsaSign, enums.publicKey.rsaEncrypt]);
 const WEAK_ALGORITHMS: Record<number, string> = {
   [enums.publicKey.dsa]: 'DSA is deprecated (RFC 9580) and fails with a weak random number at signing time',
@@ -186,6 +195,9 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (signature.packet.version < 4) return fail('legacy-format', `a v${signature.packet.version} signature (PGP 2.x)`);
   const weakHash = signature.packet.hashAlgorithm === null ? undefined : WEAK_HASHES[signature.packet.hashAlgorithm];
   if (weakHash) return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm}: ${weakHash}`);
+  if (EDDSA.has(signingKey.keyPacket.algorithm) && signature.packet.hashAlgorithm !== null && (HASH_BITS[signature.packet.hashAlgorithm] ?? 0) < 256) {
+    return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm} with EdDSA, which needs a hash of at least 256 bits (RFC 9580)`);
+  }
   const weak = weakKey(signingKey, policy, signingKey === key ? 'key' : 'signing subkey') ?? (signingKey === key ? null : weakKey(key, policy, 'primary key'));
   if (weak) return weak;
 

@@ -16,6 +16,7 @@ import { checkKeySignatures } from './key-signatures.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
 import { dropFutureRevocations, ignoringUserIDRevocations, judgeAlone } from './key-history.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
+import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -47,8 +48,15 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
 }
 
-/** Does the mathematics hold, whatever the policy says? Asked only after the policy said no. */
-async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
+/** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
+const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature verification failed']);
+
+/**
+ * Does the mathematics hold, whatever the policy says? Asked only after the policy said no.
+ * A string when it could not be checked (issue 12: an unsupported curve, a library error), which
+ * is no evidence that anything was altered.
+ */
+async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
   const literal = cleartextLiteralPacket(signedText);
@@ -62,9 +70,17 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
       MATH_ONLY_CONFIG as never,
     );
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    const message = (error as Error).message;
+    return MATHEMATICS_FAILED.has(message) ? false : message;
   }
+}
+
+/** The verdict when the mathematics could not be checked. */
+function unchecked(signature: ParsedSignature, signingKey: SigningKey, why: string, identity: Partial<SignatureCheck>): SignatureCheck {
+  const curve = (signingKey.keyPacket.getAlgorithmInfo() as { curve?: string }).curve;
+  const what = `${publicKeyAlgorithmName(signingKey.keyPacket.algorithm)}${curve ? ` on curve ${curve}` : ''} with ${signature.hashAlgorithm}`;
+  return failure('unsupported', `pledge could not check the mathematics of this signature (${what}): ${why}`, identity);
 }
 
 /** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
@@ -201,7 +217,9 @@ async function checkWithCandidate(
     // Weak algorithms are refused whatever the mathematics says (openpgp.js may not even be able
     // to check them); an expired or revoked key is named only for a signature it really made.
     const weak = SIGNATURE_STATUS_FOR[judged.failure.code] === 'weak-algorithm';
-    if (!weak && !(await mathematicsHold(signedText, signature, signingKey))) return mismatch(signature, identity);
+    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey);
+    if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
+    if (!math) return mismatch(signature, identity);
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
       ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), []),
@@ -214,6 +232,7 @@ async function checkWithCandidate(
   const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged.warnings.includes('binding-newer-than-signature'));
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
+    if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
     return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
   }
   if (candidate.accountChanged) {
@@ -244,6 +263,7 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
   'no-public-key': 6,
   'statement-mismatch': 7,
   'identity-mismatch': 8,
+  unsupported: 4, // as bad-signature: neither says anything about the key
 };
 
 /**
@@ -265,6 +285,9 @@ export async function checkSignature(
     if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;
   }
   if (best) return best;
+  if (!signature.issuerFingerprint && !/[1-9a-f]/i.test(signature.issuerKeyID)) {
+    return failure('key-not-found', 'the signature names no issuer (it has no issuer key ID or issuer fingerprint subpacket), so no key can be looked up for it');
+  }
   const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
   if (search.unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
   if (search.mismatched) return failure('key-mismatch', `no public key with ${wanted} was found: ${search.mismatched}`);
