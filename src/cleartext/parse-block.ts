@@ -4,7 +4,7 @@ import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import type { Limits } from '../core/limits.js';
 import { ARMOR } from '../extract/find-blocks.js';
-import { HASH_NAMES, hashName, publicKeyAlgorithmName } from './algorithm-names.js';
+import { HASH_HEADER_NAMES, hashName, publicKeyAlgorithmName } from './algorithm-names.js';
 import { STRICT_CONFIG } from './openpgp-config.js';
 
 /** One signature packet of a block, with what it claims about itself (none of it trusted yet). */
@@ -26,7 +26,7 @@ export interface ParsedBlock {
 export type ParseResult = { ok: true; block: ParsedBlock } | { ok: false; error: Reason<BlockErrorCode> };
 
 const TEXT_SIGNATURE_TYPES = new Set<number>([enums.signature.text, enums.signature.binary]);
-const KNOWN_HASH_NAMES = new Map(Object.entries(HASH_NAMES).map(([id, name]) => [name, Number(id)]));
+const KNOWN_HASH_NAMES = new Map(HASH_HEADER_NAMES);
 
 const fail = (code: BlockErrorCode, message: string): ParseResult => ({ ok: false, error: { code, message } });
 

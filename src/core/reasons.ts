@@ -37,7 +37,8 @@ export type SignatureReasonCode =
   | 'legacy-format'
   | 'statement-mismatch'
   | 'identity-mismatch'
-  | 'key-changed';
+  | 'key-changed'
+  | 'unsupported'; // the mathematics could not be checked (an algorithm, curve or library error): not evidence of tampering
 
 export type SignatureStatus =
   | 'verified'
@@ -48,13 +49,15 @@ export type SignatureStatus =
   | 'weak-algorithm'
   | 'key-unavailable'
   | 'statement-mismatch'
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  | 'unsupported';
 
 /** Warnings never change a status; they tell the reader what to weigh. */
 export type WarningCode =
   | 'key-expired-since'
   | 'key-revoked-since'
   | 'weak-binding-sha1'
+  | 'binding-newer-than-signature' // every surviving self-signature is newer than the signature (issue 12)
   | 'confusable-text'
   | 'control-characters'
   | 'claim-mismatch'
@@ -81,6 +84,7 @@ export const SIGNATURE_STATUS_FOR: Record<SignatureReasonCode, SignatureStatus> 
   'statement-mismatch': 'statement-mismatch',
   'identity-mismatch': 'identity-mismatch',
   'key-changed': 'identity-mismatch',
+  unsupported: 'unsupported',
 };
 
 export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
@@ -93,6 +97,7 @@ export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
   'key-unavailable': 'indeterminate',
   'statement-mismatch': 'failed',
   'identity-mismatch': 'failed',
+  unsupported: 'indeterminate',
 };
 
 /** Repository-wide findings about a document (signers-repository mode). */

@@ -40,6 +40,8 @@ export function hintFor(signature: ManifestSignature): string | null {
       return 'the claimed account or address is not backed by the key that signed';
     case 'key-changed':
       return 'the account now serves a different key than before; make sure it is still the same person';
+    case 'unsupported':
+      return 'pledge could not check this signature (see the reason): it is not evidence of tampering; check it with another tool';
   }
 }
 
@@ -47,6 +49,7 @@ export const WARNING_TEXT: Record<WarningCode, string> = {
   'key-expired-since': 'the key has expired since it made this signature',
   'key-revoked-since': 'the key was retired or superseded after it made this signature',
   'weak-binding-sha1': 'the key binds its identities with SHA-1 self-signatures',
+  'binding-newer-than-signature': "the key's surviving self-signatures are all newer than this signature (older ones were dropped on export); nothing in them contradicts it",
   'control-characters': 'the signed text holds control characters (shown escaped)',
   'confusable-text': 'the signed text holds bidi or zero-width characters: it may read other than it is (shown escaped)',
   'unverified-claim': 'the key came from a source that checks no identity (an HKP keyserver or a URL): its user IDs are anyone\'s claim',

@@ -19,7 +19,7 @@ import { enums, type AnyKeyPacket, type KeyID, type SignaturePacket } from 'open
  * openpgp.js kept it when parsing: version, type, algorithms, hashed subpacket length and body.
  */
 
-type Kind = 'rsa' | 'eddsa-legacy' | 'ed25519';
+type Kind = 'rsa' | 'eddsa-legacy' | 'ed25519' | 'ecdsa';
 
 /** A signing key made ready for node:crypto, built once per key and shared by its signatures. */
 export interface PreparedKey {
@@ -29,7 +29,7 @@ export interface PreparedKey {
   /** The key ID the signature's issuer must equal (openpgp.js refuses a signature otherwise). */
   readonly keyID: KeyID;
   readonly keyObject: KeyObject;
-  /** RSA only: the modulus length in octets; the signature is left-padded to it, as openpgp.js does. */
+  /** RSA: the modulus length in octets, the signature is left-padded to it as openpgp.js does; ECDSA: the field size (r and s each). */
   readonly modulusOctets: number;
 }
 
@@ -39,6 +39,37 @@ const HASHES = new Map<number, { name: string; saltLength: number }>([
   [enums.hash.sha384, { name: 'sha384', saltLength: 24 }],
   [enums.hash.sha512, { name: 'sha512', saltLength: 32 }],
 ]);
+
+/**
+ * Issue 12: SHA-1 self-signatures (P-02) are checked here too, for every key algorithm: openpgp.js
+ * refuses SHA-1 with EdDSA inside its mathematics and accepts it with RSA, so the same key history
+ * got two verdicts. The policy warns weak-binding-sha1 for both; data signatures in SHA-1 stay weak-hash.
+ */
+const KEY_SIGNATURE_HASHES = new Map<number, { name: string; saltLength: number }>([[enums.hash.sha1, { name: 'sha1', saltLength: 0 }]]);
+
+/**
+ * ECDSA curves by DER-encoded OID, with their field size in octets. Issue 12: openpgp.js's Node
+ * build cannot check brainpool curves (it needs a module that is not installed), and OpenSSL can:
+ * node:crypto is the only verifier for those, so for them 'unsupported' means pledge could not check.
+ */
+const ECDSA_CURVES = new Map<string, number>([
+  ['2a8648ce3d030107', 32], // NIST P-256
+  ['2b81040022', 48], // NIST P-384
+  ['2b81040023', 66], // NIST P-521
+  ['2b2403030208010107', 32], // brainpoolP256r1
+  ['2b240303020801010b', 48], // brainpoolP384r1
+  ['2b240303020801010d', 64], // brainpoolP512r1
+]);
+
+/** A SubjectPublicKeyInfo (RFC 5480) for an uncompressed EC point on the curve with this OID. */
+function ecSpki(oidHex: string, point: Uint8Array): Buffer {
+  const der = (tag: number, body: Buffer) => {
+    const length = body.length < 128 ? Buffer.from([body.length]) : body.length < 256 ? Buffer.from([0x81, body.length]) : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
+    return Buffer.concat([Buffer.from([tag]), length, body]);
+  };
+  const algorithm = der(0x30, Buffer.concat([der(0x06, Buffer.from('2a8648ce3d0201', 'hex')), der(0x06, Buffer.from(oidHex, 'hex'))]));
+  return der(0x30, Buffer.concat([algorithm, der(0x03, Buffer.concat([Buffer.from([0]), Buffer.from(point)]))]));
+}
 
 /** DER-encoded OID of Ed25519Legacy (1.3.6.1.4.1.11591.15.1), without tag and length. */
 const ED25519_LEGACY_OID_HEX = '2b06010401da470f01';
@@ -81,6 +112,14 @@ export function prepareKey(keyPacket: AnyKeyPacket): PreparedKey | null {
         // openpgp.js's checkPublicPointEnconding: 0x40 then the 32-octet point.
         if (!isBytes(Q) || Q.length !== 33 || Q[0] !== 0x40) return null;
         return { kind: 'eddsa-legacy', algorithm, keyID, keyObject: prepareEd25519(Q.subarray(1)), modulusOctets: 0 };
+      }
+      case enums.publicKey.ecdsa: {
+        const { oid, Q } = params as { oid?: { toHex?: () => string }; Q?: unknown };
+        const oidHex = typeof oid?.toHex === 'function' ? oid.toHex() : '';
+        const field = ECDSA_CURVES.get(oidHex);
+        if (!field || !isBytes(Q) || Q.length !== 1 + 2 * field || Q[0] !== 0x04) return null;
+        const keyObject = createPublicKey({ key: ecSpki(oidHex, Q), format: 'der', type: 'spki' });
+        return { kind: 'ecdsa', algorithm, keyID, keyObject, modulusOctets: field };
       }
       case enums.publicKey.ed25519: {
         const { A } = params as { A?: unknown };
@@ -144,7 +183,7 @@ export async function fastVerify(signedText: string, signature: SignaturePacket,
 interface VerificationJob {
   readonly algorithm: string | null;
   readonly data: Uint8Array;
-  readonly key: KeyObject;
+  readonly key: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' };
   readonly signature: Uint8Array;
 }
 
@@ -199,11 +238,12 @@ function mathematicsJob(
   signature: SignaturePacket,
   key: PreparedKey,
   toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null,
+  keySignature = false,
 ): boolean | 'unsupported' | VerificationJob {
   const internals = signature as unknown as SignatureInternals;
   const version = signature.version;
   if (version !== 4 && version !== 6) return 'unsupported';
-  const hash = signature.hashAlgorithm === null ? undefined : HASHES.get(signature.hashAlgorithm);
+  const hash = signature.hashAlgorithm === null ? undefined : (HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : undefined));
   if (!hash) return 'unsupported';
   // A digest computed elsewhere (streamed one-pass signatures) would replace ours in openpgp.js.
   if (internals.hashed !== undefined && internals.hashed !== null) return 'unsupported';
@@ -230,6 +270,7 @@ function mathematicsJob(
   const digest = digestOf(hash.name, toHash, 'buffer');
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
 
+  if (key.kind === 'ecdsa') return { algorithm: hash.name, data: toHash, key: { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, signature: rawSignature };
   return key.kind === 'rsa'
     ? { algorithm: hash.name, data: toHash, key: key.keyObject, signature: rawSignature } // PKCS#1 v1.5 over the data
     : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature }; // Ed25519 over the digest
@@ -254,7 +295,7 @@ export async function verifyKeySignature(
     } catch {
       return null; // openpgp.js would throw too; let it say so
     }
-  });
+  }, true);
   return typeof job === 'object' ? runJob(job) : job;
 }
 
@@ -268,6 +309,16 @@ function signatureValue(params: unknown, key: PreparedKey): Uint8Array | false |
       if (!isBytes(s)) return 'unsupported';
       if (s.length > key.modulusOctets) return false; // util.leftPad throws "Input array too long"
       return leftPad(s, key.modulusOctets);
+    }
+    case 'ecdsa': {
+      const { r, s } = p;
+      if (!isBytes(r) || !isBytes(s)) return 'unsupported';
+      const field = key.modulusOctets;
+      if (r.length > field || s.length > field) return false;
+      const rs = new Uint8Array(2 * field);
+      rs.set(r, field - r.length);
+      rs.set(s, 2 * field - s.length);
+      return rs;
     }
     case 'eddsa-legacy': {
       const { r, s } = p;

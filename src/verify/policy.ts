@@ -4,6 +4,7 @@ import type { ParsedSignature } from '../cleartext/parse-block.js';
 import type { Reason, SignatureReasonCode, WarningCode } from '../core/reasons.js';
 import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
+import { expiryFrom, ignoringUserIDRevocations, judgeAlone, primaryExpiryAt, primarySelfSignatures, subkeyBindings } from './key-history.js';
 
 /** The rules a signature is judged by; `now` is a parameter so tests are deterministic. */
 export interface Policy {
@@ -34,6 +35,15 @@ const WEAK_HASHES: Record<number, string> = {
   [enums.hash.ripemd]: 'RIPEMD-160 is a 160-bit hash retired with SHA-1 by current policies',
 };
 
+const EDDSA = new Set<number>([enums.publicKey.eddsaLegacy, enums.publicKey.ed25519, enums.publicKey.ed448]);
+const HASH_BITS: Record<number, number> = {
+  [enums.hash.sha224]: 224,
+  [enums.hash.sha256]: 256,
+  [enums.hash.sha384]: 384,
+  [enums.hash.sha512]: 512,
+  [enums.hash.sha3_256]: 256,
+  [enums.hash.sha3_512]: 512,
+};
 const RSA = new Set<number>([enums.publicKey.rsaEncryptSign, enums.publicKey.rsaSign, enums.publicKey.rsaEncrypt]);
 const WEAK_ALGORITHMS: Record<number, string> = {
   [enums.publicKey.dsa]: 'DSA is deprecated (RFC 9580) and fails with a weak random number at signing time',
@@ -137,7 +147,7 @@ function bindsWithSha1(key: PublicKey, signingKey: KeyPart): boolean {
 }
 
 async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | null> {
-  const expiries: (Date | number | null)[] = [await key.getExpirationTime(undefined, STRICT_CONFIG as never)];
+  const expiries: (Date | number | null)[] = [await judgeAlone(key, () => key.getExpirationTime(undefined, STRICT_CONFIG as never))];
   if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
   return earliestDate(expiries);
 }
@@ -185,6 +195,9 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (signature.packet.version < 4) return fail('legacy-format', `a v${signature.packet.version} signature (PGP 2.x)`);
   const weakHash = signature.packet.hashAlgorithm === null ? undefined : WEAK_HASHES[signature.packet.hashAlgorithm];
   if (weakHash) return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm}: ${weakHash}`);
+  if (EDDSA.has(signingKey.keyPacket.algorithm) && signature.packet.hashAlgorithm !== null && (HASH_BITS[signature.packet.hashAlgorithm] ?? 0) < 256) {
+    return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm} with EdDSA, which needs a hash of at least 256 bits (RFC 9580)`);
+  }
   const weak = weakKey(signingKey, policy, signingKey === key ? 'key' : 'signing subkey') ?? (signingKey === key ? null : weakKey(key, policy, 'primary key'));
   if (weak) return weak;
 
@@ -232,7 +245,17 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   const capable = policy.fastPath
     ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
     : mayHaveSigned(key, signingKey, signature, created);
-  if (!(await capable)) {
+  let may = await capable;
+  if (!may) {
+    // Issue 12: older than every surviving self-signature; see bindingNewerAllows.
+    const later = await bindingNewerAllows(key, signingKey, signature, created);
+    if (later === 'expired') return fail('key-expired', `a surviving self-signature says the ${signingKey === key ? 'key' : 'signing subkey'} had expired before this signature was made (${iso(created)})`);
+    if (later === 'allowed') {
+      may = true;
+      warnings.push('binding-newer-than-signature');
+    }
+  }
+  if (!may) {
     return fail(
       'key-not-signing-capable',
       signingKey === key
@@ -246,12 +269,42 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
 /** Was this key (or subkey) bound and allowed to sign at `at`? openpgp.js decides when it can. */
 async function mayHaveSigned(key: PublicKey, signingKey: KeyPart, signature: ParsedSignature, at: Date): Promise<boolean> {
   if (hasNoUserID(key)) return userIDLessKeyMayHaveSigned(key, signingKey, at);
-  try {
-    const usable = await key.getSigningKey(signature.packet.issuerKeyID, at, undefined, STRICT_CONFIG as never);
-    return usable.getFingerprint() === signingKey.getFingerprint();
-  } catch {
-    return false;
+  return judgeAlone(key, () =>
+    ignoringUserIDRevocations(key, async () => {
+      try {
+        const usable = await key.getSigningKey(signature.packet.issuerKeyID, at, undefined, STRICT_CONFIG as never);
+        return usable.getFingerprint() === signingKey.getFingerprint();
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
+/**
+ * A signature older than every surviving self-signature of its key (or binding of its subkey):
+ * exported keys often keep only the newest one. A self-signature is made by the primary key, so
+ * only the key's owner can have made the newer one; the signature is accepted, with the warning
+ * binding-newer-than-signature, when the key could sign by the oldest surviving self-signatures
+ * and none of them says it had expired by then (revocations and creation dates are judged before).
+ * 'no' when a self-signature was in force at signing time (it decided) or the flags forbid signing.
+ */
+async function bindingNewerAllows(key: PublicKey, signingKey: KeyPart, signature: ParsedSignature, created: Date): Promise<'allowed' | 'expired' | 'no'> {
+  if (hasNoUserID(key)) return 'no';
+  const parts = [await primarySelfSignatures(key)];
+  if (signingKey !== key) parts.push(await subkeyBindings(key, signingKey as Subkey));
+  let earliestInForce = 0;
+  let newerOnly = false;
+  for (const selfSignatures of parts) {
+    const dated = selfSignatures.filter(({ signature: s }) => s.created);
+    if (!dated.length) return 'no';
+    if (dated.some(({ signature: s }) => s.created! <= created)) continue; // one was in force: judged as usual
+    newerOnly = true;
+    if (dated.some(({ expiry }) => expiry && expiry <= created)) return 'expired';
+    earliestInForce = Math.max(earliestInForce, Math.min(...dated.map(({ signature: s }) => s.created!.getTime())));
   }
+  if (!newerOnly) return 'no';
+  return (await mayHaveSigned(key, signingKey, signature, new Date(earliestInForce))) ? 'allowed' : 'no';
 }
 
 /**
@@ -277,12 +330,6 @@ async function latestValid(signatures: SignaturePacket[], verifyOne: (signature:
   return null;
 }
 
-/** A key expiration time subpacket (seconds after `created`) as a date; none or 0: never. */
-function expiryFrom(signature: SignaturePacket | null, created: Date): Date | null {
-  const seconds = (signature as unknown as { keyExpirationTime: number | null } | null)?.keyExpirationTime;
-  return seconds ? new Date(created.getTime() + seconds * 1000) : null;
-}
-
 /**
  * The expiry that the self-signatures in force at `at` give (K-19): for a key with no user ID its
  * direct-key signature (openpgp.js reads none), and for a subkey its binding. Newer ones that
@@ -295,6 +342,9 @@ async function expiryInForce(key: PublicKey, signingKey: KeyPart, at: Date): Pro
   if (hasNoUserID(key)) {
     const direct = await latestValid((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config), at);
     const expiry = expiryFrom(direct, key.getCreationTime());
+    if (expiry) found.push({ expiry, of: 'key' });
+  } else {
+    const expiry = await primaryExpiryAt(key, at);
     if (expiry) found.push({ expiry, of: 'key' });
   }
   if (signingKey !== key) {

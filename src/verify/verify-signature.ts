@@ -14,7 +14,9 @@ import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, preparedKeyFor } from './fast-verify.js';
 import { checkKeySignatures } from './key-signatures.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
+import { dropFutureRevocations, ignoringUserIDRevocations, judgeAlone } from './key-history.js';
 import { fingerprintOf, keyIDOf } from '../core/key-names.js';
+import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
 
 /** The verdict on one signature. */
 export interface SignatureCheck {
@@ -46,8 +48,15 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
 }
 
-/** Does the mathematics hold, whatever the policy says? Asked only after the policy said no. */
-async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean> {
+/** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
+const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature verification failed']);
+
+/**
+ * Does the mathematics hold, whatever the policy says? Asked only after the policy said no.
+ * A string when it could not be checked (issue 12: an unsupported curve, a library error), which
+ * is no evidence that anything was altered.
+ */
+async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
   const literal = cleartextLiteralPacket(signedText);
@@ -61,14 +70,22 @@ async function mathematicsHold(signedText: string, signature: ParsedSignature, s
       MATH_ONLY_CONFIG as never,
     );
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    const message = (error as Error).message;
+    return MATHEMATICS_FAILED.has(message) ? false : message;
   }
 }
 
+/** The verdict when the mathematics could not be checked. */
+function unchecked(signature: ParsedSignature, signingKey: SigningKey, why: string, identity: Partial<SignatureCheck>): SignatureCheck {
+  const curve = (signingKey.keyPacket.getAlgorithmInfo() as { curve?: string }).curve;
+  const what = `${publicKeyAlgorithmName(signingKey.keyPacket.algorithm)}${curve ? ` on curve ${curve}` : ''} with ${signature.hashAlgorithm}`;
+  return failure('unsupported', `pledge could not check the mathematics of this signature (${what}): ${why}`, identity);
+}
+
 /** openpgp.js's own verdict on this one signature with this one key: the last word on "verified". */
-async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date): Promise<true | string> {
-  if (hasNoUserID(key)) {
+async function openpgpVerifies(signedText: string, signature: ParsedSignature, key: PublicKey, signingKey: SigningKey, date: Date, keyJudged: boolean): Promise<true | string> {
+  if (keyJudged || hasNoUserID(key)) {
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
@@ -79,15 +96,19 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     }
   }
   const message = cleartextMessageWith(signedText, [signature.packet]);
-  try {
-    const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
-    const [only] = result.signatures;
-    if (!only) return 'openpgp.js found no signature';
-    await only.verified;
-    return true;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return judgeAlone(key, () =>
+    ignoringUserIDRevocations(key, async () => {
+      try {
+        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const [only] = result.signatures;
+        if (!only) return 'openpgp.js found no signature';
+        await only.verified;
+        return true as const;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }),
+  );
 }
 
 const userIDCache = new WeakMap<object, TimeClassMemo<string[]>>();
@@ -97,7 +118,11 @@ function verifiedUserIDs(key: PublicKey, at: Date, policy: Policy): Promise<stri
   return policy.fastPath ? memoFor(userIDCache, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
 }
 
-async function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
+  return judgeAlone(key, () => userIDsAt(key, at));
+}
+
+async function userIDsAt(key: PublicKey, at: Date): Promise<string[]> {
   const userIDs: string[] = [];
   for (const user of key.users) {
     if (!user.userID) continue;
@@ -176,6 +201,7 @@ async function checkWithCandidate(
 ): Promise<SignatureCheck | null> {
   const signingKey = findSigningKey(candidate.key, signature);
   if (!signingKey) return null;
+  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs));
   const identity = {
     candidate,
     signingKeyFingerprint: fingerprintOf(signingKey),
@@ -191,7 +217,9 @@ async function checkWithCandidate(
     // Weak algorithms are refused whatever the mathematics says (openpgp.js may not even be able
     // to check them); an expired or revoked key is named only for a signature it really made.
     const weak = SIGNATURE_STATUS_FOR[judged.failure.code] === 'weak-algorithm';
-    if (!weak && !(await mathematicsHold(signedText, signature, signingKey))) return mismatch(signature, identity);
+    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey);
+    if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
+    if (!math) return mismatch(signature, identity);
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
       ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), []),
@@ -201,16 +229,19 @@ async function checkWithCandidate(
   const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
   if (fast === false) return mismatch(signature, identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
-  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate);
+  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged.warnings.includes('binding-newer-than-signature'));
   if (openpgp !== true) {
     const math = await mathematicsHold(signedText, signature, signingKey);
+    if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
     return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
   }
   if (candidate.accountChanged) {
     const { account, previous, since } = candidate.accountChanged;
     return failure('key-changed', `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
   }
-  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), judged.warnings);
+  // Older than every surviving self-signature: the names are those the key certifies now.
+  const namesAt = judged.warnings.includes('binding-newer-than-signature') ? policy.now : signature.created;
+  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy), judged.warnings);
   return verdict('verified', null, {
     candidate,
     signingKeyFingerprint: identity.signingKeyFingerprint,
@@ -232,6 +263,7 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
   'no-public-key': 6,
   'statement-mismatch': 7,
   'identity-mismatch': 8,
+  unsupported: 4, // as bad-signature: neither says anything about the key
 };
 
 /**
@@ -253,6 +285,9 @@ export async function checkSignature(
     if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;
   }
   if (best) return best;
+  if (!signature.issuerFingerprint && !/[1-9a-f]/i.test(signature.issuerKeyID)) {
+    return failure('key-not-found', 'the signature names no issuer (it has no issuer key ID or issuer fingerprint subpacket), so no key can be looked up for it');
+  }
   const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
   if (search.unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
   if (search.mismatched) return failure('key-mismatch', `no public key with ${wanted} was found: ${search.mismatched}`);

@@ -1,0 +1,106 @@
+/**
+ * Issue 12, classes 2-4: brainpool signatures are checked (node:crypto, OpenSSL) instead of being
+ * called altered; EdDSA with a hash under 256 bits is weak-algorithm; a check pledge cannot make
+ * is `unsupported` (exit "could not check"), never bad-signature; a signature with no issuer says
+ * so; `Hash: SHA3_256` (openpgp.js's spelling) is read beside RFC 9580's `SHA3-256`.
+ */
+import * as openpgp from 'openpgp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleartextBlock, craftSignature, literalText, newKey } from '../../security/assert-nothing-unproven.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { OUTCOME_CLASS_FOR, SIGNATURE_STATUS_FOR } from '../../../src/core/reasons.js';
+import { Gpg, gnupgSays, HAVE, pledgeSays, REQUIRE_ORACLES, scratch, sequoiaAccepts, TEXT } from './tools.js';
+
+const { enums } = openpgp;
+const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
+const NOW = at('2026-06-01');
+const gnupgLive = HAVE.gpg || REQUIRE_ORACLES;
+const sequoiaLive = HAVE.sq || REQUIRE_ORACLES;
+
+let dir: string;
+let gpg: Gpg;
+beforeAll(() => {
+  dir = scratch('pledge-kh-alg-');
+  gpg = new Gpg();
+});
+afterAll(() => Gpg.stopAgents());
+
+describe('class 2: algorithms', () => {
+  for (const [curve, hash] of [
+    ['brainpoolP256r1', 'SHA256'],
+    ['brainpoolP384r1', 'SHA384'],
+    ['brainpoolP512r1', 'SHA512'],
+    ['nistp256', 'SHA256'],
+    ['nistp521', 'SHA512'],
+  ] as const) {
+    it(`GnuPG ${curve} key, ${hash}: verified; the text changed: bad-signature (the mathematics is really checked)`, async () => {
+      const email = `${curve}@example.org`;
+      const fpr = gpg.generate(at('2020-01-01'), `${curve} <${email}>`, curve, 'sign', '0');
+      const signed = gpg.clearsign(at('2021-01-01'), fpr, ['--digest-algo', hash]);
+      const altered = signed.replace('keep our keys', 'keep our kegs');
+      const key = gpg.exportPublic(fpr);
+      const { verdicts, paths, keyring } = await pledgeSays(dir, curve, [signed, altered], [key], NOW);
+      // Brainpool was bad-signature: openpgp.js's Node build threw (module eckey-utils missing) and that was read as "altered".
+      expect(verdicts[0]).toMatchObject({ status: 'verified', reason: null, warnings: [] });
+      expect(verdicts[1]).toMatchObject({ status: 'bad-signature', reason: 'signature-mismatch' });
+      if (gnupgLive) {
+        expect(gnupgSays(paths[0]!, [key], NOW)).toEqual(['GOODSIG']);
+        expect(gnupgSays(paths[1]!, [key], NOW)).toEqual(['BADSIG']);
+      }
+      // sq 0.27 is built on Nettle, which has no brainpool curves: it cannot check them (pledge, through OpenSSL, can).
+      if (sequoiaLive) expect(sequoiaAccepts(paths[0]!, keyring)).toBe(!curve.startsWith('brainpool'));
+    });
+  }
+
+  it('GnuPG Ed25519 signature over SHA-224: weak-algorithm (EdDSA needs a 256-bit hash), not bad-signature; SHA-256 control verified', async () => {
+    const fpr = gpg.generate(at('2020-01-01'), 'Short <short@example.org>', 'ed25519', 'sign', '0');
+    const short = gpg.clearsign(at('2021-01-01'), fpr, ['--digest-algo', 'SHA224']);
+    const control = gpg.clearsign(at('2021-01-01'), fpr, ['--digest-algo', 'SHA256']);
+    const key = gpg.exportPublic(fpr);
+    const { verdicts, paths } = await pledgeSays(dir, 'eddsa-224', [short, control], [key], NOW);
+    expect(verdicts[0]).toMatchObject({ status: 'weak-algorithm', reason: 'weak-hash' });
+    expect(verdicts[1]).toMatchObject({ status: 'verified', reason: null });
+    // GnuPG accepts it; RFC 9580 says EdDSA signatures MUST use a hash of at least 256 bits.
+    if (gnupgLive) expect(gnupgSays(paths[0]!, [key], NOW)).toEqual(['GOODSIG']);
+  });
+});
+
+describe('class 3: what cannot be checked is said so', () => {
+  // No end-to-end case yet: every algorithm and curve GnuPG, sq 0.27 and openpgp.js make here is
+  // now checked by node:crypto or openpgp.js. The mapping is pinned instead: `unsupported` is
+  // "could not check" (exit 3), never "failed".
+  it('unsupported is an indeterminate outcome (exit code 3), not a failure', () => {
+    expect(OUTCOME_CLASS_FOR.unsupported).toBe('indeterminate');
+    expect(SIGNATURE_STATUS_FOR.unsupported).toBe('unsupported');
+    expect(ExitCode.indeterminate).toBe(3);
+  });
+
+  it('a signature with no issuer subpacket names what is missing', async () => {
+    const made = await newKey('Anon <anon@example.org>');
+    const signature = await craftSignature(made.privateKey.keyPacket as openpgp.SecretKeyPacket, literalText(TEXT), {
+      tweak: (p) => {
+        (p.issuerKeyID as unknown as { bytes: string }).bytes = '';
+        p.issuerFingerprint = null as unknown as Uint8Array;
+      },
+    });
+    const { verdicts, manifest } = await pledgeSays(dir, 'no-issuer', [cleartextBlock(TEXT, [signature])], [made.armored], NOW);
+    expect(verdicts[0]).toMatchObject({ status: 'no-public-key', reason: 'key-not-found' });
+    const message = manifest.documents[0]!.blocks[0]!.signatures[0]!.reason!.message;
+    expect(message).toMatch(/names no issuer/);
+    expect(message).not.toMatch(/key ID\s+was found/);
+  });
+});
+
+describe('class 4: Hash header spellings', () => {
+  it('openpgp.js SHA3-256 signature: verified under "Hash: SHA3_256" (openpgp.js\'s spelling) and "Hash: SHA3-256" (RFC 9580)', async () => {
+    const made = await newKey('Keccak <keccak@example.org>', { curve: 'nistP256' });
+    const signature = await craftSignature(made.privateKey.keyPacket as openpgp.SecretKeyPacket, literalText(TEXT), { hash: enums.hash.sha3_256 });
+    const documents = ['SHA3_256', 'SHA3-256', 'SHA3_512'].map((header) => cleartextBlock(TEXT, [signature], header));
+    const { manifest } = await pledgeSays(dir, 'sha3', documents, [made.armored], NOW);
+    const blocks = manifest.documents.map((d) => d.blocks[0]!);
+    expect(blocks.map((b) => b.status)).toEqual(['ok', 'ok', 'malformed']);
+    expect(blocks.slice(0, 2).map((b) => b.signatures[0]!.status)).toEqual(['verified', 'verified']);
+    // Control: a header naming another hash than the signature's is still refused.
+    expect(blocks[2]!.error?.code).toBe('hash-header');
+  });
+});
