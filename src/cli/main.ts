@@ -4,6 +4,7 @@ import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keysClearCommand, keysFetchCommand, keysListCommand } from './commands/keys.js';
 import { manifestCommand } from './commands/manifest.js';
+import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { packageVersion, type CliStreams, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
@@ -23,6 +24,7 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       manifest: (options) => manifestCommand(options, context),
       init: (options) => initCommand(options, context),
       inspect: (paths, options) => inspectCommand(paths, options, context),
+      sign: (file, options) => signCommand(file, options, context),
       keysFetch: (query, options) => keysFetchCommand(query, options, context),
       keysList: (options) => keysListCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
