@@ -84,6 +84,14 @@ export interface InspectCommandOptions {
   json: boolean;
 }
 
+export interface KeysExportCommandOptions {
+  manifest: string;
+  output: string;
+  keyring: string[];
+  cacheDir?: string;
+  cache: boolean;
+}
+
 export interface CacheCommandOptions {
   cacheDir?: string;
   json: boolean;
@@ -97,6 +105,7 @@ export interface CommandHandlers {
   sign(file: string | undefined, options: SignCommandOptions): Promise<void>;
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
+  keysExport(options: KeysExportCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
 }
 
@@ -346,6 +355,19 @@ Examples:
   pledge keys fetch keybase:alice
   pledge keys fetch alice@example.org --sources wkd`)
     .action(async (query: string, options: DiscoveryCommandOptions & { json: boolean }) => handlers.keysFetch(query, options));
+  keys
+    .command('export')
+    .description('write every key a manifest used, minimal (the packets that made the verdict), one armored file per primary fingerprint')
+    .requiredOption('--manifest <file>', 'the manifest (pledge manifest or verify --manifest)')
+    .requiredOption('-o, --output <dir>', 'the folder to write FINGERPRINT.asc files to')
+    .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
+    .option('--cache-dir <dir>', 'key cache directory')
+    .option('--no-cache', 'do not look in the key cache')
+    .addHelpText('after', `
+Only the certificate the manifest recorded (same certificateSha256) is exported; another is reported.
+Examples:
+  pledge keys export --manifest signers.json -o keys/`)
+    .action(async (options: KeysExportCommandOptions) => handlers.keysExport(options));
   keys
     .command('list')
     .description('list cached keys with their source and fetch time')
