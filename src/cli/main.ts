@@ -2,9 +2,10 @@ import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
 import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
-import { keysClearCommand, keysFetchCommand, keysListCommand } from './commands/keys.js';
+import { keysClearCommand, keysExportCommand, keysFetchCommand, keysListCommand } from './commands/keys.js';
 import { manifestCommand } from './commands/manifest.js';
 import { siteCommand } from './commands/site.js';
+import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { packageVersion, type CliStreams, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
@@ -25,8 +26,10 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       init: (options) => initCommand(options, context),
       inspect: (paths, options) => inspectCommand(paths, options, context),
       site: (options) => siteCommand(options, context),
+      sign: (file, options) => signCommand(file, options, context),
       keysFetch: (query, options) => keysFetchCommand(query, options, context),
       keysList: (options) => keysListCommand(options, context),
+      keysExport: (options) => keysExportCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },

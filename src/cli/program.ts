@@ -68,6 +68,21 @@ export interface InitCommandOptions {
   statement?: string;
 }
 
+export interface SignCommandOptions extends DiscoveryCommandOptions, Pick<RepositoryCommandOptions, 'config'> {
+  name?: string;
+  field: string[];
+  githubUser?: string;
+  keybase?: string;
+  email?: string;
+  text?: string;
+  key?: string;
+  signerFile?: string;
+  gpg: string;
+  sq: string;
+  output?: string;
+  force: boolean;
+}
+
 export interface InspectCommandOptions {
   json: boolean;
 }
@@ -81,6 +96,14 @@ export interface SiteCommandOptions {
   config?: string | false;
 }
 
+export interface KeysExportCommandOptions {
+  manifest: string;
+  output: string;
+  keyring: string[];
+  cacheDir?: string;
+  cache: boolean;
+}
+
 export interface CacheCommandOptions {
   cacheDir?: string;
   json: boolean;
@@ -92,8 +115,10 @@ export interface CommandHandlers {
   init(options: InitCommandOptions): Promise<void>;
   inspect(paths: string[], options: InspectCommandOptions): Promise<void>;
   site(options: SiteCommandOptions): Promise<void>;
+  sign(file: string | undefined, options: SignCommandOptions): Promise<void>;
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
+  keysExport(options: KeysExportCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
 }
 
@@ -319,6 +344,40 @@ Examples:
   pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`)
     .action(async (options: InitCommandOptions) => handlers.init(options));
 
+  addDiscoveryOptions(
+    program
+      .command('sign')
+      .description("sign the pledge: in a signers repository, write and check your _signatures/ file; with FILE, cleartext-sign that document in place")
+      .argument('[file]', 'a document to sign in place (outside a signers repository)'),
+  )
+    .optionsGroup('Signer file:')
+    .option('--name <name>', 'your name, as the statement template uses it')
+    .option('--field <key=value>', 'another front matter field, e.g. organization=Example Ltd (repeatable)', collect, [])
+    .option('--github-user <user>', 'a GitHub account that lists your key')
+    .option('--keybase <user>', 'a Keybase account that holds your key')
+    .option('--email <address>', 'an address keys.openpgp.org or WKD returns your key for')
+    .option('--text <paragraph>', 'a paragraph of your own, above the signed block')
+    .option('-o, --output <file>', 'the signer file to write (default: the signatures folder, NAME.md)')
+    .option('--force', 'replace an existing file', false)
+    .option('--config <file>', 'the repository policy (default: pledge.config.json here or above)')
+    .optionsGroup('Signing (pledge never reads your secret key):')
+    .option('--key <key>', 'GnuPG: the key to sign with (gpg --local-user; GNUPGHOME is honoured)')
+    .option('--signer-file <file>', 'Sequoia: sign with sq and this key file')
+    .option('--gpg <program>', 'the gpg program', 'gpg')
+    .option('--sq <program>', 'the sq program', 'sq')
+    .addHelpText('after', `
+Examples:
+  pledge sign --name "Ada Lovelace" --key ada@example.org        in a signers repository
+  pledge sign --name "Ada Lovelace" --github-user ada --field organization="Analytical Engines"
+  pledge sign --name "Ada Lovelace" --signer-file ada.key.pgp     with Sequoia (sq)
+  pledge sign --offline --key 0123456789ABCDEF...                 check with pinned keys only
+  pledge sign post.md --key ada@example.org                       sign a document in place
+
+The signature is checked with the repository's own policy before pledge says it is done,
+first offline (with the key your tool exports), then as CI will find the key.
+${EXIT_CODES_HELP}`)
+    .action(async (file: string | undefined, options: SignCommandOptions) => handlers.sign(file, options));
+
   program
     .command('inspect')
     .description('show each block, what rendering was undone, the signed text and what the signatures claim (no verification, no network)')
@@ -344,6 +403,19 @@ Examples:
   pledge keys fetch keybase:alice
   pledge keys fetch alice@example.org --sources wkd`)
     .action(async (query: string, options: DiscoveryCommandOptions & { json: boolean }) => handlers.keysFetch(query, options));
+  keys
+    .command('export')
+    .description('write every key a manifest used, minimal (the packets that made the verdict), one armored file per primary fingerprint')
+    .requiredOption('--manifest <file>', 'the manifest (pledge manifest or verify --manifest)')
+    .requiredOption('-o, --output <dir>', 'the folder to write FINGERPRINT.asc files to')
+    .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
+    .option('--cache-dir <dir>', 'key cache directory')
+    .option('--no-cache', 'do not look in the key cache')
+    .addHelpText('after', `
+Only the certificate the manifest recorded (same certificateSha256) is exported; another is reported.
+Examples:
+  pledge keys export --manifest signers.json -o keys/`)
+    .action(async (options: KeysExportCommandOptions) => handlers.keysExport(options));
   keys
     .command('list')
     .description('list cached keys with their source and fetch time')

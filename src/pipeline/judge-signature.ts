@@ -9,6 +9,7 @@ import { checkStatement } from '../repo/statement.js';
 import type { ManifestSignature } from '../report/manifest.js';
 import type { Policy } from '../verify/policy.js';
 import { checkSignature, type SignatureCheck } from '../verify/verify-signature.js';
+import { certificateSha256 } from './certificate-hash.js';
 import { claimsOf, type DocumentContext, type SignatureJudge } from './describe-document.js';
 
 /**
@@ -98,6 +99,7 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       reason: check.reason,
       keyEvaluation: check.keyEvaluation,
     };
+    if (check.candidate) entry.certificateSha256 = certificateSha256(check.candidate.key);
     if (check.candidate?.keybase) entry.keybase = check.candidate.keybase;
     return entry;
   };

@@ -19,7 +19,7 @@ function frontMatterValue(frontMatter: Record<string, unknown> | null, field: st
 }
 
 /** The template with each {field} replaced by the document's front matter value. */
-function fillTemplate(template: string, frontMatter: Record<string, unknown> | null): { text: string } | { missing: string } {
+export function fillTemplate(template: string, frontMatter: Record<string, unknown> | null): { text: string } | { missing: string } {
   let missing: string | null = null;
   const text = template.replace(PLACEHOLDER, (_whole, field: string) => {
     const value = frontMatterValue(frontMatter, field);

@@ -34,6 +34,8 @@ export interface ManifestSignature extends SignatureClaims {
   keyEvaluation: 'openpgp' | 'pledge-no-user-id' | null;
   /** What Keybase says about the account holding the key: the server's claim. */
   keybase?: KeybaseClaim;
+  /** SHA-256 of the certificate as pledge read it (from keySource): a later run proves it used the same key. */
+  certificateSha256?: string;
 }
 
 export interface ManifestBlock<S = ManifestSignature> {

@@ -162,13 +162,15 @@ describe('O: output', () => {
       expect(/Good signature from "Alice/.test(raw.human), 'a substring match on the human output finds "Good signature"').toBe(true);
     }
 
-    // pledge has no GnuPG fallback: the only child process in src/ is git (signers repositories).
+    // pledge has no GnuPG fallback: the only child processes in src/ are git (signers repositories)
+    // and, in src/sign/ (reached only from `pledge sign`, test/architecture.test.ts), the signer's
+    // own gpg or sq making a signature: never a verdict.
     const sources: string[] = [];
     const walk = async (folder: string): Promise<void> => {
       for (const entry of await readdir(folder, { withFileTypes: true })) {
         const path = join(folder, entry.name);
         if (entry.isDirectory()) await walk(path);
-        else if (entry.name.endsWith('.ts')) sources.push(await readFile(path, 'utf8'));
+        else if (entry.name.endsWith('.ts') && !path.includes(`${join('src', 'sign')}/`)) sources.push(await readFile(path, 'utf8'));
       }
     };
     await walk(join(REPO, 'src'));

@@ -26,7 +26,16 @@ function configFile(statement: string): string {
 
 const SIGNATURES_README = `# Signers
 
-Add one Markdown file per signer here, by pull request, named after you (\`ada-lovelace.md\`):
+Add one Markdown file per signer here, by pull request. The easiest way, from a clone of this
+repository (your key stays with GnuPG or Sequoia; pledge never reads it):
+
+    npx pledge sign --name "Ada Lovelace" --key ada@example.org
+
+It writes \`_signatures/ada-lovelace.md\` with the statement filled in exactly as CI checks it,
+verifies it with this repository's policy, and prints the git commands for the pull request
+(\`--signer-file KEY.pgp\` signs with Sequoia's \`sq\`; \`pledge sign --help\` lists the fields).
+By hand, the file looks like this (\`github_user\` is optional: your GitHub account must list
+your key, github.com/ada.gpg):
 
 \`\`\`\`markdown
 ---
@@ -34,12 +43,12 @@ name: Ada Lovelace
 link: https://example.org/~ada
 organization: Analytical Engines Ltd
 occupation_title: Programmer
-github_user: ada          # optional: your GitHub account must list your key (github.com/ada.gpg)
+github_user: ada
 ---
 
-\\\`\\\`\\\`text
+\`\`\`text
 (the output of: echo "<the statement with your name>" | gpg --clearsign)
-\\\`\\\`\\\`
+\`\`\`
 \`\`\`\`
 
 CI runs \`pledge verify\` on every pull request: your signature, the exact statement and the

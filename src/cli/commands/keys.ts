@@ -1,11 +1,18 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import { PledgeError } from '../../core/reasons.js';
+import { exportManifestKeys } from '../../pipeline/export-keys.js';
+import { loadKeyring } from '../../pipeline/run.js';
+import { findConfig, loadConfig } from '../../repo/load-config.js';
+import type { Manifest } from '../../report/manifest.js';
 import { parseKeyQuery } from '../../discovery/identifiers.js';
 import { KeyCache } from '../../discovery/key-cache.js';
 import { fetchKeys } from '../../pipeline/run.js';
 import { escapeText, groupFingerprint } from '../../report/escape.js';
 import { cacheDirectory, discoveryRequest, type CommandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import type { CacheCommandOptions, DiscoveryCommandOptions } from '../program.js';
+import type { CacheCommandOptions, DiscoveryCommandOptions, KeysExportCommandOptions } from '../program.js';
 
 export async function keysFetchCommand(text: string, options: DiscoveryCommandOptions & { json: boolean }, context: CommandContext): Promise<void> {
   const query = parseKeyQuery(text);
@@ -44,4 +51,31 @@ export async function keysListCommand(options: CacheCommandOptions, context: Com
 export async function keysClearCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
   const removed = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).clear();
   context.streams.stdout.write(options.json ? JSON.stringify({ removed }) + '\n' : `removed ${removed} cached key${removed === 1 ? '' : 's'}\n`);
+}
+
+/** `pledge keys export --manifest FILE -o DIR`: every key the manifest used, minimal, one armored file per primary fingerprint. */
+export async function keysExportCommand(options: KeysExportCommandOptions, context: CommandContext): Promise<void> {
+  const cwd = context.streams.cwd;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(resolve(cwd, options.manifest), 'utf8')) as Manifest;
+  } catch (error) {
+    throw new PledgeError('usage', `keys export: --manifest ${options.manifest}: ${(error as Error).message}`);
+  }
+  // The repository's pinned keys count, as they did for the run that wrote the manifest.
+  const config = findConfig(cwd);
+  const loaded = config ? loadConfig(config) : null;
+  const pinned = loaded?.config.keys ? [join(loaded.root, loaded.config.keys)] : [];
+  const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => resolve(cwd, path))]);
+  const cache = options.cache ? new KeyCache(cacheDirectory(options.cacheDir, context.streams)) : null;
+  const results = await exportManifestKeys(manifest, keyring, cache, new Date());
+  const folder = resolve(cwd, options.output);
+  await mkdir(folder, { recursive: true });
+  for (const result of results) {
+    if (result.outcome === 'exported') {
+      await writeFileAtomic(join(folder, `${result.fingerprint}.asc`), result.armored);
+      context.streams.stdout.write(`${groupFingerprint(result.fingerprint)}  exported to ${escapeText(join(options.output, `${result.fingerprint}.asc`))}\n`);
+    } else context.streams.stderr.write(`pledge: ${groupFingerprint(result.fingerprint)}: ${result.outcome}: ${escapeText(result.message)}\n`);
+  }
+  context.setExit(results.every((result) => result.outcome === 'exported') ? ExitCode.ok : ExitCode.failed);
 }

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { PledgeError } from '../core/reasons.js';
+
+/**
+ * The signer's own OpenPGP tool makes the signature: pledge hands it the text and a key name
+ * (gpg --local-user) or a key file path (sq), and never reads secret key material itself.
+ */
+export type SigningTool =
+  | { tool: 'gpg'; program: string; key?: string }
+  | { tool: 'sq'; program: string; signerFile: string };
+
+export interface ToolRun {
+  env: NodeJS.ProcessEnv;
+  /** No terminal to ask a passphrase on: gpg runs with --batch so it fails instead of hanging. */
+  interactive: boolean;
+}
+
+function execute(program: string, args: string[], input: string | null, run: ToolRun): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { env: run.env, stdio: [input === null ? 'ignore' : 'pipe', 'pipe', run.interactive ? 'inherit' : 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new PledgeError('usage', error.code === 'ENOENT' ? `${program} is not installed (or not on PATH)` : `${program}: ${error.message}`)),
+    );
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new PledgeError('usage', `${program} ${args[0]} failed (exit ${code})${stderr.trim() ? `:\n${stderr.trim()}` : ''}`))));
+    if (input !== null) {
+      // A tool that exits before reading all of it is reported by its exit code, not as EPIPE.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(input);
+    }
+  });
+}
+
+/** sq renamed its flags (0.27: --cleartext-signature, --signer-key; later: --cleartext, --signer-file): ask its help which it has. */
+async function sqFlags(program: string, run: ToolRun): Promise<{ cleartext: string; signer: string }> {
+  const help = await execute(program, ['sign', '--help'], null, { ...run, interactive: false }).catch(() => '');
+  return {
+    cleartext: /--cleartext-signature\b/.test(help) ? '--cleartext-signature' : '--cleartext',
+    signer: /--signer-file\b/.test(help) ? '--signer-file' : '--signer-key',
+  };
+}
+
+/** A cleartext signature over `text`, as the tool armors it. */
+export async function clearsignWith(signer: SigningTool, text: string, run: ToolRun): Promise<string> {
+  const input = text.endsWith('\n') ? text : `${text}\n`;
+  if (signer.tool === 'gpg') {
+    const args = ['--clearsign', '--armor', '--output', '-', ...(run.interactive ? [] : ['--batch']), ...(signer.key ? ['--local-user', signer.key] : [])];
+    return execute(signer.program, args, input, run);
+  }
+  const flags = await sqFlags(signer.program, run);
+  return execute(signer.program, ['sign', flags.cleartext, flags.signer, signer.signerFile], input, run);
+}
+
+/** The signer's public certificate, exported by the tool (public parts only), to verify offline. */
+export async function exportPublicKey(signer: SigningTool, run: ToolRun): Promise<string> {
+  if (signer.tool === 'gpg') return execute(signer.program, ['--export', '--armor', ...(run.interactive ? [] : ['--batch']), ...(signer.key ? [signer.key] : [])], null, { ...run, interactive: false });
+  return execute(signer.program, ['key', 'extract-cert', signer.signerFile], null, { ...run, interactive: false });
+}
