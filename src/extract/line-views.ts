@@ -259,7 +259,8 @@ function commentCursor(ranges: [number, number][]): (from: number, to: number) =
 export function htmlViews(document: DocumentText): LogicalLine[][] {
   const views: LogicalLine[][] = [];
   const source = document.text;
-  const lower = source.toLowerCase();
+  // ASCII only: toLowerCase() lengthens some letters ("İ" → "i̇"), and offsets into `lower` must be offsets into `source`.
+  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   const inComment = commentCursor(commentRanges(source, lower));
   let lineNumber = 1;
   let counted = 0;

@@ -219,3 +219,15 @@ describe('extractBlocks', () => {
     });
   });
 });
+
+describe('HTML offsets', () => {
+  // Found by the fuzz property renderings-round-trip (seed 957750121): "İ".toLowerCase() is two
+  // code units, so a lower-cased copy of the page no longer lined up with it.
+  it('a letter that lengthens when lower-cased leaves the <pre> element and its lines where they are', async () => {
+    const { htmlViews } = await import('../../src/extract/line-views.js');
+    const page = 'İİİİ <pre>İ first<br>second\nthird</pre> after';
+    const views = htmlViews({ path: 'x.html', kind: 'html', text: page } as DocumentText);
+    expect(views).toHaveLength(1);
+    expect(views[0]!.map((line) => line.text)).toEqual(['İ first', 'second', 'third']);
+  });
+});
