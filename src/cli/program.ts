@@ -52,6 +52,8 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   format?: Format;
   manifest?: string;
   checkManifest?: string;
+  against?: string;
+  online?: boolean;
   quiet: boolean;
 }
 
@@ -237,6 +239,8 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
     .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
     .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
+    .option('--against <file>', 'verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change')
+    .option('--online', 'with --against, also ask the network for keys', false)
     .option('-q, --quiet', 'print nothing but the requested output (no report, no progress)', false)
     .optionsGroup('Input:')
     .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
@@ -265,6 +269,7 @@ Examples:
   pledge verify                                    a signers repository, by its pledge.config.json
   pledge verify --format github --changed-since origin/main
   pledge verify --check-manifest signers.json
+  pledge verify --against signers.json             the yearly check: same keys, same verdicts?
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));

@@ -10,6 +10,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
+import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
 import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail } from '../../report/render-human.js';
@@ -196,6 +197,10 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   checkWritablePaths(options, context.streams.cwd);
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
+  if (options.against) {
+    context.setExit(await verifyAgainst(paths, options, context, loaded));
+    return;
+  }
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
