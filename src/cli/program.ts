@@ -86,6 +86,14 @@ export interface InspectCommandOptions {
   json: boolean;
 }
 
+export interface BundleCommandOptions {
+  manifest?: string;
+  output: string;
+  keyring: string[];
+  cacheDir?: string;
+  cache: boolean;
+}
+
 export interface KeysExportCommandOptions {
   manifest: string;
   output: string;
@@ -108,6 +116,7 @@ export interface CommandHandlers {
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
   keysExport(options: KeysExportCommandOptions): Promise<void>;
+  bundle(options: BundleCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
 }
 
@@ -334,6 +343,20 @@ The signature is checked with the repository's own policy before pledge says it 
 first offline (with the key your tool exports), then as CI will find the key.
 ${EXIT_CODES_HELP}`)
     .action(async (file: string | undefined, options: SignCommandOptions) => handlers.sign(file, options));
+
+  program
+    .command('bundle')
+    .description('write an evidence folder: the documents, their signed blocks, the keys and the manifest, with a README on re-verifying with pledge or gpgv')
+    .requiredOption('-o, --output <dir>', 'the folder to write')
+    .option('--manifest <file>', "the manifest (default: the repository config's)")
+    .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
+    .option('--cache-dir <dir>', 'key cache directory')
+    .option('--no-cache', 'do not look in the key cache')
+    .addHelpText('after', `
+Examples:
+  pledge bundle -o evidence/
+  pledge bundle --manifest m.json --keyring keys/ -o evidence/`)
+    .action(async (options: BundleCommandOptions) => handlers.bundle(options));
 
   program
     .command('inspect')
