@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
+import { bundleCommand } from './commands/bundle.js';
 import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keysClearCommand, keysExportCommand, keysFetchCommand, keysListCommand } from './commands/keys.js';
@@ -30,6 +31,7 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       keysFetch: (query, options) => keysFetchCommand(query, options, context),
       keysList: (options) => keysListCommand(options, context),
       keysExport: (options) => keysExportCommand(options, context),
+      bundle: (options) => bundleCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },

@@ -55,6 +55,8 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   format?: Format;
   manifest?: string;
   checkManifest?: string;
+  against?: string;
+  online?: boolean;
   quiet: boolean;
 }
 
@@ -96,6 +98,14 @@ export interface SiteCommandOptions {
   config?: string | false;
 }
 
+export interface BundleCommandOptions {
+  manifest?: string;
+  output: string;
+  keyring: string[];
+  cacheDir?: string;
+  cache: boolean;
+}
+
 export interface KeysExportCommandOptions {
   manifest: string;
   output: string;
@@ -119,6 +129,7 @@ export interface CommandHandlers {
   keysFetch(query: string, options: DiscoveryCommandOptions & { json: boolean }): Promise<void>;
   keysList(options: CacheCommandOptions): Promise<void>;
   keysExport(options: KeysExportCommandOptions): Promise<void>;
+  bundle(options: BundleCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
 }
 
@@ -266,6 +277,8 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
     .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
     .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
+    .option('--against <file>', 'verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change')
+    .option('--online', 'with --against, also ask the network for keys', false)
     .option('-q, --quiet', 'print nothing but the requested output (no report, no progress)', false)
     .optionsGroup('Input:')
     .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
@@ -296,6 +309,7 @@ Examples:
   pledge verify --format github --changed-since origin/main
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
+  pledge verify --against signers.json             the yearly check: same keys, same verdicts?
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
@@ -377,6 +391,20 @@ The signature is checked with the repository's own policy before pledge says it 
 first offline (with the key your tool exports), then as CI will find the key.
 ${EXIT_CODES_HELP}`)
     .action(async (file: string | undefined, options: SignCommandOptions) => handlers.sign(file, options));
+
+  program
+    .command('bundle')
+    .description('write an evidence folder: the documents, their signed blocks, the keys and the manifest, with a README on re-verifying with pledge or gpgv')
+    .requiredOption('-o, --output <dir>', 'the folder to write')
+    .option('--manifest <file>', "the manifest (default: the repository config's)")
+    .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
+    .option('--cache-dir <dir>', 'key cache directory')
+    .option('--no-cache', 'do not look in the key cache')
+    .addHelpText('after', `
+Examples:
+  pledge bundle -o evidence/
+  pledge bundle --manifest m.json --keyring keys/ -o evidence/`)
+    .action(async (options: BundleCommandOptions) => handlers.bundle(options));
 
   program
     .command('inspect')

@@ -13,7 +13,7 @@ export interface UsedKey {
 }
 
 export type ExportedKey =
-  | { fingerprint: string; outcome: 'exported'; armored: string }
+  | { fingerprint: string; outcome: 'exported'; armored: string; binary: Uint8Array }
   | { fingerprint: string; outcome: 'not-found' | 'changed'; message: string };
 
 /** Every primary key a verified signature of the manifest used. */
@@ -48,16 +48,20 @@ export function minimalCertificate(key: PublicKey, signingKeys: Set<string>): Pu
 /**
  * Finds each key a manifest used, in the given keyring and the cache, and exports it minimal,
  * only when it is the certificate the manifest recorded (same SHA-256): another one is
- * reported `changed`, never silently pinned.
+ * reported `changed`, never silently pinned. `minimal: false` keeps the certificate whole, so
+ * it still has the recorded certificateSha256 (evidence bundles).
  */
-export async function exportManifestKeys(manifest: Manifest, keyring: Keyring, cache: KeyCache | null, now: Date): Promise<ExportedKey[]> {
+export async function exportManifestKeys(manifest: Manifest, keyring: Keyring, cache: KeyCache | null, now: Date, minimal = true): Promise<ExportedKey[]> {
   const out: ExportedKey[] = [];
   for (const used of usedKeys(manifest)) {
     const issuer = { issuerFingerprint: used.fingerprint, issuerKeyID: used.fingerprint.slice(-16) };
     const candidates: KeyCandidate[] = [...keyring.candidatesFor(issuer), ...((await cache?.get(used.fingerprint, now)) ?? []).map((entry) => entry.candidate)]
       .filter((candidate) => candidate.key.getFingerprint().toUpperCase() === used.fingerprint);
     const same = candidates.find((candidate) => used.certificateSha256 === null || certificateSha256(candidate.key) === used.certificateSha256);
-    if (same) out.push({ fingerprint: used.fingerprint, outcome: 'exported', armored: minimalCertificate(same.key, used.signingKeys).armor() });
+    if (same) {
+      const key = minimal ? minimalCertificate(same.key, used.signingKeys) : same.key;
+      out.push({ fingerprint: used.fingerprint, outcome: 'exported', armored: key.armor(), binary: key.write() });
+    }
     else if (candidates.length) out.push({ fingerprint: used.fingerprint, outcome: 'changed', message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0]!.key)}) is not the one the manifest recorded (${used.certificateSha256})` });
     else out.push({ fingerprint: used.fingerprint, outcome: 'not-found', message: 'not in the keyrings given, the repository keys or the cache' });
   }

@@ -53,21 +53,30 @@ export async function keysClearCommand(options: CacheCommandOptions, context: Co
   context.streams.stdout.write(options.json ? JSON.stringify({ removed }) + '\n' : `removed ${removed} cached key${removed === 1 ? '' : 's'}\n`);
 }
 
-/** `pledge keys export --manifest FILE -o DIR`: every key the manifest used, minimal, one armored file per primary fingerprint. */
-export async function keysExportCommand(options: KeysExportCommandOptions, context: CommandContext): Promise<void> {
+/** The manifest a command was given, and where its keys can be found (the repository's keys/, --keyring, the cache). */
+export async function manifestKeySources(options: { manifest?: string; keyring: string[]; cache: boolean; cacheDir?: string }, context: CommandContext) {
   const cwd = context.streams.cwd;
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await readFile(resolve(cwd, options.manifest), 'utf8')) as Manifest;
-  } catch (error) {
-    throw new PledgeError('usage', `keys export: --manifest ${options.manifest}: ${(error as Error).message}`);
-  }
-  // The repository's pinned keys count, as they did for the run that wrote the manifest.
   const config = findConfig(cwd);
   const loaded = config ? loadConfig(config) : null;
+  const file = options.manifest ?? (loaded?.config.manifest ? join(loaded.root, loaded.config.manifest) : null);
+  if (!file) throw new PledgeError('usage', 'no --manifest given, and no pledge.config.json names one');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(resolve(cwd, file), 'utf8')) as Manifest;
+  } catch (error) {
+    throw new PledgeError('usage', `--manifest ${file}: ${(error as Error).message}`);
+  }
+  // The repository's pinned keys count, as they did for the run that wrote the manifest.
   const pinned = loaded?.config.keys ? [join(loaded.root, loaded.config.keys)] : [];
   const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => resolve(cwd, path))]);
   const cache = options.cache ? new KeyCache(cacheDirectory(options.cacheDir, context.streams)) : null;
+  return { manifest, keyring, cache, root: loaded?.root ?? cwd };
+}
+
+/** `pledge keys export --manifest FILE -o DIR`: every key the manifest used, minimal, one armored file per primary fingerprint. */
+export async function keysExportCommand(options: KeysExportCommandOptions, context: CommandContext): Promise<void> {
+  const cwd = context.streams.cwd;
+  const { manifest, keyring, cache } = await manifestKeySources(options, context);
   const results = await exportManifestKeys(manifest, keyring, cache, new Date());
   const folder = resolve(cwd, options.output);
   await mkdir(folder, { recursive: true });

@@ -12,6 +12,7 @@ import { diffText, redactDocument, redactManifest, toCommittedManifest } from '.
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
 import type { LookupStart } from '../../discovery/discover-keys.js';
+import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
 import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail, skippedParts } from '../../report/render-human.js';
@@ -234,6 +235,10 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   await checkWritablePaths(options, context.streams.cwd);
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
+  if (options.against) {
+    context.setExit(await verifyAgainst(paths, options, context, loaded));
+    return;
+  }
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
