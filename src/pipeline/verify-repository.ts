@@ -84,7 +84,7 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
 
   const keyrings = [...(config.keys ? [join(root, config.keys)] : []), ...request.keyrings];
   const policy = createPolicy(request.now);
-  const { discovery, close } = await createDiscovery(await loadKeyring(keyrings), request.discovery, policy.now);
+  const { discovery, close } = await createDiscovery(await loadKeyring(keyrings, undefined, root), request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy, config);
     const documents: ManifestDocument[] = [];

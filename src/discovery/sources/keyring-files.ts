@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import type { KeyCandidate } from '../key-source.js';
 import { readAllKeys } from '../read-keys.js';
@@ -54,10 +54,24 @@ export function keyringFilesWithSecretKeys(paths: string[]): string[] {
 }
 
 /**
+ * How a keyring file is named in a manifest: relative to `base` (the repository, or the working
+ * directory), else to the working directory, else by its file name alone: never an absolute
+ * path, which would leak the maintainer's home and differ in every clone (issue 20).
+ */
+export function keyringSourceName(file: string, base = '.'): string {
+  const absolute = resolve(file);
+  for (const from of [resolve(base), resolve('.')]) {
+    const path = relative(from, absolute);
+    if (path && !path.startsWith('..') && !isAbsolute(path)) return `keyring:${toPosixPath(path)}`;
+  }
+  return `keyring:${basename(absolute)}`;
+}
+
+/**
  * Keys from --keyring files or directories: each file may hold one or many armored or binary
  * keys. A file that holds no key is a usage error, so a typo never silently verifies nothing.
  */
-export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
+export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS, base?: string): Promise<KeyCandidate[]> {
   const candidates: KeyCandidate[] = [];
   for (const path of paths) {
     for (const file of keyFilesUnder(path)) {
@@ -67,7 +81,7 @@ export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFA
         const why = errors.length ? `: ${errors[0]}` : '';
         throw new PledgeError('usage', `--keyring ${file}: no OpenPGP key found in the file${why}`);
       }
-      for (const key of keys) candidates.push({ key, source: `keyring:${toPosixPath(file)}` });
+      for (const key of keys) candidates.push({ key, source: keyringSourceName(file, base) });
     }
   }
   return candidates;
