@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { makeDirectory } from '../core/make-directory.js';
-import { mergeProvenance, provenanceOf, type KeyCandidate, type Provenance } from './key-source.js';
+import { mergeProvenance, provenanceOf, type KeybaseClaim, type KeyCandidate, type Provenance } from './key-source.js';
 import { mergeRevocations } from './keyring.js';
 import { readAllKeys } from './read-keys.js';
 
@@ -15,6 +15,8 @@ export interface CachedKey {
   armoredKey: string;
   /** Which sources supplied each user ID and subkey (K-18); absent in older entries: all from `source`. */
   provenance?: Provenance;
+  /** What Keybase said about the account when it served the key: a hit reports it as the fetch did. */
+  keybase?: KeybaseClaim;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -54,8 +56,9 @@ export class KeyCache {
       const key = keys.find((k) => k.getFingerprint().toUpperCase() === entry.fingerprint);
       if (!key) continue;
       const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
-      // The source is kept so what it vouched for still holds: 'cache' tells where the bytes are.
-      found.push({ candidate: { key, source: 'cache', url: entry.url ?? undefined, origin: entry.source, ...(entry.provenance ? { provenance: entry.provenance } : {}) }, fresh });
+      // A hit names the source that first served the key, so what it vouched for still holds and
+      // a manifest does not depend on whether the cache was warm (issue 20); `cached` says where the bytes are.
+      found.push({ candidate: { key, source: entry.source, cached: true, url: entry.url ?? undefined, origin: entry.source, ...(entry.provenance ? { provenance: entry.provenance } : {}), ...(entry.keybase ? { keybase: entry.keybase } : {}) }, fresh });
     }
     return found;
   }
@@ -94,11 +97,12 @@ export class KeyCache {
     }
     const entry: CachedKey = {
       fingerprint,
-      source: candidate.origin && candidate.source === 'cache' ? candidate.origin : candidate.source,
+      source: candidate.origin ?? candidate.source,
       url: candidate.url ?? null,
       fetchedAt: now.toISOString(),
       armoredKey: key.armor(),
       provenance,
+      ...(candidate.keybase ? { keybase: candidate.keybase } : previous?.keybase ? { keybase: previous.keybase } : {}),
     };
     await writeFileAtomic(this.keyFile(fingerprint), JSON.stringify(entry, null, 2) + '\n');
     const ids = new Set<string>();

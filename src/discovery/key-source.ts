@@ -20,12 +20,14 @@ export interface KeybaseClaim {
 /** A key some source returned, and where it came from. Not trusted until verification. */
 export interface KeyCandidate {
   key: PublicKey;
-  /** e.g. "keyring:keys/alice.asc", "keybase:alice", "vks", "hkp:https://host", "cache". */
+  /** e.g. "keyring:keys/alice.asc", "keybase:alice", "vks", "hkp:https://host" (a cached key keeps the source that first served it). */
   source: string;
   url?: string;
   keybase?: KeybaseClaim;
-  /** For a cached key: the source it was first fetched from. */
+  /** For a cached key: the source it was first fetched from (also its `source`). */
   origin?: string;
+  /** Served from the local cache rather than asked of `source` in this run. */
+  cached?: boolean;
   /** The account that served this key served other keys before (K-09). */
   accountChanged?: { account: string; previous: string[]; since: string };
   /** Which sources supplied each user ID (by text) and subkey (by fingerprint): provenance is per part (K-18). */

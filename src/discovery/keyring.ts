@@ -64,3 +64,13 @@ export class Keyring {
     return [...(list ?? [])];
   }
 }
+
+/**
+ * The source to record for a signature: that of the part that made it (K-18). A subkey only
+ * an HKP server supplied is that server's word, even merged into a keys.openpgp.org copy.
+ */
+export function sourceOfSigningPart(candidate: KeyCandidate, signingKeyFingerprint: string | null): string {
+  if (!signingKeyFingerprint || signingKeyFingerprint === fingerprintOf(candidate.key)) return candidate.source;
+  const sources = candidate.provenance?.subkeys[upper(signingKeyFingerprint)];
+  return !sources?.length || sources.includes(candidate.source) ? candidate.source : sources[0]!;
+}

@@ -1,3 +1,4 @@
+import { sourceOfSigningPart } from '../discovery/keyring.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import type { WarningCode } from '../core/reasons.js';
 import { textWarnings } from '../core/text-warnings.js';
@@ -93,7 +94,7 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       signingKeyFingerprint: check.signingKeyFingerprint,
       primaryKeyFingerprint: check.primaryKeyFingerprint,
       userIDs: check.userIDs,
-      keySource: check.candidate?.source ?? null,
+      keySource: check.candidate ? sourceOfSigningPart(check.candidate, check.signingKeyFingerprint) : null,
       // What the text looks like matters only once it is proven signed.
       warnings: check.status === 'verified' ? verifiedWarnings(check, fromText, document) : check.warnings,
       reason: check.reason,

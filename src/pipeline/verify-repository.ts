@@ -61,13 +61,14 @@ async function trusted(loaded: LoadedConfig, base: BaseState | null): Promise<{ 
       config,
       known: null, // only a pull request run is checked against the committed manifest
       allowed: config.allowedSigners ? readAllowedSigners(join(root, config.allowedSigners)) : null,
-      pinned: config.keys ? await loadKeyringFiles([join(root, config.keys)]) : [],
+      pinned: config.keys ? await loadKeyringFiles([join(root, config.keys)], undefined, root) : [],
     };
   }
   const { config } = base;
   if (config.allowedSigners && base.allowedSignersText === null) throw new PledgeError('usage', `allowedSigners ${config.allowedSigners}: not in the merge base`);
   const pinned: KeyCandidate[] = [];
-  for (const { file, bytes } of base.keyFiles) pinned.push(...(await keyFileCandidates(file, bytes)));
+  // Named as the working tree's copy would be (relative to the repository), whatever the cwd.
+  for (const { file, bytes } of base.keyFiles) pinned.push(...(await keyFileCandidates(file, bytes, undefined, loaded.root)));
   return {
     config,
     known: parseKnown(base.manifestText, config.manifest),
@@ -118,7 +119,7 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   }
 
   const keyring = new Keyring();
-  for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings))]) await keyring.add(candidate);
+  for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings, undefined, root))]) await keyring.add(candidate);
   const policy = createPolicy(request.now);
   const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
   try {

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearsign, createSigner, type TestSigner } from '../helpers/sign.js';
@@ -58,7 +58,7 @@ describe('pledge verify', () => {
       expect(manifest.documents[0].blocks[0].signatures[0]).toMatchObject({
         status: 'verified',
         primaryKeyFingerprint: alice.fingerprint,
-        keySource: `keyring:${keyFile}`,
+        keySource: `keyring:${basename(keyFile)}`, // outside the working directory: its name alone, never an absolute path
         warnings: [],
         reason: null,
       });

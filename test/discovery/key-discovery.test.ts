@@ -160,7 +160,7 @@ describe('pledge verify with key discovery', () => {
     const before = requestCount();
     const offline = await verifyJSON([...aimedAtServers(cache), '--offline', document]);
     expect(offline.code).toBe(0);
-    expect(offline.manifest.documents[0].blocks[0].signatures[0]).toMatchObject({ status: 'verified', keySource: 'cache' });
+    expect(offline.manifest.documents[0].blocks[0].signatures[0]).toMatchObject({ status: 'verified', keySource: 'github:erin' });
     expect(offline.manifest.lookups).toEqual([]);
     const elsewhere = await verifyJSON([...aimedAtServers(await mkdtemp(join(tmpdir(), 'pledge-cache-'))), '--offline', await post('alice-offline', {}, signers.alice!)]);
     expect(elsewhere.manifest.documents[0].blocks[0].signatures[0].status).toBe('no-public-key');

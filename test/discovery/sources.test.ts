@@ -39,7 +39,7 @@ describe('KeyCache', () => {
     const subkey = key.subkeys[0]!;
     for (const id of [signer.fingerprint, subkey.getFingerprint().toUpperCase(), key.getKeyID().toHex().toUpperCase()]) {
       const [entry] = await cache.get(id, new Date('2026-01-01T23:00:00Z'));
-      expect(entry).toMatchObject({ fresh: true, candidate: { source: 'cache', origin: 'vks' } });
+      expect(entry).toMatchObject({ fresh: true, candidate: { source: 'vks', cached: true, origin: 'vks' } });
     }
     const [later] = await cache.get(signer.fingerprint, new Date('2026-01-02T01:00:00Z'));
     expect(later!.fresh).toBe(false);

@@ -98,7 +98,7 @@ describe('signers repository (examples/signers-repo)', () => {
     ]);
     const sources = manifest.documents.map((d: { blocks: { signatures: { status: string; keySource: string }[] }[] }) => d.blocks[0]!.signatures[0]!);
     expect(sources.every((s: { status: string }) => s.status === 'verified')).toBe(true);
-    expect(sources.map((s: { keySource: string }) => s.keySource)).toEqual(['keyring:' + join(dir, 'keys/ada.asc'), 'keyring:' + join(dir, 'keys/alan.asc'), 'keyring:' + join(dir, 'keys/grace.asc'), 'keybase:kjohnson', 'github:mhamilton']);
+    expect(sources.map((s: { keySource: string }) => s.keySource)).toEqual(['keyring:keys/ada.asc', 'keyring:keys/alan.asc', 'keyring:keys/grace.asc', 'keybase:kjohnson', 'github:mhamilton']);
     expect(manifest.signers).toHaveLength(5);
     const github = await pledge(dir, ['verify', '--format', 'github', ...servers()]);
     expect(github.code).toBe(0);

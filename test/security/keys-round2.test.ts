@@ -183,3 +183,20 @@ describe('K (round 2): key discovery', () => {
     expect(await claimedBy(mallory)).toMatchObject({ outcome: 'unbacked', reason: { code: 'key-changed' } });
   });
 });
+
+describe('K-18 (issue 19 leftover): the recorded key source is that of the part that signed', () => {
+  it('a signature by a subkey only an HKP server supplied names that server, not keys.openpgp.org', async () => {
+    const linus = await newKey('Linus Torvalds <torvalds@linux-foundation.org>', { subkeys: [{ sign: true }, { sign: true }] });
+    const stripped = linus.publicKey.toPublic();
+    stripped.users = [];
+    stripped.subkeys = [stripped.subkeys[0]!];
+    const vks = await serve(vksHandler({ keys: [stripped.armor()] }));
+    const hkp = await serve(hkpHandler(() => linus.armored));
+    const document = await writeIn(dir, 'k18-source.txt', cleartextBlock(TEXT, [await signText(linus, TEXT, { subkey: 0 }), await signText(linus, TEXT, { subkey: 1 })]));
+    const manifest = await verify([document], { discovery: localDiscovery({ vks: vks.origin, keyservers: [hkp.origin] }, ['vks', 'hkp']) });
+    expect(verdicts(manifest)).toEqual(block(['verified', null], ['verified', null]));
+    // Control: the subkey keys.openpgp.org published is recorded as its.
+    expect(signature(manifest, 0).keySource).toBe('vks');
+    expect(signature(manifest, 1).keySource).toBe(`hkp:${hkp.origin}`);
+  });
+});

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { PledgeError } from '../../core/reasons.js';
 import type { KeyCandidate } from '../key-source.js';
 import { readAllKeys } from '../read-keys.js';
@@ -57,24 +57,38 @@ export function keyringFilesWithSecretKeys(paths: string[]): string[] {
 }
 
 /**
+ * How a keyring file is named in a manifest: relative to `base` (the repository, or the working
+ * directory), else to the working directory, else by its file name alone: never an absolute
+ * path, which would leak the maintainer's home and differ in every clone (issue 20).
+ */
+export function keyringSourceName(file: string, base = '.'): string {
+  const absolute = resolve(file);
+  for (const from of [resolve(base), resolve('.')]) {
+    const path = relative(from, absolute);
+    if (path && !path.startsWith('..') && !isAbsolute(path)) return `keyring:${toPosixPath(path)}`;
+  }
+  return `keyring:${basename(absolute)}`;
+}
+
+/**
  * Keys from --keyring files or directories: each file may hold one or many armored or binary
  * keys. A file that holds no key is a usage error, so a typo never silently verifies nothing.
  */
-export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
+export async function loadKeyringFiles(paths: string[], limits: KeyLimits = DEFAULT_KEY_LIMITS, base?: string): Promise<KeyCandidate[]> {
   const candidates: KeyCandidate[] = [];
   for (const path of paths) {
-    for (const file of keyFilesUnder(path)) candidates.push(...(await keyFileCandidates(file, readFileSync(file), limits)));
+    for (const file of keyFilesUnder(path)) candidates.push(...(await keyFileCandidates(file, readFileSync(file), limits, base)));
   }
   return candidates;
 }
 
 /** The keys in one key file's bytes, named by the file; the bytes may come from elsewhere (a git commit). */
-export async function keyFileCandidates(file: string, bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<KeyCandidate[]> {
+export async function keyFileCandidates(file: string, bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS, base?: string): Promise<KeyCandidate[]> {
   const { keys, errors, tooLarge } = await readAllKeys(bytes, limits);
   if (tooLarge) throw new PledgeError('usage', `--keyring ${file}: ${tooLarge}`);
   if (keys.length === 0) {
     const why = errors.length ? `: ${errors[0]}` : '';
     throw new PledgeError('usage', `--keyring ${file}: no OpenPGP key found in the file${why}`);
   }
-  return keys.map((key) => ({ key, source: `keyring:${toPosixPath(file)}` }));
+  return keys.map((key) => ({ key, source: keyringSourceName(file, base) }));
 }
