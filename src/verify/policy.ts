@@ -195,6 +195,10 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (signature.packet.version < 4) return fail('legacy-format', `a v${signature.packet.version} signature (PGP 2.x)`);
   const weakHash = signature.packet.hashAlgorithm === null ? undefined : WEAK_HASHES[signature.packet.hashAlgorithm];
   if (weakHash) return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm}: ${weakHash}`);
+  // A hash pledge does not know cannot be computed: the signature is unchecked, neither weak nor forged.
+  if (signature.packet.hashAlgorithm !== null && HASH_BITS[signature.packet.hashAlgorithm] === undefined) {
+    return fail('unsupported', `the data signature names hash algorithm ${signature.packet.hashAlgorithm}, which pledge does not know, so it could not be checked`);
+  }
   if (EDDSA.has(signingKey.keyPacket.algorithm) && signature.packet.hashAlgorithm !== null && (HASH_BITS[signature.packet.hashAlgorithm] ?? 0) < 256) {
     return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm} with EdDSA, which needs a hash of at least 256 bits (RFC 9580)`);
   }

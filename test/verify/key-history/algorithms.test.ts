@@ -6,7 +6,7 @@
  */
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleartextBlock, craftSignature, literalText, newKey } from '../../security/assert-nothing-unproven.js';
+import { cleartextBlock, craftSignature, literalText, newKey, packetBytes } from '../../security/assert-nothing-unproven.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { OUTCOME_CLASS_FOR, SIGNATURE_STATUS_FOR } from '../../../src/core/reasons.js';
 import { Gpg, gnupgSays, HAVE, pledgeSays, REQUIRE_ORACLES, scratch, sequoiaAccepts, TEXT } from './tools.js';
@@ -66,9 +66,23 @@ describe('class 2: algorithms', () => {
 });
 
 describe('class 3: what cannot be checked is said so', () => {
-  // No end-to-end case yet: every algorithm and curve GnuPG, sq 0.27 and openpgp.js make here is
-  // now checked by node:crypto or openpgp.js. The mapping is pinned instead: `unsupported` is
-  // "could not check" (exit 3), never "failed".
+  // Every algorithm and curve GnuPG, sq 0.27 and openpgp.js make here is checked by node:crypto
+  // or openpgp.js; a hash algorithm ID pledge does not know is the case that reaches the path.
+  it('a signature naming a hash algorithm pledge does not know is unsupported, never bad-signature or weak; control: the same signature with SHA-512 verifies', async () => {
+    const made = await newKey('Unknown Hash <unknown-hash@example.org>');
+    const signature = await craftSignature(made.privateKey.keyPacket as openpgp.SecretKeyPacket, literalText(TEXT), { hash: enums.hash.sha512 });
+    const genuine = packetBytes([signature]);
+    const renamed = genuine.slice();
+    // The hashed part begins: version 4, type 0x01 (text), public-key algorithm, hash algorithm (10 = SHA-512).
+    const at = renamed.findIndex((byte, i) => byte === 4 && renamed[i + 1] === 0x01 && renamed[i + 3] === enums.hash.sha512);
+    expect(at).toBeGreaterThan(0);
+    renamed[at + 3] = 100; // private/experimental range: no implementation computes it
+    const { verdicts, manifest } = await pledgeSays(dir, 'unknown-hash', [cleartextBlock(TEXT, renamed, null), cleartextBlock(TEXT, genuine, null)], [made.armored], NOW);
+    expect(verdicts[0]).toMatchObject({ status: 'unsupported', reason: 'unsupported' });
+    expect(manifest.documents[0]!.blocks[0]!.signatures[0]!.reason!.message).toMatch(/could not check.*hash.100|hash.100.*could not be checked/);
+    expect(verdicts[1]).toMatchObject({ status: 'verified', reason: null });
+  });
+
   it('unsupported is an indeterminate outcome (exit code 3), not a failure', () => {
     expect(OUTCOME_CLASS_FOR.unsupported).toBe('indeterminate');
     expect(SIGNATURE_STATUS_FOR.unsupported).toBe('unsupported');
