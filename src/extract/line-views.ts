@@ -1,3 +1,4 @@
+import { DecodingMode, EntityDecoder, fromCodePoint, htmlDecodeTree } from 'entities/decode';
 import type { DocumentText } from './read-document.js';
 
 /**
@@ -123,37 +124,40 @@ export function markdownView(document: DocumentText): LogicalLine[] {
   return lines;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00A0',
-  ndash: '\u2013',
-  mdash: '\u2014',
-  hellip: '\u2026',
-  NewLine: '\n',
-};
-
 /**
- * A character reference as browsers read it: a numeric one ends at its last digit, semicolon
- * or not, with any number of leading zeros ("&#0010" is a line feed); a named one needs its
- * semicolon. Unknown names stay as typed.
+ * A character reference as browsers read it in text (the HTML standard's tokenizer, with the
+ * whole table of named references, the legacy ones that need no semicolon such as "&copy", and
+ * numeric ones remapped as browsers remap them). `entities` implements that state machine; this
+ * drives it one reference at a time, so a reference that decodes to a line break is seen.
  */
-const REFERENCE = /&(?:#([xX][0-9a-fA-F]+|[0-9]+);?|([a-zA-Z][a-zA-Z0-9]{1,31});)/g;
-
-function decodeReference(whole: string, numeric: string | undefined, name: string | undefined): string {
-  if (numeric === undefined) return NAMED_ENTITIES[name!] ?? whole;
-  const hex = numeric[0] === 'x' || numeric[0] === 'X';
-  const codePoint = hex ? parseInt(numeric.slice(1), 16) : parseInt(numeric, 10); // Infinity when huge
-  if (codePoint === 0 || !(codePoint <= 0x10ffff) || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return '\uFFFD';
-  return String.fromCodePoint(codePoint);
+function decodeReferences(raw: string, onReference: (decoded: string) => void, onText: (text: string) => void): void {
+  let decoded = '';
+  const decoder = new EntityDecoder(htmlDecodeTree, (codePoint) => (decoded += fromCodePoint(codePoint)));
+  let last = 0;
+  let offset = 0;
+  while ((offset = raw.indexOf('&', offset)) !== -1) {
+    decoder.startEntity(DecodingMode.Legacy);
+    let length = decoder.write(raw, offset + 1);
+    if (length < 0) length = decoder.end(); // the line ended inside a reference
+    if (length === 0) {
+      offset++;
+      continue;
+    }
+    onText(raw.slice(last, offset));
+    onReference(decoded);
+    decoded = '';
+    last = offset + length;
+    offset = last;
+  }
+  onText(raw.slice(last));
 }
 
 /** Decodes HTML character references exactly once (so "&amp;lt;" becomes "&lt;", not "<"). */
 export function decodeEntities(text: string): string {
-  return text.replace(REFERENCE, decodeReference);
+  let out = '';
+  const append = (piece: string): void => void (out += piece);
+  decodeReferences(text, append, append);
+  return out;
 }
 
 /** Line breaks to browsers, to openpgp.js or to JavaScript's multiline regular expressions. */
@@ -166,19 +170,18 @@ const DECODED_BREAK = /[\n\r\u2028\u2029]/;
 export function decodeLine(raw: string): string[] {
   const pieces: string[] = [];
   let current = '';
-  let last = 0;
-  for (const match of raw.matchAll(REFERENCE)) {
-    const decoded = decodeReference(match[0], match[1], match[2]);
-    current += raw.slice(last, match.index);
-    last = match.index + match[0].length;
-    if (DECODED_BREAK.test(decoded)) {
-      pieces.push(current);
-      current = '';
-    } else {
-      current += decoded;
-    }
-  }
-  pieces.push(current + raw.slice(last));
+  decodeReferences(
+    raw,
+    (decoded) => {
+      if (!DECODED_BREAK.test(decoded)) current += decoded;
+      else {
+        pieces.push(current);
+        current = '';
+      }
+    },
+    (text) => void (current += text),
+  );
+  pieces.push(current);
   return pieces;
 }
 
