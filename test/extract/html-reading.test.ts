@@ -48,6 +48,6 @@ describe('HTML character references', () => {
     const manifest = await verify([good, changed], { keyrings: [ring] });
     expect(verdicts(manifest)).toEqual([VERIFIED, okBlock(['bad-signature', 'signature-mismatch'])]);
     expect(manifest.documents[0]!.blocks[0]).toMatchObject({ signedText: `${text}\n`, rendering: ['html-entities'] });
-    await assertNothingUnproven({ ...manifest, documents: [manifest.documents[0]!] });
+    await assertNothingUnproven(await verify([good], { keyrings: [ring] }));
   });
 });
