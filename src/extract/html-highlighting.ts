@@ -78,7 +78,29 @@ function readStartTag(name: string, attributes: string): { display: string } | {
 }
 
 /** "<" opens markup to an HTML tokenizer when a letter, "/", "!" or "?" follows it. */
-const MARKUP = /<(?:(\/?)([a-zA-Z][^\s/>]*)([^>\n]*)>|[/!?a-zA-Z])/g;
+const MARKUP_START = /<[/!?a-zA-Z]/g;
+/** A whole tag on one line: "/"?, its name, its attributes (read by readStartTag). */
+const TAG = /^<(\/?)([a-zA-Z][^\s/>]*)([^>]*)>$/;
+
+/**
+ * The markup tokens of `inner` in order, each the tag through its ">" on the same line, or just
+ * "<x" when no ">" ends it there. The next ">" and newline are each searched once per passing,
+ * so a page of "<a<a<a…" costs linear time, never a regex rescan to the end of the line.
+ */
+function* markupTokens(inner: string): Generator<{ index: number; tag: string; match: RegExpExecArray | null }> {
+  let close = -2;
+  let newline = -2;
+  MARKUP_START.lastIndex = 0;
+  for (let start = MARKUP_START.exec(inner); start; start = MARKUP_START.exec(inner)) {
+    const at = start.index;
+    if (close !== -1 && close < at) close = inner.indexOf('>', at);
+    if (newline !== -1 && newline < at) newline = inner.indexOf('\n', at);
+    const ends = close !== -1 && (newline === -1 || close < newline);
+    const tag = ends ? inner.slice(at, close + 1) : start[0];
+    MARKUP_START.lastIndex = at + tag.length;
+    yield { index: at, tag, match: ends ? TAG.exec(tag) : null };
+  }
+}
 const BREAK_TAG = /^<br\s*\/?>$/i;
 
 interface Open {
@@ -86,8 +108,10 @@ interface Open {
   display: string;
   /** Children so far, for a flex container (it may hold one element and no text). */
   children: number;
-  /** Why this element is not highlighting: every line inside it is refused too. */
+  /** Why this element or one around it is not highlighting: every line inside it is refused too. */
   refused: string | null;
+  /** This element is or sits inside an <a>. */
+  inA: boolean;
 }
 
 /**
@@ -99,7 +123,7 @@ interface Open {
 export function undoHighlighting(inner: string): SourceLine[] {
   const lines: SourceLine[] = [{ text: '', highlighting: false, refused: null }];
   const stack: Open[] = [];
-  const refusedAncestor = () => stack.find((open) => open.refused)?.refused ?? null;
+  const refusedAncestor = () => stack.at(-1)?.refused ?? null;
   let line = lines[0]!;
   const refuse = (why: string) => void (line.refused ??= why);
   const atLineStart = () => line.text === '';
@@ -114,24 +138,22 @@ export function undoHighlighting(inner: string): SourceLine[] {
     }
   };
   let last = 0;
-  MARKUP.lastIndex = 0;
-  for (let match = MARKUP.exec(inner); match; match = MARKUP.exec(inner)) {
-    addText(inner.slice(last, match.index));
-    last = match.index + match[0].length;
-    const tag = match[0];
+  for (const { index, tag, match } of markupTokens(inner)) {
+    addText(inner.slice(last, index));
+    last = index + tag.length;
     if (BREAK_TAG.test(tag)) {
       line.text += tag; // the line splitter reads <br> as a line break
       continue;
     }
     line.highlighting = true;
-    const name = match[2]?.toLowerCase();
+    const name = match?.[2]!.toLowerCase();
     if (!name) {
       refuse(`"${tag.slice(0, 4)}" (a comment or markup declaration)`);
       line.text += tag;
       continue;
     }
     const parent = stack.at(-1);
-    if (match[1]) {
+    if (match![1]) {
       if (parent?.name !== name) refuse(`</${name}> that closes no open element`);
       else {
         stack.pop();
@@ -139,16 +161,16 @@ export function undoHighlighting(inner: string): SourceLine[] {
       }
       continue;
     }
-    const start = readStartTag(name, match[3]!);
+    const start = readStartTag(name, match![3]!);
     if ('refused' in start) {
       refuse(`<${name}> (${start.refused})`);
-      stack.push({ name, display: 'inline', children: 0, refused: `text inside <${name}> (${start.refused})` });
+      stack.push({ name, display: 'inline', children: 0, inA: parent?.inA ?? false, refused: parent?.refused ?? `text inside <${name}> (${start.refused})` });
       continue;
     }
     if (parent?.display === 'flex' && ++parent.children > 1) refuse(`<${name}>: a second element in a display:flex element is laid out beside the first`);
     if ((start.display !== 'inline' || parent?.display === 'flex') && !atLineStart()) refuse(`<${name}> starting a block inside a line`);
-    if (name === 'a' && stack.some((open) => open.name === 'a')) refuse('<a> inside <a>');
-    stack.push({ name, display: start.display, children: 0, refused: null });
+    if (name === 'a' && parent?.inA) refuse('<a> inside <a>');
+    stack.push({ name, display: start.display, children: 0, inA: name === 'a' || (parent?.inA ?? false), refused: parent?.refused ?? null });
   }
   addText(inner.slice(last));
   return lines;

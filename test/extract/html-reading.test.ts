@@ -145,6 +145,17 @@ describe('HTML highlighting markup inside <pre>/<code>', () => {
   });
 });
 
+describe('HTML highlighting: hostile markup costs linear time', () => {
+  it('a page of "<a<a<a…" and of unclosed quotes is read and refused; 10,000 nested spans are undone', () => {
+    for (const inner of ['<a'.repeat(30_000), '<a b="'.repeat(10_000)]) {
+      const blocks = extractHtml(html(`<pre>${escape(block('x')).replace('x', inner)}</pre>`));
+      expect(blocks[0]?.error?.code, inner.slice(0, 12)).toBe('markup-in-block');
+    }
+    const nested = extractHtml(html(`<pre>${escape(block('x')).replace('x', `${'<span>'.repeat(10_000)}x\n`.repeat(2))}</pre>`));
+    expect(nested[0]).toMatchObject({ error: null, rendering: ['html-highlighting'] });
+  });
+});
+
 /** A cleartext block shape (signature bytes need not be valid for extraction). */
 function block(text: string): string {
   return ['-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA512', '', text, '-----BEGIN PGP SIGNATURE-----', '', 'iHUEARYKAB0WIQQ=', '-----END PGP SIGNATURE-----', ''].join('\n');
