@@ -3,7 +3,7 @@ import type { Limits } from '../core/limits.js';
 import type { LogicalLine } from './line-views.js';
 
 /** Which rendering pledge undid to get back the block as it was signed. */
-export type Rendering = 'bom' | 'crlf' | 'indentation' | 'quote-prefix' | 'html-entities' | 'html-line-breaks';
+export type Rendering = 'bom' | 'crlf' | 'indentation' | 'quote-prefix' | 'html-entities' | 'html-line-breaks' | 'html-highlighting';
 
 /**
  * One armored block cut out of a document. `armored` is the block as the signer's tool wrote
@@ -249,7 +249,7 @@ function checkLines(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
     if (/[\r\u2028\u2029]/.test(line.text))
       return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
     if (line.markup)
-      return malformed('markup-in-block', `line ${line.line} holds HTML markup inside the block; pledge does not strip markup`);
+      return malformed('markup-in-block', `line ${line.line}: ${line.markup} inside the block can change what readers see; pledge undoes only highlighting markup`);
   }
   return null;
 }
@@ -261,5 +261,7 @@ function renderingOf(lines: LogicalLine[], prefix: string): Rendering[] {
   if (prefix.includes('>')) rendering.push('quote-prefix');
   if (lines.some((line) => line.entities)) rendering.push('html-entities');
   if (lines.some((line) => line.lineBreak)) rendering.push('html-line-breaks');
+  // Recorded only where every tag was undone: a refused block keeps its markup.
+  if (lines.some((line) => line.highlighting) && !lines.some((line) => line.markup)) rendering.push('html-highlighting');
   return rendering;
 }

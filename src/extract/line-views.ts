@@ -1,3 +1,5 @@
+import { undoHighlighting } from './html-highlighting.js';
+import { DecodingMode, EntityDecoder, fromCodePoint, htmlDecodeTree } from 'entities/decode';
 import type { DocumentText } from './read-document.js';
 
 /**
@@ -7,8 +9,10 @@ import type { DocumentText } from './read-document.js';
 export interface LogicalLine {
   /** The text the scanner reads (CR of CRLF removed, HTML entities decoded). */
   text: string;
-  /** HTML only: the source line holds markup (a tag) that pledge will not strip. */
-  markup: boolean;
+  /** HTML only: the markup on or around this line that is not highlighting (what and why), or null. */
+  markup: string | null;
+  /** HTML only: highlighting markup (colour, one line per box) was undone on this line. */
+  highlighting: boolean;
   /** 1-based line number in the document. */
   line: number;
   crlf: boolean;
@@ -34,7 +38,7 @@ function physicalLines(text: string): { text: string; crlf: boolean }[] {
 }
 
 function plainLine(text: string, index: number, crlf: boolean): LogicalLine {
-  return { text, markup: false, line: index + 1, crlf, entities: false, lineBreak: false, fence: null, encodedBreak: false, hidden: false };
+  return { text, markup: null, highlighting: false, line: index + 1, crlf, entities: false, lineBreak: false, fence: null, encodedBreak: false, hidden: false };
 }
 
 export function textView(document: DocumentText): LogicalLine[] {
@@ -123,37 +127,40 @@ export function markdownView(document: DocumentText): LogicalLine[] {
   return lines;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00A0',
-  ndash: '\u2013',
-  mdash: '\u2014',
-  hellip: '\u2026',
-  NewLine: '\n',
-};
-
 /**
- * A character reference as browsers read it: a numeric one ends at its last digit, semicolon
- * or not, with any number of leading zeros ("&#0010" is a line feed); a named one needs its
- * semicolon. Unknown names stay as typed.
+ * A character reference as browsers read it in text (the HTML standard's tokenizer, with the
+ * whole table of named references, the legacy ones that need no semicolon such as "&copy", and
+ * numeric ones remapped as browsers remap them). `entities` implements that state machine; this
+ * drives it one reference at a time, so a reference that decodes to a line break is seen.
  */
-const REFERENCE = /&(?:#([xX][0-9a-fA-F]+|[0-9]+);?|([a-zA-Z][a-zA-Z0-9]{1,31});)/g;
-
-function decodeReference(whole: string, numeric: string | undefined, name: string | undefined): string {
-  if (numeric === undefined) return NAMED_ENTITIES[name!] ?? whole;
-  const hex = numeric[0] === 'x' || numeric[0] === 'X';
-  const codePoint = hex ? parseInt(numeric.slice(1), 16) : parseInt(numeric, 10); // Infinity when huge
-  if (codePoint === 0 || !(codePoint <= 0x10ffff) || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return '\uFFFD';
-  return String.fromCodePoint(codePoint);
+function decodeReferences(raw: string, onReference: (decoded: string) => void, onText: (text: string) => void): void {
+  let decoded = '';
+  const decoder = new EntityDecoder(htmlDecodeTree, (codePoint) => (decoded += fromCodePoint(codePoint)));
+  let last = 0;
+  let offset = 0;
+  while ((offset = raw.indexOf('&', offset)) !== -1) {
+    decoder.startEntity(DecodingMode.Legacy);
+    let length = decoder.write(raw, offset + 1);
+    if (length < 0) length = decoder.end(); // the line ended inside a reference
+    if (length === 0) {
+      offset++;
+      continue;
+    }
+    onText(raw.slice(last, offset));
+    onReference(decoded);
+    decoded = '';
+    last = offset + length;
+    offset = last;
+  }
+  onText(raw.slice(last));
 }
 
 /** Decodes HTML character references exactly once (so "&amp;lt;" becomes "&lt;", not "<"). */
 export function decodeEntities(text: string): string {
-  return text.replace(REFERENCE, decodeReference);
+  let out = '';
+  const append = (piece: string): void => void (out += piece);
+  decodeReferences(text, append, append);
+  return out;
 }
 
 /** Line breaks to browsers, to openpgp.js or to JavaScript's multiline regular expressions. */
@@ -166,23 +173,21 @@ const DECODED_BREAK = /[\n\r\u2028\u2029]/;
 export function decodeLine(raw: string): string[] {
   const pieces: string[] = [];
   let current = '';
-  let last = 0;
-  for (const match of raw.matchAll(REFERENCE)) {
-    const decoded = decodeReference(match[0], match[1], match[2]);
-    current += raw.slice(last, match.index);
-    last = match.index + match[0].length;
-    if (DECODED_BREAK.test(decoded)) {
-      pieces.push(current);
-      current = '';
-    } else {
-      current += decoded;
-    }
-  }
-  pieces.push(current + raw.slice(last));
+  decodeReferences(
+    raw,
+    (decoded) => {
+      if (!DECODED_BREAK.test(decoded)) current += decoded;
+      else {
+        pieces.push(current);
+        current = '';
+      }
+    },
+    (text) => void (current += text),
+  );
+  pieces.push(current);
   return pieces;
 }
 
-const LINE_BREAK = /<br\s*\/?>(\r?\n)?|\r?\n/gi;
 const OPENING = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
 
 /**
@@ -275,33 +280,41 @@ export function htmlViews(document: DocumentText): LogicalLine[][] {
     lineNumber += countNewlines(source, counted, innerStart);
     counted = innerStart;
     const elementHidden = inComment(element.openAt, element.openAt);
-    let line = lineNumber;
     const view: LogicalLine[] = [];
-    let start = 0;
-    for (const end of inner.matchAll(LINE_BREAK)) {
-      const raw = inner.slice(start, end.index);
-      const isBreak = end[0].startsWith('<');
-      const hidden = elementHidden || inComment(innerStart + start, innerStart + end.index);
-      view.push(...htmlLines(raw, line, end[0].includes('\r\n'), isBreak, hidden));
-      line += end[0].includes('\n') ? 1 : 0;
-      start = end.index + end[0].length;
+    const sourceLines = undoHighlighting(inner);
+    let from = 0;
+    for (const [index, sourceLine] of sourceLines.entries()) {
+      // Tags hold no newline, so the source line runs between the same newlines in `inner`.
+      const newline = inner.indexOf('\n', from);
+      const to = newline === -1 ? inner.length : newline;
+      const hidden = elementHidden || inComment(innerStart + from, innerStart + to);
+      // A CR is half of a CRLF only when the newline follows it in the source, not after a tag.
+      const crlf = newline !== -1 && inner[to - 1] === '\r';
+      const text = crlf ? sourceLine.text.slice(0, -1) : sourceLine.text;
+      const pieces = text.split(BREAK_TAG);
+      // "<br>" then a newline is one line break.
+      const endsAtBreak = pieces.length > 1 && pieces.at(-1) === '' && newline !== -1;
+      if (endsAtBreak) pieces.pop();
+      for (const [at, piece] of pieces.entries()) {
+        const last = at === pieces.length - 1;
+        const line = { line: lineNumber + index, crlf: crlf && last, lineBreak: !last || endsAtBreak, hidden, markup: sourceLine.refused, highlighting: sourceLine.highlighting };
+        view.push(...htmlLines(piece, line));
+      }
+      from = to + 1;
     }
-    view.push(...htmlLines(inner.slice(start), line, false, false, elementHidden || inComment(innerStart + start, innerStart + inner.length)));
     views.push(view);
   }
   return views;
 }
 
-/** A start or end tag ("<span ", "</pre>", "<br/>"); "<alice@example.org>" in a user ID is not one. */
-const TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>])|<!--/;
+const BREAK_TAG = /<br\s*\/?>/i;
 
 /** The logical lines of one source line: one, or several where a reference decoded to a line break. */
-function htmlLines(raw: string, line: number, crlf: boolean, lineBreak: boolean, hidden: boolean): LogicalLine[] {
+function htmlLines(raw: string, origin: Pick<LogicalLine, 'line' | 'crlf' | 'lineBreak' | 'hidden' | 'markup' | 'highlighting'>): LogicalLine[] {
   const pieces = decodeLine(raw);
-  const markup = TAG.test(raw);
   const entities = pieces.length > 1 || pieces[0] !== raw;
   const encodedBreak = pieces.length > 1;
-  return pieces.map((text) => ({ text, markup, line, crlf, entities, lineBreak, fence: null, encodedBreak, hidden }));
+  return pieces.map((text) => ({ ...origin, text, entities, fence: null, encodedBreak }));
 }
 
 function countNewlines(text: string, from: number, end: number): number {

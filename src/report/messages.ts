@@ -63,4 +63,5 @@ export const RENDERING_TEXT: Record<Rendering, string> = {
   'quote-prefix': 'blockquote "> " prefix',
   'html-entities': 'HTML entities',
   'html-line-breaks': 'HTML <br> line breaks',
+  'html-highlighting': 'HTML highlighting markup',
 };

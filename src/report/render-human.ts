@@ -117,7 +117,9 @@ export function renderHuman(manifest: Manifest, colour: ChalkInstance, width = D
 export function renderHumanDocument(document: ManifestDocument, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
   const lines = [documentHeading(document, colour)];
   for (const block of document.blocks) {
-    lines.push(blockHeading(block, colour), ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
+    // Highlighting was undone: the page's own stylesheet (classes) may show its text otherwise.
+    const note = block.rendering.includes('html-highlighting') ? labelled('note:', "the page's stylesheet decides what readers see of highlighted text: read the signed text shown here", colour.dim, width) : [];
+    lines.push(blockHeading(block, colour), ...note, ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
     for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
   for (const finding of document.findings ?? []) {

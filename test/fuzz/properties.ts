@@ -242,7 +242,7 @@ export const BLOCK_ERROR_CODES = [
 /** Compile-time check that the list above names every code (true only when none is missing). */
 export const ALL_BLOCK_ERROR_CODES_LISTED: [Exclude<BlockErrorCode, (typeof BLOCK_ERROR_CODES)[number]>] extends [never] ? true : false = true;
 
-const RENDERINGS: readonly Rendering[] = ['bom', 'crlf', 'indentation', 'quote-prefix', 'html-entities', 'html-line-breaks'];
+const RENDERINGS: readonly Rendering[] = ['bom', 'crlf', 'indentation', 'quote-prefix', 'html-entities', 'html-line-breaks', 'html-highlighting'];
 
 const SIGNATURE_STATUSES: readonly SignatureStatus[] = [
   'verified',
@@ -820,8 +820,9 @@ function escapeForHtml(lines: string[], choices: RenderChoices): { lines: string
         if (character === '<') return '&lt;';
         if (character === '>') return '&gt;';
         if (character === '-' && (choices.dashes === 'all' || (choices.dashes === 'line-start' && index === 0))) return '&#45;';
-        if (choices.numericEvery > 0 && count % choices.numericEvery === 0) {
-          const code = character.codePointAt(0)!;
+        const code = character.codePointAt(0)!;
+        // A reference to U+0080–U+009F is Windows-1252 to browsers (&#133; is "…"): those stay literal.
+        if (choices.numericEvery > 0 && count % choices.numericEvery === 0 && !(code >= 0x80 && code <= 0x9f)) {
           return choices.hexEntities ? `&#x${code.toString(16)};` : `&#${code};`;
         }
         return character;
