@@ -76,3 +76,40 @@ describe('examples/signers-repo as shipped (issue 20 #3)', () => {
     }
   });
 });
+
+// With --offline no server is asked, so the advice must not be "a key server could not be reached".
+describe('--offline hints say that no server was asked (issue 20 #3)', () => {
+  /** The example plus Alan's GitHub claim (outside the signed block) and Katherine, whose key only Keybase serves. */
+  const withNetworkSigners = () =>
+    clone((origin) => {
+      const alan = join(origin, '_signatures/alan-turing.md');
+      writeFileSync(alan, readFileSync(alan, 'utf8').replace('occupation_title: Researcher\n', 'occupation_title: Researcher\ngithub_user: aturing\n'));
+      cpSync(join(REPO, 'fixtures/signers-repo/remote/katherine-johnson.md'), join(origin, '_signatures/katherine-johnson.md'));
+    });
+  const signatureOf = (manifest: { documents: { path: string; blocks: { signatures: { status: string; reason: { code: string; detail?: string } | null }[] }[] }[] }, name: string) =>
+    manifest.documents.find((d) => d.path === `_signatures/${name}.md`)!.blocks[0]!.signatures[0]!;
+
+  it('a pinned signer whose account claim was not checked, and a key in no local place: detail offline-no-server-asked', async () => {
+    const dir = withNetworkSigners();
+    const human = await run(dir, ['verify', '--offline']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).not.toContain('could not be reached');
+    expect(human.stdout.replace(/\s+/g, ' ')).toContain('hint: --offline asked no server, so an account the front matter names could not be checked: run without --offline');
+    expect(human.stdout.replace(/\s+/g, ' ')).toContain('is not in the pinned keys, --keyring or the cache, and --offline asked no server');
+    const manifest = JSON.parse((await run(dir, ['verify', '--offline', '--json'])).stdout);
+    expectValidManifest(manifest);
+    expect(signatureOf(manifest, 'alan-turing')).toMatchObject({ status: 'key-unavailable', reason: { code: 'key-unavailable', detail: 'offline-no-server-asked' } });
+    expect(signatureOf(manifest, 'katherine-johnson')).toMatchObject({ status: 'no-public-key', reason: { code: 'key-not-found', detail: 'offline-no-server-asked' } });
+  });
+
+  it('control: online, with the servers down, the same files say a server could not be reached (no offline detail)', async () => {
+    const dir = withNetworkSigners();
+    const down = ['--github-url', 'http://127.0.0.1:1', '--keybase-url', 'http://127.0.0.1:1'];
+    const human = await run(dir, ['verify', ...down]);
+    expect(human.stdout.replace(/\s+/g, ' ')).toContain('hint: a key server could not be reached: run again later');
+    const manifest = JSON.parse((await run(dir, ['verify', '--json', ...down])).stdout);
+    expect(signatureOf(manifest, 'alan-turing').reason).toMatchObject({ code: 'key-unavailable' });
+    expect(signatureOf(manifest, 'alan-turing').reason).not.toHaveProperty('detail');
+    expect(signatureOf(manifest, 'katherine-johnson').reason).not.toHaveProperty('detail');
+  });
+});
