@@ -156,8 +156,8 @@ pledge finds the signer's public key in [\`keys/\`](keys/) (keys pinned by the m
 by the key that verified: the Keybase account or GitHub account must list the key, and a
 \`fingerprint\` must be the key's fingerprint.
 
-The three signers here show the two ways to name a key: Ada Lovelace (pinned key, \`fingerprint\`
-in the front matter), Grace Hopper and Alan Turing (pinned keys). Their keys are all in \`keys/\`,
+The three signers here all have pinned keys: Ada Lovelace (who also names her key's
+\`fingerprint\` in the front matter), Grace Hopper and Alan Turing. Their keys are all in \`keys/\`,
 so every command below passes as shipped, with or without a network, and asks no server. The
 keys, names and accounts are made up. pledge's own test suite adds two more signers whose keys
 are found only on Keybase and GitHub (\`fixtures/signers-repo/remote/\`, served by its test
