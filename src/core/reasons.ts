@@ -119,9 +119,16 @@ export interface Finding {
   line?: number;
 }
 
+/**
+ * What a code alone does not say, where the advice differs (stable strings, like codes).
+ * offline-no-server-asked: --offline (or no HTTP client) asked no server, so nothing "could not be reached".
+ */
+export type ReasonDetail = 'offline-no-server-asked';
+
 export interface Reason<C extends string = string> {
   code: C;
   message: string;
+  detail?: ReasonDetail;
 }
 
 /** Thrown only when a run cannot go on (bad usage, unreadable option file). */

@@ -43,6 +43,8 @@ export interface Discovered {
   unavailable: string | null;
   /** Set when a source answered with keys, none holding the issuer (security.md K-01). */
   mismatched?: string;
+  /** Set when no key was found and no server was asked (--offline). */
+  offline?: boolean;
 }
 
 export interface DiscoveryOptions {
@@ -136,7 +138,8 @@ export class KeyDiscovery {
     if (known.length) return { candidates: known, unavailable: null };
     if (!scope.network) {
       const cached = await this.fromCache(issuer);
-      return cached.length || this.options.offline ? { candidates: cached, unavailable: null } : { candidates: [], unavailable: scope.why };
+      if (cached.length) return { candidates: cached, unavailable: null };
+      return this.options.offline ? { candidates: [], unavailable: null, offline: true } : { candidates: [], unavailable: scope.why };
     }
 
     const id = `${issuer.issuerFingerprint ?? issuer.issuerKeyID}|${hints.map(describeQuery).join(',')}`;
@@ -151,7 +154,7 @@ export class KeyDiscovery {
   private async search(issuer: Issuer, hints: KeyQuery[]): Promise<Discovered> {
     const cached = await this.fromCache(issuer);
     if (cached.length) return { candidates: cached, unavailable: null };
-    if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null };
+    if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null, offline: true };
     if (++this.searched > this.keyLimits.maxDistinctKeys) {
       return { candidates: [], unavailable: `not searched: this run already looked up ${this.keyLimits.maxDistinctKeys} distinct keys (raise it with --max-keys)` };
     }
@@ -254,9 +257,9 @@ export class KeyDiscovery {
    * The primary keys a service says belong to an account or address: Keybase and GitHub for
    * their accounts; keys.openpgp.org (verified addresses only) and WKD for an e-mail address.
    */
-  async keysClaimedBy(query: KeyQuery): Promise<{ fingerprints: Set<string>; error: string | null; changed?: KeyCandidate['accountChanged'] }> {
+  async keysClaimedBy(query: KeyQuery): Promise<{ fingerprints: Set<string>; error: string | null; offline?: boolean; changed?: KeyCandidate['accountChanged'] }> {
     const fingerprints = new Set<string>();
-    if (this.options.offline || !this.options.http) return { fingerprints, error: 'offline: no service can be asked' };
+    if (this.options.offline || !this.options.http) return { fingerprints, error: 'offline: no service can be asked', offline: true };
     let error: string | null = null;
     for (const source of (this.options.identitySources ?? []).filter((s) => s.supports(query))) {
       const lookup = await this.ask(source, query, null);

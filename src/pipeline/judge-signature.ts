@@ -32,7 +32,9 @@ async function applyRepositoryRules(check: SignatureCheck, signedText: string, d
       (query) => discovery.keysClaimedBy(query),
     );
     if (identity.outcome === 'unbacked') return { ...check, status: 'identity-mismatch', reason: identity.reason };
-    if (identity.outcome === 'unavailable') return { ...check, status: 'key-unavailable', reason: { code: 'key-unavailable', message: identity.message } };
+    if (identity.outcome === 'unavailable') {
+      return { ...check, status: 'key-unavailable', reason: { code: 'key-unavailable', message: identity.message, ...(identity.offline ? { detail: 'offline-no-server-asked' as const } : {}) } };
+    }
   }
   return check;
 }

@@ -4,12 +4,12 @@ import type { KeyQuery } from '../discovery/key-source.js';
 import type { RepositoryConfig } from './load-config.js';
 
 /** Which primary keys a service says belong to an account or address; `error` when it could not say. */
-export type ClaimLookup = (query: KeyQuery) => Promise<{ fingerprints: Set<string>; error: string | null; changed?: { account: string; previous: string[]; since: string } }>;
+export type ClaimLookup = (query: KeyQuery) => Promise<{ fingerprints: Set<string>; error: string | null; offline?: boolean; changed?: { account: string; previous: string[]; since: string } }>;
 
 export type IdentityOutcome =
   | { outcome: 'backed' }
   | { outcome: 'unbacked'; reason: Reason<SignatureReasonCode> }
-  | { outcome: 'unavailable'; message: string };
+  | { outcome: 'unavailable'; message: string; offline?: boolean };
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
 
@@ -61,7 +61,7 @@ export async function checkIdentity(
       return { outcome: 'unbacked', reason: { code: 'key-changed', message: `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key` } };
     }
     if (answer.fingerprints.has(key.primaryKeyFingerprint)) continue;
-    if (answer.error) return { outcome: 'unavailable', message: `could not check the ${claim.field} claim "${claim.value}": ${answer.error}` };
+    if (answer.error) return { outcome: 'unavailable', message: `could not check the ${claim.field} claim "${claim.value}": ${answer.error}`, ...(answer.offline ? { offline: true } : {}) };
     const where = claim.field === 'email' ? 'keys.openpgp.org and WKD do not return' : `the ${claim.field} account "${claim.value}" does not list`;
     return { outcome: 'unbacked', reason: { code: 'identity-mismatch', message: `${where} the key that signed (${key.primaryKeyFingerprint}), so the ${claim.field} claim is not backed` } };
   }

@@ -2,6 +2,9 @@ import type { SignatureReasonCode, WarningCode } from '../core/reasons.js';
 import type { Rendering } from '../extract/find-blocks.js';
 import type { ManifestSignature } from './manifest.js';
 
+const findKeyHint = (id: string | null) =>
+  `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
+
 /** What to do next, per reason: wording lives here, not in the verifier. */
 export function hintFor(signature: ManifestSignature): string | null {
   const code: SignatureReasonCode | undefined = signature.reason?.code;
@@ -10,9 +13,14 @@ export function hintFor(signature: ManifestSignature): string | null {
     case undefined:
       return null;
     case 'key-not-found':
+      if (signature.reason?.detail === 'offline-no-server-asked') {
+        return `the key for ${id} is not in the pinned keys, --keyring or the cache, and --offline asked no server: run without --offline to look it up (Keybase, keys.openpgp.org, the signer's accounts), or pass it with --keyring FILE`;
+      }
+      return findKeyHint(id);
     case 'key-mismatch':
-      return `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
+      return findKeyHint(id);
     case 'key-unavailable':
+      if (signature.reason?.detail === 'offline-no-server-asked') return '--offline asked no server, so an account the front matter names could not be checked: run without --offline';
       return 'a key server could not be reached: run again later, or pass the key with --keyring FILE';
     case 'signature-mismatch':
       return 'the signed text or the signature was changed after signing (or the key is not the one that signed)';

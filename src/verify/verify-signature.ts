@@ -275,7 +275,7 @@ export async function checkSignature(
   signature: ParsedSignature,
   candidates: KeyCandidate[],
   policy: Policy,
-  search: { unavailable: string | null; mismatched?: string } = { unavailable: null },
+  search: { unavailable: string | null; mismatched?: string; offline?: boolean } = { unavailable: null },
 ): Promise<SignatureCheck> {
   let best: SignatureCheck | null = null;
   for (const candidate of candidates) {
@@ -291,5 +291,6 @@ export async function checkSignature(
   const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
   if (search.unavailable) return failure('key-unavailable', `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
   if (search.mismatched) return failure('key-mismatch', `no public key with ${wanted} was found: ${search.mismatched}`);
-  return failure('key-not-found', `no public key with ${wanted} was found`);
+  const notFound = failure('key-not-found', `no public key with ${wanted} was found`);
+  return search.offline ? { ...notFound, reason: { ...notFound.reason!, detail: 'offline-no-server-asked' } } : notFound;
 }

@@ -63,7 +63,7 @@ describe('a pull request that changes no signer file (issue 20 #2)', () => {
 
   it('control: without --changed-since, a repository with no signer file at all still fails', async () => {
     const dir = docsOnlyBranch();
-    for (const name of ['ada-lovelace', 'alan-turing', 'grace-hopper', 'katherine-johnson', 'margaret-hamilton']) rmSync(join(dir, `_signatures/${name}.md`));
+    for (const name of ['ada-lovelace', 'alan-turing', 'grace-hopper']) rmSync(join(dir, `_signatures/${name}.md`));
     const result = await runCli(['verify', '--offline', '--json'], {}, dir);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, documents: [] });

@@ -41,6 +41,7 @@ describe('the committed manifest reproduces in another clone (issue 20 item 1)',
   beforeAll(async () => {
     origin = join(temp('pledge-maintainer-'), 'signers');
     cpSync(join(REPO, 'examples/signers-repo'), origin, { recursive: true });
+    cpSync(join(REPO, 'fixtures/signers-repo/remote'), join(origin, '_signatures'), { recursive: true }); // keys only the test servers serve
     git(origin, 'init', '-q', '-b', 'main');
     git(origin, 'add', '.');
     git(origin, 'commit', '-qm', 'signers');

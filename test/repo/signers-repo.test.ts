@@ -39,6 +39,8 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 function checkout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pledge-signers-'));
   cpSync(join(REPO, 'examples/signers-repo'), dir, { recursive: true });
+  // The signers whose keys only the test Keybase and GitHub servers serve.
+  cpSync(join(REPO, 'fixtures/signers-repo/remote'), join(dir, '_signatures'), { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'add', '.');
   git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'signers');

@@ -19,8 +19,6 @@ const commit = (dir: string, message: string) => {
 function checkout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pledge-sec-repo2-'));
   cpSync(join(REPO, 'examples/signers-repo'), dir, { recursive: true });
-  rmSync(join(dir, '_signatures/katherine-johnson.md'));
-  rmSync(join(dir, '_signatures/margaret-hamilton.md'));
   rmSync(join(dir, '_signatures/alan-turing.md'));
   git(dir, 'init', '-q', '-b', 'main');
   commit(dir, 'signers');

@@ -17,8 +17,6 @@ const commit = (dir: string, message: string) => {
 function checkout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pledge-sec-repo-'));
   cpSync(join(REPO, 'examples/signers-repo'), dir, { recursive: true });
-  rmSync(join(dir, '_signatures/katherine-johnson.md'));
-  rmSync(join(dir, '_signatures/margaret-hamilton.md'));
   git(dir, 'init', '-q', '-b', 'main');
   commit(dir, 'signers');
   return dir;

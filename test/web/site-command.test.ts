@@ -10,6 +10,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pledge-site-cli-'));
   for (const part of ['pledge.config.json', 'keys', '_signatures']) cpSync(join(REPO, 'examples/signers-repo', part), join(dir, part), { recursive: true });
+  cpSync(join(REPO, 'fixtures/signers-repo/remote'), join(dir, '_signatures'), { recursive: true }); // two signers that offline cannot verify
   await runCli(['manifest', '--offline', '--no-cache', '-o', 'signers.json'], {}, dir);
 });
 
@@ -20,7 +21,7 @@ describe('pledge site', () => {
     const page = readFileSync(join(dir, 'a', 'index.html'), 'utf8');
     expect(readFileSync(join(dir, 'b', 'page.html'), 'utf8')).toBe(page);
     expect(page).toContain('I, <em>[name]</em>, commit to the neveragain.tech pledge.');
-    expect(page).toContain('<strong>2</strong> verified signers, from 5 files; 3 not (yet) verified and not listed.');
+    expect(page).toContain('<strong>3</strong> verified signers, from 5 files; 2 not (yet) verified and not listed.');
   });
 
   it('refuses a missing manifest and a file that is not one (exit 2, nothing written)', async () => {

@@ -67,6 +67,7 @@ describe.skipIf(skip !== undefined)(`the signers page in Chromium${skip ? ` (ski
     for (const part of ['pledge.config.json', 'keys', '_signatures']) {
       cpSync(join(REPO, 'examples/signers-repo', part), join(exampleDir, part), { recursive: true });
     }
+    cpSync(join(REPO, 'fixtures/signers-repo/remote'), join(exampleDir, '_signatures'), { recursive: true });
     hostileDir = await hostileRepository();
     pages['/example/'] = await buildSite(exampleDir, ['--title', 'neveragain.tech signers']);
     pages['/hostile/'] = await buildSite(hostileDir);
@@ -102,7 +103,7 @@ describe.skipIf(skip !== undefined)(`the signers page in Chromium${skip ? ` (ski
         expect(layout.scroll).toBeLessThanOrEqual(layout.width);
         expect(layout.background).toBe(view.colorScheme === 'dark' ? 'rgb(20, 20, 19)' : 'rgb(253, 253, 252)');
         // Offline, the pinned keys only: the Keybase and GitHub signers cannot be checked and are not listed.
-        expect(layout.names).toEqual(['Ada Lovelace', 'Grace Hopper']);
+        expect(layout.names).toEqual(['Ada Lovelace', 'Grace Hopper', 'Alan Turing']);
       } finally {
         await opened.close();
       }
