@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -29,6 +29,11 @@ announceSkip('test/web/generators.test.ts');
 
 const POST = join(REPO, 'examples/signed-post.md');
 const KEYS = join(REPO, 'examples/keys');
+/** The example signers repository's files: statements signed in a ```text fence, as signers write them. */
+const SIGNERS = join(REPO, 'examples/signers-repo/_signatures');
+const SIGNER_FILES = readdirSync(SIGNERS).filter((name) => name.endsWith('.md') && name !== 'README.md').map((name) => join(SIGNERS, name));
+const SIGNER_KEYS = join(REPO, 'examples/signers-repo/keys');
+const SOURCES = [POST, ...SIGNER_FILES];
 
 function run(command: string, args: string[], cwd: string): void {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -40,7 +45,7 @@ function buildHugo(config: string): string[] {
   const site = mkdtempSync(join(tmpdir(), 'pledge-hugo-'));
   mkdirSync(join(site, 'content/posts'), { recursive: true });
   mkdirSync(join(site, 'layouts/_default'), { recursive: true });
-  copyFileSync(POST, join(site, 'content/posts/signed-post.md'));
+  for (const source of SOURCES) copyFileSync(source, join(site, 'content/posts', basename(source)));
   writeFileSync(join(site, 'hugo.toml'), `baseURL = "https://blog.example/"\ntitle = "Pledges"\n${config}`);
   writeFileSync(join(site, 'layouts/_default/single.html'), '<!doctype html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n');
   run('hugo', ['--quiet'], site);
@@ -49,10 +54,16 @@ function buildHugo(config: string): string[] {
 }
 
 function buildPandoc(): string[] {
-  const out = join(mkdtempSync(join(tmpdir(), 'pledge-pandoc-')), 'post.html');
-  run('pandoc', [POST, '-s', '-o', out], REPO);
-  return [out];
+  const folder = mkdtempSync(join(tmpdir(), 'pledge-pandoc-'));
+  return SOURCES.map((source) => {
+    const out = join(folder, basename(source).replace(/\.md$/, '.html'));
+    run('pandoc', [source, '-s', '-o', out], REPO);
+    return out;
+  });
 }
+
+/** The page built from the seed post. */
+const seedPage = (pages: string[]) => pages.find((page) => /signed-post|neveragain/.test(page))!;
 
 /** The blocks pledge extracts from a page, as the library's extract step returns them. */
 function extracted(page: string) {
@@ -122,15 +133,16 @@ describe('pages built by real static-site generators', () => {
   afterAll(async () => browser?.close());
 
   for (const [name, present] of GENERATORS) {
-    it.skipIf(!present && !REQUIRED)(`${name}: pledge verify (built CLI, offline) verifies the seed post's page`, async () => {
+    it.skipIf(!present && !REQUIRED)(`${name}: pledge verify (built CLI, offline) verifies the seed post's page and the example signers' pages`, async () => {
       const pages = built.get(name)!;
-      expect(pages).toHaveLength(1);
-      const result = await runCli(['verify', '--offline', '--keyring', KEYS, '--json', ...pages]);
+      expect(pages).toHaveLength(SOURCES.length);
+      const result = await runCli(['verify', '--offline', '--keyring', KEYS, '--keyring', SIGNER_KEYS, '--json', ...pages]);
       expect(result.code, result.stderr).toBe(0);
       const manifest = JSON.parse(result.stdout);
-      expect(manifest.summary.verified).toBe(1);
-      expect(manifest.documents[0].blocks[0].signatures[0].status).toBe('verified');
-      expect(manifest.documents[0].blocks[0].signedText).toContain('I hereby commit to the neveragain.tech pledge.');
+      expect(manifest.summary.verified).toBe(SOURCES.length);
+      for (const document of manifest.documents) expect(document.blocks.map((block: { signatures: { status: string }[] }) => block.signatures[0]!.status)).toEqual(['verified']);
+      const seed = manifest.documents.find((document: { path: string }) => /signed-post|neveragain/.test(document.path));
+      expect(seed.blocks[0].signedText).toContain('I hereby commit to the neveragain.tech pledge.');
     });
 
     it.skipIf((!present && !REQUIRED) || !!browserSkipReason())(`${name}: the lines Chromium shows of the <pre> are the block pledge extracted`, async () => {
@@ -146,8 +158,8 @@ describe('pages built by real static-site generators', () => {
   }
 
   it.skipIf(!!browserSkipReason())('a page whose block holds hidden text (a display:none span) is refused by pledge, and Chromium indeed hides it', async () => {
-    const [hugo] = HUGO || REQUIRED ? built.get(GENERATORS[0]![0])! : [];
-    const source = hugo ? readFileSync(hugo, 'utf8') : readFileSync(buildPandoc()[0]!, 'utf8');
+    const hugo = HUGO || REQUIRED ? seedPage(built.get(GENERATORS[0]![0])!) : undefined;
+    const source = readFileSync(hugo ?? seedPage(buildPandoc()), 'utf8');
     const hidden = source.replace('I hereby commit', 'I hereby <span style="display:none">do not </span>commit');
     expect(hidden).not.toBe(source);
     const page = join(mkdtempSync(join(tmpdir(), 'pledge-hidden-')), 'index.html');
