@@ -4,6 +4,7 @@
  * PLEDGE_REQUIRE_BROWSER=1 (CI, .ci/run) they never skip, and a missing browser fails them.
  */
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
 const CANDIDATES = [process.env['PLEDGE_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -51,4 +52,49 @@ export async function openIsolated(browser: Browser, url: string, options: { col
   });
   await page.goto(url, { waitUntil: 'load' });
   return { page, requests, blocked, close: () => context.close() };
+}
+
+/**
+ * The lines a reader sees in the page's first <pre>, read from the layout: each rendered
+ * character placed by its box (characters with no box, such as display:none, are not seen), rows
+ * by height, characters in a row left to right, a blank row wherever rows are a line height
+ * apart. innerText is not this: it adds a line break around every flex item Hugo emits, so a
+ * Hugo page's innerText doubles every line break a reader sees as single.
+ */
+const SHOWN_LINES = `(() => {
+  const pre = document.querySelector('pre');
+  // Soft wraps (Pandoc's pre-wrap on a narrow column) are layout, not lines: unwrap them first.
+  for (const element of [pre, ...pre.querySelectorAll('*')]) element.style.whiteSpace = 'pre';
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const rows = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      if (node.data[i] === '\\n') continue;
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      let row = rows.find((r) => Math.abs(r.top - rect.top) < 2);
+      if (!row) rows.push((row = { top: rect.top, chars: [] }));
+      row.chars.push({ left: rect.left, ch: node.data[i] });
+    }
+  }
+  rows.sort((a, b) => a.top - b.top);
+  const pitch = Math.min(...rows.slice(1).map((row, i) => row.top - rows[i].top));
+  const out = [];
+  rows.forEach((row, i) => {
+    if (i > 0) for (let gap = Math.round((row.top - rows[i - 1].top) / pitch) - 1; gap > 0; gap--) out.push('');
+    out.push(row.chars.sort((a, b) => a.left - b.left).map((c) => c.ch).join(''));
+  });
+  return out.join('\\n');
+})()`;
+
+export async function shownLines(browser: Browser, page: string): Promise<{ shown: string; innerText: string }> {
+  const tab = await browser.newPage({ javaScriptEnabled: true });
+  await tab.goto(pathToFileURL(page).href);
+  const shown = (await tab.evaluate(SHOWN_LINES)) as string;
+  const innerText = await tab.locator('pre').first().innerText();
+  await tab.close();
+  return { shown, innerText };
 }
