@@ -15,6 +15,10 @@ let work: string;
 let gnupg: string;
 const gpg = (...args: string[]) => execFileSync('gpg', ['--batch', '--no-tty', ...args], { env: { ...process.env, GNUPGHOME: gnupg }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=Maintainer', '-c', 'user.email=m@example.org', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const commitAll = (dir: string, message: string) => {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', message);
+};
 
 /** A new key in the temporary GnuPG home; its fingerprint. */
 function newKey(userID: string): string {
@@ -57,8 +61,7 @@ beforeAll(async () => {
   expect(signed.stderr).toBe('');
   expect(signed.code).toBe(0);
   // 3. commit, manifest, commit the manifest.
-  git(maintainer, 'add', '-A');
-  git(maintainer, 'commit', '-qm', 'pledge init, Ada');
+  commitAll(maintainer, 'pledge init, Ada');
   const manifest = await guide(maintainer, 'manifest');
   expect(manifest.code).toBe(0);
   git(maintainer, 'add', 'signers.json');
@@ -90,22 +93,19 @@ describe("the README's maintainer's guide, followed in a fresh clone (issue 20, 
   it('a docs-only pull request passes, saying no signer file changed', async () => {
     git(clone, 'checkout', '-q', '-b', 'docs', 'origin/main');
     writeFileSync(join(clone, 'README.md'), '# Our pledge\n');
-    git(clone, 'add', '-A');
-    git(clone, 'commit', '-qm', 'docs');
+    commitAll(clone, 'docs');
     const ci = await guide(clone, 'verify --format github --changed-since origin/main');
     expect(ci).toMatchObject({ code: 0, stdout: '', stderr: 'pledge: no signer files changed since origin/main\n' });
   });
 
   it("a new signer's pull request passes, once the maintainer pinned the key on main", async () => {
     writeFileSync(join(maintainer, 'keys/grace.asc'), gpg('--armor', '--export', grace));
-    git(maintainer, 'add', '-A');
-    git(maintainer, 'commit', '-qm', 'pin Grace');
+    commitAll(maintainer, 'pin Grace');
     git(clone, 'fetch', '-q');
     git(clone, 'checkout', '-q', '-b', 'grace', 'origin/main');
     const signed = await runCli(['sign', '--name', 'Grace Hopper', '--key', grace], { GNUPGHOME: gnupg }, clone);
     expect(signed.code).toBe(0);
-    git(clone, 'add', '-A');
-    git(clone, 'commit', '-qm', 'Grace signs');
+    commitAll(clone, 'Grace signs');
     const ci = await guide(clone, 'verify --format github --changed-since origin/main');
     expect(ci.stdout).toBe('');
     expect(ci.code).toBe(0);
@@ -114,8 +114,7 @@ describe("the README's maintainer's guide, followed in a fresh clone (issue 20, 
   it('an edited signer file fails with exactly one annotation, on that file', async () => {
     git(clone, 'checkout', '-q', '-b', 'edit', 'origin/main');
     appendFileSync(join(clone, '_signatures/ada-lovelace.md'), '\nAn afterthought.\n');
-    git(clone, 'add', '-A');
-    git(clone, 'commit', '-qm', 'edit Ada');
+    commitAll(clone, 'edit Ada');
     const ci = await guide(clone, 'verify --format github --changed-since origin/main');
     expect(ci.code).toBe(1);
     expect(errors(ci.stdout)).toHaveLength(1);

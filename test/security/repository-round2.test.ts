@@ -28,6 +28,16 @@ function checkout(): string {
 const branch = (dir: string, name: string) => git(dir, 'checkout', '-q', '-b', name);
 const verify = (dir: string, ...args: string[]) => runCli(['verify', '--json', '--offline', ...args], {}, dir);
 const pullRequest = (dir: string) => verify(dir, '--changed-since', 'main');
+/** Each control: the maintainer makes the change in a direct commit to main, then a pull request adds only the signer's side. */
+async function maintainerThenPullRequest(dir: string, onMain: () => void, message: string, inPullRequest: () => void | Promise<void>) {
+  git(dir, 'checkout', '-q', 'main');
+  onMain();
+  commit(dir, message);
+  branch(dir, 'control');
+  await inPullRequest();
+  commit(dir, 'sign');
+  return pullRequest(dir);
+}
 
 interface Doc {
   path: string;
@@ -78,13 +88,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(attack.code).toBe(1);
     expectValidManifest(JSON.parse(attack.stdout));
     // Control: the maintainer empties the list on main; a pull request adding the file is judged by that.
-    git(dir, 'checkout', '-q', 'main');
-    writeFileSync(join(dir, 'signers.json'), emptied);
-    commit(dir, 'maintainer: reset the list');
-    branch(dir, 'control');
-    addDuplicate(dir);
-    commit(dir, 'sign');
-    const control = await pullRequest(dir);
+    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'signers.json'), emptied); }, 'maintainer: reset the list', () => { addDuplicate(dir); });
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
@@ -105,13 +109,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(github.stdout).toMatch(new RegExp(`^::error file=pledge\\.config\\.json,line=${config.line},endLine=${config.line},title=pledge%3A protected-file-changed::`, 'm'));
     expect(github.stdout).not.toContain('title=pledge%3A not-signed');
     // Control: the maintainer turns the rule off on main; the same file then passes.
-    git(dir, 'checkout', '-q', 'main');
-    editConfig(dir, (config) => (config.duplicateSigner = 'off'));
-    commit(dir, 'maintainer: duplicates allowed');
-    branch(dir, 'control');
-    addDuplicate(dir);
-    commit(dir, 'sign');
-    const control = await pullRequest(dir);
+    const control = await maintainerThenPullRequest(dir, () => { editConfig(dir, (config) => (config.duplicateSigner = 'off')); }, 'maintainer: duplicates allowed', () => { addDuplicate(dir); });
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
@@ -137,13 +135,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(findings(edit.stdout)).toEqual(['keys/alan.asc:protected-file-changed']);
     expect(statuses(edit.stdout)).toEqual(['_signatures/mallory.md:no-public-key']);
     // Control: the maintainer pins the key on main; the pull request with only the signer file passes.
-    git(dir, 'checkout', '-q', 'main');
-    writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
-    commit(dir, 'maintainer: pin Mallory');
-    branch(dir, 'control');
-    writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-    commit(dir, 'sign');
-    const control = await pullRequest(dir);
+    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey); }, 'maintainer: pin Mallory', async () => { writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example')); });
     expect(findings(control.stdout)).toEqual([]);
     expect(statuses(control.stdout)).toEqual(['_signatures/mallory.md:verified']);
     expect(control.code).toBe(0);
@@ -165,13 +157,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(documents(attack.stdout).find((d) => d.path === 'allowed-signers.txt')!.findings![0]!.line).toBe(2);
     expect(attack.code).toBe(1);
     // Control: the maintainer allows Mallory on main; the pull request with only her file passes.
-    git(dir, 'checkout', '-q', 'main');
-    writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`);
-    commit(dir, 'maintainer: allow Mallory');
-    branch(dir, 'control');
-    writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-    commit(dir, 'sign');
-    const control = await pullRequest(dir);
+    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`); }, 'maintainer: allow Mallory', async () => { writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example')); });
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
@@ -190,14 +176,12 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(findings(full.stdout)).toEqual(['_signatures/2024/x.md:unmatched-signer-file', '_signatures/X.MD:unmatched-signer-file']);
     expect(full.code).toBe(1);
     // Control: a matching signer file and an edit to the excluded README pass.
-    git(dir, 'checkout', '-q', 'main');
-    writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
-    commit(dir, 'maintainer: pin Mallory');
-    branch(dir, 'control');
-    writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-    writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n');
-    commit(dir, 'sign');
-    const control = await pullRequest(dir);
+    const control = await maintainerThenPullRequest(dir, () => {
+      writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
+    }, 'maintainer: pin Mallory', async () => {
+      writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+      writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n');
+    });
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);

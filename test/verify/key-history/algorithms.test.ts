@@ -6,16 +6,12 @@
  */
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, gnupgLive, gnupgSays, Gpg, NOW, pledgeSays, scratch, sequoiaAccepts, sequoiaLive, TEXT } from './tools.js';
 import { cleartextBlock, craftSignature, literalText, newKey, packetBytes } from '../../security/assert-nothing-unproven.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { OUTCOME_CLASS_FOR, SIGNATURE_STATUS_FOR } from '../../../src/core/reasons.js';
-import { Gpg, gnupgSays, HAVE, pledgeSays, REQUIRE_ORACLES, scratch, sequoiaAccepts, TEXT } from './tools.js';
 
 const { enums } = openpgp;
-const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const NOW = at('2026-06-01');
-const gnupgLive = HAVE.gpg || REQUIRE_ORACLES;
-const sequoiaLive = HAVE.sq || REQUIRE_ORACLES;
 
 let dir: string;
 let gpg: Gpg;

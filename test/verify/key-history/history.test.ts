@@ -7,15 +7,10 @@
  */
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, gnupgLive, gnupgSays, Gpg, HAVE, NOW, pledgeSays, scratch, sequoiaAccepts, sequoiaLive, sqvAccepts, TEXT } from './tools.js';
 import { certify, cleartextBlock, craftSignature, literalText, newKey, publicPacket, armorKey, userIDPacket } from '../../security/assert-nothing-unproven.js';
-import { Gpg, gnupgSays, HAVE, pledgeSays, REQUIRE_ORACLES, scratch, sequoiaAccepts, sqvAccepts, TEXT } from './tools.js';
 
 const { enums } = openpgp;
-const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
-/** pledge and GnuPG judge at this fixed "now"; sq 0.27 has no such option and judges at the real clock (later). */
-const NOW = at('2026-06-01');
-const gnupgLive = HAVE.gpg || REQUIRE_ORACLES;
-const sequoiaLive = HAVE.sq || REQUIRE_ORACLES;
 
 let dir: string;
 beforeAll(() => {

@@ -16,6 +16,12 @@ const has = (tool: string, args = ['--version']) => spawnSync(tool, args, { stdi
 export const HAVE = { gpg: has('gpg'), sq: has('sq'), sqv: has('sqv') };
 /** In CI the oracles must be there: a missing one fails rather than skips (as test/fixtures.test.ts). */
 export const REQUIRE_ORACLES = process.env.PLEDGE_REQUIRE_ORACLES === '1';
+/** An oracle is asked when it is installed, and must be when CI requires it. */
+export const gnupgLive = HAVE.gpg || REQUIRE_ORACLES;
+export const sequoiaLive = HAVE.sq || REQUIRE_ORACLES;
+export const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
+/** pledge and GnuPG judge at this fixed "now"; sq 0.27 has no such option and judges at the real clock (later). */
+export const NOW = at('2026-06-01');
 
 /** GnuPG's time format for --faked-system-time, frozen ("!"). */
 const gpgTime = (date: Date) => `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}!`;
