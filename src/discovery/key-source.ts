@@ -1,4 +1,4 @@
-import type { PublicKey } from 'openpgp';
+import type { PublicKey } from '../openpgp/index.js';
 import type { HttpClient } from './http-client.js';
 import type { KeyLimits } from '../core/limits.js';
 

@@ -1,18 +1,16 @@
-import type { PublicKey } from 'openpgp';
+import { deepClone, fingerprintOf, keyIDOf, setDirectSignatures, type PublicKey } from '../openpgp/index.js';
 import { mergeProvenance, provenanceOf, type KeyCandidate } from './key-source.js';
-import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 const upper = (hex: string) => hex.toUpperCase();
 
 /** `key` with the revocation signatures of another copy of it added (nothing else; each is checked by update()). */
 export async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<PublicKey> {
-  const clone = (k: PublicKey) => (k as unknown as { clone(deep: boolean): PublicKey }).clone(true);
-  const revocations = clone(copy);
+  const revocations = deepClone(copy);
   revocations.users = [];
-  (revocations as unknown as { directSignatures: unknown[] }).directSignatures = [];
+  setDirectSignatures(revocations, []);
   revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
   for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
-  return (await clone(key).update(revocations)) as PublicKey;
+  return (await deepClone(key).update(revocations)) as PublicKey;
 }
 
 function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate): void {

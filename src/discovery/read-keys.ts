@@ -1,8 +1,6 @@
-import { readKeys, unarmor, type Key, type PublicKey } from 'openpgp';
+import { readKeys, readPublicKeys, STRICT_CONFIG, unarmor, type Key, type PublicKey } from '../openpgp/index.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
-import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import { decodeArmorData } from '../core/radix64.js';
-import { readPublicKeys } from './read-public-keys.js';
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 

@@ -11,6 +11,7 @@ import { startDocumentReader } from './document-reader.js';
 import type { ExtractedDocument } from '../extract/extract-document.js';
 import { Keyring } from '../discovery/keyring.js';
 import { createPolicy } from '../verify/policy.js';
+import { Verifier } from '../verify/verifier.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
@@ -94,7 +95,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     throw error;
   });
   try {
-    const judge = judgeWith(discovery, policy);
+    const judge = judgeWith(discovery, new Verifier(policy));
     const totals = new ManifestTotals();
     const items: AsyncIterable<{ path: string; walked?: boolean; document?: ExtractedDocument }> = reader?.documents ?? collectPaths(request.paths, request.collect);
     // Worker threads pay for themselves only on long runs (each loads the keys and warms up):

@@ -13,6 +13,7 @@ import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../r
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
 import { PledgeError } from '../core/reasons.js';
 import { createPolicy } from '../verify/policy.js';
+import { Verifier } from '../verify/verifier.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { describeDocument } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
@@ -123,7 +124,7 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   const policy = createPolicy(request.now);
   const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
   try {
-    const judge = judgeWith(discovery, policy, config);
+    const judge = judgeWith(discovery, new Verifier(policy), config);
     const documents: ManifestDocument[] = [];
     for (const path of paths) documents.push(await describeDocument(join(root, path), path, limits, judge));
     if (background.length) {

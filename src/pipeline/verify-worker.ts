@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KeyLimits, Limits } from '../core/limits.js';
 import { createPolicy } from '../verify/policy.js';
+import { Verifier } from '../verify/verifier.js';
 import { createDiscovery } from './create-discovery.js';
 import { describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
@@ -38,7 +39,7 @@ const offlineDiscovery = setup.offline
     }
   : undefined;
 const { discovery } = await createDiscovery(keyring, offlineDiscovery, policy.now);
-const judge = judgeWith(discovery, policy);
+const judge = judgeWith(discovery, new Verifier(policy));
 const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fromText, document) => {
   if (!setup.offline && keyring.candidatesFor(signature).length === 0) throw NEEDS_MAIN;
   return judge(signedText, signature, fromText, document);

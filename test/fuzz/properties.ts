@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { parseBlock } from '../../src/cleartext/parse-block.js';
-import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
+import { STRICT_CONFIG } from '../../src/openpgp/config.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
 import type { BlockErrorCode, SignatureStatus } from '../../src/core/reasons.js';
 import { extractBlocks } from '../../src/extract/extract-blocks.js';

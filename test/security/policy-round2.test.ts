@@ -217,7 +217,7 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
     }
 
     // The node:crypto fast path leaves a 0x00 signature to openpgp.js (which hashes CRLF).
-    const prepared = preparedKeyFor(key.publicKey.keyPacket)!;
+    const prepared = preparedKeyFor(key.publicKey.keyPacket, new WeakMap())!;
     const parsed = await openpgp.readCleartextMessage({ cleartextMessage: blocks.lf });
     expect(await fastVerify(parsed.getText(), (await openpgp.readSignature({ armoredSignature: blocks.lf.slice(blocks.lf.indexOf('-----BEGIN PGP SIGNATURE')) })).packets[0]!, prepared)).toBe('unsupported');
   });

@@ -1,8 +1,9 @@
 import { CleartextMessage, LiteralDataPacket, PacketList, Signature, type SignaturePacket } from 'openpgp';
 
 /*
- * openpgp.js 6 exposes these at run time but its type definitions mark them private or omit
- * the constructor arguments. They are kept in this one file so the casts stay in one place.
+ * Messages and literal packets built the way openpgp.js builds them to verify a cleartext
+ * message: openpgp.js 6 exposes these at run time, but its type definitions mark them private or
+ * omit the constructor arguments (test/openpgp/contract.test.ts holds them to it).
  */
 
 /** A literal data packet holding `text`, as openpgp.js builds one to verify a cleartext message. */
