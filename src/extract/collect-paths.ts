@@ -60,7 +60,7 @@ export async function* collectPaths(paths: string[], options: CollectOptions = {
 }
 
 /**
- * The same walk with blocking calls, for a thread that does nothing else (pipeline/read-worker.ts):
+ * The same walk with blocking calls, for a thread that does nothing else (pipeline/reader/worker.ts):
  * a plain generator costs none of the promises an async one pays for every path.
  */
 export function* collectPathsSync(paths: string[], options: CollectOptions = {}): Generator<CollectedPath> {

@@ -186,7 +186,7 @@ export async function readDocument(path: string, limits: Limits, walked = false)
   }
 }
 
-/** The same, blocking: for a thread that does nothing but read (pipeline/read-worker.ts). */
+/** The same, blocking: for a thread that does nothing but read (pipeline/reader/worker.ts). */
 export function readDocumentSync(path: string, limits: Limits, walked = false): DocumentReadResult {
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor: number | null = null;

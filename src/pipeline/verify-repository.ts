@@ -13,9 +13,10 @@ import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../r
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
 import { PledgeError } from '../core/reasons.js';
 import { createPolicy } from '../verify/policy.js';
-import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
-import { describeDocument } from './describe-document.js';
-import { judgeWith } from './judge-signature.js';
+import type { DiscoveryRequest } from './create-discovery.js';
+import { MAIN_THREAD_IN_ORDER } from './plan.js';
+import { verifyingJudge } from './judging.js';
+import { runPlan } from './runner.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
@@ -27,6 +28,8 @@ export interface RepositoryRequest {
   changedSince?: string;
   now?: Date;
   limits?: Partial<Limits>;
+  /** Stops the run between documents (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** What a committed manifest already says, from its text (the merge base's in a pull request run). */
@@ -118,36 +121,41 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
     findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config.documents).map((folder) => `${folder}/**`)), config));
   }
 
-  const keyring = new Keyring();
-  for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings, undefined, root))]) await keyring.add(candidate);
+  const keyring = async () => {
+    const loaded = new Keyring();
+    for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings, undefined, root))]) await loaded.add(candidate);
+    return loaded;
+  };
   const policy = createPolicy(request.now);
-  const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
-  try {
-    const judge = judgeWith(discovery, policy, config);
-    const documents: ManifestDocument[] = [];
-    for (const path of paths) documents.push(await describeDocument(join(root, path), path, limits, judge));
-    if (background.length) {
-      const unchanged: ManifestDocument[] = [];
-      for (const path of background) unchanged.push(await describeDocument(join(root, path), path, limits, judge));
-      known = { signers: [], documents: unchanged };
+  // The repository plan: the files the globs chose (then, quietly, the unchanged ones), judged
+  // with the repository's rules, on the main thread in file order; its checks follow over them all.
+  const documents: ManifestDocument[] = [];
+  const unchanged: ManifestDocument[] = [];
+  const { lookups } = await runPlan(
+    {
+      origin: { kind: 'files', root, files: [...paths, ...background] },
+      judging: verifyingJudge(keyring, request.discovery, policy, config),
+      execution: MAIN_THREAD_IN_ORDER,
+      limits,
+      ...(request.signal ? { signal: request.signal } : {}),
+    },
+    (document) => void (documents.length < paths.length ? documents : unchanged).push(document),
+  );
+  if (background.length) known = { signers: [], documents: unchanged };
+  checkRepository(documents, config, known, allowed);
+  if (config.appendOnly) {
+    for (const document of documents.filter((d) => modified.has(d.path))) {
+      document.findings = [
+        ...(document.findings ?? []),
+        { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
+      ];
     }
-    checkRepository(documents, config, known, allowed);
-    if (config.appendOnly) {
-      for (const document of documents.filter((d) => modified.has(d.path))) {
-        document.findings = [
-          ...(document.findings ?? []),
-          { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
-        ];
-      }
-      for (const path of deleted) {
-        documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
-      }
+    for (const path of deleted) {
+      documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
     }
-    documents.push(...findingsOnly);
-    const manifest = buildManifest(documents, request.version, discovery.lookups);
-    // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
-    return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
-  } finally {
-    await close();
   }
+  documents.push(...findingsOnly);
+  const manifest = buildManifest(documents, request.version, lookups);
+  // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
+  return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-files.js';
 import { PledgeError } from '../../core/reasons.js';
-import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
+import { verifyDocumentStream, verifyDocuments, type DiscoveryRequest, type VerifyRequest } from '../../pipeline/run.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
@@ -11,7 +11,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
-import type { LookupStart } from '../../discovery/discover-keys.js';
+import type { LookupRecord, LookupStart } from '../../discovery/discover-keys.js';
 import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
@@ -45,18 +45,35 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
   return loadConfig(found);
 }
 
-/** Verify documents, or a signers repository when a config applies. */
-export async function runVerification(
-  paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
-  context: CommandContext,
-  loaded: LoadedConfig | null,
-): Promise<Manifest> {
+type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'jobs' | 'workersAfter'>>;
+
+/**
+ * The plain plan's request, whatever the format: the same walk (--include, --exclude,
+ * --no-gitignore, --signed-only), threads and Ctrl-C for a report that streams and for one
+ * that collects the whole manifest first.
+ */
+function documentRequest(paths: string[], options: RunOptions, context: CommandContext, hooks: Pick<DiscoveryRequest, 'onLookup' | 'onAsk'> = {}): VerifyRequest {
+  return {
+    paths,
+    keyrings: options.keyring,
+    version: context.version,
+    limits: documentLimits(options),
+    discovery: { ...discoveryRequest(options, context), ...hooks, ...(context.signal ? { signal: context.signal } : {}) },
+    collect: collectOptions(options),
+    signedOnly: options.signedOnly === true,
+    workers: options.jobs ?? defaultJobs(),
+    readerThread: true,
+    ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
+/** Verify documents, or a signers repository when a config applies: the whole manifest, for the formats that need it all. */
+export async function runVerification(paths: string[], options: RunOptions, context: CommandContext, loaded: LoadedConfig | null): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
-    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
+    return verifyDocuments(documentRequest(paths, options, context));
   }
   const manifest = await verifyRepository({
     loaded,
@@ -65,6 +82,7 @@ export async function runVerification(
     discovery: discoveryRequest(options, context, loaded.config, sourcesGiven(options)),
     ...(options.changedSince ? { changedSince: options.changedSince } : {}),
     limits,
+    ...(context.signal ? { signal: context.signal } : {}),
   });
   if (!paths.length) return manifest;
   // --config with paths: only those files, as the repository's rules judge them.
@@ -174,25 +192,9 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const verdict = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
+    const hooks = { onLookup: (lookup: LookupRecord) => (fetched += lookup.outcome === 'found' ? 1 : 0), ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}) };
     const tail = await verifyDocumentStream(
-      {
-        paths,
-        keyrings: options.keyring,
-        version: context.version,
-        limits: documentLimits(options),
-        discovery: {
-          ...discoveryRequest(options, context),
-          onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
-          ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}),
-          ...(context.signal ? { signal: context.signal } : {}),
-        },
-        collect,
-        signedOnly: options.signedOnly,
-        workers: options.jobs ?? defaultJobs(),
-        readerThread: true,
-        ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
-        ...(context.signal ? { signal: context.signal } : {}),
-      },
+      documentRequest(paths, options, context, hooks),
       async (verified) => {
         const document = redact ? redactDocument(verified) : verified;
         progress?.document(document);
