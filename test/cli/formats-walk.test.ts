@@ -3,7 +3,7 @@
  * junit, github and markdown went another way: `--exclude b.md --format junit` verified b.md,
  * and Ctrl-C never reached the run. Runs the built CLI.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,20 +51,39 @@ describe.each(FORMATS)('--format %s', (format) => {
     expect(result.code).toBe(0);
   });
 
-  it('is interrupted by SIGTERM during a lookup that never answers: exit 143, no report, no manifest', async () => {
+  /** Runs until its one lookup has gone out to a server that never answers, then sends SIGTERM. */
+  async function interrupted(args: (vks: string) => string[]): Promise<{ code: number | null; stderr: string; stdout: string; written: string[] }> {
     const silent = await startServer(() => respondAfter(60_000, { status: 404 }));
     servers.push(silent);
-    const docs = mkdtempSync(join(tmpdir(), 'pledge-formats-stuck-'));
-    writeFileSync(join(docs, 'a.txt'), await clearsign('statement\n', [await createSigner('Unknown <unknown@example.org>')]));
     const out = mkdtempSync(join(tmpdir(), 'pledge-formats-out-'));
-    const { child, done } = startCli(['verify', '--format', format, '--manifest', join(out, 'manifest.json'), '--sources', 'vks', '--vks-url', silent.origin, '--timeout', '60', '--no-cache', docs]);
+    const { child, done } = startCli(['verify', '--format', format, '--manifest', join(out, 'manifest.json'), ...args(silent.origin)]);
     while (silent.requests.length === 0) await sleep(25);
     child.kill('SIGTERM');
     const result = await done;
+    return { ...result, written: readdirSync(out) };
+  }
+  const unknownSigned = async () => clearsign('statement\n', [await createSigner('Unknown <unknown@example.org>')]);
+
+  it('is interrupted by SIGTERM during a lookup that never answers: exit 143, no report, no manifest', async () => {
+    const docs = mkdtempSync(join(tmpdir(), 'pledge-formats-stuck-'));
+    writeFileSync(join(docs, 'a.txt'), await unknownSigned());
+    const result = await interrupted((vks) => ['--sources', 'vks', '--vks-url', vks, '--timeout', '60', '--no-cache', docs]);
     expect(result.code).toBe(143);
     expect(result.stderr).toContain('interrupted');
     // The streaming JSON may have opened its object; no format says anything of the document.
     expect(result.stdout).not.toContain('a.txt');
-    expect(readdirSync(out)).toEqual([]);
+    expect(result.written).toEqual([]);
+  });
+
+  it('a signers repository is interrupted the same way', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'pledge-formats-repo-'));
+    mkdirSync(join(repo, '_signatures'));
+    writeFileSync(join(repo, '_signatures', 'a.md'), await unknownSigned());
+    writeFileSync(join(repo, 'pledge.config.json'), JSON.stringify({ documents: ['_signatures/*.md'] }));
+    const result = await interrupted((vks) => ['--config', join(repo, 'pledge.config.json'), '--sources', 'vks', '--vks-url', vks, '--timeout', '60', '--no-cache']);
+    expect(result.code).toBe(143);
+    expect(result.stderr).toContain('interrupted');
+    expect(result.stdout).not.toContain('a.md');
+    expect(result.written).toEqual([]);
   });
 });

@@ -47,14 +47,19 @@ export function documentRequest(paths: string[], options: RunOptions, context: C
     keyrings: options.keyring,
     version: context.version,
     limits: documentLimits(options),
-    discovery: { ...discoveryRequest(options, context), ...hooks, ...(context.signal ? { signal: context.signal } : {}) },
+    discovery: { ...discoveryRequest(options, context), ...hooks, ...interruptible(context) },
     collect: collectOptions(options),
     signedOnly: options.signedOnly === true,
     workers: options.jobs ?? defaultJobs(),
     readerThread: true,
     ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
+    ...interruptible(context),
   };
+}
+
+/** Ctrl-C: the run stops between documents and its requests in flight are aborted. */
+function interruptible(context: CommandContext): { signal?: AbortSignal } {
+  return context.signal ? { signal: context.signal } : {};
 }
 
 /** Verify documents, or a signers repository when a config applies: the whole manifest, for the formats that need it all. */
@@ -68,10 +73,10 @@ export async function runVerification(paths: string[], options: RunOptions, cont
     loaded,
     version: context.version,
     keyrings: options.keyring,
-    discovery: discoveryRequest(options, context, loaded.config, sourcesGiven(options)),
+    discovery: { ...discoveryRequest(options, context, loaded.config, sourcesGiven(options)), ...interruptible(context) },
     ...(options.changedSince ? { changedSince: options.changedSince } : {}),
     limits,
-    ...(context.signal ? { signal: context.signal } : {}),
+    ...interruptible(context),
   });
   if (!paths.length) return manifest;
   // --config with paths: only those files, as the repository's rules judge them.
