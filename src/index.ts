@@ -1,5 +1,5 @@
 /** pledge as a library: the same pipeline the CLI runs, with typed results. */
-export { verifyDocuments, verifyDocumentStream, inspectDocuments, fetchKeys, type VerifyRequest, type ManifestTail } from './pipeline/run.js';
+export { verifyDocuments, verifyDocumentStream, inspectDocuments, fetchKeys, threadsStarted, type VerifyRequest, type ManifestTail } from './pipeline/run.js';
 export { verifyRepository, type RepositoryRequest } from './pipeline/verify-repository.js';
 export type { DiscoveryRequest } from './pipeline/create-discovery.js';
 export { loadConfig, findConfig, type RepositoryConfig } from './repo/load-config.js';
