@@ -12,6 +12,8 @@ import type { DiscoveryCommandOptions, DocumentLimitOptions } from './program.js
 export interface CliStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Read for a document or keyring named `-`. */
+  stdin?: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }

@@ -15,12 +15,18 @@ import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
 import { fetchDocuments } from './fetch-pages.js';
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
+import { extractDocument } from '../extract/extract-document.js';
+import { decodeGivenDocument } from '../extract/read-document.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 
 export interface VerifyRequest {
   paths: string[];
-  keyrings: string[];
+  /** --keyring paths, or keyrings given as bytes (stdin). */
+  keyrings: KeyringInput[];
+  /** Documents given as bytes rather than read (stdin's `-`, verifyText), by the path in `paths` they are reported under. */
+  texts?: ReadonlyMap<string, Uint8Array>;
   version: string;
   /** The time signatures are judged at (default: now). */
   now?: Date;
@@ -108,9 +114,12 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     const describe = async ({ path, walked = false, document }: { path: string; walked?: boolean; document?: ExtractedDocument }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
       const page = fetched.get(path);
+      const given = request.texts?.get(path);
       const described = page
         ? await guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }))
-        : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? describeDocument(path, path, limits, judge, document, walked));
+        : given
+          ? await guarded(path, () => describeDocument(path, path, limits, judge, extractDocument(decodeGivenDocument(path, given, limits), limits)))
+          : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? describeDocument(path, path, limits, judge, document, walked));
       if (request.signedOnly && described.status === 'not-signed') described.verdict = 'skipped';
       return described;
     };

@@ -1,3 +1,4 @@
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
@@ -21,7 +22,7 @@ export interface RepositoryRequest {
   loaded: LoadedConfig;
   version: string;
   /** --keyring files, on top of the config's pinned `keys` folder. */
-  keyrings: string[];
+  keyrings: KeyringInput[];
   discovery: DiscoveryRequest;
   /** Verify only files changed since this git ref (pull-request CI). */
   changedSince?: string;

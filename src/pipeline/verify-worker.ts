@@ -1,3 +1,4 @@
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KeyLimits, Limits } from '../core/limits.js';
 import { createPolicy } from '../verify/policy.js';
@@ -9,7 +10,7 @@ import type { ManifestSignature } from '../report/manifest.js';
 
 /** What a worker is started with: everything it needs to judge documents on local keys. */
 export interface WorkerSetup {
-  keyrings: string[];
+  keyrings: KeyringInput[];
   keyLimits: Partial<KeyLimits>;
   limits: Limits;
   now: number;

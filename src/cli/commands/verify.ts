@@ -11,6 +11,8 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
+import { STDIN, standardInput, type StandardInput } from '../stdin.js';
+import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS } from '../../core/limits.js';
 import type { LookupStart } from '../../discovery/discover-keys.js';
 import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
@@ -51,17 +53,18 @@ export async function runVerification(
   options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
   context: CommandContext,
   loaded: LoadedConfig | null,
+  input: StandardInput = { keyrings: options.keyring },
 ): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
-    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
+    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true, ...(input.texts ? { texts: input.texts } : {}) };
+    return verifyDocuments({ paths, keyrings: input.keyrings, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
   }
   const manifest = await verifyRepository({
     loaded,
     version: context.version,
-    keyrings: options.keyring,
+    keyrings: input.keyrings,
     discovery: discoveryRequest(options, context, loaded.config, sourcesGiven(options)),
     ...(options.changedSince ? { changedSince: options.changedSince } : {}),
     limits,
@@ -154,7 +157,7 @@ const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
  * soon as it is verified, so memory stays flat over 100,000 of them. A --manifest file is
  * written beside its target and renamed into place only when the run completes.
  */
-async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human'): Promise<number> {
+async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human', input: StandardInput): Promise<number> {
   const { stdout, stderr, env } = context.streams;
   const redact = options.redact;
   const file = options.manifest ? await AtomicFile.open(resolve(context.streams.cwd, options.manifest)) : null;
@@ -177,7 +180,8 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     const tail = await verifyDocumentStream(
       {
         paths,
-        keyrings: options.keyring,
+        keyrings: input.keyrings,
+        ...(input.texts ? { texts: input.texts } : {}),
         version: context.version,
         limits: documentLimits(options),
         discovery: {
@@ -242,14 +246,15 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
-  if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
+  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  const input = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
-    context.setExit(await streamDocuments(paths, options, context, streamFormat));
+    context.setExit(await streamDocuments(paths, options, context, streamFormat, input));
     return;
   }
   if (options.checkManifest && options.changedSince) throw new PledgeError('usage', '--check-manifest compares the whole repository; it cannot be combined with --changed-since');
-  let manifest = await runVerification(paths, options, context, loaded);
+  let manifest = await runVerification(paths, options, context, loaded, input);
   const redact = options.redact || loaded?.config.redact === true;
   if (redact) manifest = redactManifest(manifest);
   const format: Format = options.format ?? (options.json ? 'json' : 'human');
