@@ -8,9 +8,10 @@ import { manifestCommand } from './commands/manifest.js';
 import { siteCommand } from './commands/site.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
-import { packageVersion, type CliStreams, type CommandContext } from './context.js';
+import { packageVersion, type CliStreams, type ColourMode, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { createProgram } from './program.js';
+import { dropUnsetVariables } from './environment.js';
 import { escapeLogMessage } from '../report/render-github.js';
 
 export type { CliStreams } from './context.js';
@@ -36,6 +37,11 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
+  dropUnsetVariables(program);
+  program.hook('preAction', () => {
+    const color = program.opts<{ color?: ColourMode | false }>().color;
+    context.colour = color === false ? 'never' : (color ?? 'auto');
+  });
   // The options are not parsed yet when parsing is what failed, so argv says whether this is a CI log.
   const github = argv.some((arg, index) => arg === '--format=github' || (arg === '--format' && argv[index + 1] === 'github'));
   const say = (message: string) => (github ? escapeLogMessage(message) : message);

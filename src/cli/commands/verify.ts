@@ -117,7 +117,7 @@ function render(format: Format, full: Manifest, context: CommandContext): string
     case 'markdown':
       return renderMarkdown(manifest);
     case 'human':
-      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env), reportWidth(context));
+      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env, context.colour), reportWidth(context));
   }
 }
 
@@ -165,7 +165,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     ...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []),
     ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
   ];
-  const colour = colourFor(stdout, env);
+  const colour = colourFor(stdout, env, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
   // On a terminal, unless --quiet; erased before each document of a report to the same terminal.
