@@ -230,7 +230,7 @@ function addDiscoveryOptions(command: Command): Command {
     .addOption(new Option('--keyserver <url>', 'an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)').argParser((v: string, p: string[]) => [...p, url(v)]).default([]))
     .addOption(new Option('--wkd-origin <url>', 'serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN').argParser(url))
     .addOption(new Option('--github-url <url>', 'GitHub base URL for USER.gpg').argParser(url))
-    .addOption(new Option('--cache-dir <dir>', 'key cache directory (default: $XDG_CACHE_HOME/pledge or ~/.cache/pledge; ~/Library/Caches/pledge on macOS; %LOCALAPPDATA%\\pledge on Windows)').env('PLEDGE_CACHE_DIR'))
+    .addOption(new Option('--cache-dir <dir>', 'key cache directory (default: $XDG_CACHE_HOME/pledge, else ~/.cache/pledge; ~/Library/Caches/pledge on macOS, %LOCALAPPDATA%\\pledge\\Cache on Windows)').env('PLEDGE_CACHE_DIR'))
     .addOption(new Option('--no-cache', 'neither read nor write the key cache').env('PLEDGE_NO_CACHE'))
     .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24).env('PLEDGE_CACHE_TTL'))
     .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10).env('PLEDGE_TIMEOUT'))
