@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { DEFAULT_KEYSERVERS, DEFAULT_SOURCE_ORDER, namedHosts } from '../discovery/create-sources.js';
@@ -28,10 +27,7 @@ export interface CommandContext {
   signal?: AbortSignal;
 }
 
-export function packageVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return packageJson.version;
-}
+export { packageVersion } from '../core/package-version.js';
 
 export const COLOUR_MODES = ['auto', 'always', 'never'] as const;
 export type ColourMode = (typeof COLOUR_MODES)[number];

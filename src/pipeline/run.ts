@@ -15,6 +15,7 @@ import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
 import { fetchDocuments } from './fetch-pages.js';
+import { packageVersion } from '../core/package-version.js';
 import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { extractDocument } from '../extract/extract-document.js';
 import { decodeGivenDocument } from '../extract/read-document.js';
@@ -25,9 +26,10 @@ export interface VerifyRequest {
   paths: string[];
   /** --keyring paths, or keyrings given as bytes (stdin). */
   keyrings: KeyringInput[];
+  /** The generator version the manifest names (default: this pledge's). */
+  version?: string;
   /** Documents given as bytes rather than read (stdin's `-`, verifyText), by the path in `paths` they are reported under. */
   texts?: ReadonlyMap<string, Uint8Array>;
-  version: string;
   /** The time signatures are judged at (default: now). */
   now?: Date;
   limits?: Partial<Limits>;
@@ -168,7 +170,7 @@ async function guarded(path: string, describe: () => Promise<ManifestDocument>):
 export async function verifyDocuments(request: VerifyRequest): Promise<Manifest> {
   const documents: ManifestDocument[] = [];
   const tail = await verifyDocumentStream(request, (document) => void documents.push(document));
-  return { ...manifestHead(request.version), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
+  return { ...manifestHead(request.version ?? packageVersion()), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
 }
 
 /** The same walk without keys or verdicts: what each block claims, for `pledge inspect`. */

@@ -1,3 +1,4 @@
+import { packageVersion } from '../core/package-version.js';
 import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,8 @@ import { judgeWith } from './judge-signature.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
-  version: string;
+  /** The generator version the manifest names (default: this pledge's). */
+  version?: string;
   /** --keyring files, on top of the config's pinned `keys` folder. */
   keyrings: KeyringInput[];
   discovery: DiscoveryRequest;
@@ -145,7 +147,7 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
       }
     }
     documents.push(...findingsOnly);
-    const manifest = buildManifest(documents, request.version, discovery.lookups);
+    const manifest = buildManifest(documents, request.version ?? packageVersion(), discovery.lookups);
     // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
     return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
   } finally {

@@ -1,9 +1,12 @@
-import type { ChalkInstance } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
 import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** No colour: the library's default (the CLI decides by the terminal, NO_COLOR and --color). */
+const PLAIN = new Chalk({ level: 0 });
 
 /** The report's width when the terminal does not say (a pipe, a CI log). */
 export const DEFAULT_WIDTH = 80;
@@ -109,7 +112,7 @@ export function skippedParts(summary: Manifest['summary']): string[] {
 }
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */
-export function renderHuman(manifest: Manifest, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
+export function renderHuman(manifest: Manifest, colour: ChalkInstance = PLAIN, width = DEFAULT_WIDTH): string {
   return manifest.documents.map((document) => renderHumanDocument(document, colour, width)).join('') + renderHumanTail(manifest, colour);
 }
 
@@ -146,7 +149,7 @@ function lookupLine(manifest: Pick<Manifest, 'lookups'>): string {
 }
 
 /** `pledge inspect`: what each block claims, nothing verified. */
-export function renderInspect(documents: ManifestDocument<SignatureClaims>[], colour: ChalkInstance): string {
+export function renderInspect(documents: ManifestDocument<SignatureClaims>[], colour: ChalkInstance = PLAIN): string {
   const lines: string[] = [];
   for (const document of documents) {
     lines.push(documentHeading(document, colour));
