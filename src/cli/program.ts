@@ -284,7 +284,7 @@ ${EXIT_CODES_HELP}`,
     .option('--online', 'with --against, also ask the network for keys', false)
     .addOption(new Option('-q, --quiet', 'print nothing but the requested output (no report, no progress)').default(false).env('PLEDGE_QUIET'))
     .optionsGroup('Input:')
-    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
+    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)', collect, [])
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)').default(false).env('PLEDGE_SIGNED_ONLY'))

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { PullRequest } from '../repo/git-changes.js';
-import { expandGlobs, globToRegExp, matchesAny } from '../core/glob.js';
+import { expandGlobs, globMatcher } from '../core/glob.js';
 import type { LoadedConfig, RepositoryConfig } from '../repo/load-config.js';
 import { readBaseState, type BaseState } from '../repo/protected-files.js';
 import { signerFolders, unmatchedSignerFiles } from '../repo/signer-folders.js';
@@ -45,7 +45,7 @@ function parseKnown(text: string | null, name: string | undefined): KnownSignatu
 
 /** Would the config's globs take this path, were the file there? */
 function matchesDocuments(path: string, config: LoadedConfig['config']): boolean {
-  return matchesAny(path, config.documents.map(globToRegExp)) && !matchesAny(path, (config.exclude ?? []).map(globToRegExp));
+  return globMatcher(config.documents)(path) && !globMatcher(config.exclude ?? [])(path);
 }
 
 function readAllowedSigners(file: string): Set<string> {

@@ -11,6 +11,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
+import { warnUnmatchedGlobs } from '../glob-warnings.js';
 import { STDIN, standardInput, type StandardInput } from '../stdin.js';
 import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS } from '../../core/limits.js';
 import type { LookupStart } from '../../discovery/discover-keys.js';
@@ -247,6 +248,7 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
   if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  await warnUnmatchedGlobs(paths, options, loaded, context);
   const input = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
