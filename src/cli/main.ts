@@ -10,7 +10,9 @@ import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { packageVersion, type CliStreams, type ColourMode, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
-import { createProgram } from './program.js';
+import { createProgram, EXIT_CODES_HELP } from './program.js';
+import { completionScript } from './completion.js';
+import { manPage } from './man-page.js';
 import { dropUnsetVariables } from './environment.js';
 import { escapeLogMessage } from '../report/render-github.js';
 
@@ -34,6 +36,9 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       keysExport: (options) => keysExportCommand(options, context),
       bundle: (options) => bundleCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
+      // The program itself is the table the script and the page are generated from.
+      completion: async (shell) => void streams.stdout.write(completionScript(program, shell)),
+      man: async () => void streams.stdout.write(manPage(program, EXIT_CODES_HELP)),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );

@@ -1,4 +1,4 @@
-import { Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { Argument, Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/create-sources.js';
 
 /** Where keys come from: shared by `verify` and `keys fetch`. */
@@ -131,9 +131,11 @@ export interface CommandHandlers {
   keysExport(options: KeysExportCommandOptions): Promise<void>;
   bundle(options: BundleCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
+  completion(shell: 'bash' | 'zsh' | 'fish'): Promise<void>;
+  man(): Promise<void>;
 }
 
-const EXIT_CODES_HELP = `
+export const EXIT_CODES_HELP = `
 Exit codes:
   0  every document signed and every signature verified
   1  a signature not verified, a malformed block, or a document with no signed block
@@ -459,6 +461,24 @@ Examples:
     .option('--cache-dir <dir>', 'key cache directory')
     .option('--json', 'print JSON', false)
     .action(async (options: CacheCommandOptions) => handlers.keysClear(options));
+
+  program
+    .command('completion')
+    .description('print a shell completion script, generated from this command table')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', `
+Examples:
+  source <(pledge completion bash)          in ~/.bashrc
+  source <(pledge completion zsh)           in ~/.zshrc (after compinit)
+  pledge completion fish > ~/.config/fish/completions/pledge.fish`)
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => handlers.completion(shell));
+  program
+    .command('man')
+    .description('print the manual page (roff), generated from this command table')
+    .addHelpText('after', `
+Examples:
+  pledge man | man -l -`)
+    .action(async () => handlers.man());
 
   return program;
 }
