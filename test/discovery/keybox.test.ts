@@ -73,6 +73,16 @@ describe.skipIf(!HAVE_GPG && !REQUIRE)(`GnuPG keyboxes${HAVE_GPG ? '' : ' (skipp
     expect(result.code).toBe(0);
   });
 
+  it('a home with a keybox reads it alone, not a stale legacy pubring.gpg beside it (as gpg 2.1+ does)', async () => {
+    const both = mkdtempSync(join(tmpdir(), 'pledge-gnupg-both-'));
+    copyFileSync(join(home, 'pubring.kbx'), join(both, 'pubring.kbx'));
+    writeFileSync(join(both, 'pubring.gpg'), 'a stale legacy keyring that no longer parses');
+    writeFileSync(join(both, 'gpg.conf'), 'keyserver hkps://keys.openpgp.org\n');
+    const result = await runInProcess(['verify', '--offline', '--no-cache', '-k', both, post]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
   it('a malformed keybox is a usage error naming the file', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'pledge-kbx-broken-')), 'pubring.kbx');
     copyFileSync(join(home, 'pubring.kbx'), broken);
@@ -84,5 +94,20 @@ describe.skipIf(!HAVE_GPG && !REQUIRE)(`GnuPG keyboxes${HAVE_GPG ? '' : ' (skipp
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`--keyring ${broken}: a malformed GnuPG keybox: the blob at byte 32 claims`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a folder of key files that holds a pubring.gpg', () => {
+  it('is not taken for a GnuPG home: every key file in it is read', async () => {
+    const { createSigner, clearsign } = await import('../helpers/sign.js');
+    const [alice, bob] = [await createSigner('Alice <alice@example.org>'), await createSigner('Bob <bob@example.org>')];
+    const keys = mkdtempSync(join(tmpdir(), 'pledge-keys-folder-'));
+    writeFileSync(join(keys, 'pubring.gpg'), alice.armoredPublicKey);
+    writeFileSync(join(keys, 'bob.asc'), bob.armoredPublicKey);
+    const post = join(keys, '..', `${keys.split('/').pop()}-post.txt`);
+    writeFileSync(post, await clearsign('Both keys count.\n', [alice, bob]));
+    const result = await runInProcess(['verify', '--offline', '--no-cache', '-k', keys, post]);
+    expect(result.stdout).toContain('2 verified');
+    expect(result.code).toBe(0);
   });
 });

@@ -17,6 +17,8 @@ export const isKeyFileName = (name: string): boolean => KEY_FILE.test(name);
  * pubring.kbx, else the legacy pubring.gpg. Its trust database and secret keys are never read.
  */
 const GNUPG_KEYRINGS = ['pubring.kbx', 'pubring.gpg'];
+/** What only a GnuPG home holds: a keys/ folder of a repository that happens to hold a pubring.gpg is still read whole. */
+const GNUPG_HOME_MARKS = new Set(['trustdb.gpg', 'private-keys-v1.d', 'gpg.conf', 'secring.gpg', 'openpgp-revocs.d']);
 const GNUPG_PRIVATE = new Set(['trustdb.gpg', 'secring.gpg']);
 
 /** Synchronous on purpose: a keyring directory of a few hundred small files is read at start-up, and a thread-pool round trip per file cost more than the reads. */
@@ -31,8 +33,10 @@ function keyFilesUnder(path: string): string[] {
   if (!info) throw new PledgeError('usage', `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
   const entries = readdirSync(path, { withFileTypes: true });
-  const gnupgHome = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
-  if (gnupgHome) return [join(path, gnupgHome)];
+  if (entries.some((entry) => GNUPG_HOME_MARKS.has(entry.name))) {
+    const keyring = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
+    if (keyring) return [join(path, keyring)];
+  }
   const files = entries
     .filter((entry) => entry.isFile() && KEY_FILE.test(entry.name) && !GNUPG_PRIVATE.has(entry.name))
     .map((entry) => join(path, entry.name))
