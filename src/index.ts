@@ -15,7 +15,7 @@ export { DEFAULT_LIMITS, DEFAULT_KEY_LIMITS, type Limits, type KeyLimits } from 
 export * from './core/reasons.js';
 export type * from './report/manifest.js';
 export type { KeySource, KeyQuery, KeyLookup, KeyCandidate } from './discovery/key-source.js';
-export { renderHuman, renderHumanDocument, renderInspect } from './report/render-human.js';
+export { renderHuman, renderHumanDocument, renderInspect, type Colours } from './report/render-human.js';
 export { renderGithub, renderGithubStepSummary } from './report/render-github.js';
 export { renderJunit } from './report/render-junit.js';
 export { renderMarkdown } from './report/render-markdown.js';
