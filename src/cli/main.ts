@@ -87,7 +87,20 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  const code = await run(
+    argv,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
+      get stdin() {
+        return process.stdin;
+      },
+      env: process.env,
+      cwd: process.cwd(),
+    },
+    interrupt.signal,
+  );
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

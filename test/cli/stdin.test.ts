@@ -36,8 +36,15 @@ describe('stdin as -', () => {
   });
 
   it('a tampered document on stdin fails as a file would', async () => {
-    const result = await runInProcess(['verify', '--offline', '--no-cache', '-k', keyFile, '-'], { stdin: postText.replace('I read stdin.', 'I read stdout.') });
+    const tampered = postText.replace('I read stdin.', 'I read stdout.');
+    const result = await runInProcess(['verify', '--offline', '--no-cache', '-k', keyFile, '-'], { stdin: tampered });
     expect(result.code).toBe(1);
+    // With a machine format on stdout, stderr still carries the one-line verdict, unless --quiet.
+    const json = await runInProcess(['verify', '--offline', '--no-cache', '--json', '-k', keyFile, '-'], { stdin: tampered });
+    expect(json.stderr).toBe('pledge: 1 of 1 document failed: 1 bad-signature\n');
+    const quiet = await runInProcess(['verify', '--offline', '--no-cache', '--json', '--quiet', '-k', keyFile, '-'], { stdin: tampered });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.code).toBe(1);
   });
 
   it('-k - reads the keyring from stdin, named keyring:-', async () => {
