@@ -1,5 +1,6 @@
 import type { Limits } from '../core/limits.js';
 import type { CollectOptions } from '../extract/collect-paths.js';
+import type { ExtractedDocument } from '../extract/extract-document.js';
 import type { FetchedDocument } from '../extract/fetch-document.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { SignatureJudge } from './describe-document.js';
@@ -21,9 +22,9 @@ export interface RunPlan<S> {
   signal?: AbortSignal;
 }
 
-/** Paths named by the user, walked (pages given as https:// already fetched), or files a repository's globs chose. */
+/** Paths named by the user, walked (pages given as https:// already fetched, documents given as bytes already read), or files a repository's globs chose. */
 export type DocumentOrigin =
-  | { kind: 'paths'; paths: string[]; collect: CollectOptions; pages: Map<string, FetchedDocument> }
+  | { kind: 'paths'; paths: string[]; collect: CollectOptions; pages: Map<string, FetchedDocument>; given?: Map<string, ExtractedDocument> }
   | { kind: 'files'; root: string; files: string[] };
 
 /** How each document's signatures are judged (plain, repository rules, claims only), and what asking for keys recorded. */

@@ -12,6 +12,10 @@ import { chooseExecution, MAIN_THREAD_IN_ORDER, type ExecutionRequest } from './
 import type { WorkerSetup } from './pool/protocol.js';
 import { runPlan } from './runner.js';
 import { loadKeyring } from './keyring-loader.js';
+import { packageVersion } from '../core/package-version.js';
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
+import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
+import { decodeGivenDocument } from '../extract/read-document.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 export { DOCUMENT_CONCURRENCY, READER_AFTER, WORKERS_AFTER } from './plan.js';
@@ -20,8 +24,12 @@ export { loadKeyring };
 
 export interface VerifyRequest extends ExecutionRequest {
   paths: string[];
-  keyrings: string[];
-  version: string;
+  /** --keyring paths, or keyrings given as bytes (stdin). */
+  keyrings: KeyringInput[];
+  /** The generator version the manifest names (default: this pledge's). */
+  version?: string;
+  /** Documents given as bytes rather than read (stdin's `-`, verifyText), by the path in `paths` they are reported under. */
+  texts?: ReadonlyMap<string, Uint8Array>;
   /** The time signatures are judged at (default: now). */
   now?: Date;
   limits?: Partial<Limits>;
@@ -60,7 +68,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   const totals = new ManifestTotals();
   const { lookups } = await runPlan(
     {
-      origin: { kind: 'paths', paths: request.paths, collect: request.collect ?? {}, pages },
+      origin: { kind: 'paths', paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits) },
       judging: verifyingJudge(() => loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy),
       execution: chooseExecution(request, () => workerSetup(request, limits, policy.now)),
       limits,
@@ -73,6 +81,13 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     },
   );
   return { ok: totals.ok, summary: totals.summary, signers: totals.signerList(), lookups, outcomes: totals.outcomes };
+}
+
+/** Documents given as bytes, read and cut into blocks as a file would be. */
+function givenDocuments(texts: VerifyRequest['texts'], limits: Limits): Map<string, ExtractedDocument> {
+  const given = new Map<string, ExtractedDocument>();
+  for (const [path, bytes] of texts ?? []) given.set(path, extractDocument(decodeGivenDocument(path, bytes, limits), limits));
+  return given;
 }
 
 function workerSetup(request: VerifyRequest, limits: Limits, now: Date): WorkerSetup {
@@ -92,7 +107,7 @@ function workerSetup(request: VerifyRequest, limits: Limits, now: Date): WorkerS
 export async function verifyDocuments(request: VerifyRequest): Promise<Manifest> {
   const documents: ManifestDocument[] = [];
   const tail = await verifyDocumentStream(request, (document) => void documents.push(document));
-  return { ...manifestHead(request.version), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
+  return { ...manifestHead(request.version ?? packageVersion()), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
 }
 
 /** The inspect plan: the same walk without keys or verdicts, what each block claims (`pledge inspect`). */

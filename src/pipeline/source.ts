@@ -27,7 +27,8 @@ export interface DocumentSource {
 export function openSource(origin: DocumentOrigin, limits: Limits, readerAfter: number | null): DocumentSource {
   if (origin.kind === 'files') return { items: origin.files.map((file) => ({ path: join(origin.root, file), shown: file })), close: async () => undefined };
   const source = walkSource(origin.paths, origin.collect, limits, readerAfter);
-  return origin.pages.size ? { ...source, items: withPages(source.items, origin.pages) } : source;
+  const given = origin.given ?? new Map<string, ExtractedDocument>();
+  return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
 }
 
 /**
@@ -76,10 +77,11 @@ function walkSource(paths: string[], collect: CollectOptions, limits: Limits, re
   };
 }
 
-/** https:// paths meet the walk as names: each is handed over as the page fetched for it. */
-async function* withPages(items: DocumentSource['items'], pages: Map<string, FetchedDocument>): AsyncGenerator<SourceItem> {
+/** https:// paths and documents given as bytes (stdin's `-`) meet the walk as names: each is handed over as what was fetched or read for it. */
+async function* withGiven(items: DocumentSource['items'], pages: Map<string, FetchedDocument>, given: Map<string, ExtractedDocument>): AsyncGenerator<SourceItem> {
   for await (const item of items) {
     const page = pages.get(item.path);
-    yield page ? { path: item.path, document: page.document, fetch: page.record } : item;
+    const document = given.get(item.path);
+    yield page ? { path: item.path, document: page.document, fetch: page.record } : document ? { path: item.path, document } : item;
   }
 }

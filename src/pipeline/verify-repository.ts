@@ -1,8 +1,10 @@
+import { packageVersion } from '../core/package-version.js';
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { PullRequest } from '../repo/git-changes.js';
-import { expandGlobs, globToRegExp, matchesAny } from '../core/glob.js';
+import { expandGlobs, globMatcher } from '../core/glob.js';
 import type { LoadedConfig, RepositoryConfig } from '../repo/load-config.js';
 import { readBaseState, type BaseState } from '../repo/protected-files.js';
 import { signerFolders, unmatchedSignerFiles } from '../repo/signer-folders.js';
@@ -20,9 +22,10 @@ import { runPlan } from './runner.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
-  version: string;
+  /** The generator version the manifest names (default: this pledge's). */
+  version?: string;
   /** --keyring files, on top of the config's pinned `keys` folder. */
-  keyrings: string[];
+  keyrings: KeyringInput[];
   discovery: DiscoveryRequest;
   /** Verify only files changed since this git ref (pull-request CI). */
   changedSince?: string;
@@ -45,7 +48,7 @@ function parseKnown(text: string | null, name: string | undefined): KnownSignatu
 
 /** Would the config's globs take this path, were the file there? */
 function matchesDocuments(path: string, config: LoadedConfig['config']): boolean {
-  return matchesAny(path, config.documents.map(globToRegExp)) && !matchesAny(path, (config.exclude ?? []).map(globToRegExp));
+  return globMatcher(config.documents)(path) && !globMatcher(config.exclude ?? [])(path);
 }
 
 function readAllowedSigners(file: string): Set<string> {
@@ -155,7 +158,7 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
     }
   }
   documents.push(...findingsOnly);
-  const manifest = buildManifest(documents, request.version, lookups);
+  const manifest = buildManifest(documents, request.version ?? packageVersion(), lookups);
   // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
   return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
 }

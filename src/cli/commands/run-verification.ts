@@ -7,6 +7,7 @@ import { verifyRepository } from '../../pipeline/verify-repository.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import type { Manifest } from '../../report/manifest.js';
 import { discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
+import type { StandardInput } from '../stdin.js';
 import type { DiscoveryCommandOptions, DocumentLimitOptions, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
 /*
@@ -41,10 +42,11 @@ type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentL
  * --no-gitignore, --signed-only), threads and Ctrl-C for a report that streams and for one
  * that collects the whole manifest first.
  */
-export function documentRequest(paths: string[], options: RunOptions, context: CommandContext, hooks: Pick<DiscoveryRequest, 'onLookup' | 'onAsk'> = {}): VerifyRequest {
+export function documentRequest(paths: string[], options: RunOptions, context: CommandContext, hooks: Pick<DiscoveryRequest, 'onLookup' | 'onAsk'> = {}, input: StandardInput = { keyrings: options.keyring }): VerifyRequest {
   return {
     paths,
-    keyrings: options.keyring,
+    keyrings: input.keyrings,
+    ...(input.texts ? { texts: input.texts } : {}),
     version: context.version,
     limits: documentLimits(options),
     discovery: { ...discoveryRequest(options, context), ...hooks, ...interruptible(context) },
@@ -63,16 +65,16 @@ function interruptible(context: CommandContext): { signal?: AbortSignal } {
 }
 
 /** Verify documents, or a signers repository when a config applies: the whole manifest, for the formats that need it all. */
-export async function runVerification(paths: string[], options: RunOptions, context: CommandContext, loaded: LoadedConfig | null): Promise<Manifest> {
+export async function runVerification(paths: string[], options: RunOptions, context: CommandContext, loaded: LoadedConfig | null, input: StandardInput = { keyrings: options.keyring }): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    return verifyDocuments(documentRequest(paths, options, context));
+    return verifyDocuments(documentRequest(paths, options, context, {}, input));
   }
   const manifest = await verifyRepository({
     loaded,
     version: context.version,
-    keyrings: options.keyring,
+    keyrings: input.keyrings,
     discovery: { ...discoveryRequest(options, context, loaded.config, sourcesGiven(options)), ...interruptible(context) },
     ...(options.changedSince ? { changedSince: options.changedSince } : {}),
     limits,

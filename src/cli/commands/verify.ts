@@ -10,6 +10,9 @@ import { diffText, redactDocument, redactManifest, toCommittedManifest } from '.
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
 import type { LookupRecord, LookupStart } from '../../discovery/discover-keys.js';
+import { warnUnmatchedGlobs } from '../glob-warnings.js';
+import { STDIN, standardInput, type StandardInput } from '../stdin.js';
+import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS } from '../../core/limits.js';
 import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
@@ -17,7 +20,7 @@ import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail, skipp
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
-import { colourFor, type CommandContext } from '../context.js';
+import { colourFor, documentLimits, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { checkCacheDirectory, checkOutputFile } from '../output-paths.js';
 import { RunVerdict } from '../run-verdict.js';
@@ -60,7 +63,7 @@ function render(format: Format, full: Manifest, context: CommandContext): string
     case 'markdown':
       return renderMarkdown(manifest);
     case 'human':
-      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env), reportWidth(context));
+      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env, context.colour), reportWidth(context));
   }
 }
 
@@ -100,7 +103,7 @@ const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
  * soon as it is verified, so memory stays flat over 100,000 of them. A --manifest file is
  * written beside its target and renamed into place only when the run completes.
  */
-async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human'): Promise<number> {
+async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human', input: StandardInput): Promise<number> {
   const { stdout, stderr, env } = context.streams;
   const redact = options.redact;
   const file = options.manifest ? await AtomicFile.open(resolve(context.streams.cwd, options.manifest)) : null;
@@ -108,7 +111,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     ...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []),
     ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
   ];
-  const colour = colourFor(stdout, env);
+  const colour = colourFor(stdout, env, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
   // On a terminal, unless --quiet; erased before each document of a report to the same terminal.
@@ -122,7 +125,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     for (const writer of writers) await writer.begin();
     const hooks = { onLookup: (lookup: LookupRecord) => (fetched += lookup.outcome === 'found' ? 1 : 0), ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}) };
     const tail = await verifyDocumentStream(
-      documentRequest(paths, options, context, hooks),
+      documentRequest(paths, options, context, hooks, input),
       async (verified) => {
         const document = redact ? redactDocument(verified) : verified;
         progress?.document(document);
@@ -172,14 +175,16 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
-  if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
+  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  await warnUnmatchedGlobs(paths, options, loaded, context);
+  const input = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
-    context.setExit(await streamDocuments(paths, options, context, streamFormat));
+    context.setExit(await streamDocuments(paths, options, context, streamFormat, input));
     return;
   }
   if (options.checkManifest && options.changedSince) throw new PledgeError('usage', '--check-manifest compares the whole repository; it cannot be combined with --changed-since');
-  let manifest = await runVerification(paths, options, context, loaded);
+  let manifest = await runVerification(paths, options, context, loaded, input);
   const redact = options.redact || loaded?.config.redact === true;
   if (redact) manifest = redactManifest(manifest);
   const format: Format = options.format ?? (options.json ? 'json' : 'human');

@@ -1,3 +1,4 @@
+import type { KeyringInput } from '../../discovery/sources/keyring-files.js';
 import type { KeyLimits, Limits } from '../../core/limits.js';
 
 /*
@@ -7,7 +8,7 @@ import type { KeyLimits, Limits } from '../../core/limits.js';
 
 /** What a worker is started with: everything it needs to judge documents on local keys. */
 export interface WorkerSetup {
-  keyrings: string[];
+  keyrings: KeyringInput[];
   keyLimits: Partial<KeyLimits>;
   limits: Limits;
   now: number;
