@@ -15,6 +15,7 @@ import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
 import { fetchDocuments } from './fetch-pages.js';
+import { applyThreshold, type SignerRequirement } from '../verify/threshold.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 
@@ -46,6 +47,8 @@ export interface VerifyRequest {
    * Needs the built worker script beside this module, so in-process runs from sources leave it off.
    */
   readerThread?: boolean;
+  /** --min-signatures, --signer, --signer-file: what each signed document must carry (verify/threshold.ts). */
+  signers?: SignerRequirement | null;
 }
 
 import { loadKeyring } from './keyring-loader.js';
@@ -112,6 +115,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
         ? await guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }))
         : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? describeDocument(path, path, limits, judge, document, walked));
       if (request.signedOnly && described.status === 'not-signed') described.verdict = 'skipped';
+      applyThreshold(described, request.signers ?? null);
       return described;
     };
     try {

@@ -1,3 +1,4 @@
+import { thresholdSummary } from '../verify/threshold.js';
 import type { ChalkInstance } from 'chalk';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
@@ -37,7 +38,8 @@ export function wrapLines(text: string, indent: string, width: number, continuat
 function blockHeading(block: ManifestBlock<unknown>, colour: ChalkInstance): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
-  return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
+  const what = block.form === 'inline' ? 'inline-signed message' : 'block';
+  return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
 
 function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInstance): string {
@@ -122,6 +124,7 @@ export function renderHumanDocument(document: ManifestDocument, colour: ChalkIns
     lines.push(blockHeading(block, colour), ...note, ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
     for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
+  lines.push(...thresholdLines(document, colour));
   for (const finding of document.findings ?? []) {
     const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
     const where = finding.line ? ` (line ${finding.line})` : '';
@@ -129,6 +132,14 @@ export function renderHumanDocument(document: ManifestDocument, colour: ChalkIns
   }
   lines.push('');
   return lines.join('\n') + '\n';
+}
+
+/** "✓ 2 of 2 required signers"; a shortfall is said once, by its too-few-signatures finding. */
+function thresholdLines(document: ManifestDocument, colour: ChalkInstance): string[] {
+  const record = document.threshold;
+  if (!record || document.findings?.some((finding) => finding.code === 'too-few-signatures')) return [];
+  const uncounted = record.notAllowed.length ? ` (not on the signer list, not counted: ${record.notAllowed.join(', ')})` : '';
+  return [`  ${record.met ? colour.green('✓') : colour.red('✗')} ${thresholdSummary(record)}${uncounted}`];
 }
 
 /** The closing lines: totals, and which hosts were asked. */

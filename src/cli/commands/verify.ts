@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-files.js';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
+import { signerRequirement, type SignerOptions } from '../../pipeline/signer-requirement.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
@@ -48,14 +49,14 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 /** Verify documents, or a signers repository when a config applies. */
 export async function runVerification(
   paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>> & SignerOptions,
   context: CommandContext,
   loaded: LoadedConfig | null,
 ): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
+    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true, signers: signerRequirement(options, context.streams.cwd) };
     return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
   }
   const manifest = await verifyRepository({
@@ -188,6 +189,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         },
         collect,
         signedOnly: options.signedOnly,
+        signers: signerRequirement(options, context.streams.cwd),
         workers: options.jobs ?? defaultJobs(),
         readerThread: true,
         ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
@@ -241,6 +243,9 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   }
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
+  const signerOptions = options.minSignatures !== undefined || options.signer?.length || options.signerFile?.length;
+  if (loaded && signerOptions) throw new PledgeError('usage', "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
+  signerRequirement(options, context.streams.cwd); // a bad fingerprint or list is a usage error before any work
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
   if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
