@@ -2,7 +2,7 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { Limits } from '../core/limits.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import { wholePacketAt } from '../core/packet-header.js';
-import { literalBytes, messageBytes, signedMessagePackets } from './inline-openpgp.js';
+import { literalData, messageBytes, signedMessagePackets } from './inline-openpgp.js';
 import { usableSignatures, type ParseResult } from './parse-block.js';
 
 /*
@@ -64,13 +64,15 @@ function uncompressed(bytes: Uint8Array, budget: number, depth = 0): Unwrapped {
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The literal data as text under the cleartext's rules, or why it cannot be the signed text. */
-function literalText(bytes: Uint8Array, limits: Limits): { ok: true; text: string } | { ok: false; error: Reason<BlockErrorCode> } {
+function literalText({ bytes, text: marked }: { bytes: Uint8Array; text: boolean }, limits: Limits): { ok: true; text: string } | { ok: false; error: Reason<BlockErrorCode> } {
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
     return fail('unsupported-format', 'the literal data is not UTF-8 text: pledge verifies text statements');
   }
+  // Text-mode literal data holds CRLF line endings, read as LF (as GnuPG writes it out, and openpgp.js reads it); binary data stays exact.
+  if (marked) text = text.replaceAll('\r\n', '\n');
   // As in a cleartext block (find-blocks checkLines): a lone CR or a Unicode line separator shows other lines than are signed.
   if (/\r(?!\n)|[\u2028\u2029]/.test(text)) return fail('bad-line-ending', 'the signed text holds a lone carriage return or a Unicode line separator: what it shows is not what was signed');
   let line = 1;
@@ -103,7 +105,7 @@ export async function parseInlineMessage(armored: string, limits: Limits): Promi
   }
   const [literal, ...others] = packets.literals;
   if (!literal || others.length) return fail('malformed-packet', `the message holds ${packets.literals.length} literal data packets; a signed message holds one`);
-  const text = literalText(literalBytes(literal), limits);
+  const text = literalText(literalData(literal), limits);
   if (!text.ok) return text;
   const usable = usableSignatures(packets.signatures, limits, 'message');
   if (!usable.ok) return usable;

@@ -1,11 +1,11 @@
-import { LiteralDataPacket, Message, PacketList, SignaturePacket, readMessage, unarmor, type AnyPacket } from 'openpgp';
+import { LiteralDataPacket, Message, PacketList, SignaturePacket, enums, readMessage, unarmor, type AnyPacket } from 'openpgp';
 import { STRICT_CONFIG } from './openpgp-config.js';
 
 /*
  * Every openpgp.js call inline-signed messages make, in one file (issue 14): the armor, the
  * packets once pledge has undone any compression itself, and the one-signature message that
- * openpgp.js's own verify() is handed; and the two private members read: the literal's octets,
- * and the packet stream the packets after the literal data arrive on.
+ * openpgp.js's own verify() is handed; and the private members read: the literal's octets and
+ * format, and the packet stream the packets after the literal data arrive on.
  */
 
 /** The bytes of a BEGIN PGP MESSAGE armor; throws when openpgp.js cannot read the armor. */
@@ -39,7 +39,12 @@ export function messageWith(literal: LiteralDataPacket, signature: SignaturePack
   return new Message(packets);
 }
 
-/** The literal data's octets as read, exactly what a binary (0x00) signature hashes (private in openpgp.js 6.3's d.ts). */
-export function literalBytes(literal: LiteralDataPacket): Uint8Array {
-  return (literal as unknown as { getBytes(): Uint8Array }).getBytes();
+/**
+ * The literal data as read: its octets, exactly what a binary (0x00) signature hashes, and whether
+ * it is marked text ('t', 'u': RFC 9580 §5.9 says its line endings are CRLF, to be read as local ones).
+ * Both private or untyped in openpgp.js 6.3's d.ts.
+ */
+export function literalData(literal: LiteralDataPacket): { bytes: Uint8Array; text: boolean } {
+  const read = literal as unknown as { getBytes(): Uint8Array; format: number };
+  return { bytes: read.getBytes(), text: read.format === enums.literal.text || read.format === enums.literal.utf8 };
 }
