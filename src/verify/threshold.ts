@@ -76,7 +76,8 @@ export function evaluateThreshold(signatures: Iterable<CountedSignature>, requir
     required: requirement.minSignatures,
     allowedSigners: list ? list.size : null,
     counted: [...counted],
-    notAllowed: [...notAllowed],
+    // A key counted by one signature (its listed subkey) is not "not allowed" for another.
+    notAllowed: [...notAllowed].filter((fingerprint) => !counted.has(fingerprint)),
     missing: list ? [...list].filter((fingerprint) => !seen.has(fingerprint)) : [],
     met: counted.size >= requirement.minSignatures,
   };
