@@ -133,6 +133,15 @@ describe('inline messages openpgp.js makes', () => {
     expect(control.block.signedText).toBe(TEXT);
   });
 
+  it('refuses a compressed packet beside other packets, the shape of CVE-2025-47934: never a text other than the one verified', async () => {
+    const signedInside = packet(8, Uint8Array.from([1, ...deflateRawSync(await binaryOf(await openpgpMessage(TEXT, [alice])))]));
+    const decoy = await binaryOf((await openpgp.createMessage({ binary: new TextEncoder().encode('PAY MALLORY\n') })).armor());
+    for (const bytes of [Uint8Array.from([...decoy, ...signedInside]), Uint8Array.from([...signedInside, ...decoy])]) {
+      const { block } = await verifyText(armorMessage(bytes));
+      expect(block).toMatchObject({ status: 'malformed', signedText: null, signatures: [], error: { code: 'malformed-packet' } });
+    }
+  });
+
   it('refuses what a cleartext block would refuse in the literal data: a lone CR, not UTF-8, a line over the limit; flags control characters', async () => {
     expect((await verifyText(await openpgpMessage('pay\rMallory\n', [alice], true))).block.error?.code).toBe('bad-line-ending');
     const notText = await openpgp.sign({ message: await openpgp.createMessage({ binary: Uint8Array.of(0xff, 0xfe, 0x00) }), signingKeys: alice.privateKey, format: 'armored' });
