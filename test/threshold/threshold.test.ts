@@ -76,6 +76,7 @@ describe('--min-signatures', () => {
     expect(manifest.documents[0]!.blocks[0]!.signatures.map((s) => s.status)).toEqual(['verified', 'verified']);
     expect((await verify(['--format', 'github', '--min-signatures', '3', both])).stdout).toMatch(/::error file=[^,]*both\.asc[^:]*title=pledge%3A too-few-signatures::2 of 3 required signers/);
     expect((await verify(['--format', 'junit', '--min-signatures', '3', both])).stdout).toMatch(/type="too-few-signatures"/);
+    expect((await verify(['--format', 'markdown', '--min-signatures', '3', both])).stdout).toContain('**too-few-signatures** in');
     if (sequoia) expect(sqAccepts(both, 3, [keyFile('a', alice), keyFile('b', bob)])).toBe(false);
   });
 
