@@ -51,6 +51,11 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
 }
 
+/** The literal data a signature is checked over: an inline message's own, else the cleartext's CRLF form (C-23). */
+function signedLiteral(signedText: string, signature: ParsedSignature) {
+  return signature.literal ?? cleartextLiteralPacket(signedText);
+}
+
 /** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
 const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature verification failed']);
 
@@ -62,7 +67,7 @@ const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature ve
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
-  const literal = signature.literal ?? cleartextLiteralPacket(signedText);
+  const literal = signedLiteral(signedText, signature);
   try {
     await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
@@ -92,8 +97,7 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      const literal = signature.literal ?? cleartextLiteralPacket(signedText);
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, literal, date, true, STRICT_CONFIG as never);
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG as never);
       return true;
     } catch (error) {
       return (error as Error).message;
