@@ -58,6 +58,9 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   against?: string;
   online?: boolean;
   quiet: boolean;
+  minSignatures?: number;
+  signer?: string[];
+  signerFile?: string[];
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -290,6 +293,10 @@ ${EXIT_CODES_HELP}`,
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)').default(false).env('PLEDGE_SIGNED_ONLY'))
+    .optionsGroup('Signers:')
+    .addOption(new Option('--min-signatures <n>', 'a document passes only with N verified signatures by N distinct primary keys (like sqv -n)').argParser(positiveInteger).env('PLEDGE_MIN_SIGNATURES'))
+    .addOption(new Option('--signer <fingerprint>', 'only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)').argParser(collect).default([]))
+    .addOption(new Option('--signer-file <file>', 'only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)').argParser(collect).default([]).env('PLEDGE_SIGNER_FILE'))
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
     .optionsGroup('Limits:')
     .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger).env('PLEDGE_JOBS'))

@@ -16,6 +16,7 @@ import { packageVersion } from '../core/package-version.js';
 import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
 import { decodeGivenDocument } from '../extract/read-document.js';
+import { applyThreshold, type SignerRequirement } from '../verify/threshold.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 export { DOCUMENT_CONCURRENCY, READER_AFTER, WORKERS_AFTER } from './plan.js';
@@ -45,6 +46,8 @@ export interface VerifyRequest extends ExecutionRequest {
   signedOnly?: boolean;
   /** Stops the run between documents (Ctrl-C). */
   signal?: AbortSignal;
+  /** --min-signatures, --signer, --signer-file: what each signed document must carry (verify/threshold.ts). */
+  signers?: SignerRequirement | null;
 }
 
 /** What is left of the manifest once every document has been handed on. */
@@ -76,6 +79,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
       ...(request.signal ? { signal: request.signal } : {}),
     },
     async (document) => {
+      applyThreshold(document, request.signers ?? null);
       totals.add(document);
       await onDocument(document);
     },

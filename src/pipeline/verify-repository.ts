@@ -11,7 +11,8 @@ import { signerFolders, unmatchedSignerFiles } from '../repo/signer-folders.js';
 import { Keyring } from '../discovery/keyring.js';
 import type { KeyCandidate } from '../discovery/key-source.js';
 import { keyFileCandidates, loadKeyringFiles } from '../discovery/sources/keyring-files.js';
-import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../repo/repository-checks.js';
+import { checkRepository, type KnownSignatures } from '../repo/repository-checks.js';
+import { parseSignerList } from '../verify/threshold.js';
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
 import { PledgeError } from '../core/reasons.js';
 import { createPolicy } from '../verify/policy.js';
@@ -53,8 +54,9 @@ function matchesDocuments(path: string, config: LoadedConfig['config']): boolean
 
 function readAllowedSigners(file: string): Set<string> {
   try {
-    return parseAllowedSigners(readFileSync(file, 'utf8'));
+    return parseSignerList(readFileSync(file, 'utf8'), `allowedSigners ${file}`);
   } catch (error) {
+    if (error instanceof PledgeError) throw error;
     throw new PledgeError('usage', `allowedSigners ${file}: ${(error as Error).message}`);
   }
 }
@@ -78,7 +80,7 @@ async function trusted(loaded: LoadedConfig, base: BaseState | null): Promise<{ 
   return {
     config,
     known: parseKnown(base.manifestText, config.manifest),
-    allowed: base.allowedSignersText === null ? null : parseAllowedSigners(base.allowedSignersText),
+    allowed: base.allowedSignersText === null ? null : parseSignerList(base.allowedSignersText, `allowedSigners ${config.allowedSigners} (merge base)`),
     pinned,
   };
 }

@@ -1,3 +1,4 @@
+import { thresholdSummary } from '../verify/threshold.js';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
 import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
@@ -42,7 +43,8 @@ export function wrapLines(text: string, indent: string, width: number, continuat
 function blockHeading(block: ManifestBlock<unknown>, colour: Colours): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
-  return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
+  const what = block.form === 'inline' ? 'inline-signed message' : 'block';
+  return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
 
 function documentHeading(document: ManifestDocument<unknown>, colour: Colours): string {
@@ -127,6 +129,7 @@ export function renderHumanDocument(document: ManifestDocument, colour: Colours 
     lines.push(blockHeading(block, colour), ...note, ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
     for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
+  lines.push(...thresholdLines(document, colour));
   for (const finding of document.findings ?? []) {
     const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
     const where = finding.line ? ` (line ${finding.line})` : '';
@@ -134,6 +137,14 @@ export function renderHumanDocument(document: ManifestDocument, colour: Colours 
   }
   lines.push('');
   return lines.join('\n') + '\n';
+}
+
+/** "✓ 2 of 2 required signers"; a shortfall is said once, by its too-few-signatures finding. */
+function thresholdLines(document: ManifestDocument, colour: Colours): string[] {
+  const record = document.threshold;
+  if (!record || document.findings?.some((finding) => finding.code === 'too-few-signatures')) return [];
+  const uncounted = record.notAllowed.length ? ` (not on the signer list, not counted: ${record.notAllowed.join(', ')})` : '';
+  return [`  ${record.met ? colour.green('✓') : colour.red('✗')} ${thresholdSummary(record)}${uncounted}`];
 }
 
 /** The closing lines: totals, and which hosts were asked. */

@@ -1,6 +1,7 @@
 import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
 import { cleartextLiteralPacket, cleartextMessageWith, mathematicsView } from '../cleartext/openpgp-internals.js';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import { messageWith } from '../cleartext/inline-openpgp.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
@@ -44,8 +45,15 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
 }
 
 function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | 'unsupported'> | 'unsupported' {
+  // The fast path hashes a cleartext text; a message's literal data goes to openpgp.js.
+  if (signature.literal) return 'unsupported';
   const prepared = preparedKeyFor(signingKey.keyPacket);
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
+}
+
+/** The literal data a signature is checked over: an inline message's own, else the cleartext's CRLF form (C-23). */
+function signedLiteral(signedText: string, signature: ParsedSignature) {
+  return signature.literal ?? cleartextLiteralPacket(signedText);
 }
 
 /** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
@@ -59,7 +67,7 @@ const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature ve
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
-  const literal = cleartextLiteralPacket(signedText);
+  const literal = signedLiteral(signedText, signature);
   try {
     await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
@@ -89,13 +97,14 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, cleartextLiteralPacket(signedText), date, true, STRICT_CONFIG as never);
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG as never);
       return true;
     } catch (error) {
       return (error as Error).message;
     }
   }
-  const message = cleartextMessageWith(signedText, [signature.packet]);
+  // An inline message is verified as what it is: its literal data and this one signature.
+  const message = signature.literal ? messageWith(signature.literal, signature.packet) : cleartextMessageWith(signedText, [signature.packet]);
   return judgeAlone(key, () =>
     ignoringUserIDRevocations(key, async () => {
       try {

@@ -8,6 +8,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-confi
 import type { Manifest } from '../../report/manifest.js';
 import { discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
 import type { StandardInput } from '../stdin.js';
+import { signerRequirement, type SignerOptions } from '../../pipeline/signer-requirement.js';
 import type { DiscoveryCommandOptions, DocumentLimitOptions, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
 
 /*
@@ -35,7 +36,7 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
   return loadConfig(found);
 }
 
-type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'jobs' | 'workersAfter'>>;
+type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'jobs' | 'workersAfter'>> & SignerOptions;
 
 /**
  * The plain plan's request, whatever the format: the same walk (--include, --exclude,
@@ -52,6 +53,7 @@ export function documentRequest(paths: string[], options: RunOptions, context: C
     discovery: { ...discoveryRequest(options, context), ...hooks, ...interruptible(context) },
     collect: collectOptions(options),
     signedOnly: options.signedOnly === true,
+    signers: signerRequirement(options, context.streams.cwd),
     workers: options.jobs ?? defaultJobs(),
     readerThread: true,
     ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),

@@ -4,6 +4,7 @@ import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-file
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocumentStream } from '../../pipeline/run.js';
 import { collectOptions, configFor, documentRequest, runVerification } from './run-verification.js';
+import { signerRequirement } from '../../pipeline/signer-requirement.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
@@ -174,6 +175,9 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   }
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
+  const signerOptions = options.minSignatures !== undefined || options.signer?.length || options.signerFile?.length;
+  if (loaded && signerOptions) throw new PledgeError('usage', "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
+  signerRequirement(options, context.streams.cwd); // a bad fingerprint or list is a usage error before any work
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
   if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
   await warnUnmatchedGlobs(paths, options, loaded, context);
