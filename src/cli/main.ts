@@ -8,9 +8,12 @@ import { manifestCommand } from './commands/manifest.js';
 import { siteCommand } from './commands/site.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
-import { packageVersion, type CliStreams, type CommandContext } from './context.js';
+import { packageVersion, type CliStreams, type ColourMode, type CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
-import { createProgram } from './program.js';
+import { createProgram, EXIT_CODES_HELP } from './program.js';
+import { completionScript } from './completion.js';
+import { manPage } from './man-page.js';
+import { dropUnsetVariables } from './environment.js';
 import { escapeLogMessage } from '../report/render-github.js';
 
 export type { CliStreams } from './context.js';
@@ -33,9 +36,17 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       keysExport: (options) => keysExportCommand(options, context),
       bundle: (options) => bundleCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
+      // The program itself is the table the script and the page are generated from.
+      completion: async (shell) => void streams.stdout.write(completionScript(program, shell)),
+      man: async () => void streams.stdout.write(manPage(program, EXIT_CODES_HELP)),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
+  dropUnsetVariables(program);
+  program.hook('preAction', () => {
+    const color = program.opts<{ color?: ColourMode | false }>().color;
+    context.colour = color === false ? 'never' : (color ?? 'auto');
+  });
   // The options are not parsed yet when parsing is what failed, so argv says whether this is a CI log.
   const github = argv.some((arg, index) => arg === '--format=github' || (arg === '--format' && argv[index + 1] === 'github'));
   const say = (message: string) => (github ? escapeLogMessage(message) : message);
@@ -76,7 +87,20 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  const code = await run(
+    argv,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
+      get stdin() {
+        return process.stdin;
+      },
+      env: process.env,
+      cwd: process.cwd(),
+    },
+    interrupt.signal,
+  );
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

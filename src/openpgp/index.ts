@@ -50,3 +50,4 @@ export { certificateExpirationTime, deepClone, directSignaturesOf, setDirectSign
 export { fingerprintOf, keyIDOf } from './key-names.js';
 export { readCommonSignature } from './read-signature.js';
 export { readPublicKeys } from './read-public-keys.js';
+export { literalData, messageBytes, messageWith, signedMessagePackets } from './inline-messages.js';

@@ -1,8 +1,9 @@
 import { OUTCOME_CLASS_FOR, type BlockErrorCode, type Finding, type Reason, type SignatureReasonCode, type SignatureStatus, type WarningCode } from '../core/reasons.js';
-import type { Rendering } from '../extract/find-blocks.js';
+import type { BlockForm, Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
 import type { FetchRecord } from '../extract/fetch-document.js';
+import type { ThresholdRecord } from '../verify/threshold.js';
 
 /** Version 1 of the manifest; `schema/manifest-v1.schema.json` documents it. Add fields, never rename. */
 export const MANIFEST_VERSION = 1;
@@ -39,6 +40,8 @@ export interface ManifestSignature extends SignatureClaims {
 }
 
 export interface ManifestBlock<S = ManifestSignature> {
+  /** How the text was signed: a cleartext block, an inline-signed message (issue 14). */
+  form: BlockForm;
   startLine: number;
   endLine: number;
   status: 'ok' | 'malformed';
@@ -66,6 +69,8 @@ export interface ManifestDocument<S = ManifestSignature> {
   fetch?: FetchRecord;
   /** Set as the document is counted (ManifestTotals.add), after every check has had its say. */
   verdict?: DocumentVerdict;
+  /** A signer requirement (--min-signatures, --signer, a repository's minSignatures/allowedSigners) and how it was met. */
+  threshold?: ThresholdRecord;
 }
 
 export interface ManifestSigner {

@@ -52,7 +52,7 @@ function testcasesOf(document: ManifestDocument): Testcase[] {
   for (const block of document.blocks) {
     const where = `lines ${lineRange(block.startLine, block.endLine)}`;
     const malformed = blockFailure(path, block);
-    if (malformed) testcases.push(testcase(`${where} · cleartext-signed block`, malformed, block.startLine));
+    if (malformed) testcases.push(testcase(`${where} · ${block.form === 'inline' ? 'inline-signed message' : 'cleartext-signed block'}`, malformed, block.startLine));
     for (const signature of block.signatures) {
       const name = `${where} · ${signerOf(signature)}`;
       testcases.push(testcase(name, signatureFailure(path, block, signature), block.startLine, signatureWarnings(path, block, signature)));

@@ -1,4 +1,4 @@
-import { cleartextLiteralPacket, cleartextMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
+import { cleartextLiteralPacket, cleartextMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, messageWith, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
@@ -42,8 +42,15 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
 }
 
 function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey, memory: VerificationMemory): Promise<boolean | 'unsupported'> | 'unsupported' {
+  // The fast path hashes a cleartext text; a message's literal data goes to openpgp.js.
+  if (signature.literal) return 'unsupported';
   const prepared = preparedKeyFor(signingKey.keyPacket, memory.preparedKeys);
   return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
+}
+
+/** The literal data a signature is checked over: an inline message's own, else the cleartext's CRLF form (C-23). */
+function signedLiteral(signedText: string, signature: ParsedSignature) {
+  return signature.literal ?? cleartextLiteralPacket(signedText);
 }
 
 /** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
@@ -57,7 +64,7 @@ const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature ve
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey, memory: VerificationMemory): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey, memory);
   if (fast !== 'unsupported') return fast;
-  const literal = cleartextLiteralPacket(signedText);
+  const literal = signedLiteral(signedText, signature);
   try {
     await verifySignaturePacket(
       mathematicsView(signature.packet),
@@ -88,13 +95,14 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      await verifySignaturePacket(signature.packet, signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, cleartextLiteralPacket(signedText), date, true);
+      await verifySignaturePacket(signature.packet, signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true);
       return true;
     } catch (error) {
       return (error as Error).message;
     }
   }
-  const message = cleartextMessageWith(signedText, [signature.packet]);
+  // An inline message is verified as what it is: its literal data and this one signature.
+  const message = signature.literal ? messageWith(signature.literal, signature.packet) : cleartextMessageWith(signedText, [signature.packet]);
   return judgeAlone(key, () =>
     ignoringUserIDRevocations(key, async () => {
       try {

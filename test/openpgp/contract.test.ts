@@ -17,6 +17,10 @@ import {
   directSignaturesOf,
   keyExpirationSeconds,
   legacySignaturePacket,
+  literalData,
+  messageBytes,
+  messageWith,
+  signedMessagePackets,
   markVerified,
   markedVerified,
   mathematicsView,
@@ -157,5 +161,20 @@ describe('openpgp.js contract', () => {
   it('builds public keys from packets read one by one with each packet class\'s read (readPublicKeys)', async () => {
     const keys = await readPublicKeys(key.write() as Uint8Array);
     expect(keys?.map((k) => k.getFingerprint())).toEqual([key.getFingerprint()]);
+  });
+
+  it('hands an inline message\'s packets after the literal data over packets.stream, and keeps the literal\'s octets and format', async () => {
+    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Ada' }], format: 'object' });
+    const armored = await openpgp.sign({ message: await openpgp.createMessage({ text: TEXT }), signingKeys: privateKey, config: { preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed } });
+    const bytes = await messageBytes(armored);
+    const read = await openpgp.readMessage({ binaryMessage: bytes });
+    expect(typeof (read.packets as unknown as { stream?: { readToEnd?: unknown } }).stream?.readToEnd, 'the packet stream').toBe('function');
+    const { literals, signatures } = await signedMessagePackets(bytes);
+    expect([literals.length, signatures.length], 'the signature after the literal data is read from the stream').toEqual([1, 1]);
+    const data = literalData(literals[0]!);
+    expect(new TextDecoder().decode(data.bytes)).toBe(TEXT.replaceAll('\n', '\r\n'));
+    expect(data.text).toBe(true);
+    const verified = await openpgp.verify({ message: messageWith(literals[0]!, signatures[0]!), verificationKeys: privateKey.toPublic(), expectSigned: true });
+    await expect(verified.signatures[0]!.verified).resolves.toBe(true);
   });
 });
