@@ -15,6 +15,11 @@ export interface ParsedSignature {
   created: Date;
   hashAlgorithm: string;
   publicKeyAlgorithm: string;
+  /**
+   * A detached signature's signed data: the document's octets exactly as read. Absent for a
+   * cleartext block's signature, which signs its text.
+   */
+  signedData?: Uint8Array;
 }
 
 export interface ParsedBlock {
@@ -113,30 +118,40 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
       return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
     }
   }
-  // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
-  const usable = read.packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
-  if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
-  // openpgp.js parses a malformed creation-time subpacket into an Invalid Date.
-  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
-    return fail('malformed-packet', 'a signature has no valid creation time');
-  if (usable.length > limits.maxSignaturesPerBlock)
-    return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
+  const taken = usableSignatures(read.packets, limits);
+  if (!taken.ok) return taken;
+  const usable = taken.signatures.map((signature) => signature.packet);
   if (hashHeader.present) {
     const missing = usable.find((packet) => packet.hashAlgorithm === null || !hashHeader.names.has(packet.hashAlgorithm));
     if (missing) return fail('hash-header', `the Hash: header does not name ${hashName(missing.hashAlgorithm)}, the signature's hash algorithm`);
   }
+  return { ok: true, block: { signedText: read.signedText, signatures: taken.signatures } };
+}
+
+/** What a signature packet claims of itself, in the form every later step reads. */
+function parsedSignature(packet: SignaturePacket): ParsedSignature {
   return {
-    ok: true,
-    block: {
-      signedText: read.signedText,
-      signatures: usable.map((packet) => ({
-        packet,
-        issuerKeyID: keyIDHex(packet.issuerKeyID),
-        issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
-        created: packet.created ?? new Date(0),
-        hashAlgorithm: hashName(packet.hashAlgorithm),
-        publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm),
-      })),
-    },
+    packet,
+    issuerKeyID: keyIDHex(packet.issuerKeyID),
+    issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
+    created: packet.created ?? new Date(0),
+    hashAlgorithm: hashName(packet.hashAlgorithm),
+    publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm),
   };
+}
+
+/**
+ * The packets that can sign a text or a file, within the limit: a cleartext block's and a
+ * detached signature file's alike. Standalone, timestamp or certification signatures sign
+ * nothing (GHSA-qwqc-28w3-fww6).
+ */
+export function usableSignatures(packets: SignaturePacket[], limits: Limits): { ok: true; signatures: ParsedSignature[] } | { ok: false; error: Reason<BlockErrorCode> } {
+  const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  if (usable.length === 0) return { ok: false, error: { code: 'no-signature', message: 'the signature armor holds no usable text signature' } };
+  // openpgp.js parses a malformed creation-time subpacket into an Invalid Date.
+  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime()))) return { ok: false, error: { code: 'malformed-packet', message: 'a signature has no valid creation time' } };
+  if (usable.length > limits.maxSignaturesPerBlock) {
+    return { ok: false, error: { code: 'input-too-large', message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
+  }
+  return { ok: true, signatures: usable.map(parsedSignature) };
 }

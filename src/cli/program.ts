@@ -58,6 +58,8 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   against?: string;
   online?: boolean;
   quiet: boolean;
+  /** --signature FILE: detached signatures of the one document given (issue 14). */
+  signature?: string[];
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -285,6 +287,7 @@ ${EXIT_CODES_HELP}`,
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)', false)
+    .option('--signature <file>', 'a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does', collect, [])
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
     .optionsGroup('Limits:')
     .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger))
@@ -310,6 +313,7 @@ Examples:
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
   pledge verify --against signers.json             the yearly check: same keys, same verdicts?
+  pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));

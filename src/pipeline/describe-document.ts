@@ -69,6 +69,7 @@ function blockEntry<S>(block: ArmoredBlock, error: ManifestBlock<S>['error'], pa
     signedTextSha256: parsed ? sha256(parsed.signedText) : null,
     hashAlgorithm: parsed ? parsed.hashAlgorithm : null,
     signatures: parsed ? parsed.signatures : [],
+    form: 'cleartext',
   };
 }
 

@@ -15,6 +15,7 @@ import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
 import { fetchDocuments } from './fetch-pages.js';
+import { DetachedPairing } from './detached-documents.js';
 
 export type { DiscoveryRequest } from './create-discovery.js';
 
@@ -46,6 +47,8 @@ export interface VerifyRequest {
    * Needs the built worker script beside this module, so in-process runs from sources leave it off.
    */
   readerThread?: boolean;
+  /** `--signature FILE` (issue 14): the detached signatures of the one document in `paths`, instead of those its name pairs with. */
+  signatureFiles?: string[];
 }
 
 import { loadKeyring } from './keyring-loader.js';
@@ -105,18 +108,20 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
     // A long run is known from a quick count of the files: its workers start at once.
     if (workers > 0 && (await atLeast(collectPaths(request.paths, request.collect), after))) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
     let count = 0;
+    const pairing = new DetachedPairing();
     const describe = async ({ path, walked = false, document }: { path: string; walked?: boolean; document?: ExtractedDocument }) => {
       if (workers > 0 && !pool.current && count++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
       const page = fetched.get(path);
       const described = page
         ? await guarded(path, async () => ({ ...(await describeDocument(path, path, limits, judge, page.document)), fetch: page.record }))
-        : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? describeDocument(path, path, limits, judge, document, walked));
-      if (request.signedOnly && described.status === 'not-signed') described.verdict = 'skipped';
+        : await guarded(path, async () => (await pool.current?.run(path, walked)) ?? pairing.describe(path, path, limits, judge, document, walked, request.signatureFiles));
+      if (request.signedOnly && described?.status === 'not-signed') described.verdict = 'skipped';
       return described;
     };
     try {
       for await (const document of mapOrdered(items, DOCUMENT_CONCURRENCY, describe)) {
         if (request.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
+        if (!document) continue; // a detached signature: its document's entry holds it
         totals.add(document);
         await onDocument(document);
       }
@@ -146,7 +151,7 @@ function workerSetup(request: VerifyRequest, limits: Limits, now: Date): WorkerS
  * A bug met on one document is reported on that document (status unreadable, code
  * internal-error, exit 4) and the run goes on with the others.
  */
-async function guarded(path: string, describe: () => Promise<ManifestDocument>): Promise<ManifestDocument> {
+async function guarded(path: string, describe: () => Promise<ManifestDocument | null>): Promise<ManifestDocument | null> {
   try {
     return await describe();
   } catch (error) {
@@ -167,7 +172,11 @@ export async function inspectDocuments(paths: string[], limits: Partial<Limits> 
   const merged = { ...DEFAULT_LIMITS, ...limits };
   const claims: SignatureJudge<SignatureClaims> = async (_text, signature) => claimsOf(signature);
   const documents: ManifestDocument<SignatureClaims>[] = [];
-  for await (const { path, walked } of collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims, undefined, walked));
+  const pairing = new DetachedPairing();
+  for await (const { path, walked } of collectPaths(paths)) {
+    const document = await pairing.describe(path, path, merged, claims, undefined, walked);
+    if (document) documents.push(document);
+  }
   return documents;
 }
 

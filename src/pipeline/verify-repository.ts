@@ -14,7 +14,7 @@ import { buildManifest, type Manifest, type ManifestDocument } from '../report/m
 import { PledgeError } from '../core/reasons.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
-import { describeDocument } from './describe-document.js';
+import { DetachedPairing } from './detached-documents.js';
 import { judgeWith } from './judge-signature.js';
 
 export interface RepositoryRequest {
@@ -124,11 +124,19 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
   try {
     const judge = judgeWith(discovery, policy, config);
-    const documents: ManifestDocument[] = [];
-    for (const path of paths) documents.push(await describeDocument(join(root, path), path, limits, judge));
+    const pairing = new DetachedPairing();
+    // Issue 14: a changed signature file re-verifies the document it signs; each document once.
+    const described = async (list: string[]) => {
+      const out: ManifestDocument[] = [];
+      for (const path of await pairing.documentsOf(list, root)) {
+        const document = await pairing.describe(join(root, path), path, limits, judge);
+        if (document) out.push(document);
+      }
+      return out;
+    };
+    const documents = await described(paths);
     if (background.length) {
-      const unchanged: ManifestDocument[] = [];
-      for (const path of background) unchanged.push(await describeDocument(join(root, path), path, limits, judge));
+      const unchanged = await described(background);
       known = { signers: [], documents: unchanged };
     }
     checkRepository(documents, config, known, allowed);

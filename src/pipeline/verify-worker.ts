@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { KeyLimits, Limits } from '../core/limits.js';
 import { createPolicy } from '../verify/policy.js';
 import { createDiscovery } from './create-discovery.js';
-import { describeDocument, type SignatureJudge } from './describe-document.js';
+import type { SignatureJudge } from './describe-document.js';
+import { DetachedPairing } from './detached-documents.js';
 import { judgeWith } from './judge-signature.js';
 import { loadKeyring } from './keyring-loader.js';
 import type { ManifestSignature } from '../report/manifest.js';
@@ -44,10 +45,12 @@ const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fr
   return judge(signedText, signature, fromText, document);
 };
 
+const pairing = new DetachedPairing();
+
 parentPort!.on('message', async ({ id, path, walked }: { id: number; path: string; walked: boolean }) => {
   let reply: WorkerReply;
   try {
-    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge, undefined, walked) };
+    reply = { id, document: await pairing.describe(path, path, setup.limits, localJudge, undefined, walked) };
   } catch (error) {
     reply = error === NEEDS_MAIN ? { id, needsMain: true } : { id, error: String((error as Error)?.message ?? error) };
   }

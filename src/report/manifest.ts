@@ -20,6 +20,8 @@ export interface SignatureClaims {
    * however its unhashed subpackets or its value were re-dressed.
    */
   signatureSha256: string;
+  /** A detached signature's file, as walked or given (issue 14); absent for a cleartext block's. */
+  signatureFile?: string;
 }
 
 export interface ManifestSignature extends SignatureClaims {
@@ -48,7 +50,16 @@ export interface ManifestBlock<S = ManifestSignature> {
   signedTextSha256: string | null;
   hashAlgorithm: string | null;
   signatures: S[];
+  /**
+   * How the signatures are carried (issue 14): a cleartext-signed block, a detached signature
+   * file (its lines are the signature file's), or an inline-signed message.
+   */
+  form?: BlockForm;
+  /** A detached block's signature file, as walked or given. */
+  signatureFile?: string;
 }
+
+export type BlockForm = 'cleartext' | 'detached' | 'inline';
 
 export type DocumentStatus = 'signed' | 'not-signed' | 'unreadable';
 
@@ -64,6 +75,10 @@ export interface ManifestDocument<S = ManifestSignature> {
   findings?: Finding[];
   /** A document named by an https:// URL: what was fetched, to reproduce the verdict from a saved copy. */
   fetch?: FetchRecord;
+  /** The detached signature files of this document (issue 14), as walked or given. */
+  detachedSignatures?: string[];
+  /** SHA-256 of the octets its detached signatures sign: the file exactly as read. */
+  signedDataSha256?: string;
   /** Set as the document is counted (ManifestTotals.add), after every check has had its say. */
   verdict?: DocumentVerdict;
 }

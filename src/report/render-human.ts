@@ -37,6 +37,7 @@ export function wrapLines(text: string, indent: string, width: number, continuat
 function blockHeading(block: ManifestBlock<unknown>, colour: ChalkInstance): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
+  if (block.form === 'detached') return `  detached signature ${escapeText(block.signatureFile ?? '')}${status}`;
   return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
 

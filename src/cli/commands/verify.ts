@@ -7,6 +7,7 @@ import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
+import { detachedArguments } from '../../pipeline/detached-documents.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
@@ -48,14 +49,14 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
 /** Verify documents, or a signers repository when a config applies. */
 export async function runVerification(
   paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
+  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'signature'>>,
   context: CommandContext,
   loaded: LoadedConfig | null,
 ): Promise<Manifest> {
   const limits = documentLimits(options);
   if (!loaded) {
     if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
+    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true, ...signatureFiles(options) };
     return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
   }
   const manifest = await verifyRepository({
@@ -73,6 +74,9 @@ export async function runVerification(
   // Named files none of which is a signer file verify nothing: never ok (only a pull request changing none is).
   return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
 }
+
+/** --signature, as detachedArguments settled it. */
+const signatureFiles = (options: Partial<Pick<VerifyCommandOptions, 'signature'>>) => (options.signature?.length ? { signatureFiles: options.signature } : {});
 
 /** How directories are walked: --include, --exclude, --no-gitignore. */
 function collectOptions(options: Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore'>>): CollectOptions {
@@ -188,6 +192,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
         },
         collect,
         signedOnly: options.signedOnly,
+        ...signatureFiles(options),
         workers: options.jobs ?? defaultJobs(),
         readerThread: true,
         ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
@@ -231,8 +236,12 @@ export function warnAboutSecretKeys(keyrings: string[], context: CommandContext)
   }
 }
 
-export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
+export async function verifyCommand(given: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
   await checkWritablePaths(options, context.streams.cwd);
+  if (options.signature?.length && (options.config || options.changedSince)) throw new PledgeError('usage', '--signature names a document and its signatures; a signers repository pairs its own');
+  const detached = await detachedArguments(given, options.signature ?? []);
+  const paths = detached.paths;
+  options.signature = detached.signatureFiles ?? [];
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (options.against) {
