@@ -211,7 +211,9 @@ export class DetachedPairing {
     for (const path of paths) {
       const file = join(root, path);
       const partner = (await this.isSignatureFile(file)) ? (await this.namesIn(dirname(file))).partnerOf(basename(file)) : null;
-      documents.add(partner === null ? path : toPosixPath(sibling(path, partner)));
+      // An orphan or an ambiguous signature file stands for itself, to be reported as such.
+      const signsDocument = partner !== null && !(await this.isSignatureFile(join(dirname(file), partner)));
+      documents.add(signsDocument ? toPosixPath(sibling(path, partner)) : path);
     }
     return [...documents];
   }
