@@ -155,9 +155,9 @@ export class DetachedPairing {
     if (await this.isSignatureFile(join(dirname(file), partner))) {
       return unpaired(shownPath, 'ambiguous-signature', `a detached signature whose name points to ${partner}, itself a signature file: does it sign ${partner}, or the document ${partner} signs? Rename it (X.sig.NAME beside X.sig is ambiguous)`);
     }
-    // A walk meets the document too; named alone, as `gpg --verify X.sig` takes it, it stands for its document.
+    // A walk meets the document too; named alone, as `gpg --verify X.sig` takes it, it is checked over its document.
     if (walked) return null;
-    return this.describe(join(dirname(file), partner), sibling(shownPath, partner), limits, judge, undefined, false);
+    return this.describe(join(dirname(file), partner), sibling(shownPath, partner), limits, judge, undefined, false, [file]);
   }
 
   /**

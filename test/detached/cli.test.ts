@@ -144,6 +144,9 @@ describe('a document and its signatures named on the command line', () => {
     expect(paired.manifest.documents.map((document) => [document.path, document.verdict])).toEqual([[join(folder, 'canary.txt'), 'verified']]);
     const alone = await verifyJSON([...offline(), join(folder, 'forged.txt.asc')]);
     expect(alone.manifest.documents.map((document) => [document.path, document.verdict])).toEqual([[join(folder, 'forged.txt'), 'failed']]);
+    // Only the signature named, as gpg --verify checks only it: not the other files beside the document.
+    const one = await verifyJSON([...offline(), join(folder, 'canary.txt.sig.bob')]);
+    expect(one.manifest.documents.map((document) => [document.path, document.detachedSignatures])).toEqual([[join(folder, 'canary.txt'), [join(folder, 'canary.txt.sig.bob')]]]);
     // Two documents are two documents: the first is no signature.
     const two = await verifyJSON([...offline(), join(folder, 'canary.txt'), join(folder, 'forged.txt')]);
     expect(two.manifest.documents).toHaveLength(2);
