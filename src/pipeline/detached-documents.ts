@@ -7,6 +7,8 @@ import { textWarnings } from '../core/text-warnings.js';
 import { MAX_SIGNATURE_FILE_BYTES, readSignatureFile, signatureEncodingOf } from '../cleartext/detached-signature.js';
 import { toPosixPath } from '../extract/collect-paths.js';
 import type { ExtractedDocument } from '../extract/extract-document.js';
+import { readFrontMatter } from '../extract/front-matter.js';
+import { kindOf } from '../extract/read-document.js';
 import { DirectoryNames } from '../extract/pair-signatures.js';
 import type { ManifestBlock, ManifestDocument } from '../report/manifest.js';
 import { describeDocument, type DocumentContext, type SignatureJudge } from './describe-document.js';
@@ -73,7 +75,7 @@ async function signatureFileBlock<S>(file: string, shownFile: string, data: Uint
     form: 'detached',
     signatureFile: shownFile,
   });
-  if (!parsed) return entry({ code: 'malformed-packet', message: `${shownFile} cannot be read as a signature file` }, 1, [], null);
+  if (!parsed) return entry({ code: 'malformed-packet', message: `${shownFile} can no longer be read as a signature file (changed or removed during the run)` }, 1, [], null);
   if (!parsed.ok) return entry(parsed.error, 1, [], null);
   // CRLF is a text signature's line ending, not a control character in what it says.
   const warnings = text === null ? [] : textWarnings(text.replaceAll('\r\n', '\n'));
@@ -96,7 +98,9 @@ async function withSignatures<S>(document: ManifestDocument<S>, file: string, fi
   const listed = { detachedSignatures: shownFiles };
   if (!read.ok) return { ...document, status: 'unreadable', error: read.reason, ...listed };
   const text = textOf(read.data);
-  const context: DocumentContext = { frontMatter: null, issuers: new Set(), limits };
+  // A Markdown post's front matter says where to look for its signers' keys, as for its cleartext blocks.
+  const frontMatter = text !== null && kindOf(file, text) === 'markdown' ? readFrontMatter(text.replace(/^\uFEFF/, ''), limits) : null;
+  const context: DocumentContext = { frontMatter: frontMatter?.ok ? frontMatter.data : null, issuers: new Set(), limits };
   const blocks = [...document.blocks];
   for (let index = 0; index < files.length; index++) blocks.push(await signatureFileBlock(files[index]!, shownFiles[index]!, read.data, text, limits, judge, context));
   const { verdict: _skipped, ...rest } = document;

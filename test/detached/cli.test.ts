@@ -15,6 +15,7 @@ import type { Manifest, ManifestDocument } from '../../src/report/manifest.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { expectValidManifest } from '../helpers/manifest-schema.js';
 import { runCli } from '../helpers/run-cli.js';
+import { keybaseHandler } from '../helpers/servers/keybase.js';
 import { vksHandler } from '../helpers/servers/vks.js';
 import { createSigner, type TestSigner } from '../helpers/sign.js';
 
@@ -115,6 +116,22 @@ describe('a folder of detached signatures through the CLI', () => {
     expect(code).toBe(0);
     expect(manifest.documents[0]!.blocks.map((block) => block.signatures[0]!.keySource)).toEqual(['vks', 'vks']);
     expect(vks.requests.map((request) => request.path)).toEqual(expect.arrayContaining([`/vks/v1/by-fingerprint/${alice.fingerprint}`, `/vks/v1/by-fingerprint/${bob.fingerprint}`]));
+  });
+
+  it("takes a Markdown post's front matter as the hint for its detached signature's key, as for a cleartext block", async () => {
+    const keybase = await startServer(keybaseHandler({ users: [{ username: 'alice', armoredKeys: [alice.armoredPublicKey] }] }));
+    try {
+      const post = join(dir, 'post.md');
+      const text = '---\ntitle: Our pledge\nkeybase: alice\n---\n\nI sign this post.\n';
+      writeFileSync(post, text);
+      writeFileSync(`${post}.asc`, await detach(alice, Buffer.from(text), true));
+      const { code, manifest } = await verifyJSON(['--sources', 'keybase', '--keybase-url', keybase.origin, '--no-cache', post]);
+      expect(code).toBe(0);
+      expect(manifest.documents[0]!.blocks[0]!.signatures[0]!.keySource).toBe('keybase:alice');
+      expect(keybase.requests.some((request) => request.query.get('usernames') === 'alice')).toBe(true);
+    } finally {
+      await keybase.close();
+    }
   });
 
   it('holds signature files to the limits: --max-signatures and --max-document-bytes', async () => {
