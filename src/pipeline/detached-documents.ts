@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Limits } from '../core/limits.js';
@@ -26,7 +27,8 @@ const sha256 = (data: Uint8Array) => hash('sha256', data, 'hex');
 async function readAtMost(path: string, limit: number): Promise<{ bytes: Uint8Array; whole: boolean } | null> {
   let handle: Awaited<ReturnType<typeof open>> | null = null;
   try {
-    handle = await open(path, 'r');
+    // Without blocking: a FIFO would otherwise hold the open until a writer came (read-document.ts does the same).
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const info = await handle.stat();
     if (!info.isFile()) return null;
     const length = Math.min(info.size, limit);

@@ -4,6 +4,7 @@
  * limits, key discovery from a server, progress — and `--signature FILE DOC` / `SIG DOC` as
  * `gpg --verify` takes them. The folder is made by openpgp.js, so this file needs no oracle.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +179,17 @@ describe('a document and its signatures named on the command line', () => {
     expect(text.code).toBe(2);
     expect(text.stderr).toContain(`--signature ${join(folder, 'forged.txt')}: not a detached signature`);
     expect(text.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a FIFO named like a signature file', () => {
+  it('is never opened waiting for a writer: the document beside it is judged without it', async () => {
+    if (process.platform === 'win32') return;
+    const fifoDir = mkdtempSync(join(tmpdir(), 'pledge-detached-fifo-'));
+    writeFileSync(join(fifoDir, 'a.txt'), STATEMENT);
+    execFileSync('mkfifo', [join(fifoDir, 'a.txt.sig')]);
+    const manifest = await verifyDocuments({ paths: [fifoDir], keyrings: [keyring], version: 'test' });
+    expect(manifest.documents.map((document) => [document.path, document.status])).toEqual([[join(fifoDir, 'a.txt'), 'not-signed']]);
   });
 });
 
