@@ -5,18 +5,21 @@
  * whether a file is a signature at all is for its content to say (cleartext/detached-signature.ts).
  */
 
-/** One directory's file names, sorted by code unit, so the names that extend one are found by bisection. */
+/** One directory's file names, each name's partner worked out once: a batch asks about every document. */
 export class DirectoryNames {
-  private readonly sorted: string[];
   private readonly present: Set<string>;
+  /** Partner → the names that would sign it, in code-unit order. */
+  private readonly extending = new Map<string, string[]>();
 
   constructor(names: Iterable<string>) {
-    this.sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    this.present = new Set(this.sorted);
-  }
-
-  has(name: string): boolean {
-    return this.present.has(name);
+    this.present = new Set(names);
+    for (const name of [...this.present].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const partner = this.partnerOf(name);
+      if (partner === null) continue;
+      const list = this.extending.get(partner);
+      if (list) list.push(name);
+      else this.extending.set(partner, [name]);
+    }
   }
 
   /** The file `name` would sign were it a signature: the longest other name it extends at a dot. */
@@ -28,21 +31,8 @@ export class DirectoryNames {
     return null;
   }
 
-  /** The names whose partner is `name`: the signature files it may have, in name order. */
-  signaturesOf(name: string): string[] {
-    const start = `${name}.`;
-    let low = 0;
-    let high = this.sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.sorted[middle]! < start) low = middle + 1;
-      else high = middle;
-    }
-    const found: string[] = [];
-    for (let index = low; index < this.sorted.length && this.sorted[index]!.startsWith(start); index++) {
-      const candidate = this.sorted[index]!;
-      if (this.partnerOf(candidate) === name) found.push(candidate);
-    }
-    return found;
+  /** The names whose partner is `name`: the signature files it may have, in code-unit order. */
+  signaturesOf(name: string): readonly string[] {
+    return this.extending.get(name) ?? [];
   }
 }
