@@ -8,6 +8,7 @@ import { textWarnings } from '../core/text-warnings.js';
 import { MAX_SIGNATURE_FILE_BYTES, readSignatureFile, signatureEncodingOf } from '../cleartext/detached-signature.js';
 import { toPosixPath } from '../extract/collect-paths.js';
 import type { ExtractedDocument } from '../extract/extract-document.js';
+import { isDocumentUrl } from '../extract/fetch-document.js';
 import { readFrontMatter } from '../extract/front-matter.js';
 import { kindOf } from '../extract/read-document.js';
 import { DirectoryNames } from '../extract/pair-signatures.js';
@@ -233,6 +234,7 @@ export class DetachedPairing {
 export async function detachedArguments(paths: string[], signatures: string[]): Promise<{ paths: string[]; signatureFiles?: string[] }> {
   if (signatures.length) {
     if (paths.length !== 1) throw new PledgeError('usage', `--signature needs exactly one document, the one it signs (got ${paths.length})`);
+    if (isDocumentUrl(paths[0]!)) throw new PledgeError('usage', '--signature needs a local document: a fetched page is read as a web page, not as the octets a signature signs');
     for (const file of signatures) {
       const read = await readAtMost(file, MAX_SIGNATURE_FILE_BYTES);
       if (!read) throw new PledgeError('usage', `--signature ${file}: no such file`);
@@ -242,6 +244,7 @@ export async function detachedArguments(paths: string[], signatures: string[]): 
   }
   if (paths.length !== 2) return { paths };
   const [first, second] = paths as [string, string];
+  if (isDocumentUrl(first) || isDocumentUrl(second)) return { paths };
   const read = await readAtMost(first, MAX_SIGNATURE_FILE_BYTES);
   const isDirectory = await stat(second).then((info) => info.isDirectory(), () => false);
   return read?.whole && signatureEncodingOf(read.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };

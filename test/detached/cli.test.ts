@@ -179,6 +179,9 @@ describe('a document and its signatures named on the command line', () => {
     expect(text.code).toBe(2);
     expect(text.stderr).toContain(`--signature ${join(folder, 'forged.txt')}: not a detached signature`);
     expect(text.stderr).not.toMatch(/\n\s+at /);
+    const page = await runCli(['verify', ...offline(), '--signature', sig, 'https://example.org/canary.txt']);
+    expect(page.code).toBe(2);
+    expect(page.stderr).toContain('--signature needs a local document');
   });
 });
 
