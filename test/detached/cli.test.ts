@@ -34,6 +34,24 @@ async function detach(signer: TestSigner | TestSigner[], data: string | Uint8Arr
   return armored ? openpgp.sign({ ...options, format: 'armored' }) : openpgp.sign({ ...options, format: 'binary' });
 }
 
+/**
+ * A binary signature naming its issuer by key ID only (older PGP, some hardware tokens): openpgp.js
+ * always adds the issuer fingerprint, so the key packet it signs with is seen without one.
+ */
+async function keyIDOnly(signer: TestSigner, data: Uint8Array): Promise<Uint8Array> {
+  const literal = new openpgp.LiteralDataPacket() as unknown as { setBytes(bytes: Uint8Array, format: openpgp.enums.literal): void };
+  literal.setBytes(data, openpgp.enums.literal.binary);
+  const packet = new openpgp.SignaturePacket();
+  packet.signatureType = openpgp.enums.signature.binary;
+  packet.publicKeyAlgorithm = signer.privateKey.keyPacket.algorithm;
+  packet.hashAlgorithm = openpgp.enums.hash.sha256;
+  const withoutFingerprint = Object.create(signer.privateKey.keyPacket, { getFingerprintBytes: { value: () => null } });
+  await (packet as unknown as { sign(key: unknown, data: unknown, date: Date, detached: boolean, config: unknown): Promise<void> }).sign(withoutFingerprint, literal, new Date('2025-01-01T00:00:00Z'), true, openpgp.config);
+  const packets = new openpgp.PacketList<openpgp.SignaturePacket>();
+  packets.push(packet);
+  return new openpgp.Signature(packets).write() as Uint8Array;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pledge-detached-cli-'));
   folder = join(dir, 'canaries');
@@ -117,6 +135,17 @@ describe('a folder of detached signatures through the CLI', () => {
     expect(code).toBe(0);
     expect(manifest.documents[0]!.blocks.map((block) => block.signatures[0]!.keySource)).toEqual(['vks', 'vks']);
     expect(vks.requests.map((request) => request.path)).toEqual(expect.arrayContaining([`/vks/v1/by-fingerprint/${alice.fingerprint}`, `/vks/v1/by-fingerprint/${bob.fingerprint}`]));
+  });
+
+  it('finds the key of a signature that names only its issuer key ID, by that key ID', async () => {
+    const keyIDDir = mkdtempSync(join(tmpdir(), 'pledge-detached-keyid-'));
+    writeFileSync(join(keyIDDir, 'a.txt'), STATEMENT);
+    writeFileSync(join(keyIDDir, 'a.txt.sig'), await keyIDOnly(alice, Buffer.from(STATEMENT)));
+    const cache = mkdtempSync(join(tmpdir(), 'pledge-detached-cache-'));
+    const { code, manifest } = await verifyJSON(['--sources', 'vks', '--vks-url', vks.origin, '--cache-dir', cache, join(keyIDDir, 'a.txt')]);
+    const [signature] = manifest.documents[0]!.blocks[0]!.signatures;
+    expect([code, signature!.issuerFingerprint, signature!.status, signature!.primaryKeyFingerprint]).toEqual([0, null, 'verified', alice.fingerprint]);
+    expect(vks.requests.map((request) => request.path)).toContain(`/vks/v1/by-keyid/${alice.fingerprint.slice(-16)}`);
   });
 
   it("takes a Markdown post's front matter as the hint for its detached signature's key, as for a cleartext block", async () => {
