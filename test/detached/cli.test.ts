@@ -103,6 +103,11 @@ describe('a folder of detached signatures through the CLI', () => {
     expect(reader.manifest.signers.map((signer) => signer.primaryKeyFingerprint)).toEqual([alice.fingerprint, bob.fingerprint]);
   });
 
+  it('lets --include choose the documents: a chosen document keeps the signature files beside it', async () => {
+    const { manifest } = await verifyJSON([...offline(), '--include', 'canary.txt', folder]);
+    expect(manifest.documents.map((document) => [document.path, document.detachedSignatures?.length])).toEqual([[join(folder, 'canary.txt'), 2]]);
+  });
+
   it('names the signature file in every --format', async () => {
     const human = await runCli(['verify', ...offline(), folder]);
     expect(human.stdout).toContain(`detached signature ${join(folder, 'canary.txt.sig.bob')}`);
