@@ -147,8 +147,9 @@ export async function buildCollection(): Promise<Collection> {
   writeFileSync(keyring, [gpg.exportPublic(alice), gpg.exportPublic(bob), carolCert, dave.armoredPublicKey].join('\n'));
   const binaryKeyring = join(root, 'keys.gpg');
   const keyHome = scratch('pledge-detached-keys-');
-  spawnSync('gpg', ['--homedir', keyHome, '--batch', '--quiet', '--import', keyring], { stdio: 'ignore' });
-  writeFileSync(binaryKeyring, execFileSync('gpg', ['--homedir', keyHome, '--batch', '--export'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  // Public keys only: no agent is needed, and none is left running.
+  spawnSync('gpg', ['--homedir', keyHome, '--batch', '--quiet', '--no-autostart', '--import', keyring], { stdio: 'ignore' });
+  writeFileSync(binaryKeyring, execFileSync('gpg', ['--homedir', keyHome, '--batch', '--no-autostart', '--export'], { stdio: ['ignore', 'pipe', 'ignore'] }));
   return { root, folder, keyring, binaryKeyring, fingerprints: { alice, bob, carol, dave: dave.fingerprint, mallory: mallory.fingerprint }, expected, pairs, gpg };
 }
 
