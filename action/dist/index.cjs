@@ -21,9 +21,9 @@ var __commonJS = (cb, mod2) => function __require() {
     throw mod2 = 0, e;
   }
 };
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+var __export = (target, all2) => {
+  for (var name in all2)
+    __defProp(target, name, { get: all2[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -10846,870 +10846,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index3 = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index3];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index3++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index3];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index3];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index3 + 1 < length && pattern[index3 + 1] !== "]") {
-          index3++;
-          let to = pattern[index3];
-          if (to === ESCAPE) {
-            to = pattern[index3 += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index3 + 1] === ":") {
-          const nameStart = index3 + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index3 = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index3 = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index3++;
-        if (pattern[index3] === "]") {
-          return {
-            end: index3,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER3 = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER3}(\\d+)${PLACEHOLDER3}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER3 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER3}${sources.push(source) - 1}${PLACEHOLDER3}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index3 = 0;
-      while (index3 < length) {
-        const char = pattern[index3];
-        if (char === ESCAPE) {
-          const escaped = pattern[index3 + 1];
-          if (escaped === SLASH && index3 + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index3, index3 + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index3 += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index3++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index3);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index3 = length;
-          } else {
-            out += hold(scanned.source);
-            index3 = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index3++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD2 = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run3, space) => space ? run3.slice(0, run3.length - run3.length % 2) + SPACE : run3,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index3, str) => index3 + 6 < str.length ? str.slice(index3 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD2,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close2) => `\\[${range}${close2}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run3, at) => {
-      let separator = EMPTY;
-      for (let index3 = at + 1; index3 < run3.length && !run3[index3].wildcard; index3++) {
-        separator += run3[index3].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD2) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index3 = 0;
-      while (index3 < length) {
-        const char = source[index3];
-        if (source.startsWith(WILDCARD2, index3)) {
-          tokens.push({ wildcard: true });
-          index3 += WILDCARD2.length;
-        } else if (char === "[") {
-          let end = index3 + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index3, end) });
-          index3 = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index3, index3 + 2) });
-          index3 += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index3;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index3, end) });
-          index3 = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index3++;
-        } else {
-          tokens.push({ single: char });
-          index3++;
-        }
-      }
-      let out = EMPTY;
-      let run3 = [];
-      const flush = () => {
-        let lastWildcard;
-        run3.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run3.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD2 : `(?:(?!${separatorAfter(run3, at)})[^\\/])*`;
-        });
-        run3 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run3.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index3) => sources[index3]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index3 = body.indexOf(SLASH);
-      return index3 < 0 || index3 === body.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index3 = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
-      );
-      return index3 < 0 ? path : path.slice(index3 + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count2 = 0;
-      while (str[str.length - count2 - 1] === ESCAPE) {
-        count2++;
-      }
-      return count2 % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index3) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index3
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index3 = rules.length - 1; index3 >= 0; index3--) {
-          const rule = rules[index3];
-          if (rule.checkRegex.test(path)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path) : path;
-        for (let index3 = length - 1; index3 >= 0; index3--) {
-          const rule = rules[index3];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path, cache) {
-        if (path in cache) {
-          return cache[path];
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module2.exports = factory;
-    factory.default = factory;
-    module2.exports.isPathValid = isPathValid;
-    define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // src/discovery/address-guard.ts
 function v4(a, b, c, d) {
   return (a << 24 | b << 16 | c << 8 | d) >>> 0;
@@ -11845,8 +10981,8 @@ var init_address_guard = __esm({
       [v4(240, 0, 0, 0), 4]
       // reserved, broadcast
     ];
-    systemResolveAll = (hostname, options) => new Promise((resolve12, reject) => {
-      (0, import_node_dns.lookup)(hostname, { ...options, all: true }, (err2, addresses) => err2 ? reject(err2) : resolve12(addresses));
+    systemResolveAll = (hostname, options) => new Promise((resolve15, reject) => {
+      (0, import_node_dns.lookup)(hostname, { ...options, all: true }, (err2, addresses) => err2 ? reject(err2) : resolve15(addresses));
     });
     BlockedAddressError = class extends Error {
       code = BLOCKED_ERROR_CODE;
@@ -14600,9 +13736,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve15, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve12(data);
+              return err2 ? reject(err2) : resolve15(data);
             });
           });
         }
@@ -14640,9 +13776,9 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve15, reject) => {
             this.destroy(err2, (err3, data) => {
-              return err3 ? reject(err3) : resolve12(data);
+              return err3 ? reject(err3) : resolve15(data);
             });
           });
         }
@@ -18148,8 +17284,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -18498,7 +17634,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util2.removeAllListeners;
@@ -18634,7 +17770,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports3 }) {
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -18730,11 +17866,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants2.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants2.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -18757,10 +17893,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants2.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -18777,7 +17913,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants2.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -18988,7 +18124,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants2.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -19014,7 +18150,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
         return 0;
       }
@@ -19054,13 +18190,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -19575,12 +18711,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve15;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -20464,12 +19600,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve15;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -20786,16 +19922,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve15) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve15;
           } else {
-            resolve12(null);
+            resolve15(null);
           }
         });
       }
       [kDestroy](err2) {
-        return new Promise((resolve12) => {
+        return new Promise((resolve15) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -20808,7 +19944,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve15(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -21215,8 +20351,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          return new Promise((resolve15) => {
+            this[kClosedResolve] = resolve15;
           });
         }
       }
@@ -22338,7 +21474,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve12, reject) => {
+        const socket = await new Promise((resolve15, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -22348,7 +21484,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve12(socket2);
+              resolve15(socket2);
             }
           });
         });
@@ -22358,14 +21494,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve12, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve12();
+            resolve15();
           };
           const onError = (err2) => {
             clearTimeout(timeout);
@@ -22374,14 +21510,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve12();
+            resolve15();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve12, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -22389,7 +21525,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve12();
+            resolve15();
           };
           const onError = (err2) => {
             clearTimeout(timeout);
@@ -22432,8 +21568,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve12, reject) => {
-                      finalSocket.once("secureConnect", resolve12);
+                    await new Promise((resolve15, reject) => {
+                      finalSocket.once("secureConnect", resolve15);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -23566,7 +22702,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -23580,11 +22716,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve12(null);
+                resolve15(null);
               }
             });
           } else {
-            this.on("close", resolve12);
+            this.on("close", resolve15);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -23612,7 +22748,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve15, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -23627,7 +22763,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve12,
+              resolve: resolve15,
               reject,
               length: 0,
               body: []
@@ -23701,18 +22837,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve12, stream, length } = consume2;
+      const { type, body, resolve: resolve15, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve12(chunksDecode(body, length, encoding));
+          resolve15(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve15(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve15(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve12(new Blob(body, { type: stream[kContentType] }));
+          resolve15(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve15(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -23902,9 +23038,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -24116,9 +23252,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -24406,9 +23542,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -24501,9 +23637,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -25777,7 +24913,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
     var { writeFile: writeFile4, readFile: readFile7, mkdir: mkdir6 } = require("node:fs/promises");
-    var { dirname: dirname8, resolve: resolve12 } = require("node:path");
+    var { dirname: dirname9, resolve: resolve15 } = require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -25903,7 +25039,7 @@ var require_snapshot_recorder = __commonJS({
           return;
         }
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
+        const hash6 = createRequestHash(request);
         const normalizedHeaders = normalizeHeaders(response.headers);
         const responseData = {
           statusCode: response.statusCode,
@@ -25911,16 +25047,16 @@ var require_snapshot_recorder = __commonJS({
           body: Buffer.isBuffer(response.body) ? response.body.toString("base64") : Buffer.from(String(response.body || "")).toString("base64"),
           trailers: response.trailers
         };
-        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash5)) {
+        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash6)) {
           const oldestKey = this.#snapshots.keys().next().value;
           this.#snapshots.delete(oldestKey);
         }
-        const existingSnapshot = this.#snapshots.get(hash5);
+        const existingSnapshot = this.#snapshots.get(hash6);
         if (existingSnapshot && existingSnapshot.responses) {
           existingSnapshot.responses.push(responseData);
           existingSnapshot.timestamp = (/* @__PURE__ */ new Date()).toISOString();
         } else {
-          this.#snapshots.set(hash5, {
+          this.#snapshots.set(hash6, {
             request,
             responses: [responseData],
             // Always store as array for consistency
@@ -25956,8 +25092,8 @@ var require_snapshot_recorder = __commonJS({
           return void 0;
         }
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash6 = createRequestHash(request);
+        const snapshot = this.#snapshots.get(hash6);
         if (!snapshot) return void 0;
         const currentCallCount = snapshot.callCount || 0;
         const responseIndex = Math.min(currentCallCount, snapshot.responses.length - 1);
@@ -25978,12 +25114,12 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile7(resolve12(path), "utf8");
+          const data = await readFile7(resolve15(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
-            for (const { hash: hash5, snapshot } of parsed) {
-              this.#snapshots.set(hash5, snapshot);
+            for (const { hash: hash6, snapshot } of parsed) {
+              this.#snapshots.set(hash6, snapshot);
             }
           } else {
             this.#snapshots = new Map(Object.entries(parsed));
@@ -26007,10 +25143,10 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve12(path);
-        await mkdir6(dirname8(resolvedPath), { recursive: true });
-        const data = Array.from(this.#snapshots.entries()).map(([hash5, snapshot]) => ({
-          hash: hash5,
+        const resolvedPath = resolve15(path);
+        await mkdir6(dirname9(resolvedPath), { recursive: true });
+        const data = Array.from(this.#snapshots.entries()).map(([hash6, snapshot]) => ({
+          hash: hash6,
           snapshot
         }));
         await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
@@ -26052,8 +25188,8 @@ var require_snapshot_recorder = __commonJS({
        */
       deleteSnapshot(requestOpts) {
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        return this.#snapshots.delete(hash5);
+        const hash6 = createRequestHash(request);
+        return this.#snapshots.delete(hash6);
       }
       /**
        * Gets information about a specific snapshot
@@ -26062,11 +25198,11 @@ var require_snapshot_recorder = __commonJS({
        */
       getSnapshotInfo(requestOpts) {
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash6 = createRequestHash(request);
+        const snapshot = this.#snapshots.get(hash6);
         if (!snapshot) return null;
         return {
-          hash: hash5,
+          hash: hash6,
           request: snapshot.request,
           responseCount: snapshot.responses ? snapshot.responses.length : snapshot.response ? 1 : 0,
           // .response for legacy snapshots
@@ -26082,8 +25218,8 @@ var require_snapshot_recorder = __commonJS({
       replaceSnapshots(snapshotData) {
         this.#snapshots.clear();
         if (Array.isArray(snapshotData)) {
-          for (const { hash: hash5, snapshot } of snapshotData) {
-            this.#snapshots.set(hash5, snapshot);
+          for (const { hash: hash6, snapshot } of snapshotData) {
+            this.#snapshots.set(hash6, snapshot);
           }
         } else if (snapshotData && typeof snapshotData === "object") {
           this.#snapshots = new Map(Object.entries(snapshotData));
@@ -29854,20 +28990,20 @@ var require_cache2 = __commonJS({
           }
           if (origins !== void 0) {
             const requestOrigin = opts2.origin.toString().toLowerCase();
-            let isAllowed = false;
+            let isAllowed2 = false;
             for (let i2 = 0; i2 < origins.length; i2++) {
               const allowed = origins[i2];
               if (typeof allowed === "string") {
                 if (allowed.toLowerCase() === requestOrigin) {
-                  isAllowed = true;
+                  isAllowed2 = true;
                   break;
                 }
               } else if (allowed.test(requestOrigin)) {
-                isAllowed = true;
+                isAllowed2 = true;
                 break;
               }
             }
-            if (!isAllowed) {
+            if (!isAllowed2) {
               return dispatch(opts2, handler);
             }
           }
@@ -33987,7 +33123,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url2.pathname + url2.search;
         const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
-        return new Promise((resolve12, reject) => agent.dispatch(
+        return new Promise((resolve15, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url2.origin,
@@ -34075,7 +33211,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve12({
+              resolve15({
                 status,
                 statusText,
                 headersList,
@@ -34128,7 +33264,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve12({
+              resolve15({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -34152,7 +33288,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve12({
+              resolve15({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -38589,7 +37725,7 @@ function autoInflate() {
     const first = await iterator.next();
     if (first.done) return;
     const firstChunk = first.value;
-    const inflate = ((firstChunk[0] ?? 0) & 15) === 8 ? import_node_zlib.default.createInflate() : import_node_zlib.default.createInflateRaw();
+    const inflate2 = ((firstChunk[0] ?? 0) & 15) === 8 ? import_node_zlib.default.createInflate() : import_node_zlib.default.createInflateRaw();
     async function* replay() {
       yield firstChunk;
       for (; ; ) {
@@ -38598,13 +37734,13 @@ function autoInflate() {
         yield next.value;
       }
     }
-    const feeding = (0, import_promises7.pipeline)(replay(), inflate, { end: true }).catch((err2) => {
-      inflate.destroy(err2 instanceof Error ? err2 : new Error(String(err2)));
+    const feeding = (0, import_promises6.pipeline)(replay(), inflate2, { end: true }).catch((err2) => {
+      inflate2.destroy(err2 instanceof Error ? err2 : new Error(String(err2)));
     });
     try {
-      for await (const chunk of inflate) yield chunk;
+      for await (const chunk of inflate2) yield chunk;
     } finally {
-      inflate.destroy();
+      inflate2.destroy();
       await feeding;
     }
   });
@@ -38647,7 +37783,7 @@ async function readBody(body, contentEncoding, maxBytes, signal) {
     collect2
   ];
   try {
-    await (0, import_promises7.pipeline)(streams, { signal });
+    await (0, import_promises6.pipeline)(streams, { signal });
   } catch (err2) {
     if (err2 instanceof TooLargeError || signal.aborted) throw err2;
     if (decoders.length > 0 && isZlibError(err2)) {
@@ -38752,7 +37888,7 @@ function createHttpClient(options) {
   const proxied = proxyUri === void 0 ? void 0 : new ProxyAgent({ ...common, uri: proxyUri, proxyTunnel: true });
   const limiter = new HostLimiter(perHostConcurrency);
   let closed = false;
-  function isAllowed(url2) {
+  function isAllowed2(url2) {
     const hostname = normaliseHostname(url2.hostname);
     const port = effectivePort(url2);
     return allowed.some((rule) => rule.hostname === hostname && (rule.port === void 0 || rule.port === port));
@@ -38775,7 +37911,7 @@ function createHttpClient(options) {
     return named ? trusted2 : guarded2;
   }
   async function attempt(url2, accept, signal) {
-    const named = isAllowed(url2);
+    const named = isAllowed2(url2);
     const refusal2 = refuse(url2, named);
     if (refusal2 !== void 0) return { kind: "fail", failure: { code: "network-blocked", message: refusal2 } };
     const dispatcher = dispatcherFor(url2, named);
@@ -38844,7 +37980,7 @@ function createHttpClient(options) {
           return { ok: false, code: "http-error", status, message: `HTTP ${status}; ${why}, past the request deadline` };
         }
         retries += 1;
-        if (delay > 0) await (0, import_promises8.setTimeout)(delay, void 0, { signal });
+        if (delay > 0) await (0, import_promises7.setTimeout)(delay, void 0, { signal });
         continue;
       }
       const tried = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
@@ -38875,7 +38011,7 @@ function createHttpClient(options) {
   return {
     async get(rawUrl, getOptions = {}) {
       if (closed) throw new Error("HttpClient.get() called after close()");
-      const started = import_node_perf_hooks.performance.now();
+      const started2 = import_node_perf_hooks.performance.now();
       const start = new URL(rawUrl);
       start.hash = "";
       const deadline = AbortSignal.timeout(requestTimeoutMs);
@@ -38886,11 +38022,11 @@ function createHttpClient(options) {
       let outcome;
       try {
         if (signal.aborted) throw signal.reason;
-        outcome = await run3(start, getOptions.accept ?? "*/*", signal, started + requestTimeoutMs, at);
+        outcome = await run3(start, getOptions.accept ?? "*/*", signal, started2 + requestTimeoutMs, at);
       } catch (err2) {
         outcome = { ok: false, ...classify(err2, { deadline, run: runSignal2, caller }) };
       }
-      const ms = Math.round(import_node_perf_hooks.performance.now() - started);
+      const ms = Math.round(import_node_perf_hooks.performance.now() - started2);
       return { ...outcome, url: at.url.href, ms };
     },
     async close() {
@@ -38918,15 +38054,15 @@ function nonNegativeInt(name, value) {
   if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`createHttpClient: ${name} must be a non-negative integer`);
   return value;
 }
-var import_node_net2, import_node_perf_hooks, import_node_stream, import_promises7, import_promises8, import_node_zlib, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_PER_HOST_CONCURRENCY, MAX_REDIRECTS, ACCEPT_ENCODING, BACKOFF_BASE_MS, BACKOFF_MAX_MS, RAW_SLACK_BYTES, HostLimiter, TooLargeError, DecodeError, loadUndici;
+var import_node_net2, import_node_perf_hooks, import_node_stream, import_promises6, import_promises7, import_node_zlib, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_PER_HOST_CONCURRENCY, MAX_REDIRECTS, ACCEPT_ENCODING, BACKOFF_BASE_MS, BACKOFF_MAX_MS, RAW_SLACK_BYTES, HostLimiter, TooLargeError, DecodeError, loadUndici;
 var init_http_client = __esm({
   "src/discovery/http-client.ts"() {
     "use strict";
     import_node_net2 = require("node:net");
     import_node_perf_hooks = require("node:perf_hooks");
     import_node_stream = require("node:stream");
-    import_promises7 = require("node:stream/promises");
-    import_promises8 = require("node:timers/promises");
+    import_promises6 = require("node:stream/promises");
+    import_promises7 = require("node:timers/promises");
     import_node_zlib = __toESM(require("node:zlib"), 1);
     init_reasons();
     init_address_guard();
@@ -38956,7 +38092,7 @@ var init_http_client = __esm({
         }
         const slot = state;
         if (slot.active >= this.limit) {
-          await new Promise((resolve12, reject) => {
+          await new Promise((resolve15, reject) => {
             const onAbort = () => {
               const i2 = slot.waiting.indexOf(wake);
               if (i2 !== -1) slot.waiting.splice(i2, 1);
@@ -38964,7 +38100,7 @@ var init_http_client = __esm({
             };
             const wake = () => {
               signal.removeEventListener("abort", onAbort);
-              resolve12();
+              resolve15();
             };
             slot.waiting.push(wake);
             signal.addEventListener("abort", onAbort, { once: true });
@@ -38991,6 +38127,2637 @@ var init_http_client = __esm({
     DecodeError = class extends Error {
     };
     loadUndici = () => require_undici();
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module2.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win322) {
+        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants6();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports2.isRegexChar = (str) => str.length === 1 && exports2.hasRegexChars(str);
+    exports2.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports2.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports2.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports2.removePrefix = (input2, state = {}) => {
+      let output = input2;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants6();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index3 = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index3 >= length;
+      const peek = () => str.charCodeAt(index3 + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index3);
+      };
+      while (index3 < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index3);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index3 === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index3 + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index3 === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index3 === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value2 = input2.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value2);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module2.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+    "use strict";
+    var constants3 = require_constants6();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants3;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote2 = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote2 = quote2 === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote2 === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote2 = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote2 = quote2 === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote2 === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index3 = 0;
+      const chars = [];
+      while (index3 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index3), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index3 += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push2 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input2.slice(token.startIndex, state.index + 1);
+        const body = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal;
+          open4.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token.output + open4.output;
+          state.backtrack = true;
+          push2({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index3) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index3 === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push2({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push2({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push2({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open4 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open4);
+          push2(open4);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push2({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push2({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push2({ type: "plus", value });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push2(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants3.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input2, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module2.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+    "use strict";
+    var scan = require_scan();
+    var parse3 = require_parse2();
+    var utils = require_utils2();
+    var constants3 = require_constants6();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch2(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix2 = opts.windows;
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored2 = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored2 = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input2, regex, options, { glob, posix: posix2 });
+        const result = { glob, state, regex, posix: posix2, input: input2, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored2(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input2, regex, options, { glob, posix: posix2 } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
+      let output = match && format ? format(input2) : input2;
+      if (match === false) {
+        output = format ? format(input2) : input2;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input2, regex, options, posix2);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input2, { windows: posix2 }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse3.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input2, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants3;
+    module2.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/posix.js
+var require_posix = __commonJS({
+  "node_modules/picomatch/posix.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_picomatch();
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports2, module2) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index3 = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index3];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index3++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index3];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index3];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index3 + 1 < length && pattern[index3 + 1] !== "]") {
+          index3++;
+          let to = pattern[index3];
+          if (to === ESCAPE) {
+            to = pattern[index3 += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index3 + 1] === ":") {
+          const nameStart = index3 + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index3 = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index3 = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index3++;
+        if (pattern[index3] === "]") {
+          return {
+            end: index3,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER3 = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER3}(\\d+)${PLACEHOLDER3}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER3 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER3}${sources.push(source) - 1}${PLACEHOLDER3}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index3 = 0;
+      while (index3 < length) {
+        const char = pattern[index3];
+        if (char === ESCAPE) {
+          const escaped = pattern[index3 + 1];
+          if (escaped === SLASH && index3 + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index3, index3 + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index3 += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index3++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index3);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index3 = length;
+          } else {
+            out += hold(scanned.source);
+            index3 = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index3++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD2 = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run3, space) => space ? run3.slice(0, run3.length - run3.length % 2) + SPACE : run3,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index3, str) => index3 + 6 < str.length ? str.slice(index3 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD2,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close2) => `\\[${range}${close2}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run3, at) => {
+      let separator = EMPTY;
+      for (let index3 = at + 1; index3 < run3.length && !run3[index3].wildcard; index3++) {
+        separator += run3[index3].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD2) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index3 = 0;
+      while (index3 < length) {
+        const char = source[index3];
+        if (source.startsWith(WILDCARD2, index3)) {
+          tokens.push({ wildcard: true });
+          index3 += WILDCARD2.length;
+        } else if (char === "[") {
+          let end = index3 + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index3, end) });
+          index3 = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index3, index3 + 2) });
+          index3 += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index3;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index3, end) });
+          index3 = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index3++;
+        } else {
+          tokens.push({ single: char });
+          index3++;
+        }
+      }
+      let out = EMPTY;
+      let run3 = [];
+      const flush = () => {
+        let lastWildcard;
+        run3.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run3.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD2 : `(?:(?!${separatorAfter(run3, at)})[^\\/])*`;
+        });
+        run3 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run3.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index3) => sources[index3]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index3 = body.indexOf(SLASH);
+      return index3 < 0 || index3 === body.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index3 = path.lastIndexOf(
+        SLASH,
+        path[end] === SLASH ? end - 1 : end
+      );
+      return index3 < 0 ? path : path.slice(index3 + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count2 = 0;
+      while (str[str.length - count2 - 1] === ESCAPE) {
+        count2++;
+      }
+      return count2 % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index3) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index3
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index3 = rules.length - 1; index3 >= 0; index3--) {
+          const rule = rules[index3];
+          if (rule.checkRegex.test(path)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path) : path;
+        for (let index3 = length - 1; index3 >= 0; index3--) {
+          const rule = rules[index3];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path, cache) {
+        if (path in cache) {
+          return cache[path];
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module2.exports = factory;
+    factory.default = factory;
+    module2.exports.isPathValid = isPathValid;
+    define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -39371,11 +41138,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -39392,10 +41159,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -39456,8 +41223,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -39486,12 +41253,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -39544,12 +41311,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -39572,10 +41339,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -39611,10 +41378,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -39656,11 +41423,11 @@ var require_codegen = __commonJS({
         (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3, _b2;
-        super.optimizeNames(names, constants2);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -39961,7 +41728,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -39976,14 +41743,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -40022,10 +41789,10 @@ var require_util7 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash5 = {};
+      const hash6 = {};
       for (const item of arr)
-        hash5[item] = true;
-      return hash5;
+        hash6[item] = true;
+      return hash6;
     }
     exports2.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -41945,7 +43712,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -41972,7 +43739,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -42065,7 +43832,7 @@ var require_data = __commonJS({
 });
 
 // node_modules/fast-uri/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils3 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
@@ -42441,7 +44208,7 @@ var require_utils2 = __commonJS({
       }
       return output;
     }
-    function encodeComponent(input2, isAllowed) {
+    function encodeComponent(input2, isAllowed2) {
       let output = "";
       for (let i2 = 0; i2 < input2.length; i2++) {
         const ch = input2[i2];
@@ -42453,7 +44220,7 @@ var require_utils2 = __commonJS({
             continue;
           }
         }
-        if (isAllowed(ch)) {
+        if (isAllowed2(ch)) {
           output += ch;
         } else {
           const code = input2.charCodeAt(i2);
@@ -42602,7 +44369,7 @@ var require_utils2 = __commonJS({
 var require_schemes = __commonJS({
   "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
-    var { isUUID } = require_utils2();
+    var { isUUID } = require_utils3();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
       /** @type {const} */
@@ -42813,7 +44580,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils3();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -42836,7 +44603,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -43227,7 +44994,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
@@ -46475,8 +48242,8 @@ var require__ = __commonJS({
 });
 
 // action/src/main.ts
-var import_node_crypto8 = require("node:crypto");
-var import_node_fs12 = require("node:fs");
+var import_node_crypto9 = require("node:crypto");
+var import_node_fs14 = require("node:fs");
 
 // node_modules/shlex/shlex.js
 var Shlexer = class {
@@ -46687,7 +48454,7 @@ var {
 init_reasons();
 
 // src/cli/commands/bundle.ts
-var import_node_path11 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // src/pipeline/bundle.ts
 var import_promises = require("node:fs/promises");
@@ -46754,6 +48521,7 @@ function findBlocks(view, limits) {
     const lines = view.slice(index3, scan.end + 1);
     const error = checkShown(lines) ?? scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
     blocks.push({
+      form: kind === ARMOR.messageBegin ? "inline" : "cleartext",
       startLine: view[index3].line,
       endLine: view[scan.end].line,
       rendering: renderingOf(lines, prefix),
@@ -46821,16 +48589,20 @@ function scanSignedMessage(view, start, prefix) {
 }
 function scanOther(view, start, prefix, kind) {
   const endLine = kind === ARMOR.messageBegin ? ARMOR.messageEnd : ARMOR.signatureEnd;
-  const what = kind === ARMOR.messageBegin ? "an inline-signed or encrypted message" : "a detached signature without its signed text";
-  const error = malformed("unsupported-format", `${what}; pledge verifies cleartext-signed blocks only`);
+  const error = kind === ARMOR.messageBegin ? null : malformed("unsupported-format", "a detached signature without its signed text; pledge verifies cleartext-signed blocks and inline-signed messages");
+  const message = kind === ARMOR.messageBegin;
   const contents = [kind];
   for (let index3 = start + 1; index3 < view.length; index3++) {
-    const content = stripPrefix(view[index3].text, prefix);
-    if (content === null) return { end: index3 - 1, resumeAt: index3, contents, error };
+    const line = view[index3];
+    const content = line.fence === view[start].fence ? stripPrefix(line.text, prefix) : null;
+    if (content === null) {
+      const split3 = message ? malformed("split-block", `the message is split at line ${line.line}: its quote, indentation or code fence stops there`) : error;
+      return { end: index3 - 1, resumeAt: index3, contents, error: split3 };
+    }
     contents.push(content);
     if ((disguisedArmor(content) ?? content.trimEnd()) === endLine) return { end: index3, resumeAt: index3 + 1, contents, error };
   }
-  return { end: view.length - 1, resumeAt: view.length, contents, error };
+  return { end: view.length - 1, resumeAt: view.length, contents, error: error ?? malformed("malformed-armor", "the message has no END PGP MESSAGE line") };
 }
 function countHeaders(lines) {
   let count2 = 0;
@@ -47569,7 +49341,7 @@ function nextLines(lines) {
 function markdownView(document) {
   const lines = textView(document);
   const next = nextLines(lines);
-  let open3 = null;
+  let open4 = null;
   let inComment = false;
   let nextId = 1;
   for (let index3 = 0; index3 < lines.length; index3++) {
@@ -47581,18 +49353,18 @@ function markdownView(document) {
     }
     const body = line.text.replace(QUOTE_PREFIX, "");
     const fence = FENCE_LINE.exec(body);
-    if (open3) {
-      const closes = fence && fence[1][0] === open3.marker[0] && fence[1].length >= open3.marker.length && fence[2].trim() === "";
+    if (open4) {
+      const closes = fence && fence[1][0] === open4.marker[0] && fence[1].length >= open4.marker.length && fence[2].trim() === "";
       if (closes) {
-        open3 = null;
+        open4 = null;
         line.fence = null;
       } else {
-        line.fence = open3.id;
+        line.fence = open4.id;
       }
       continue;
     }
     if (fence && !(fence[1][0] === "`" && fence[2].includes("`"))) {
-      open3 = { marker: fence[1], id: nextId++ };
+      open4 = { marker: fence[1], id: nextId++ };
       line.fence = null;
       continue;
     }
@@ -47658,12 +49430,12 @@ var OPENING2 = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
 function preformattedElements(source, lower) {
   const elements = [];
   OPENING2.lastIndex = 0;
-  for (let open3 = OPENING2.exec(source); open3; open3 = OPENING2.exec(source)) {
-    const name = open3[1].toLowerCase();
-    const innerStart = open3.index + open3[0].length;
+  for (let open4 = OPENING2.exec(source); open4; open4 = OPENING2.exec(source)) {
+    const name = open4[1].toLowerCase();
+    const innerStart = open4.index + open4[0].length;
     const close2 = lower.indexOf(`</${name}`, innerStart);
     if (close2 === -1) break;
-    elements.push({ inner: source.slice(innerStart, close2), innerStart, openAt: open3.index });
+    elements.push({ inner: source.slice(innerStart, close2), innerStart, openAt: open4.index });
     OPENING2.lastIndex = close2 + name.length + 2;
   }
   return elements;
@@ -47891,18 +49663,24 @@ var ioError = (path, error) => {
 };
 function refusal(path, info, limits) {
   if (!info.isFile()) return { ok: false, path, reason: { code: "io-error", message: "not a regular file" } };
-  if (info.size <= limits.maxDocumentBytes) return null;
+  return tooLarge(path, info.size, limits, "file");
+}
+function tooLarge(path, size, limits, what) {
+  if (size <= limits.maxDocumentBytes) return null;
   return {
     ok: false,
     path,
     reason: {
       code: "input-too-large",
-      message: `the file is ${info.size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`
+      message: `the ${what} is ${size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`
     }
   };
 }
+function decodeGivenDocument(path, bytes, limits) {
+  return tooLarge(path, bytes.length, limits, "document") ?? decodeDocument(path, bytes);
+}
 var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NONBLOCK ?? 0);
-var call = (start) => new Promise((resolve12, reject) => start((error, value) => error ? reject(error) : resolve12(value)));
+var call = (start) => new Promise((resolve15, reject) => start((error, value) => error ? reject(error) : resolve15(value)));
 async function readDocument(path, limits, walked = false) {
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor;
@@ -47955,8 +49733,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve12, reject) => {
-      this[doneWritingResolve] = resolve12;
+    this[doneWritingPromise] = new Promise((resolve15, reject) => {
+      this[doneWritingResolve] = resolve15;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -47977,9 +49755,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join18) {
+ArrayStream.prototype.readToEnd = async function(join20) {
   await this[doneWritingPromise];
-  const result = join18(this.slice(this[readingIndex]));
+  const result = join20(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -48181,14 +49959,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join18 = concat) {
+Reader.prototype.readToEnd = async function(join20 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join18(result);
+  return join20(result);
 };
 function toStream(input2) {
   if (isStream(input2)) {
@@ -48335,8 +50113,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve12, reject) => {
-            backpressureChangePromiseResolve = resolve12;
+          await new Promise((resolve15, reject) => {
+            backpressureChangePromiseResolve = resolve15;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -48439,7 +50217,7 @@ function transformPair(input2, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve12) => setTimeout(resolve12));
+      await new Promise((resolve15) => setTimeout(resolve15));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -48611,12 +50389,12 @@ function slice(input2, begin = 0, end = Infinity) {
   }
   return input2.slice(begin, end);
 }
-async function readToEnd(input2, join18 = concat) {
+async function readToEnd(input2, join20 = concat) {
   if (isArrayStream(input2)) {
-    return input2.readToEnd(join18);
+    return input2.readToEnd(join20);
   }
   if (isStream(input2)) {
-    return getReader(input2).readToEnd(join18);
+    return getReader(input2).readToEnd(join20);
   }
   return input2;
 }
@@ -48624,12 +50402,12 @@ async function cancel(input2, reason) {
   if (isStream(input2)) {
     if (input2.cancel) {
       const cancelled = await input2.cancel(reason);
-      await new Promise((resolve12) => setTimeout(resolve12));
+      await new Promise((resolve15) => setTimeout(resolve15));
       return cancelled;
     }
     if (input2.destroy) {
       input2.destroy(reason);
-      await new Promise((resolve12) => setTimeout(resolve12));
+      await new Promise((resolve15) => setTimeout(resolve15));
       return reason;
     }
   }
@@ -49973,11 +51751,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises) {
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve15, reject) => {
       let exception;
       void Promise.all(promises.map(async (promise) => {
         try {
-          resolve12(await promise);
+          resolve15(await promise);
         } catch (e) {
           exception = e;
         }
@@ -50194,7 +51972,7 @@ function removeChecksum(text3) {
   return body;
 }
 function unarmor(input2) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve15, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -50227,7 +52005,7 @@ function unarmor(input2) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve12({ text: text3, data, headers, type });
+                  resolve15({ text: text3, data, headers, type });
                   break;
                 }
               }
@@ -50291,10 +52069,10 @@ function unarmor(input2) {
 }
 function armor(messageType, body, partIndex, partTotal, customComment, emitChecksum = false, config$1 = config) {
   let text3;
-  let hash5;
+  let hash6;
   if (messageType === enums.armor.signed) {
     text3 = body.text;
-    hash5 = body.hash;
+    hash6 = body.hash;
     body = body.data;
   }
   const maybeBodyClone = emitChecksum && passiveClone(body);
@@ -50316,7 +52094,7 @@ function armor(messageType, body, partIndex, partTotal, customComment, emitCheck
       break;
     case enums.armor.signed:
       result.push("-----BEGIN PGP SIGNED MESSAGE-----\n");
-      result.push(hash5 ? `Hash: ${hash5}
+      result.push(hash6 ? `Hash: ${hash6}
 
 ` : "\n");
       result.push(text3.replace(/^-/mg, "- -"));
@@ -51269,26 +53047,26 @@ function nobleHash(nobleHashName, webCryptoHashName) {
     const { nobleHashes: nobleHashes2 } = await Promise.resolve().then(function() {
       return noble_hashes;
     });
-    const hash5 = nobleHashes2.get(nobleHashName);
-    if (!hash5)
+    const hash6 = nobleHashes2.get(nobleHashName);
+    if (!hash6)
       throw new Error("Unsupported hash");
-    return hash5;
+    return hash6;
   };
   return async function(data) {
     if (isArrayStream(data)) {
       data = await readToEnd(data);
     }
     if (util.isStream(data)) {
-      const hash5 = await getNobleHash();
-      const hashInstance = hash5.create();
+      const hash6 = await getNobleHash();
+      const hashInstance = hash6.create();
       return transform(data, (value) => {
         hashInstance.update(value);
       }, () => hashInstance.digest());
     } else if (webCrypto$8 && webCryptoHashName) {
       return new Uint8Array(await webCrypto$8.digest(webCryptoHashName, data));
     } else {
-      const hash5 = await getNobleHash();
-      return hash5(data);
+      const hash6 = await getNobleHash();
+      return hash6(data);
     }
   };
 }
@@ -51635,12 +53413,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve12, reject) => {
+    const jwk = await new Promise((resolve15, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve12(jwkPrivateKey);
+          resolve15(jwkPrivateKey);
         }
       });
     });
@@ -53369,11 +55147,11 @@ async function unwrap(algo, key, wrappedData) {
 }
 async function computeHKDF(hashAlgo, inputKey, salt, info, outLen) {
   const webCrypto2 = util.getWebCrypto();
-  const hash5 = enums.read(enums.webHash, hashAlgo);
-  if (!hash5)
+  const hash6 = enums.read(enums.webHash, hashAlgo);
+  if (!hash6)
     throw new Error("Hash algo not supported with HKDF");
   const importedKey = await webCrypto2.importKey("raw", inputKey, "HKDF", false, ["deriveBits"]);
-  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash: hash5, salt, info }, importedKey, outLen * 8);
+  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash: hash6, salt, info }, importedKey, outLen * 8);
   return new Uint8Array(bits2);
 }
 var HKDF_INFO = {
@@ -53806,13 +55584,13 @@ var CurveWithOID = class {
 };
 async function generate$1(curveName) {
   const curve = new CurveWithOID(curveName);
-  const { oid, hash: hash5, cipher } = curve;
+  const { oid, hash: hash6, cipher } = curve;
   const keyPair = await curve.genKeyPair();
   return {
     oid,
     Q: keyPair.publicKey,
     secret: util.leftPad(keyPair.privateKey, curve.payloadSize),
-    hash: hash5,
+    hash: hash6,
     cipher
   };
 }
@@ -54444,8 +56222,8 @@ var KDFParams = class {
    */
   constructor(data) {
     if (data) {
-      const { hash: hash5, cipher } = data;
-      this.hash = hash5;
+      const { hash: hash6, cipher } = data;
+      this.hash = hash6;
       this.cipher = cipher;
     } else {
       this.hash = null;
@@ -54785,12 +56563,12 @@ function generateParams(algo, bits2, oid) {
         publicParams: { oid: new OID(oid2), Q }
       }));
     case enums.publicKey.ecdh:
-      return generate$1(oid).then(({ oid: oid2, Q, secret, hash: hash5, cipher }) => ({
+      return generate$1(oid).then(({ oid: oid2, Q, secret, hash: hash6, cipher }) => ({
         privateParams: { d: secret },
         publicParams: {
           oid: new OID(oid2),
           Q,
-          kdfParams: new KDFParams({ hash: hash5, cipher })
+          kdfParams: new KDFParams({ hash: hash6, cipher })
         }
       }));
     case enums.publicKey.ed25519:
@@ -55394,7 +57172,7 @@ async function OCB(cipher, key) {
     }
     maxNtz = newMaxNtz;
   }
-  function hash5(adata) {
+  function hash6(adata) {
     if (!adata.length) {
       return zeroBlock;
     }
@@ -55446,7 +57224,7 @@ async function OCB(cipher, key) {
       xorMut(checksum, xorInput);
       pos += text3.length;
     }
-    const tag = xorMut(encipher(xorMut(xorMut(checksum, offset), mask.$)), hash5(adata));
+    const tag = xorMut(encipher(xorMut(xorMut(checksum, offset), mask.$)), hash6(adata));
     ct.set(tag, pos);
     return ct;
   }
@@ -55800,7 +57578,7 @@ var Argon2S2K = class {
       argon2Promise = argon2Promise || loadArgonWasmModule();
       const argon2 = await argon2Promise;
       const passwordBytes = util.encodeUTF8(passphrase);
-      const hash5 = argon2({
+      const hash6 = argon2({
         version: ARGON2_VERSION,
         type: ARGON2_TYPE,
         password: passwordBytes,
@@ -55815,7 +57593,7 @@ var Argon2S2K = class {
         argon2Promise.catch(() => {
         });
       }
-      return hash5;
+      return hash6;
     } catch (e) {
       if (e.message && (e.message.includes("Unable to grow instance memory") || // Chrome
       e.message.includes("failed to grow memory") || // Firefox
@@ -57193,10 +58971,10 @@ var SignaturePacket = class _SignaturePacket {
     this.unhashedSubpackets = [];
     this.signatureData = util.concat(arr);
     const toHash = this.toHash(this.signatureType, data, detached);
-    const hash5 = await this.hash(this.signatureType, data, toHash, detached);
-    this.signedHashValue = slice(clone(hash5), 0, 2);
-    const signed = async () => sign$1(this.publicKeyAlgorithm, this.hashAlgorithm, key.publicParams, key.privateParams, toHash, await readToEnd(hash5));
-    if (util.isStream(hash5)) {
+    const hash6 = await this.hash(this.signatureType, data, toHash, detached);
+    this.signedHashValue = slice(clone(hash6), 0, 2);
+    const signed = async () => sign$1(this.publicKeyAlgorithm, this.hashAlgorithm, key.publicParams, key.privateParams, toHash, await readToEnd(hash6));
+    if (util.isStream(hash6)) {
       this.params = signed();
     } else {
       this.params = await signed();
@@ -57602,19 +59380,19 @@ var SignaturePacket = class _SignaturePacket {
     const skipVerify = this[verified] && !isMessageSignature;
     if (!skipVerify) {
       let toHash;
-      let hash5;
+      let hash6;
       if (this.hashed) {
-        hash5 = await this.hashed;
+        hash6 = await this.hashed;
       } else {
         toHash = this.toHash(signatureType, data, detached);
-        hash5 = await this.hash(signatureType, data, toHash);
+        hash6 = await this.hash(signatureType, data, toHash);
       }
-      hash5 = await readToEnd(hash5);
-      if (this.signedHashValue[0] !== hash5[0] || this.signedHashValue[1] !== hash5[1]) {
+      hash6 = await readToEnd(hash6);
+      if (this.signedHashValue[0] !== hash6[0] || this.signedHashValue[1] !== hash6[1]) {
         throw new Error("Signed digest did not match");
       }
       this.params = await this.params;
-      this[verified] = await verify$1(this.publicKeyAlgorithm, this.hashAlgorithm, this.params, key.publicParams, toHash, hash5);
+      this[verified] = await verify$1(this.publicKeyAlgorithm, this.hashAlgorithm, this.params, key.publicParams, toHash, hash6);
       if (!this[verified]) {
         throw new Error("Signature verification failed");
       }
@@ -58408,8 +60186,8 @@ var SymEncryptedIntegrityProtectedDataPacket = class _SymEncryptedIntegrityProte
       const prefix = await getPrefixRandom(sessionKeyAlgorithm);
       const mdc = new Uint8Array([211, 20]);
       const tohash = util.concat([prefix, bytes, mdc]);
-      const hash5 = await computeDigest(enums.hash.sha1, passiveClone(tohash));
-      const plaintext = util.concat([tohash, hash5]);
+      const hash6 = await computeDigest(enums.hash.sha1, passiveClone(tohash));
+      const plaintext = util.concat([tohash, hash6]);
       this.encrypted = await encrypt$1(sessionKeyAlgorithm, key, plaintext, new Uint8Array(blockSize));
     }
     return true;
@@ -58445,8 +60223,8 @@ var SymEncryptedIntegrityProtectedDataPacket = class _SymEncryptedIntegrityProte
       const verifyHash = Promise.all([
         readToEnd(await computeDigest(enums.hash.sha1, passiveClone(tohash))),
         readToEnd(realHash)
-      ]).then(([hash5, mdc]) => {
-        if (!util.equalsUint8Array(hash5, mdc)) {
+      ]).then(([hash6, mdc]) => {
+        if (!util.equalsUint8Array(hash6, mdc)) {
           throw new Error("Modification detected.");
         }
         return new Uint8Array();
@@ -58567,6 +60345,80 @@ async function runAEAD(packet, fn, key, data) {
     }
   });
 }
+var allowedPackets$3 = /* @__PURE__ */ util.constructAllowedPackets([
+  LiteralDataPacket,
+  CompressedDataPacket,
+  OnePassSignaturePacket,
+  SignaturePacket
+]);
+var VERSION$1 = 1;
+var AEADEncryptedDataPacket = class {
+  static get tag() {
+    return enums.packet.aeadEncryptedData;
+  }
+  constructor() {
+    this.version = VERSION$1;
+    this.cipherAlgorithm = null;
+    this.aeadAlgorithm = enums.aead.eax;
+    this.chunkSizeByte = null;
+    this.iv = null;
+    this.encrypted = null;
+    this.packets = null;
+  }
+  /**
+   * Parse an encrypted payload of bytes in the order: version, IV, ciphertext (see specification)
+   * @param {Uint8Array | ReadableStream<Uint8Array>} bytes
+   * @throws {Error} on parsing failure
+   */
+  async read(bytes) {
+    await parse2(bytes, async (reader) => {
+      const version = await reader.readByte();
+      if (version !== VERSION$1) {
+        throw new UnsupportedError(`Version ${version} of the AEAD-encrypted data packet is not supported.`);
+      }
+      this.cipherAlgorithm = await reader.readByte();
+      this.aeadAlgorithm = await reader.readByte();
+      this.chunkSizeByte = await reader.readByte();
+      const mode = getAEADMode(this.aeadAlgorithm, true);
+      this.iv = await reader.readBytes(mode.ivLength);
+      this.encrypted = reader.remainder();
+    });
+  }
+  /**
+   * Write the encrypted payload of bytes in the order: version, IV, ciphertext (see specification)
+   * @returns {Uint8Array | ReadableStream<Uint8Array>} The encrypted payload.
+   */
+  write() {
+    return util.concat([new Uint8Array([this.version, this.cipherAlgorithm, this.aeadAlgorithm, this.chunkSizeByte]), this.iv, this.encrypted]);
+  }
+  /**
+   * Decrypt the encrypted payload.
+   * @param {enums.symmetric} sessionKeyAlgorithm - The session key's cipher algorithm
+   * @param {Uint8Array} key - The session key used to encrypt the payload
+   * @param {Object} [config] - Full configuration, defaults to openpgp.config
+   * @throws {Error} if decryption was not successful
+   * @async
+   */
+  async decrypt(sessionKeyAlgorithm, key, config$1 = config) {
+    this.packets = await PacketList.fromBinary(await runAEAD(this, "decrypt", key, clone(this.encrypted)), allowedPackets$3, config$1, new MessageGrammarValidator());
+  }
+  /**
+   * Encrypt the packet payload.
+   * @param {enums.symmetric} sessionKeyAlgorithm - The session key's cipher algorithm
+   * @param {Uint8Array} key - The session key used to encrypt the payload
+   * @param {Object} [config] - Full configuration, defaults to openpgp.config
+   * @throws {Error} if encryption was not successful
+   * @async
+   */
+  async encrypt(sessionKeyAlgorithm, key, config$1 = config) {
+    this.cipherAlgorithm = sessionKeyAlgorithm;
+    const { ivLength: ivLength2 } = getAEADMode(this.aeadAlgorithm, true);
+    this.iv = getRandomBytes(ivLength2);
+    this.chunkSizeByte = config$1.aeadChunkSizeByte;
+    const data = this.packets.write();
+    this.encrypted = await runAEAD(this, "encrypt", key, data);
+  }
+};
 var PublicKeyEncryptedSessionKeyPacket = class _PublicKeyEncryptedSessionKeyPacket {
   static get tag() {
     return enums.packet.publicKeyEncryptedSessionKey;
@@ -59068,6 +60920,63 @@ var PublicKeyPacket = class _PublicKeyPacket {
 };
 PublicKeyPacket.prototype.readPublicKey = PublicKeyPacket.prototype.read;
 PublicKeyPacket.prototype.writePublicKey = PublicKeyPacket.prototype.write;
+var allowedPackets$2 = /* @__PURE__ */ util.constructAllowedPackets([
+  LiteralDataPacket,
+  CompressedDataPacket,
+  OnePassSignaturePacket,
+  SignaturePacket
+]);
+var SymmetricallyEncryptedDataPacket = class {
+  static get tag() {
+    return enums.packet.symmetricallyEncryptedData;
+  }
+  constructor() {
+    this.encrypted = null;
+    this.packets = null;
+  }
+  read(bytes) {
+    this.encrypted = bytes;
+  }
+  write() {
+    return this.encrypted;
+  }
+  /**
+     * Decrypt the symmetrically-encrypted packet data
+     * See {@link https://tools.ietf.org/html/rfc4880#section-9.2|RFC 4880 9.2} for algorithms.
+     * @param {module:enums.symmetric} sessionKeyAlgorithm - Symmetric key algorithm to use
+     * @param {Uint8Array} key - The key of cipher blocksize length to be used
+     * @param {Object} [config] - Full configuration, defaults to openpgp.config
+  
+     * @throws {Error} if decryption was not successful
+     * @async
+     */
+  async decrypt(sessionKeyAlgorithm, key, config$1 = config) {
+    if (!config$1.allowUnauthenticatedMessages) {
+      throw new Error("Message is not authenticated.");
+    }
+    const { blockSize } = getCipherParams(sessionKeyAlgorithm);
+    const encrypted = await readToEnd(clone(this.encrypted));
+    const decrypted = await decrypt$1(sessionKeyAlgorithm, key, encrypted.subarray(blockSize + 2), encrypted.subarray(2, blockSize + 2));
+    this.packets = await PacketList.fromBinary(decrypted, allowedPackets$2, config$1);
+  }
+  /**
+   * Encrypt the symmetrically-encrypted packet data
+   * See {@link https://tools.ietf.org/html/rfc4880#section-9.2|RFC 4880 9.2} for algorithms.
+   * @param {module:enums.symmetric} sessionKeyAlgorithm - Symmetric key algorithm to use
+   * @param {Uint8Array} key - The key of cipher blocksize length to be used
+   * @param {Object} [config] - Full configuration, defaults to openpgp.config
+   * @throws {Error} if encryption was not successful
+   * @async
+   */
+  async encrypt(sessionKeyAlgorithm, key, config$1 = config) {
+    const data = this.packets.write();
+    const { blockSize } = getCipherParams(sessionKeyAlgorithm);
+    const prefix = await getPrefixRandom(sessionKeyAlgorithm);
+    const FRE = await encrypt$1(sessionKeyAlgorithm, key, prefix, new Uint8Array(blockSize));
+    const ciphertext = await encrypt$1(sessionKeyAlgorithm, key, data, FRE.subarray(2));
+    this.encrypted = util.concat([FRE, ciphertext]);
+  }
+};
 var PublicSubkeyPacket = class _PublicSubkeyPacket extends PublicKeyPacket {
   static get tag() {
     return enums.packet.publicSubkey;
@@ -59433,8 +61342,8 @@ var SecretKeyPacket = class extends PublicKeyPacket {
     } else {
       const cleartextWithHash = await decrypt$1(this.symmetric, key, this.keyMaterial, this.iv);
       cleartext = cleartextWithHash.subarray(0, -20);
-      const hash5 = await computeDigest(enums.hash.sha1, cleartext);
-      if (!util.equalsUint8Array(hash5, cleartextWithHash.subarray(-20))) {
+      const hash6 = await computeDigest(enums.hash.sha1, cleartext);
+      if (!util.equalsUint8Array(hash6, cleartextWithHash.subarray(-20))) {
         throw new Error("Incorrect key passphrase");
       }
     }
@@ -59608,6 +61517,7 @@ var SecretSubkeyPacket = class extends SecretKeyPacket {
     super(date, config$1);
   }
 };
+var allowedPackets$1 = /* @__PURE__ */ util.constructAllowedPackets([SignaturePacket]);
 var Signature = class {
   /**
    * @param {PacketList} packetlist - The signature packets
@@ -59639,6 +61549,31 @@ var Signature = class {
     return this.packets.map((packet) => packet.issuerKeyID);
   }
 };
+async function readSignature({ armoredSignature, binarySignature, config: config$1, ...rest }) {
+  config$1 = { ...config, ...config$1 };
+  let input2 = armoredSignature || binarySignature;
+  if (!input2) {
+    throw new Error("readSignature: must pass options object containing `armoredSignature` or `binarySignature`");
+  }
+  if (armoredSignature && !util.isString(armoredSignature)) {
+    throw new Error("readSignature: options.armoredSignature must be a string");
+  }
+  if (binarySignature && !util.isUint8Array(binarySignature)) {
+    throw new Error("readSignature: options.binarySignature must be a Uint8Array");
+  }
+  const unknownOptions = Object.keys(rest);
+  if (unknownOptions.length > 0)
+    throw new Error(`Unknown option: ${unknownOptions.join(", ")}`);
+  if (armoredSignature) {
+    const { type, data } = await unarmor(input2);
+    if (type !== enums.armor.signature) {
+      throw new Error("Armored text not of type signature");
+    }
+    input2 = data;
+  }
+  const packetlist = await PacketList.fromBinary(input2, allowedPackets$1, config$1);
+  return new Signature(packetlist);
+}
 async function generateSecretSubkey(options, config2) {
   const secretSubkeyPacket = new SecretSubkeyPacket(options.date, config2);
   secretSubkeyPacket.packets = null;
@@ -61287,6 +63222,17 @@ async function readKeys({ armoredKeys, binaryKeys, config: config$1, ...rest }) 
   }
   return keys;
 }
+var allowedMessagePackets = /* @__PURE__ */ util.constructAllowedPackets([
+  LiteralDataPacket,
+  CompressedDataPacket,
+  AEADEncryptedDataPacket,
+  SymEncryptedIntegrityProtectedDataPacket,
+  SymmetricallyEncryptedDataPacket,
+  PublicKeyEncryptedSessionKeyPacket,
+  SymEncryptedSessionKeyPacket,
+  OnePassSignaturePacket,
+  SignaturePacket
+]);
 var allowedSymSessionKeyPackets = /* @__PURE__ */ util.constructAllowedPackets([SymEncryptedSessionKeyPacket]);
 var allowedDetachedSignaturePackets = /* @__PURE__ */ util.constructAllowedPackets([SignaturePacket]);
 var Message = class _Message {
@@ -61742,8 +63688,8 @@ var Message = class _Message {
     const signatureList = packets.filterByTag(enums.packet.signature);
     if (onePassSigList.length && !signatureList.length && util.isStream(packets.stream) && !isArrayStream(packets.stream)) {
       await Promise.all(onePassSigList.map(async (onePassSig) => {
-        onePassSig.correspondingSig = new Promise((resolve12, reject) => {
-          onePassSig.correspondingSigResolve = resolve12;
+        onePassSig.correspondingSig = new Promise((resolve15, reject) => {
+          onePassSig.correspondingSigResolve = resolve15;
           onePassSig.correspondingSigReject = reject;
         });
         onePassSig.signatureData = fromAsync(async () => (await onePassSig.correspondingSig).signatureData);
@@ -61903,6 +63849,34 @@ function createVerificationObject(signature, literalDataList, verificationKeys, 
 function createVerificationObjects(signatureList, literalDataList, verificationKeys, date = /* @__PURE__ */ new Date(), detached = false, config$1 = config) {
   return signatureList.filter((signature) => ["text", "binary"].includes(enums.read(enums.signature, signature.signatureType))).map((signature) => createVerificationObject(signature, literalDataList, verificationKeys, date, detached, config$1));
 }
+async function readMessage({ armoredMessage, binaryMessage, config: config$1, ...rest }) {
+  config$1 = { ...config, ...config$1 };
+  let input2 = armoredMessage || binaryMessage;
+  if (!input2) {
+    throw new Error("readMessage: must pass options object containing `armoredMessage` or `binaryMessage`");
+  }
+  if (armoredMessage && !util.isString(armoredMessage) && !util.isStream(armoredMessage)) {
+    throw new Error("readMessage: options.armoredMessage must be a string or stream");
+  }
+  if (binaryMessage && !util.isUint8Array(binaryMessage) && !util.isStream(binaryMessage)) {
+    throw new Error("readMessage: options.binaryMessage must be a Uint8Array or stream");
+  }
+  const unknownOptions = Object.keys(rest);
+  if (unknownOptions.length > 0)
+    throw new Error(`Unknown option: ${unknownOptions.join(", ")}`);
+  const streamType = util.isStream(input2);
+  if (armoredMessage) {
+    const { type, data } = await unarmor(input2);
+    if (type !== enums.armor.message) {
+      throw new Error("Armored text not of type message");
+    }
+    input2 = data;
+  }
+  const packetlist = await PacketList.fromBinary(input2, allowedMessagePackets, config$1, new MessageGrammarValidator());
+  const message = new Message(packetlist);
+  message.fromStream = streamType;
+  return message;
+}
 var allowedPackets = /* @__PURE__ */ util.constructAllowedPackets([SignaturePacket]);
 var CleartextMessage = class _CleartextMessage {
   /**
@@ -61980,9 +63954,9 @@ var CleartextMessage = class _CleartextMessage {
    */
   armor(config$1 = config) {
     const emitHeaderAndChecksum = this.signature.packets.some((packet) => packet.version !== 6);
-    const hash5 = emitHeaderAndChecksum ? Array.from(new Set(this.signature.packets.map((packet) => enums.read(enums.hash, packet.hashAlgorithm).toUpperCase()))).join() : null;
+    const hash6 = emitHeaderAndChecksum ? Array.from(new Set(this.signature.packets.map((packet) => enums.read(enums.hash, packet.hashAlgorithm).toUpperCase()))).join() : null;
     const body = {
-      hash: hash5,
+      hash: hash6,
       text: this.text,
       data: this.signature.packets.write()
     };
@@ -63366,24 +65340,24 @@ var sha224$1 = /* @__PURE__ */ createHasher(() => new SHA224());
 var sha512$1 = /* @__PURE__ */ createHasher(() => new SHA512());
 var sha384$1 = /* @__PURE__ */ createHasher(() => new SHA384());
 var HMAC = class extends Hash {
-  constructor(hash5, _key) {
+  constructor(hash6, _key) {
     super();
     this.finished = false;
     this.destroyed = false;
-    ahash(hash5);
+    ahash(hash6);
     const key = toBytes(_key);
-    this.iHash = hash5.create();
+    this.iHash = hash6.create();
     if (typeof this.iHash.update !== "function")
       throw new Error("Expected instance of class which extends utils.Hash");
     this.blockLen = this.iHash.blockLen;
     this.outputLen = this.iHash.outputLen;
     const blockLen = this.blockLen;
     const pad2 = new Uint8Array(blockLen);
-    pad2.set(key.length > blockLen ? hash5.create().update(key).digest() : key);
+    pad2.set(key.length > blockLen ? hash6.create().update(key).digest() : key);
     for (let i2 = 0; i2 < pad2.length; i2++)
       pad2[i2] ^= 54;
     this.iHash.update(pad2);
-    this.oHash = hash5.create();
+    this.oHash = hash6.create();
     for (let i2 = 0; i2 < pad2.length; i2++)
       pad2[i2] ^= 54 ^ 92;
     this.oHash.update(pad2);
@@ -63429,8 +65403,8 @@ var HMAC = class extends Hash {
     this.iHash.destroy();
   }
 };
-var hmac = (hash5, key, message) => new HMAC(hash5, key).update(message).digest();
-hmac.create = (hash5, key) => new HMAC(hash5, key);
+var hmac = (hash6, key, message) => new HMAC(hash6, key).update(message).digest();
+hmac.create = (hash6, key) => new HMAC(hash6, key);
 var _0n$4 = BigInt(0);
 var _1n$5 = BigInt(1);
 function negateCt(condition, item) {
@@ -64395,8 +66369,8 @@ function ecdh(Point, ecdhOpts = {}) {
   };
   return Object.freeze({ getPublicKey, getSharedSecret, keygen, Point, utils, lengths });
 }
-function ecdsa(Point, hash5, ecdsaOpts = {}) {
-  ahash(hash5);
+function ecdsa(Point, hash6, ecdsaOpts = {}) {
+  ahash(hash6);
   _validateObject(ecdsaOpts, {}, {
     hmac: "function",
     lowS: "boolean",
@@ -64405,7 +66379,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
     bits2int_modN: "function"
   });
   const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes;
-  const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash5, key, concatBytes(...msgs)));
+  const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash6, key, concatBytes(...msgs)));
   const { Fp: Fp2, Fn: Fn2 } = Point;
   const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn2;
   const { keygen, getPublicKey, getSharedSecret, utils, lengths } = ecdh(Point, ecdsaOpts);
@@ -64548,7 +66522,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
   }
   function validateMsgAndHash(message, prehash) {
     _abytes2(message, void 0, "message");
-    return prehash ? _abytes2(hash5(message), void 0, "prehashed message") : message;
+    return prehash ? _abytes2(hash6(message), void 0, "prehashed message") : message;
   }
   function prepSig(message, privateKey, opts) {
     if (["recovered", "canonical"].some((k) => k in opts))
@@ -64589,7 +66563,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
   function sign(message, secretKey, opts = {}) {
     message = ensureBytes("message", message);
     const { seed, k2sig } = prepSig(message, secretKey, opts);
-    const drbg = createHmacDrbg(hash5.outputLen, Fn2.BYTES, hmac$1);
+    const drbg = createHmacDrbg(hash6.outputLen, Fn2.BYTES, hmac$1);
     const sig = drbg(seed, k2sig);
     return sig;
   }
@@ -64663,7 +66637,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
     verify: verify2,
     recoverPublicKey,
     Signature: Signature2,
-    hash: hash5
+    hash: hash6
   });
 }
 function _weierstrass_legacy_opts_to_new(c) {
@@ -64714,13 +66688,13 @@ function _ecdsa_new_output_to_legacy(c, _ecdsa) {
   });
 }
 function weierstrass(c) {
-  const { CURVE, curveOpts, hash: hash5, ecdsaOpts } = _ecdsa_legacy_opts_to_new(c);
+  const { CURVE, curveOpts, hash: hash6, ecdsaOpts } = _ecdsa_legacy_opts_to_new(c);
   const Point = weierstrassN(CURVE, curveOpts);
-  const signs = ecdsa(Point, hash5, ecdsaOpts);
+  const signs = ecdsa(Point, hash6, ecdsaOpts);
   return _ecdsa_new_output_to_legacy(c, signs);
 }
 function createCurve(curveDef, defHash) {
-  const create = (hash5) => weierstrass({ ...curveDef, hash: hash5 });
+  const create = (hash6) => weierstrass({ ...curveDef, hash: hash6 });
   return { ...create(defHash), create };
 }
 var p256_CURVE = {
@@ -65248,8 +67222,8 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
       throw new Error("Contexts/pre-hash are not supported");
     return data;
   });
-  function modN_LE(hash5) {
-    return Fn2.create(bytesToNumberLE(hash5));
+  function modN_LE(hash6) {
+    return Fn2.create(bytesToNumberLE(hash6));
   }
   function getPrivateScalar(key) {
     const len = lengths.secretKey;
@@ -65418,9 +67392,9 @@ function _eddsa_new_output_to_legacy(c, eddsa2) {
   return legacy;
 }
 function twistedEdwards(c) {
-  const { CURVE, curveOpts, hash: hash5, eddsaOpts } = _eddsa_legacy_opts_to_new(c);
+  const { CURVE, curveOpts, hash: hash6, eddsaOpts } = _eddsa_legacy_opts_to_new(c);
   const Point = edwards(CURVE, curveOpts);
-  const EDDSA2 = eddsa(Point, hash5, eddsaOpts);
+  const EDDSA2 = eddsa(Point, hash6, eddsaOpts);
   return _eddsa_new_output_to_legacy(c, EDDSA2);
 }
 var _0n = BigInt(0);
@@ -73479,9 +75453,9 @@ async function exportManifestKeys(manifest, keyring, cache, now, minimal = true)
   for (const used of usedKeys(manifest)) {
     const issuer = { issuerFingerprint: used.fingerprint, issuerKeyID: used.fingerprint.slice(-16) };
     const candidates = [...keyring.candidatesFor(issuer), ...(await cache?.get(used.fingerprint, now) ?? []).map((entry) => entry.candidate)].filter((candidate) => candidate.key.getFingerprint().toUpperCase() === used.fingerprint);
-    const same = candidates.find((candidate) => used.certificateSha256 === null || certificateSha256(candidate.key) === used.certificateSha256);
-    if (same) {
-      const key = minimal ? minimalCertificate(same.key, used.signingKeys) : same.key;
+    const same2 = candidates.find((candidate) => used.certificateSha256 === null || certificateSha256(candidate.key) === used.certificateSha256);
+    if (same2) {
+      const key = minimal ? minimalCertificate(same2.key, used.signingKeys) : same2.key;
       out.push({ fingerprint: used.fingerprint, outcome: "exported", armored: key.armor(), binary: key.write() });
     } else if (candidates.length) out.push({ fingerprint: used.fingerprint, outcome: "changed", message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0].key)}) is not the one the manifest recorded (${used.certificateSha256})` });
     else out.push({ fingerprint: used.fingerprint, outcome: "not-found", message: "not in the keyrings given, the repository keys or the cache" });
@@ -73694,25 +75668,42 @@ function totalsOf(manifest) {
 }
 
 // src/cli/commands/keys.ts
-var import_promises9 = require("node:fs/promises");
-var import_node_path10 = require("node:path");
+var import_promises11 = require("node:fs/promises");
+var import_node_path12 = require("node:path");
 
 // src/core/atomic-file.ts
 var import_node_crypto2 = require("node:crypto");
 var import_promises2 = require("node:fs/promises");
 var import_node_path3 = require("node:path");
+var import_promises3 = require("node:timers/promises");
+var TRANSIENT = /* @__PURE__ */ new Set(["EPERM", "EBUSY", "EACCES"]);
+var RETRY_DELAYS_MS = [10, 40, 100, 350];
+async function renameRetrying(from, to, renameFile = import_promises2.rename) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await renameFile(from, to);
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === void 0 || !TRANSIENT.has(error.code ?? "")) throw error;
+      await (0, import_promises3.setTimeout)(delay);
+    }
+  }
+}
 var AtomicFile = class _AtomicFile {
-  constructor(path, temporary, handle) {
+  constructor(path, temporary, handle, renameFile) {
     this.path = path;
     this.temporary = temporary;
     this.handle = handle;
+    this.renameFile = renameFile;
   }
   path;
   temporary;
   handle;
-  static async open(path) {
+  renameFile;
+  /** `renameFile` is for tests: a rename that fails as Windows' do. */
+  static async open(path, renameFile = import_promises2.rename) {
     const temporary = (0, import_node_path3.join)((0, import_node_path3.dirname)(path), `.${(0, import_node_path3.basename)(path)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-    return new _AtomicFile(path, temporary, await (0, import_promises2.open)(temporary, "wx", 420));
+    return new _AtomicFile(path, temporary, await (0, import_promises2.open)(temporary, "wx", 420), renameFile);
   }
   async write(chunk) {
     await this.handle.write(chunk, null, "utf8");
@@ -73721,7 +75712,7 @@ var AtomicFile = class _AtomicFile {
     try {
       await this.handle.sync();
       await this.handle.close();
-      await (0, import_promises2.rename)(this.temporary, this.path);
+      await renameRetrying(this.temporary, this.path, this.renameFile);
     } catch (error) {
       await this.abort();
       throw error;
@@ -73732,8 +75723,8 @@ var AtomicFile = class _AtomicFile {
     await (0, import_promises2.rm)(this.temporary, { force: true });
   }
 };
-async function writeFileAtomic(path, content) {
-  const file = await AtomicFile.open(path);
+async function writeFileAtomic(path, content, renameFile = import_promises2.rename) {
+  const file = await AtomicFile.open(path, renameFile);
   try {
     await file.write(content);
   } catch (error) {
@@ -73745,330 +75736,6 @@ async function writeFileAtomic(path, content) {
 
 // src/cli/commands/keys.ts
 init_reasons();
-
-// src/pipeline/run.ts
-init_reasons();
-
-// src/extract/collect-paths.ts
-var import_promises4 = require("node:fs/promises");
-var import_node_path5 = require("node:path");
-
-// src/core/glob.ts
-var import_promises3 = require("node:fs/promises");
-var import_node_path4 = require("node:path");
-
-// src/core/natural-order.ts
-var isDigit = (code) => code >= 48 && code <= 57;
-function naturalCompare(a, b) {
-  let i2 = 0;
-  let j = 0;
-  while (i2 < a.length && j < b.length) {
-    const x2 = a.charCodeAt(i2);
-    const y = b.charCodeAt(j);
-    if (!isDigit(x2) || !isDigit(y)) {
-      if (x2 !== y) return x2 - y;
-      i2++;
-      j++;
-      continue;
-    }
-    let endA = i2;
-    let endB = j;
-    while (endA < a.length && isDigit(a.charCodeAt(endA))) endA++;
-    while (endB < b.length && isDigit(b.charCodeAt(endB))) endB++;
-    while (i2 < endA - 1 && a.charCodeAt(i2) === 48) i2++;
-    while (j < endB - 1 && b.charCodeAt(j) === 48) j++;
-    if (endA - i2 !== endB - j) return endA - i2 - (endB - j);
-    for (; i2 < endA; i2++, j++) if (a.charCodeAt(i2) !== b.charCodeAt(j)) return a.charCodeAt(i2) - b.charCodeAt(j);
-    j = endB;
-  }
-  const rest = a.length - i2 - (b.length - j);
-  if (rest !== 0) return rest;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/core/glob.ts
-function globToRegExp(glob) {
-  let pattern = "";
-  for (let index3 = 0; index3 < glob.length; index3++) {
-    const character = glob[index3];
-    if (character === "*" && glob[index3 + 1] === "*") {
-      const slash = glob[index3 + 2] === "/";
-      pattern += slash ? "(?:.*/)?" : ".*";
-      index3 += slash ? 2 : 1;
-    } else if (character === "*") pattern += "[^/]*";
-    else if (character === "?") pattern += "[^/]";
-    else pattern += character.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${pattern.replace(/^\.\//, "")}$`);
-}
-function matchesAny(path, globs) {
-  return globs.some((glob) => glob.test(path));
-}
-async function expandGlobs(root, include, exclude = []) {
-  const wanted = include.map(globToRegExp);
-  const unwanted = exclude.map(globToRegExp);
-  const found = [];
-  async function walk2(directory) {
-    for (const entry of await (0, import_promises3.readdir)(directory, { withFileTypes: true })) {
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const path = (0, import_node_path4.join)(directory, entry.name);
-      if (entry.isDirectory()) await walk2(path);
-      else if (entry.isFile()) {
-        const relativePath = (0, import_node_path4.relative)(root, path).split(import_node_path4.sep).join("/");
-        if (matchesAny(relativePath, wanted) && !matchesAny(relativePath, unwanted)) found.push(relativePath);
-      }
-    }
-  }
-  await walk2(root);
-  return found.sort(naturalCompare);
-}
-
-// src/extract/collect-paths.ts
-function toPosixPath(path) {
-  return import_node_path5.sep === "/" ? path : path.split(import_node_path5.sep).join("/");
-}
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules"]);
-function wantedUnder(root, options) {
-  const include = options.include?.length ? options.include.map(globToRegExp) : null;
-  const exclude = (options.exclude ?? []).map(globToRegExp);
-  if (!include && exclude.length === 0) return () => true;
-  return (file) => {
-    const relativePath = toPosixPath((0, import_node_path5.relative)(root, file));
-    return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
-  };
-}
-async function* collectPaths(paths, options = {}) {
-  for (const path of paths) {
-    const info = await (0, import_promises4.stat)(path).catch(() => null);
-    if (!info?.isDirectory()) {
-      yield { path, walked: false };
-      continue;
-    }
-    for await (const file of walk(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
-  }
-}
-var ignore = null;
-function levelsIn(directory, ignores, gitignore) {
-  if (!ignores || gitignore === null) return ignores;
-  ignore ??= require_ignore();
-  return [...ignores, { base: directory, rules: ignore().add(gitignore) }];
-}
-function isIgnored(levels, path, isDirectory) {
-  return levels.some((level) => {
-    const relativePath = toPosixPath((0, import_node_path5.relative)(level.base, path)) + (isDirectory ? "/" : "");
-    return level.rules.ignores(relativePath);
-  });
-}
-function* entriesInOrder(directory, entries, levels) {
-  for (const entry of entries.sort((a, b) => naturalCompare(a.name, b.name))) {
-    if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
-    const path = (0, import_node_path5.join)(directory, entry.name);
-    const isDirectory = entry.isDirectory();
-    if (levels && isIgnored(levels, path, isDirectory)) continue;
-    if (isDirectory || entry.isFile()) yield { path, directory: isDirectory };
-  }
-}
-async function* walk(directory, ignores, wanted) {
-  const gitignore = ignores ? await (0, import_promises4.readFile)((0, import_node_path5.join)(directory, ".gitignore"), "utf8").catch(() => null) : null;
-  const levels = levelsIn(directory, ignores, gitignore);
-  for (const entry of entriesInOrder(directory, await (0, import_promises4.readdir)(directory, { withFileTypes: true }), levels)) {
-    if (entry.directory) yield* walk(entry.path, levels, wanted);
-    else if (wanted(entry.path)) yield entry.path;
-  }
-}
-async function countPaths(paths, options = {}) {
-  let count2 = 0;
-  for await (const _path of collectPaths(paths, options)) count2++;
-  return count2;
-}
-var GLOB_CHARACTERS = /[*?[]/;
-async function nothingToRead(path, options = {}) {
-  const info = await (0, import_promises4.stat)(path).catch(() => null);
-  if (!info) return GLOB_CHARACTERS.test(path) ? `no file matches ${path}` : null;
-  if (!info.isDirectory()) return null;
-  let notText = 0;
-  for await (const { path: file } of collectPaths([path], options)) {
-    if (!isNotTextByName(file)) return null;
-    notText++;
-  }
-  const filters = [...(options.include ?? []).map((glob) => `--include ${glob}`), ...(options.exclude ?? []).map((glob) => `--exclude ${glob}`)];
-  const why = [...notText ? [`${notText} file${notText === 1 ? "" : "s"} skipped as not text`] : [], ...filters.length ? [`with ${filters.join(" ")}`] : []];
-  return `no documents in ${path}${why.length ? ` (${why.join("; ")})` : ""}`;
-}
-
-// src/pipeline/worker-pool.ts
-var import_node_worker_threads = require("node:worker_threads");
-var VerifyPool = class _VerifyPool {
-  constructor(workers) {
-    this.workers = workers;
-    this.load = workers.map(() => 0);
-    workers.forEach((worker, index3) => {
-      worker.on("message", (reply) => this.settle(index3, reply));
-      worker.on("error", () => this.abandon(index3));
-      worker.on("exit", () => this.abandon(index3));
-    });
-  }
-  workers;
-  waiting = /* @__PURE__ */ new Map();
-  load;
-  nextID = 0;
-  static start(count2, setup) {
-    const url2 = new URL("./verify-worker.js", import_meta_url);
-    return new _VerifyPool(Array.from({ length: count2 }, () => new import_node_worker_threads.Worker(url2, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 } })));
-  }
-  /** The judged document, or null when the main thread must judge it. */
-  run(path, walked = false) {
-    const worker = this.load.indexOf(Math.min(...this.load));
-    const id = this.nextID++;
-    this.load[worker]++;
-    return new Promise((resolve12) => {
-      this.waiting.set(id, { resolve: resolve12, worker });
-      this.workers[worker].postMessage({ id, path, walked });
-    });
-  }
-  settle(worker, reply) {
-    const entry = this.waiting.get(reply.id);
-    if (!entry) return;
-    this.waiting.delete(reply.id);
-    this.load[worker]--;
-    entry.resolve("document" in reply ? reply.document : null);
-  }
-  abandon(worker) {
-    this.load[worker] = Number.POSITIVE_INFINITY;
-    for (const [id, entry] of this.waiting) {
-      if (entry.worker !== worker) continue;
-      this.waiting.delete(id);
-      entry.resolve(null);
-    }
-  }
-  async close() {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-  }
-};
-
-// src/pipeline/map-ordered.ts
-async function* mapOrdered(items, concurrency, map, buffered = concurrency * 4) {
-  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
-  const pending = [];
-  let running = 0;
-  let exhausted = false;
-  let failure3 = null;
-  let filling = null;
-  const fill = () => filling ??= (async () => {
-    while (!exhausted && running < concurrency && pending.length < buffered) {
-      let next;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        failure3 = { error };
-        exhausted = true;
-        break;
-      }
-      if (next.done) {
-        exhausted = true;
-        break;
-      }
-      running++;
-      const promise = map(next.value).finally(() => {
-        running--;
-        void fill();
-      });
-      promise.catch(() => void 0);
-      pending.push(promise);
-    }
-  })().finally(() => {
-    filling = null;
-    if (!exhausted && running < concurrency && pending.length < buffered) void fill();
-  });
-  await fill();
-  while (pending.length) {
-    const result = await pending.shift();
-    await fill();
-    yield result;
-  }
-  if (failure3) throw failure3.error;
-}
-
-// src/pipeline/document-reader.ts
-var import_node_fs2 = require("node:fs");
-var import_node_url = require("node:url");
-var import_node_worker_threads2 = require("node:worker_threads");
-init_reasons();
-var WINDOW = 256;
-var WINDOW_KIB = 16 * 1024;
-var BATCH = 32;
-var IN_FLIGHT = { documents: 0, kib: 1 };
-function weightOf(item) {
-  let chars = 0;
-  if (item.document.ok) for (const block of item.document.blocks) chars += block.armored.length;
-  return 1 + Math.ceil(chars / 1024);
-}
-function startDocumentReader(paths, collect2, limits) {
-  const script = new URL("./read-worker.js", import_meta_url);
-  if (!(0, import_node_fs2.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
-  const inFlight = new Int32Array(new SharedArrayBuffer(8));
-  const setup = { paths, collect: collect2, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer };
-  const worker = new import_node_worker_threads2.Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
-  const batches = [];
-  let finished = false;
-  let failure3 = null;
-  let wake = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  worker.on("message", (message) => {
-    if (message.kind === "documents") batches.push(message.documents);
-    else if (message.kind === "done") finished = true;
-    else failure3 = message.code ? new PledgeError(message.code, message.message) : new Error(message.message);
-    notify();
-  });
-  worker.on("error", (error) => {
-    failure3 ??= error;
-    notify();
-  });
-  worker.on("exit", (code) => {
-    if (!finished) failure3 ??= new Error(`the thread reading the documents stopped (exit code ${code})`);
-    notify();
-  });
-  let closed = false;
-  let current = [];
-  let position = 0;
-  const next = async () => {
-    for (; ; ) {
-      if (position < current.length) return { done: false, value: current[position++] };
-      if (current.length) {
-        let kib = 0;
-        for (const item of current) kib += weightOf(item);
-        Atomics.sub(inFlight, IN_FLIGHT.kib, kib);
-        Atomics.sub(inFlight, IN_FLIGHT.documents, current.length);
-        Atomics.notify(inFlight, IN_FLIGHT.documents);
-        current = [];
-        position = 0;
-      }
-      const batch = batches.shift();
-      if (batch) {
-        current = batch;
-        continue;
-      }
-      if (failure3) throw failure3;
-      if (finished) return { done: true, value: void 0 };
-      await new Promise((resolve12) => wake = resolve12);
-    }
-  };
-  return {
-    documents: { [Symbol.asyncIterator]: () => ({ next }) },
-    inFlight: () => ({ documents: Atomics.load(inFlight, IN_FLIGHT.documents), kib: Atomics.load(inFlight, IN_FLIGHT.kib) }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      finished = true;
-      Atomics.store(inFlight, IN_FLIGHT.documents, -(2 ** 30));
-      Atomics.notify(inFlight, IN_FLIGHT.documents);
-      await worker.terminate();
-    }
-  };
-}
 
 // src/discovery/key-source.ts
 function provenanceOf(candidate) {
@@ -74403,22 +76070,17 @@ async function fastVerify(signedText, signature, key) {
   return typeof job === "object" ? runJob(job) : job;
 }
 function runJob(job) {
-  return new Promise((resolve12) => {
+  return new Promise((resolve15) => {
     try {
-      (0, import_node_crypto3.verify)(job.algorithm, job.data, job.key, job.signature, (error, valid2) => resolve12(error ? "unsupported" : valid2));
+      (0, import_node_crypto3.verify)(job.algorithm, job.data, job.key, job.signature, (error, valid2) => resolve15(error ? "unsupported" : valid2));
     } catch {
-      resolve12("unsupported");
+      resolve15("unsupported");
     }
   });
 }
 function verificationJob(signedText, signature, key) {
   if (typeof signedText !== "string") return "unsupported";
-  if (signature.signatureType !== enums.signature.text) return "unsupported";
-  const internals = signature;
-  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return "unsupported";
-  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return "unsupported";
-  if (signature.revocationKeyClass !== null) return "unsupported";
-  if (signature.signatureNeverExpires !== true) return "unsupported";
+  if (signature.signatureType !== enums.signature.text || leftToOpenpgp(signature)) return "unsupported";
   return mathematicsJob(signature, key, (salt, signatureData) => {
     if (AMBIGUOUS_LINE_END.test(signedText)) return null;
     const text3 = canonicalText(signedText);
@@ -74427,28 +76089,68 @@ function verificationJob(signedText, signature, key) {
     const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
     if (salt) toHash.set(salt, 0);
     toHash.write(text3, saltLength, "utf8");
-    let offset = saltLength + textLength;
-    toHash.set(signatureData, offset);
-    offset += signatureData.length;
-    toHash[offset] = signature.version;
-    toHash[offset + 1] = 255;
-    toHash.writeUInt32BE(signatureData.length, offset + 2);
+    writeTrailer(toHash, saltLength + textLength, signature.version, signatureData);
     return toHash;
   });
+}
+function leftToOpenpgp(signature) {
+  const internals = signature;
+  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return true;
+  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return true;
+  return signature.revocationKeyClass !== null || signature.signatureNeverExpires !== true;
+}
+function writeTrailer(toHash, offset, version, signatureData) {
+  toHash.set(signatureData, offset);
+  offset += signatureData.length;
+  toHash[offset] = version;
+  toHash[offset + 1] = 255;
+  toHash.writeUInt32BE(signatureData.length, offset + 2);
+}
+function detachedSignedOctets(data, signatureType) {
+  if (signatureType !== enums.signature.text) return data;
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let lone = 0;
+  for (let index3 = buffer.indexOf(10); index3 !== -1; index3 = buffer.indexOf(10, index3 + 1)) if (index3 === 0 || buffer[index3 - 1] !== 13) lone++;
+  if (lone === 0) return data;
+  const canonical = Buffer.allocUnsafe(buffer.length + lone);
+  let written = 0;
+  let from = 0;
+  for (let index3 = buffer.indexOf(10); index3 !== -1; index3 = buffer.indexOf(10, index3 + 1)) {
+    if (index3 > 0 && buffer[index3 - 1] === 13) continue;
+    written += buffer.copy(canonical, written, from, index3);
+    canonical[written++] = 13;
+    from = index3;
+  }
+  buffer.copy(canonical, written, from);
+  return canonical;
+}
+async function fastVerifyData(data, signature, key) {
+  const type = signature.signatureType;
+  if (type !== enums.signature.text && type !== enums.signature.binary || leftToOpenpgp(signature)) return "unsupported";
+  const job = mathematicsJob(signature, key, (salt, signatureData) => {
+    const octets = detachedSignedOctets(data, type);
+    const saltLength = salt ? salt.length : 0;
+    const toHash = Buffer.allocUnsafe(saltLength + octets.length + signatureData.length + 6);
+    if (salt) toHash.set(salt, 0);
+    toHash.set(octets, saltLength);
+    writeTrailer(toHash, saltLength + octets.length, signature.version, signatureData);
+    return toHash;
+  });
+  return typeof job === "object" ? runJob(job) : job;
 }
 function mathematicsJob(signature, key, toHashOf, keySignature = false) {
   const internals = signature;
   const version = signature.version;
   if (version !== 4 && version !== 6) return "unsupported";
-  const hash5 = signature.hashAlgorithm === null ? void 0 : HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : void 0);
-  if (!hash5) return "unsupported";
+  const hash6 = signature.hashAlgorithm === null ? void 0 : HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : void 0);
+  if (!hash6) return "unsupported";
   if (internals.hashed !== void 0 && internals.hashed !== null) return "unsupported";
   const signatureData = signature.signatureData;
   const signedHashValue = signature.signedHashValue;
   if (!isBytes2(signatureData) || !isBytes2(signedHashValue) || signedHashValue.length !== 2) return "unsupported";
   let salt = null;
   if (version === 6) {
-    if (!isBytes2(internals.salt) || internals.salt.length !== hash5.saltLength) return "unsupported";
+    if (!isBytes2(internals.salt) || internals.salt.length !== hash6.saltLength) return "unsupported";
     salt = internals.salt;
   }
   if (signature.publicKeyAlgorithm !== key.algorithm) return false;
@@ -74457,10 +76159,10 @@ function mathematicsJob(signature, key, toHashOf, keySignature = false) {
   if (rawSignature === "unsupported" || rawSignature === false) return rawSignature;
   const toHash = toHashOf(salt, signatureData);
   if (!toHash) return "unsupported";
-  const digest = (0, import_node_crypto3.hash)(hash5.name, toHash, "buffer");
+  const digest = (0, import_node_crypto3.hash)(hash6.name, toHash, "buffer");
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
-  if (key.kind === "ecdsa") return { algorithm: hash5.name, data: toHash, key: { key: key.keyObject, dsaEncoding: "ieee-p1363" }, signature: rawSignature };
-  return key.kind === "rsa" ? { algorithm: hash5.name, data: toHash, key: key.keyObject, signature: rawSignature } : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature };
+  if (key.kind === "ecdsa") return { algorithm: hash6.name, data: toHash, key: { key: key.keyObject, dsaEncoding: "ieee-p1363" }, signature: rawSignature };
+  return key.kind === "rsa" ? { algorithm: hash6.name, data: toHash, key: key.keyObject, signature: rawSignature } : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature };
 }
 async function verifyKeySignature(signature, type, data, key) {
   const job = mathematicsJob(signature, key, () => {
@@ -74619,13 +76321,13 @@ function primarySelfSignatures(key) {
   const config2 = STRICT_CONFIG;
   const created = key.getCreationTime();
   const direct = key.directSignatures;
-  const all = [valid(direct, (s) => s.verify(primary, enums.signature.key, { key: primary }, null, false, config2), created)];
+  const all2 = [valid(direct, (s) => s.verify(primary, enums.signature.key, { key: primary }, null, false, config2), created)];
   for (const user of key.users) {
     if (!user.userID) continue;
     const data = { userID: user.userID, userAttribute: user.userAttribute, key: primary };
-    all.push(valid(user.selfCertifications, (s) => s.verify(primary, enums.signature.certGeneric, data, null, false, config2), created));
+    all2.push(valid(user.selfCertifications, (s) => s.verify(primary, enums.signature.certGeneric, data, null, false, config2), created));
   }
-  return Promise.all(all).then((lists) => lists.flat());
+  return Promise.all(all2).then((lists) => lists.flat());
 }
 function subkeyBindings(key, subkey) {
   const primary = key.keyPacket;
@@ -75003,8 +76705,8 @@ var KeyDiscovery = class {
     const known = this.fetched.candidatesFor(issuer);
     if (known.length) return { candidates: known, unavailable: null };
     if (!scope.network) {
-      const cached = await this.fromCache(issuer);
-      if (cached.length) return { candidates: cached, unavailable: null };
+      const cached2 = await this.fromCache(issuer);
+      if (cached2.length) return { candidates: cached2, unavailable: null };
       return this.options.offline ? { candidates: [], unavailable: null, offline: true } : { candidates: [], unavailable: scope.why };
     }
     const id = `${issuer.issuerFingerprint ?? issuer.issuerKeyID}|${hints.map(describeQuery).join(",")}`;
@@ -75016,8 +76718,8 @@ var KeyDiscovery = class {
     return search;
   }
   async search(issuer, hints) {
-    const cached = await this.fromCache(issuer);
-    if (cached.length) return { candidates: cached, unavailable: null };
+    const cached2 = await this.fromCache(issuer);
+    if (cached2.length) return { candidates: cached2, unavailable: null };
     if (this.options.offline || !this.options.http) return { candidates: [], unavailable: null, offline: true };
     if (++this.searched > this.keyLimits.maxDistinctKeys) {
       return { candidates: [], unavailable: `not searched: this run already looked up ${this.keyLimits.maxDistinctKeys} distinct keys (raise it with --max-keys)` };
@@ -75157,7 +76859,7 @@ var KeyDiscovery = class {
       },
       close: () => http.close()
     };
-    const started = performance.now();
+    const started2 = performance.now();
     let lookup = await source.lookup(query, { http: recording, keyLimits: this.keyLimits });
     if (shortened && lookup.outcome === "error" && SOURCE_DOWN_CODES.has(lookup.code) && budget.remaining() === 0) {
       lookup = { outcome: "error", code: "key-deadline", message: `cut short: the sources asked before it used up this key's ${budget.ms / 1e3} s deadline` };
@@ -75169,7 +76871,7 @@ var KeyDiscovery = class {
       urls,
       outcome: mismatch2 ? "mismatch" : lookup.outcome,
       code: lookup.outcome === "error" ? lookup.code : null,
-      ms: Math.round(performance.now() - started)
+      ms: Math.round(performance.now() - started2)
     };
     if (lookup.outcome === "error" && SOURCE_DOWN_CODES.has(lookup.code)) this.down.add(source.name);
     this.note(record);
@@ -75243,6 +76945,37 @@ function packetFrameAt(bytes, offset) {
   }
   const end = position + length;
   return end <= bytes.length ? { tag, start: position, end } : null;
+}
+function wholePacketAt(bytes, offset) {
+  const header = bytes[offset];
+  if (header === void 0 || (header & 128) === 0) return null;
+  if ((header & 64) === 0 && (header & 3) === 3) return { tag: header >> 2 & 15, body: bytes.subarray(offset + 1), next: bytes.length };
+  const definite = packetFrameAt(bytes, offset);
+  if (definite) return { tag: definite.tag, body: bytes.subarray(definite.start, definite.end), next: definite.end };
+  if ((header & 64) === 0) return null;
+  const chunks = [];
+  let position = offset + 1;
+  for (; ; ) {
+    const first = bytes[position];
+    if (first === void 0) return null;
+    if (first >= 224 && first < 255) {
+      const end2 = position + 1 + (1 << (first & 31));
+      if (end2 > bytes.length) return null;
+      chunks.push(bytes.subarray(position + 1, end2));
+      position = end2;
+      continue;
+    }
+    let length;
+    let start;
+    if (first < 192) [length, start] = [first, position + 1];
+    else if (first < 224) [length, start] = [(first - 192 << 8) + (bytes[position + 1] ?? 0) + 192, position + 2];
+    else if (position + 5 <= bytes.length) [length, start] = [Buffer.from(bytes.subarray(position + 1, position + 5)).readUInt32BE(0), position + 5];
+    else return null;
+    const end = start + length;
+    if (end > bytes.length) return null;
+    chunks.push(bytes.subarray(start, end));
+    return { tag: header & 63, body: Buffer.concat(chunks), next: end };
+  }
 }
 
 // src/discovery/read-public-keys.ts
@@ -75368,8 +77101,8 @@ async function keysFromResponse(result, source, limits, extra = {}) {
     if (result.code === "http-error" && (result.status === 404 || result.status === 410)) return { outcome: "not-found" };
     return { outcome: "error", code: result.code, message: `${result.message} (${result.url})` };
   }
-  const { keys, errors, tooLarge } = await readAllKeys(result.body, limits);
-  if (tooLarge) return { outcome: "error", code: "key-too-large", message: `${tooLarge} (${result.url})` };
+  const { keys, errors, tooLarge: tooLarge2 } = await readAllKeys(result.body, limits);
+  if (tooLarge2) return { outcome: "error", code: "key-too-large", message: `${tooLarge2} (${result.url})` };
   if (keys.length === 0) {
     const detail = errors.length ? `: ${errors[0]}` : "";
     return { outcome: "error", code: "bad-response", message: `no OpenPGP key in the answer from ${result.url}${detail}` };
@@ -75419,7 +77152,7 @@ function createHkpSource(keyserver) {
 
 // src/discovery/sources/keybase.ts
 var FIELDS = "basics,public_keys,proofs_summary";
-var BATCH2 = 50;
+var BATCH = 50;
 var BATCH_WINDOW_MS = 25;
 function claimOf(user, username) {
   const proofs = (user.proofs_summary?.all ?? []).map((proof) => ({
@@ -75479,9 +77212,9 @@ function createKeybaseSource(baseURL = "https://keybase.io") {
     void flush(batch);
   };
   function byUsername(username, http, limits) {
-    return new Promise((resolve12) => {
-      pending.push({ username, http, limits, resolve: resolve12 });
-      if (pending.length >= BATCH2) send();
+    return new Promise((resolve15) => {
+      pending.push({ username, http, limits, resolve: resolve15 });
+      if (pending.length >= BATCH) send();
       else timer ??= setTimeout(send, BATCH_WINDOW_MS);
     });
   }
@@ -75567,12 +77300,12 @@ function wkdURLs(email, origin) {
   const at = email.lastIndexOf("@");
   const local = email.slice(0, at);
   const domain = email.slice(at + 1).toLowerCase();
-  const hash5 = wkdHash(local);
+  const hash6 = wkdHash(local);
   const query = `?l=${encodeURIComponent(local)}`;
   const base = (host) => origin ? origin.replace(/\/+$/, "") : `https://${host}`;
   return {
-    advanced: `${base(`openpgpkey.${domain}`)}/.well-known/openpgpkey/${domain}/hu/${hash5}${query}`,
-    direct: `${base(domain)}/.well-known/openpgpkey/hu/${hash5}${query}`
+    advanced: `${base(`openpgpkey.${domain}`)}/.well-known/openpgpkey/${domain}/hu/${hash6}${query}`,
+    direct: `${base(domain)}/.well-known/openpgpkey/hu/${hash6}${query}`
   };
 }
 
@@ -75633,16 +77366,16 @@ function namedHosts(options) {
 }
 
 // src/discovery/key-cache.ts
-var import_promises6 = require("node:fs/promises");
-var import_node_path7 = require("node:path");
+var import_promises5 = require("node:fs/promises");
+var import_node_path5 = require("node:path");
 
 // src/core/make-directory.ts
-var import_promises5 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+var import_promises4 = require("node:fs/promises");
+var import_node_path4 = require("node:path");
 async function makeDirectory(path) {
   const missing = [];
-  for (let current = (0, import_node_path6.resolve)(path); ; current = (0, import_node_path6.dirname)(current)) {
-    const info = await (0, import_promises5.stat)(current).catch((error) => {
+  for (let current = (0, import_node_path4.resolve)(path); ; current = (0, import_node_path4.dirname)(current)) {
+    const info = await (0, import_promises4.stat)(current).catch((error) => {
       if (error.code === "ENOENT") return null;
       throw error;
     });
@@ -75651,10 +77384,10 @@ async function makeDirectory(path) {
       break;
     }
     missing.push(current);
-    if ((0, import_node_path6.dirname)(current) === current) break;
+    if ((0, import_node_path4.dirname)(current) === current) break;
   }
   for (const directory of missing.reverse()) {
-    await (0, import_promises5.mkdir)(directory).catch((error) => {
+    await (0, import_promises4.mkdir)(directory).catch((error) => {
       if (error.code !== "EEXIST") throw error;
     });
   }
@@ -75670,10 +77403,10 @@ var KeyCache = class {
   directory;
   ttlMs;
   keyFile(fingerprint) {
-    return (0, import_node_path7.join)(this.directory, "keys", `${fingerprint}.json`);
+    return (0, import_node_path5.join)(this.directory, "keys", `${fingerprint}.json`);
   }
   indexFile(id) {
-    return (0, import_node_path7.join)(this.directory, "index", id);
+    return (0, import_node_path5.join)(this.directory, "index", id);
   }
   /** The cached keys for a fingerprint or key ID, with whether each is still fresh at `now`. */
   async get(id, now) {
@@ -75681,7 +77414,7 @@ var KeyCache = class {
     const primaries = /* @__PURE__ */ new Set();
     const direct = await this.read(upper2);
     if (direct) primaries.add(direct.fingerprint);
-    const index3 = await (0, import_promises6.readFile)(this.indexFile(upper2), "utf8").catch(() => "");
+    const index3 = await (0, import_promises5.readFile)(this.indexFile(upper2), "utf8").catch(() => "");
     for (const line of index3.split("\n")) if (/^[0-9A-F]{40,64}$/.test(line)) primaries.add(line);
     const found = [];
     for (const fingerprint of primaries) {
@@ -75697,7 +77430,7 @@ var KeyCache = class {
   }
   async read(fingerprint) {
     try {
-      const entry = JSON.parse(await (0, import_promises6.readFile)(this.keyFile(fingerprint), "utf8"));
+      const entry = JSON.parse(await (0, import_promises5.readFile)(this.keyFile(fingerprint), "utf8"));
       return entry.fingerprint === fingerprint && typeof entry.armoredKey === "string" ? entry : null;
     } catch {
       return null;
@@ -75705,8 +77438,8 @@ var KeyCache = class {
   }
   async put(candidate, now) {
     const fingerprint = candidate.key.getFingerprint().toUpperCase();
-    await makeDirectory((0, import_node_path7.join)(this.directory, "keys"));
-    await makeDirectory((0, import_node_path7.join)(this.directory, "index"));
+    await makeDirectory((0, import_node_path5.join)(this.directory, "keys"));
+    await makeDirectory((0, import_node_path5.join)(this.directory, "index"));
     let key = candidate.key;
     let provenance = provenanceOf(candidate);
     const previous = await this.read(fingerprint);
@@ -75739,7 +77472,7 @@ var KeyCache = class {
       if (key2 !== candidate.key) ids.add(key2.getFingerprint().toUpperCase());
     }
     for (const id of ids) {
-      const existing = await (0, import_promises6.readFile)(this.indexFile(id), "utf8").catch(() => "");
+      const existing = await (0, import_promises5.readFile)(this.indexFile(id), "utf8").catch(() => "");
       const lines = new Set(existing.split("\n").filter(Boolean));
       if (lines.has(fingerprint)) continue;
       lines.add(fingerprint);
@@ -75747,7 +77480,7 @@ var KeyCache = class {
     }
   }
   accountFile(account) {
-    return (0, import_node_path7.join)(this.directory, "accounts", encodeURIComponent(account));
+    return (0, import_node_path5.join)(this.directory, "accounts", encodeURIComponent(account));
   }
   /**
    * Remembers which keys an account (keybase:USER, github:USER, wkd:ADDRESS) served, and says
@@ -75756,10 +77489,10 @@ var KeyCache = class {
    */
   async accountChange(account, fingerprints2, now) {
     const file = this.accountFile(account);
-    const known = JSON.parse(await (0, import_promises6.readFile)(file, "utf8").catch(() => "null"));
+    const known = JSON.parse(await (0, import_promises5.readFile)(file, "utf8").catch(() => "null"));
     const changed = known && known.fingerprints.length > 0 && !known.fingerprints.some((fingerprint) => fingerprints2.includes(fingerprint));
     if (!known || !changed) {
-      await makeDirectory((0, import_node_path7.join)(this.directory, "accounts"));
+      await makeDirectory((0, import_node_path5.join)(this.directory, "accounts"));
       const merged = [.../* @__PURE__ */ new Set([...known?.fingerprints ?? [], ...fingerprints2])];
       await writeFileAtomic(file, JSON.stringify({ fingerprints: merged, firstSeen: known?.firstSeen ?? now.toISOString() }) + "\n");
       return null;
@@ -75768,11 +77501,11 @@ var KeyCache = class {
   }
   /** What an account was seen serving, without recording anything (K-20). */
   async accountKeys(account) {
-    const known = JSON.parse(await (0, import_promises6.readFile)(this.accountFile(account), "utf8").catch(() => "null"));
+    const known = JSON.parse(await (0, import_promises5.readFile)(this.accountFile(account), "utf8").catch(() => "null"));
     return known && Array.isArray(known.fingerprints) ? known : null;
   }
   async list() {
-    const names = await (0, import_promises6.readdir)((0, import_node_path7.join)(this.directory, "keys")).catch(() => []);
+    const names = await (0, import_promises5.readdir)((0, import_node_path5.join)(this.directory, "keys")).catch(() => []);
     const entries = [];
     for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
       const entry = await this.read(name.slice(0, -".json".length));
@@ -75782,14 +77515,17 @@ var KeyCache = class {
   }
   async clear() {
     const count2 = (await this.list()).length;
-    await (0, import_promises6.rm)((0, import_node_path7.join)(this.directory, "keys"), { recursive: true, force: true });
-    await (0, import_promises6.rm)((0, import_node_path7.join)(this.directory, "index"), { recursive: true, force: true });
-    await (0, import_promises6.rm)((0, import_node_path7.join)(this.directory, "accounts"), { recursive: true, force: true });
+    await (0, import_promises5.rm)((0, import_node_path5.join)(this.directory, "keys"), { recursive: true, force: true });
+    await (0, import_promises5.rm)((0, import_node_path5.join)(this.directory, "index"), { recursive: true, force: true });
+    await (0, import_promises5.rm)((0, import_node_path5.join)(this.directory, "accounts"), { recursive: true, force: true });
     return count2;
   }
 };
-function defaultCacheDirectory(env2, home) {
-  return (0, import_node_path7.join)(env2.XDG_CACHE_HOME || (0, import_node_path7.join)(home, ".cache"), "pledge");
+function defaultCacheDirectory(env2, home, platform = process.platform) {
+  if (env2.XDG_CACHE_HOME) return (0, import_node_path5.join)(env2.XDG_CACHE_HOME, "pledge");
+  if (platform === "darwin") return (0, import_node_path5.join)(home, "Library", "Caches", "pledge");
+  if (platform === "win32") return import_node_path5.win32.join(env2.LOCALAPPDATA || import_node_path5.win32.join(home, "AppData", "Local"), "pledge", "Cache");
+  return (0, import_node_path5.join)(home, ".cache", "pledge");
 }
 
 // src/pipeline/create-discovery.ts
@@ -76135,30 +77871,292 @@ async function parseBlock(armored, limits) {
       return fail2("malformed-packet", `the signature does not parse: ${error.message}`);
     }
   }
-  const usable = read2.packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
-  if (usable.length === 0) return fail2("no-signature", "the signature armor holds no usable text signature");
-  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
-    return fail2("malformed-packet", "a signature has no valid creation time");
-  if (usable.length > limits.maxSignaturesPerBlock)
-    return fail2("input-too-large", `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
+  const usable = usableSignatures(read2.packets, limits, "signature armor");
+  if (!usable.ok) return usable;
   if (hashHeader.present) {
-    const missing = usable.find((packet) => packet.hashAlgorithm === null || !hashHeader.names.has(packet.hashAlgorithm));
-    if (missing) return fail2("hash-header", `the Hash: header does not name ${hashName(missing.hashAlgorithm)}, the signature's hash algorithm`);
+    const missing = usable.signatures.find((signature) => signature.packet.hashAlgorithm === null || !hashHeader.names.has(signature.packet.hashAlgorithm));
+    if (missing) return fail2("hash-header", `the Hash: header does not name ${missing.hashAlgorithm}, the signature's hash algorithm`);
   }
+  return { ok: true, block: { signedText: read2.signedText, signatures: usable.signatures } };
+}
+function usableSignatures(packets, limits, where) {
+  const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  if (usable.length === 0) return { ok: false, error: { code: "no-signature", message: `the ${where} holds no usable text signature` } };
+  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
+    return { ok: false, error: { code: "malformed-packet", message: "a signature has no valid creation time" } };
+  if (usable.length > limits.maxSignaturesPerBlock)
+    return { ok: false, error: { code: "input-too-large", message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
   return {
     ok: true,
-    block: {
-      signedText: read2.signedText,
-      signatures: usable.map((packet) => ({
-        packet,
-        issuerKeyID: keyIDHex(packet.issuerKeyID),
-        issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
-        created: packet.created ?? /* @__PURE__ */ new Date(0),
-        hashAlgorithm: hashName(packet.hashAlgorithm),
-        publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm)
-      }))
-    }
+    signatures: usable.map((packet) => ({
+      packet,
+      issuerKeyID: keyIDHex(packet.issuerKeyID),
+      issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
+      created: packet.created ?? /* @__PURE__ */ new Date(0),
+      hashAlgorithm: hashName(packet.hashAlgorithm),
+      publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm)
+    }))
   };
+}
+
+// src/cleartext/inline-message.ts
+var import_node_zlib2 = require("node:zlib");
+
+// src/cleartext/inline-openpgp.ts
+async function messageBytes(armored) {
+  const { data } = await unarmor(armored, STRICT_CONFIG);
+  return data;
+}
+async function signedMessagePackets(bytes) {
+  const message = await readMessage({ binaryMessage: bytes, config: STRICT_CONFIG });
+  const stream = message.packets.stream;
+  const rest = typeof stream?.readToEnd === "function" ? await stream.readToEnd((parts) => parts) : [];
+  const packets = [...message.packets, ...rest];
+  return {
+    literals: packets.filter((packet) => packet instanceof LiteralDataPacket),
+    signatures: packets.filter((packet) => packet instanceof SignaturePacket)
+  };
+}
+function messageWith(literal, signature) {
+  const packets = new PacketList();
+  packets.push(literal, signature);
+  return new Message(packets);
+}
+function literalData(literal) {
+  const read2 = literal;
+  return { bytes: read2.getBytes(), text: read2.format === enums.literal.text || read2.format === enums.literal.utf8 };
+}
+
+// src/cleartext/inline-message.ts
+var TAG2 = { compressed: 8, marker: 10, padding: 21 };
+var ENCRYPTED_TAGS = /* @__PURE__ */ new Set([1, 3, 9, 18, 20]);
+var MAX_NESTING = 2;
+var fail3 = (code, message, detail) => ({
+  ok: false,
+  error: detail ? { code, message, detail } : { code, message }
+});
+function inflate(body, budget) {
+  const algorithm = body[0];
+  const data = body.subarray(1);
+  if (algorithm === 0) return { ok: true, bytes: data };
+  if (algorithm !== 1 && algorithm !== 2)
+    return fail3("unsupported-format", `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? " (BZip2)" : ""}, which pledge does not read`);
+  try {
+    const out = (algorithm === 1 ? import_node_zlib2.inflateRawSync : import_node_zlib2.inflateSync)(data, { maxOutputLength: budget });
+    return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, out.length) };
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE")
+      return fail3("compression-bomb", `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
+    return fail3("malformed-packet", `the compressed data does not inflate: ${error.message}`);
+  }
+}
+function uncompressed(bytes, budget, depth = 0) {
+  const tags = [];
+  let compressedBody = null;
+  for (let offset = 0; offset < bytes.length; ) {
+    const packet = wholePacketAt(bytes, offset);
+    if (!packet) return fail3("malformed-packet", `the message's packets do not parse (a truncated or invalid packet at octet ${offset})`);
+    if (ENCRYPTED_TAGS.has(packet.tag)) return fail3("unsupported-format", "an encrypted message: pledge verifies signatures and never decrypts", "encrypted-message");
+    if (packet.tag === TAG2.compressed) compressedBody = packet.body;
+    if (packet.tag !== TAG2.marker && packet.tag !== TAG2.padding) tags.push(packet.tag);
+    offset = packet.next;
+  }
+  if (!compressedBody) return { ok: true, bytes };
+  if (tags.length !== 1) return fail3("malformed-packet", "a compressed packet beside other packets: not a message grammar pledge reads");
+  if (depth >= MAX_NESTING) return fail3("malformed-packet", `compression nested more than ${MAX_NESTING} deep`);
+  const inflated = inflate(compressedBody, budget);
+  return inflated.ok ? uncompressed(inflated.bytes, budget, depth + 1) : inflated;
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function literalText({ bytes, text: marked }, limits) {
+  let text3;
+  try {
+    text3 = UTF8.decode(bytes);
+  } catch {
+    return fail3("unsupported-format", "the literal data is not UTF-8 text: pledge verifies text statements");
+  }
+  if (marked) text3 = text3.replaceAll("\r\n", "\n");
+  if (/\r(?!\n)|[\u2028\u2029]/.test(text3)) return fail3("bad-line-ending", "the signed text holds a lone carriage return or a Unicode line separator: what it shows is not what was signed");
+  let line = 1;
+  for (const content of text3.split("\n")) {
+    if (content.length > limits.maxLineLength) return fail3("input-too-large", `line ${line} of the signed text is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
+    line++;
+  }
+  if (text3.length > limits.maxBlockChars) return fail3("input-too-large", `the signed text is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
+  return { ok: true, text: text3 };
+}
+async function parseInlineMessage(armored, limits) {
+  let bytes;
+  try {
+    bytes = await messageBytes(armored);
+  } catch (error) {
+    return fail3("malformed-armor", `the message armor does not decode: ${error.message}`);
+  }
+  const unwrapped = uncompressed(bytes, limits.maxBlockChars);
+  if (!unwrapped.ok) return unwrapped;
+  let packets;
+  try {
+    packets = await signedMessagePackets(unwrapped.bytes);
+  } catch (error) {
+    return fail3("malformed-packet", `the message does not parse: ${error.message}`);
+  }
+  const [literal, ...others] = packets.literals;
+  if (!literal || others.length) return fail3("malformed-packet", `the message holds ${packets.literals.length} literal data packets; a signed message holds one`);
+  const text3 = literalText(literalData(literal), limits);
+  if (!text3.ok) return text3;
+  const usable = usableSignatures(packets.signatures, limits, "message");
+  if (!usable.ok) return usable;
+  for (const signature of usable.signatures) signature.literal = literal;
+  return { ok: true, block: { signedText: text3.text, signatures: usable.signatures } };
+}
+
+// src/extract/collect-paths.ts
+var import_promises9 = require("node:fs/promises");
+var import_node_path7 = require("node:path");
+
+// src/core/glob.ts
+var import_promises8 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+var import_posix = __toESM(require_posix(), 1);
+
+// src/core/natural-order.ts
+var isDigit = (code) => code >= 48 && code <= 57;
+function naturalCompare(a, b) {
+  let i2 = 0;
+  let j = 0;
+  while (i2 < a.length && j < b.length) {
+    const x2 = a.charCodeAt(i2);
+    const y = b.charCodeAt(j);
+    if (!isDigit(x2) || !isDigit(y)) {
+      if (x2 !== y) return x2 - y;
+      i2++;
+      j++;
+      continue;
+    }
+    let endA = i2;
+    let endB = j;
+    while (endA < a.length && isDigit(a.charCodeAt(endA))) endA++;
+    while (endB < b.length && isDigit(b.charCodeAt(endB))) endB++;
+    while (i2 < endA - 1 && a.charCodeAt(i2) === 48) i2++;
+    while (j < endB - 1 && b.charCodeAt(j) === 48) j++;
+    if (endA - i2 !== endB - j) return endA - i2 - (endB - j);
+    for (; i2 < endA; i2++, j++) if (a.charCodeAt(i2) !== b.charCodeAt(j)) return a.charCodeAt(i2) - b.charCodeAt(j);
+    j = endB;
+  }
+  const rest = a.length - i2 - (b.length - j);
+  if (rest !== 0) return rest;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/core/glob.ts
+var OPTIONS = { dot: true };
+var isNegated = (glob) => glob.startsWith("!");
+var bare = (glob) => glob.replace(/^\.\//, "");
+function globMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const positive2 = globs.filter((glob) => !isNegated(glob)).map(bare);
+  const negative = globs.filter(isNegated).map((glob) => bare(glob.slice(1)));
+  const takes = positive2.length ? (0, import_posix.default)(positive2, OPTIONS) : () => true;
+  const drops = negative.length ? (0, import_posix.default)(negative, OPTIONS) : () => false;
+  return (path) => takes(path) && !drops(path);
+}
+async function* filesUnder(root, directory = root) {
+  for (const entry of await (0, import_promises8.readdir)(directory, { withFileTypes: true })) {
+    if (entry.name === ".git" || entry.name === "node_modules") continue;
+    const path = (0, import_node_path6.join)(directory, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(root, path);
+    else if (entry.isFile()) yield (0, import_node_path6.relative)(root, path).split(import_node_path6.sep).join("/");
+  }
+}
+async function expandGlobs(root, include, exclude = []) {
+  const wanted = globMatcher(include);
+  const unwanted = globMatcher(exclude);
+  const found = [];
+  for await (const path of filesUnder(root)) if (wanted(path) && !unwanted(path)) found.push(path);
+  return found.sort(naturalCompare);
+}
+async function unmatchedGlobs(root, globs, skip = () => false) {
+  const pending = new Map(globs.filter((glob) => !isNegated(glob)).map((glob) => [glob, (0, import_posix.default)(bare(glob), OPTIONS)]));
+  if (pending.size === 0) return [];
+  for await (const path of filesUnder(root)) {
+    if (skip(path)) continue;
+    for (const [glob, test] of pending) if (test(path)) pending.delete(glob);
+    if (pending.size === 0) break;
+  }
+  return [...pending.keys()];
+}
+
+// src/extract/collect-paths.ts
+function toPosixPath(path) {
+  return import_node_path7.sep === "/" ? path : path.split(import_node_path7.sep).join("/");
+}
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules"]);
+function wantedUnder(root, options) {
+  const include = options.include?.length ? globMatcher(options.include) : null;
+  const exclude = globMatcher(options.exclude ?? []);
+  if (!include && !options.exclude?.length) return () => true;
+  return (file) => {
+    const relativePath = toPosixPath((0, import_node_path7.relative)(root, file));
+    return (!include || include(relativePath)) && !exclude(relativePath);
+  };
+}
+async function* collectPaths(paths, options = {}) {
+  for (const path of paths) {
+    const info = await (0, import_promises9.stat)(path).catch(() => null);
+    if (!info?.isDirectory()) {
+      yield { path, walked: false };
+      continue;
+    }
+    for await (const file of walk(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
+  }
+}
+var ignore = null;
+function levelsIn(directory, ignores, gitignore) {
+  if (!ignores || gitignore === null) return ignores;
+  ignore ??= require_ignore();
+  return [...ignores, { base: directory, rules: ignore().add(gitignore) }];
+}
+function isIgnored(levels, path, isDirectory) {
+  return levels.some((level) => {
+    const relativePath = toPosixPath((0, import_node_path7.relative)(level.base, path)) + (isDirectory ? "/" : "");
+    return level.rules.ignores(relativePath);
+  });
+}
+function* entriesInOrder(directory, entries, levels) {
+  for (const entry of entries.sort((a, b) => naturalCompare(a.name, b.name))) {
+    if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+    const path = (0, import_node_path7.join)(directory, entry.name);
+    const isDirectory = entry.isDirectory();
+    if (levels && isIgnored(levels, path, isDirectory)) continue;
+    if (isDirectory || entry.isFile()) yield { path, directory: isDirectory };
+  }
+}
+async function* walk(directory, ignores, wanted) {
+  const gitignore = ignores ? await (0, import_promises9.readFile)((0, import_node_path7.join)(directory, ".gitignore"), "utf8").catch(() => null) : null;
+  const levels = levelsIn(directory, ignores, gitignore);
+  for (const entry of entriesInOrder(directory, await (0, import_promises9.readdir)(directory, { withFileTypes: true }), levels)) {
+    if (entry.directory) yield* walk(entry.path, levels, wanted);
+    else if (wanted(entry.path)) yield entry.path;
+  }
+}
+async function countPaths(paths, options = {}) {
+  let count2 = 0;
+  for await (const _path of collectPaths(paths, options)) count2++;
+  return count2;
+}
+var GLOB_CHARACTERS = /[*?[]/;
+async function nothingToRead(path, options = {}) {
+  const info = await (0, import_promises9.stat)(path).catch(() => null);
+  if (!info) return GLOB_CHARACTERS.test(path) ? `no file matches ${path}` : null;
+  if (!info.isDirectory()) return null;
+  let notText = 0;
+  for await (const { path: file } of collectPaths([path], options)) {
+    if (!isNotTextByName(file)) return null;
+    notText++;
+  }
+  const filters = [...(options.include ?? []).map((glob) => `--include ${glob}`), ...(options.exclude ?? []).map((glob) => `--exclude ${glob}`)];
+  const why = [...notText ? [`${notText} file${notText === 1 ? "" : "s"} skipped as not text`] : [], ...filters.length ? [`with ${filters.join(" ")}`] : []];
+  return `no documents in ${path}${why.length ? ` (${why.join("; ")})` : ""}`;
 }
 
 // src/pipeline/describe-document.ts
@@ -76181,6 +78179,7 @@ function claimsOf(signature) {
 }
 function blockEntry(block, error, parsed) {
   return {
+    form: block.form,
     startLine: block.startLine,
     endLine: block.endLine,
     status: parsed ? "ok" : "malformed",
@@ -76194,7 +78193,7 @@ function blockEntry(block, error, parsed) {
 }
 async function describeBlock(block, limits, judge, document) {
   if (block.error) return blockEntry(block, block.error, null);
-  const parsed = await parseBlock(block.armored, limits);
+  const parsed = block.form === "inline" ? await parseInlineMessage(block.armored, limits) : await parseBlock(block.armored, limits);
   if (!parsed.ok) return blockEntry(block, parsed.error, null);
   const { signedText, signatures } = parsed.block;
   const warnings = textWarnings(signedText);
@@ -76308,22 +78307,45 @@ function checkStatement(signedText, rule, frontMatter) {
 
 // src/verify/verify-signature.ts
 init_reasons();
+
+// src/verify/detached-openpgp.ts
+function detachedLiteralPacket(data) {
+  const literal = new LiteralDataPacket();
+  literal.setBytes(data, enums.literal.binary);
+  return literal;
+}
+function detachedMessageWith(data, packet) {
+  const literals = new PacketList();
+  literals.push(detachedLiteralPacket(data));
+  const Constructor = Message;
+  const signatures = new PacketList();
+  signatures.push(packet);
+  return { message: new Constructor(literals), signature: new Signature(signatures) };
+}
+
+// src/verify/verify-signature.ts
 function findSigningKey(key, signature) {
-  const all = [key, ...key.subkeys];
+  const all2 = [key, ...key.subkeys];
   if (signature.issuerFingerprint) {
-    return all.find((k) => fingerprintOf(k) === signature.issuerFingerprint) ?? null;
+    return all2.find((k) => fingerprintOf(k) === signature.issuerFingerprint) ?? null;
   }
-  return all.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
+  return all2.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
 }
 function fastVerifyWith(signedText, signature, signingKey) {
+  if (signature.literal) return "unsupported";
   const prepared = preparedKeyFor(signingKey.keyPacket);
-  return prepared ? fastVerify(signedText, signature.packet, prepared) : "unsupported";
+  if (!prepared) return "unsupported";
+  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
+}
+function signedLiteral(signedText, signature) {
+  if (signature.literal) return signature.literal;
+  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
 }
 var MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed"]);
 async function mathematicsHold(signedText, signature, signingKey) {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== "unsupported") return fast;
-  const literal = cleartextLiteralPacket(signedText);
+  const literal = signedLiteral(signedText, signature);
   try {
     await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
@@ -76348,18 +78370,20 @@ function unchecked(signature, signingKey, why, identity) {
 async function openpgpVerifies(signedText, signature, key, signingKey, date, keyJudged) {
   if (keyJudged || hasNoUserID(key)) {
     try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, cleartextLiteralPacket(signedText), date, true, STRICT_CONFIG);
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG);
       return true;
     } catch (error) {
       return error.message;
     }
   }
-  const message = cleartextMessageWith(signedText, [signature.packet]);
+  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
+  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
   return judgeAlone(
     key,
     () => ignoringUserIDRevocations(key, async () => {
       try {
-        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false };
+        const result = inline ? await verify({ ...options, message: inline }) : detached ? await verify({ ...options, message: detached.message, signature: detached.signature, format: "binary" }) : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
         const [only] = result.signatures;
         if (!only) return "openpgp.js found no signature";
         await only.verified;
@@ -76583,6 +78607,17 @@ function judgeWith(discovery, policy, rules = null) {
   };
 }
 
+// src/pipeline/judging.ts
+function verifyingJudge(keyring, request, policy, rules) {
+  return async () => {
+    const { discovery, close: close2 } = await createDiscovery(await keyring(), request, policy.now);
+    return { judge: judgeWith(discovery, policy, rules), lookups: () => discovery.lookups, close: close2 };
+  };
+}
+async function claimsOnly() {
+  return { judge: async (_text, signature) => claimsOf(signature), lookups: () => [], close: async () => void 0 };
+}
+
 // src/pipeline/fetch-pages.ts
 init_reasons();
 
@@ -76658,24 +78693,676 @@ async function fetchDocuments(paths, settings, limits) {
   return fetched;
 }
 
-// src/discovery/sources/keyring-files.ts
-var import_node_fs3 = require("node:fs");
+// src/pipeline/plan.ts
+var DOCUMENT_CONCURRENCY = 100;
+var WORKERS_AFTER = 2e4;
+var READER_AFTER = DOCUMENT_CONCURRENCY;
+var MAIN_THREAD_IN_ORDER = { concurrency: 1, readerAfter: null, pool: null };
+function chooseExecution(request, setup) {
+  const workers = (request.workers ?? 1) > 1 ? request.workers : 0;
+  return {
+    concurrency: DOCUMENT_CONCURRENCY,
+    // The pool reads its own documents: with workers, the reading thread would only compete.
+    readerAfter: request.readerThread && workers === 0 ? READER_AFTER : null,
+    pool: workers > 0 ? { workers, after: request.workersAfter ?? WORKERS_AFTER, setup } : null
+  };
+}
+
+// src/pipeline/runner.ts
+init_reasons();
+
+// src/pipeline/detached-documents.ts
+var import_node_crypto7 = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+var import_promises10 = require("node:fs/promises");
 var import_node_path8 = require("node:path");
 init_reasons();
+
+// src/cleartext/detached-signature.ts
+var BEGIN = "-----BEGIN PGP SIGNATURE-----";
+var END = "-----END PGP SIGNATURE-----";
+var MAX_SIGNATURE_FILE_BYTES = 256 * 1024;
+var isSpace = (byte) => byte === 32 || byte === 9 || byte === 13 || byte === 10;
+function trimmedText(bytes) {
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isSpace(bytes[start])) start++;
+  while (end > start && isSpace(bytes[end - 1])) end--;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+function isBinarySignatures(bytes) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const frame = packetFrameAt(bytes, offset);
+    if (!frame || frame.tag !== enums.packet.signature || frame.end === frame.start) return false;
+    offset = frame.end;
+  }
+  return offset > 0;
+}
+function signatureEncodingOf(bytes) {
+  if (bytes.length === 0 || bytes.length > MAX_SIGNATURE_FILE_BYTES) return null;
+  if (bytes[0] & 128) return isBinarySignatures(bytes) ? "binary" : null;
+  const text3 = trimmedText(bytes);
+  if (!text3.startsWith(BEGIN) || !text3.endsWith(END)) return null;
+  return text3.indexOf(BEGIN, BEGIN.length) === -1 && text3.indexOf(END) === text3.length - END.length ? "armored" : null;
+}
+async function packetsOf(binary) {
+  const fast = signaturePackets(binary);
+  if (fast) return fast;
+  const signature = await readSignature({ binarySignature: binary, config: STRICT_CONFIG });
+  return [...signature.packets];
+}
+async function readSignatureFile(bytes, limits) {
+  const encoding = signatureEncodingOf(bytes);
+  if (!encoding) return { ok: false, error: { code: "unsupported-format", message: "the file is not a detached signature" } };
+  let binary = bytes;
+  try {
+    if (encoding === "armored") {
+      const armor2 = await unarmor(trimmedText(bytes), STRICT_CONFIG);
+      if (armor2.type !== enums.armor.signature) return { ok: false, error: { code: "malformed-armor", message: "the armor is not a signature armor" } };
+      binary = armor2.data;
+    }
+    if (binary.length === 0) return { ok: false, error: { code: "no-signature", message: "the signature armor holds no data" } };
+    const taken = usableSignatures(await packetsOf(binary), limits, "signature file");
+    if (!taken.ok) return taken;
+    const lines = encoding === "armored" ? trimmedText(bytes).split("\n").length : 1;
+    return { ok: true, encoding, signatures: taken.signatures, lines };
+  } catch (error) {
+    return { ok: false, error: { code: "malformed-packet", message: `the signature does not parse: ${error.message}` } };
+  }
+}
+
+// src/extract/pair-signatures.ts
+var DirectoryNames = class {
+  present;
+  /** Partner → the names that would sign it, in code-unit order. */
+  extending = /* @__PURE__ */ new Map();
+  constructor(names) {
+    this.present = new Set(names);
+    for (const name of [...this.present].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)) {
+      const partner = this.partnerOf(name);
+      if (partner === null) continue;
+      const list = this.extending.get(partner);
+      if (list) list.push(name);
+      else this.extending.set(partner, [name]);
+    }
+  }
+  /** The file `name` would sign were it a signature: the longest other name it extends at a dot. */
+  partnerOf(name) {
+    for (let dot = name.lastIndexOf("."); dot > 0; dot = name.lastIndexOf(".", dot - 1)) {
+      const prefix = name.slice(0, dot);
+      if (this.present.has(prefix)) return prefix;
+    }
+    return null;
+  }
+  /** The names whose partner is `name`: the signature files it may have, in code-unit order. */
+  signaturesOf(name) {
+    return this.extending.get(name) ?? [];
+  }
+};
+
+// src/pipeline/detached-documents.ts
+var sha2563 = (data) => (0, import_node_crypto7.hash)("sha256", data, "hex");
+async function readAtMost(path, limit) {
+  let handle = null;
+  try {
+    handle = await (0, import_promises10.open)(path, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
+    const info = await handle.stat();
+    if (!info.isFile()) return null;
+    const length = Math.min(info.size, limit);
+    const bytes = Buffer.allocUnsafe(length);
+    const { bytesRead } = length ? await handle.read(bytes, 0, length, 0) : { bytesRead: 0 };
+    return { bytes: bytes.subarray(0, bytesRead), whole: info.size <= limit };
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => void 0);
+  }
+}
+async function signedData(path, limits) {
+  const read2 = await readAtMost(path, limits.maxDocumentBytes);
+  if (!read2) return { ok: false, reason: { code: "io-error", message: "the signed file cannot be read" } };
+  if (!read2.whole) return { ok: false, reason: { code: "input-too-large", message: `the signed file is over the limit of ${limits.maxDocumentBytes} bytes (raise it with --max-document-bytes)` } };
+  return { ok: true, data: read2.bytes };
+}
+function textOf(data) {
+  if (data.includes(0)) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return null;
+  }
+}
+async function signatureFileBlock(file, shownFile, data, text3, limits, judge, context) {
+  const read2 = await readAtMost(file, MAX_SIGNATURE_FILE_BYTES);
+  const parsed = read2?.whole ? await readSignatureFile(read2.bytes, limits) : null;
+  const entry = (error, lines, signatures2, hashAlgorithm) => ({
+    startLine: 1,
+    endLine: lines,
+    status: error ? "malformed" : "ok",
+    error,
+    rendering: [],
+    signedText: null,
+    signedTextSha256: null,
+    hashAlgorithm,
+    signatures: signatures2,
+    form: "detached",
+    signatureFile: shownFile
+  });
+  if (!parsed) return entry({ code: "malformed-packet", message: `${shownFile} can no longer be read as a signature file (changed or removed during the run)` }, 1, [], null);
+  if (!parsed.ok) return entry(parsed.error, 1, [], null);
+  const warnings = text3 === null ? [] : textWarnings(text3.replaceAll("\r\n", "\n"));
+  const signatures = [];
+  for (const signature of parsed.signatures) {
+    const judged2 = await judge(text3 ?? "", { ...signature, signedData: data }, warnings, context);
+    signatures.push({ ...judged2, signatureFile: shownFile });
+  }
+  return entry(null, parsed.lines, signatures, parsed.signatures[0].hashAlgorithm);
+}
+async function withSignatures(document, file, files, shownFiles, limits, judge) {
+  const read2 = await signedData(file, limits);
+  const listed = { detachedSignatures: shownFiles };
+  if (!read2.ok) return { ...document, status: "unreadable", error: read2.reason, ...listed };
+  const text3 = textOf(read2.data);
+  const frontMatter = text3 !== null && kindOf(file, text3) === "markdown" ? readFrontMatter(text3.replace(/^\uFEFF/, ""), limits) : null;
+  const context = { frontMatter: frontMatter?.ok ? frontMatter.data : null, issuers: /* @__PURE__ */ new Set(), limits };
+  const blocks = [...document.blocks];
+  for (let index3 = 0; index3 < files.length; index3++) blocks.push(await signatureFileBlock(files[index3], shownFiles[index3], read2.data, text3, limits, judge, context));
+  const { verdict: _skipped, ...rest } = document;
+  return { ...rest, status: "signed", error: null, blocks, ...listed, signedDataSha256: sha2563(read2.data) };
+}
+function unpaired(path, code, message) {
+  return { path: toPosixPath(path), status: "unreadable", error: { code, message }, blocks: [] };
+}
+var sibling = (shownPath, name) => (0, import_node_path8.join)((0, import_node_path8.dirname)(shownPath), name);
+var DetachedPairing = class {
+  listings = /* @__PURE__ */ new Map();
+  recognised = /* @__PURE__ */ new Map();
+  /** One directory's names; hidden entries are not documents to a walk (extract/collect-paths.ts), nor partners here. */
+  namesIn(directory) {
+    let names = this.listings.get(directory);
+    if (!names) {
+      names = (0, import_promises10.readdir)(directory, { withFileTypes: true }).then((entries) => new DirectoryNames(entries.filter((entry) => !entry.name.startsWith(".") && !entry.isDirectory()).map((entry) => entry.name))).catch(() => new DirectoryNames([]));
+      if (this.listings.size >= 16) this.listings.delete(this.listings.keys().next().value);
+      this.listings.set(directory, names);
+    }
+    return names;
+  }
+  /** Is the file a detached signature, by its content alone? */
+  isSignatureFile(path) {
+    let answer = this.recognised.get(path);
+    if (!answer) {
+      answer = readAtMost(path, MAX_SIGNATURE_FILE_BYTES).then((read2) => !!read2?.whole && signatureEncodingOf(read2.bytes) !== null);
+      if (this.recognised.size >= 4096) this.recognised.delete(this.recognised.keys().next().value);
+      this.recognised.set(path, answer);
+    }
+    return answer;
+  }
+  /** What to do with a file that is itself a detached signature: null when its document's entry holds it. */
+  async describeSignatureFile(file, shownPath, limits, judge, walked) {
+    const names = await this.namesIn((0, import_node_path8.dirname)(file));
+    const name = (0, import_node_path8.basename)(file);
+    const partner = names.partnerOf(name);
+    if (partner === null) {
+      return unpaired(shownPath, "orphan-signature", `a detached signature with no document beside it: it would sign a file whose name its own extends at a dot (X for ${name} = X.sig, X.asc, X.sig.NAME or X.NAME)`);
+    }
+    if (await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner))) {
+      return unpaired(shownPath, "ambiguous-signature", `a detached signature whose name points to ${partner}, itself a signature file: does it sign ${partner}, or the document ${partner} signs? Rename it (X.sig.NAME beside X.sig is ambiguous)`);
+    }
+    if (walked) return null;
+    return this.describe((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner), sibling(shownPath, partner), limits, judge, void 0, false, [file]);
+  }
+  /**
+   * describeDocument, with detached signatures: a document gains the signature files its name
+   * pairs with (extract/pair-signatures.ts) or, given `signatureFiles` (`--signature FILE`),
+   * those alone; a signature file paired with a document gives null (that document's entry holds
+   * it). Recognition is by content: a file named like a signature that is not one is a document.
+   */
+  async describe(file, shownPath, limits, judge, extracted, walked = false, signatureFiles) {
+    const document = await describeDocument(file, shownPath, limits, judge, extracted, walked);
+    if (signatureFiles) return signatureFiles.length ? withSignatures(document, file, signatureFiles, signatureFiles.map(toPosixPath), limits, judge) : document;
+    if (document.blocks.some((block) => block.status === "ok")) return this.withPaired(document, file, shownPath, limits, judge);
+    if (await this.isSignatureFile(file)) return this.describeSignatureFile(file, shownPath, limits, judge, walked);
+    return this.withPaired(document, file, shownPath, limits, judge);
+  }
+  /** The document with the signature files its name pairs with, if any. */
+  async withPaired(document, file, shownPath, limits, judge) {
+    const names = await this.namesIn((0, import_node_path8.dirname)(file));
+    const candidates = names.signaturesOf((0, import_node_path8.basename)(file));
+    if (candidates.length === 0) return document;
+    const found = [];
+    for (const name of candidates) if (await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), name))) found.push(name);
+    if (found.length === 0) return document;
+    return withSignatures(
+      document,
+      file,
+      found.map((name) => (0, import_node_path8.join)((0, import_node_path8.dirname)(file), name)),
+      found.map((name) => toPosixPath(sibling(shownPath, name))),
+      limits,
+      judge
+    );
+  }
+  /**
+   * The documents to verify for these paths: a path that is a detached signature paired by name
+   * stands for its document (a pull request that changes only `X.sig` re-verifies `X`), each
+   * document once, in order.
+   */
+  async documentsOf(paths, root) {
+    const documents = /* @__PURE__ */ new Set();
+    for (const path of paths) {
+      const file = (0, import_node_path8.join)(root, path);
+      const partner = await this.isSignatureFile(file) ? (await this.namesIn((0, import_node_path8.dirname)(file))).partnerOf((0, import_node_path8.basename)(file)) : null;
+      const signsDocument = partner !== null && !await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner));
+      documents.add(signsDocument ? toPosixPath(sibling(path, partner)) : path);
+    }
+    return [...documents];
+  }
+};
+async function detachedArguments(paths, signatures) {
+  if (signatures.length) {
+    if (paths.length !== 1) throw new PledgeError("usage", `--signature needs exactly one document, the one it signs (got ${paths.length})`);
+    if (isDocumentUrl(paths[0])) throw new PledgeError("usage", "--signature needs a local document: a fetched page is read as a web page, not as the octets a signature signs");
+    for (const file of signatures) {
+      const read3 = await readAtMost(file, MAX_SIGNATURE_FILE_BYTES);
+      if (!read3) throw new PledgeError("usage", `--signature ${file}: no such file`);
+      if (!read3.whole || !signatureEncodingOf(read3.bytes)) throw new PledgeError("usage", `--signature ${file}: not a detached signature (an armored BEGIN PGP SIGNATURE block, or binary signature packets)`);
+    }
+    return { paths, signatureFiles: signatures };
+  }
+  if (paths.length !== 2) return { paths };
+  const [first, second] = paths;
+  if (isDocumentUrl(first) || isDocumentUrl(second)) return { paths };
+  const read2 = await readAtMost(first, MAX_SIGNATURE_FILE_BYTES);
+  const isDirectory = await (0, import_promises10.stat)(second).then((info) => info.isDirectory(), () => false);
+  return read2?.whole && signatureEncodingOf(read2.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
+}
+
+// src/pipeline/map-ordered.ts
+async function* mapOrdered(items, concurrency, map, buffered = concurrency * 4) {
+  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  const pending = [];
+  let running = 0;
+  let exhausted = false;
+  let failure3 = null;
+  let filling = null;
+  const fill = () => filling ??= (async () => {
+    while (!exhausted && running < concurrency && pending.length < buffered) {
+      let next;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        failure3 = { error };
+        exhausted = true;
+        break;
+      }
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      running++;
+      const promise = map(next.value).finally(() => {
+        running--;
+        void fill();
+      });
+      promise.catch(() => void 0);
+      pending.push(promise);
+    }
+  })().finally(() => {
+    filling = null;
+    if (!exhausted && running < concurrency && pending.length < buffered) void fill();
+  });
+  await fill();
+  while (pending.length) {
+    const result = await pending.shift();
+    await fill();
+    yield result;
+  }
+  if (failure3) throw failure3.error;
+}
+
+// src/pipeline/threads.ts
+var import_node_fs3 = require("node:fs");
+var import_node_url = require("node:url");
+var import_node_worker_threads = require("node:worker_threads");
+var started = 0;
+function startThread(script, options) {
+  if (!(0, import_node_fs3.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
+  started++;
+  return new import_node_worker_threads.Worker(script, options);
+}
+
+// src/pipeline/pool/pool.ts
+var VerifyPool = class _VerifyPool {
+  constructor(workers) {
+    this.workers = workers;
+    this.load = workers.map(() => 0);
+    this.alive = workers.map(() => true);
+    workers.forEach((worker, index3) => {
+      worker.on("message", (reply) => this.settle(index3, reply));
+      worker.on("error", (error) => this.abandon(index3, error.message));
+      worker.on("exit", (code) => this.abandon(index3, `exit code ${code}`));
+    });
+  }
+  workers;
+  waiting = /* @__PURE__ */ new Map();
+  load;
+  alive;
+  lastFailure = "";
+  nextID = 0;
+  /** `count` workers running `script` (the built pool/worker.js); null where it is not built. */
+  static start(count2, setup, script = new URL("./worker.js", import_meta_url)) {
+    const workers = [];
+    for (let n = 0; n < count2; n++) {
+      const worker = startThread(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 } });
+      if (!worker) return null;
+      workers.push(worker);
+    }
+    return new _VerifyPool(workers);
+  }
+  /** The judged document, or null when the main thread must judge it. Rejects on a worker's failure. */
+  run(path, walked = false) {
+    let worker = -1;
+    for (let n = 0; n < this.workers.length; n++) if (this.alive[n] && (worker < 0 || this.load[n] < this.load[worker])) worker = n;
+    if (worker < 0) return Promise.reject(new Error(`every thread verifying documents has stopped (${this.lastFailure})`));
+    const id = this.nextID++;
+    this.load[worker]++;
+    return new Promise((resolve15, reject) => {
+      this.waiting.set(id, { resolve: resolve15, reject, worker });
+      this.workers[worker].postMessage({ id, path, walked });
+    });
+  }
+  settle(worker, reply) {
+    const entry = this.waiting.get(reply.id);
+    if (!entry) return;
+    this.waiting.delete(reply.id);
+    this.load[worker]--;
+    if ("error" in reply) entry.reject(new Error(reply.error));
+    else entry.resolve("document" in reply ? reply.document : null);
+  }
+  abandon(worker, why) {
+    if (!this.alive[worker]) return;
+    this.alive[worker] = false;
+    this.lastFailure = why;
+    for (const [id, entry] of this.waiting) {
+      if (entry.worker !== worker) continue;
+      this.waiting.delete(id);
+      entry.reject(new Error(`the thread verifying it stopped (${why})`));
+    }
+  }
+  async close() {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+};
+
+// src/pipeline/source.ts
+var import_node_path9 = require("node:path");
+
+// src/pipeline/reader/reader.ts
+init_reasons();
+
+// src/pipeline/reader/protocol.ts
+var IN_FLIGHT = { documents: 0, kib: 1 };
+function weightOf(item) {
+  let chars = 0;
+  if (item.document.ok) for (const block of item.document.blocks) chars += block.armored.length;
+  return 1 + Math.ceil(chars / 1024);
+}
+
+// src/pipeline/reader/reader.ts
+var WINDOW = 256;
+var WINDOW_KIB = 16 * 1024;
+var BATCH2 = 32;
+function startDocumentReader(paths, collect2, limits, skip = 0) {
+  const inFlight = new Int32Array(new SharedArrayBuffer(8));
+  const setup = { paths, collect: collect2, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH2, inFlight: inFlight.buffer };
+  const worker = startThread(new URL("./worker.js", import_meta_url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
+  if (!worker) return null;
+  const batches = [];
+  let finished = false;
+  let failure3 = null;
+  let wake = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on("message", (message) => {
+    if (message.kind === "documents") batches.push(message.documents);
+    else if (message.kind === "done") finished = true;
+    else failure3 = message.code ? new PledgeError(message.code, message.message) : new Error(message.message);
+    notify();
+  });
+  worker.on("error", (error) => {
+    failure3 ??= error;
+    notify();
+  });
+  worker.on("exit", (code) => {
+    if (!finished) failure3 ??= new Error(`the thread reading the documents stopped (exit code ${code})`);
+    notify();
+  });
+  let closed = false;
+  let current = [];
+  let position = 0;
+  const next = async () => {
+    for (; ; ) {
+      if (position < current.length) return { done: false, value: current[position++] };
+      if (current.length) {
+        let kib = 0;
+        for (const item of current) kib += weightOf(item);
+        Atomics.sub(inFlight, IN_FLIGHT.kib, kib);
+        Atomics.sub(inFlight, IN_FLIGHT.documents, current.length);
+        Atomics.notify(inFlight, IN_FLIGHT.documents);
+        current = [];
+        position = 0;
+      }
+      const batch = batches.shift();
+      if (batch) {
+        current = batch;
+        continue;
+      }
+      if (failure3) throw failure3;
+      if (finished) return { done: true, value: void 0 };
+      await new Promise((resolve15) => wake = resolve15);
+    }
+  };
+  return {
+    documents: { [Symbol.asyncIterator]: () => ({ next }) },
+    inFlight: () => ({ documents: Atomics.load(inFlight, IN_FLIGHT.documents), kib: Atomics.load(inFlight, IN_FLIGHT.kib) }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      finished = true;
+      Atomics.store(inFlight, IN_FLIGHT.documents, -(2 ** 30));
+      Atomics.notify(inFlight, IN_FLIGHT.documents);
+      await worker.terminate();
+    }
+  };
+}
+
+// src/pipeline/source.ts
+function openSource(origin, limits, readerAfter) {
+  if (origin.kind === "files") return { items: origin.files.map((file) => ({ path: (0, import_node_path9.join)(origin.root, file), shown: file })), close: async () => void 0 };
+  const source = walkSource(origin.paths, origin.collect, limits, readerAfter);
+  const given = origin.given ?? /* @__PURE__ */ new Map();
+  return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
+}
+function walkSource(paths, collect2, limits, readerAfter) {
+  const walk2 = collectPaths(paths, collect2);
+  const head = [];
+  let reader = null;
+  let closed = false;
+  const primed = (async () => {
+    if (readerAfter === null) return;
+    while (head.length < readerAfter) {
+      const next2 = await walk2.next();
+      if (next2.done) return;
+      head.push(next2.value);
+    }
+    if (closed) return;
+    reader = startDocumentReader(paths, collect2, limits, head.length);
+    if (reader) await walk2.return(void 0);
+  })();
+  let failure3 = null;
+  const ready = primed.catch((error) => void (failure3 = { error }));
+  let position = 0;
+  let rest = null;
+  const next = async () => {
+    if (!rest) {
+      await ready;
+      if (position < head.length) return { done: false, value: head[position++] };
+      if (failure3) throw failure3.error;
+      rest = reader ? reader.documents[Symbol.asyncIterator]() : walk2;
+    }
+    return rest.next();
+  };
+  return {
+    items: { [Symbol.asyncIterator]: () => ({ next }) },
+    async close() {
+      closed = true;
+      await ready;
+      await reader?.close();
+    }
+  };
+}
+async function* withGiven(items, pages, given) {
+  for await (const item of items) {
+    const page = pages.get(item.path);
+    const document = given.get(item.path);
+    yield page ? { path: item.path, document: page.document, fetch: page.record, inMemory: true } : document ? { path: item.path, document, inMemory: true } : item;
+  }
+}
+
+// src/pipeline/runner.ts
+async function runPlan(plan, onDocument) {
+  const { limits, execution, origin } = plan;
+  const source = openSource(origin, limits, execution.readerAfter);
+  const judging = await plan.judging().catch(async (error) => {
+    await source.close();
+    throw error;
+  });
+  const { judge } = judging;
+  const pool = { current: null, tried: false };
+  try {
+    const settings = origin.kind === "paths" ? execution.pool : null;
+    const walk2 = origin.kind === "paths" ? origin : null;
+    const startPool = () => {
+      pool.tried = true;
+      pool.current = VerifyPool.start(settings.workers, settings.setup());
+    };
+    if (settings && walk2 && await atLeast(collectPaths(walk2.paths, walk2.collect), settings.after)) startPool();
+    let count2 = 0;
+    const pairing = new DetachedPairing();
+    const signatureFiles = origin.kind === "paths" ? origin.signatureFiles : void 0;
+    const describe = async (item) => {
+      if (settings && !pool.tried && count2++ >= settings.after) startPool();
+      const { path, shown = path, walked = false, document: read2 } = item;
+      const described = await guarded(shown, async () => {
+        if (item.inMemory) return describeDocument(path, shown, limits, judge, read2, walked);
+        const fromPool = !read2 && pool.current ? await pool.current.run(path, walked) : null;
+        return fromPool ?? await pairing.describe(path, shown, limits, judge, read2, walked, signatureFiles);
+      });
+      if (!described) return null;
+      if (item.fetch) described.fetch = item.fetch;
+      if (plan.signedOnly && described.status === "not-signed") described.verdict = "skipped";
+      return described;
+    };
+    try {
+      for await (const document of mapOrdered(source.items, execution.concurrency, describe)) {
+        if (plan.signal?.aborted) throw new PledgeError("interrupted", "interrupted");
+        if (document) await onDocument(document);
+      }
+    } finally {
+      await pool.current?.close();
+    }
+    return { lookups: judging.lookups() };
+  } finally {
+    await Promise.all([source.close(), judging.close()]);
+  }
+}
+async function atLeast(paths, count2) {
+  let seen = 0;
+  for await (const _path of paths) if (++seen >= count2) return true;
+  return false;
+}
+async function guarded(path, describe) {
+  try {
+    return await describe();
+  } catch (error) {
+    if (error instanceof PledgeError) throw error;
+    return { path: toPosixPath(path), status: "unreadable", error: { code: "internal-error", message: `pledge failed on this document (a bug): ${error?.message ?? error}` }, blocks: [] };
+  }
+}
+
+// src/discovery/sources/keyring-files.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path10 = require("node:path");
+init_reasons();
+
+// src/discovery/keybox.ts
+var HEADER_BLOB = 1;
+var OPENPGP_BLOB = 2;
+var SECRET_FLAG = 1;
+var TRUST_PACKET = 12;
+function isKeybox(bytes) {
+  return bytes.length >= 12 && bytes[4] === HEADER_BLOB && String.fromCharCode(...bytes.subarray(8, 12)) === "KBXf";
+}
+var KeyboxError = class extends Error {
+};
+var u322 = (bytes, offset) => (bytes[offset] << 24 >>> 0) + (bytes[offset + 1] << 16) + (bytes[offset + 2] << 8) + bytes[offset + 3];
+function keyboxKeyBlocks(bytes) {
+  if (!isKeybox(bytes)) throw new KeyboxError('not a GnuPG keybox (no "KBXf" header blob)');
+  const blocks = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (offset + 6 > bytes.length) throw new KeyboxError(`truncated blob at byte ${offset}`);
+    const length = u322(bytes, offset);
+    if (length < 6 || offset + length > bytes.length) throw new KeyboxError(`the blob at byte ${offset} claims ${length} bytes, beyond the file's ${bytes.length}`);
+    const blob = bytes.subarray(offset, offset + length);
+    if (blob[4] === OPENPGP_BLOB) {
+      if (length < 16) throw new KeyboxError(`the OpenPGP blob at byte ${offset} is too short (${length} bytes)`);
+      const flags = blob[6] << 8 | blob[7];
+      const start = u322(blob, 8);
+      const size = u322(blob, 12);
+      if (start < 16 || start + size > length) throw new KeyboxError(`the OpenPGP blob at byte ${offset} points its key block outside itself`);
+      if ((flags & SECRET_FLAG) === 0) blocks.push(withoutTrustPackets(blob.subarray(start, start + size)));
+    }
+    offset += length;
+  }
+  return blocks;
+}
+function withoutTrustPackets(block) {
+  const kept = [];
+  let offset = 0;
+  while (offset < block.length) {
+    const frame = packetFrameAt(block, offset);
+    if (!frame) return block;
+    if (frame.tag !== TRUST_PACKET) kept.push(block.subarray(offset, frame.end));
+    offset = frame.end;
+  }
+  return Buffer.concat(kept);
+}
+
+// src/discovery/sources/keyring-files.ts
 var KEY_FILE = /\.(asc|gpg|pgp|key|pub|kbx?)$/i;
 var isKeyFileName = (name) => KEY_FILE.test(name);
+var GNUPG_KEYRINGS = ["pubring.kbx", "pubring.gpg"];
+var GNUPG_HOME_MARKS = /* @__PURE__ */ new Set(["trustdb.gpg", "private-keys-v1.d", "gpg.conf", "secring.gpg", "openpgp-revocs.d"]);
+var GNUPG_PRIVATE = /* @__PURE__ */ new Set(["trustdb.gpg", "secring.gpg"]);
 function keyFilesUnder(path) {
   const info = (() => {
     try {
-      return (0, import_node_fs3.statSync)(path);
+      return (0, import_node_fs4.statSync)(path);
     } catch {
       return null;
     }
   })();
   if (!info) throw new PledgeError("usage", `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
-  const entries = (0, import_node_fs3.readdirSync)(path, { withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile() && KEY_FILE.test(entry.name)).map((entry) => (0, import_node_path8.join)(path, entry.name)).sort();
+  const entries = (0, import_node_fs4.readdirSync)(path, { withFileTypes: true });
+  if (entries.some((entry) => GNUPG_HOME_MARKS.has(entry.name))) {
+    const keyring = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
+    if (keyring) return [(0, import_node_path10.join)(path, keyring)];
+  }
+  const files = entries.filter((entry) => entry.isFile() && KEY_FILE.test(entry.name) && !GNUPG_PRIVATE.has(entry.name)).map((entry) => (0, import_node_path10.join)(path, entry.name)).sort();
   return files;
 }
 var SECRET_ARMOR = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
@@ -76689,36 +79376,58 @@ function holdsSecretKey(bytes) {
 }
 function keyringFilesWithSecretKeys(paths) {
   return paths.flatMap((path) => {
+    if (typeof path !== "string") return holdsSecretKey(Buffer.from(path.bytes)) ? [path.name] : [];
     try {
-      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs3.readFileSync)(file)));
+      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs4.readFileSync)(file)));
     } catch {
       return [];
     }
   });
 }
 function keyringSourceName(file, base = ".") {
-  const absolute = (0, import_node_path8.resolve)(file);
-  for (const from of [(0, import_node_path8.resolve)(base), (0, import_node_path8.resolve)(".")]) {
-    const path = (0, import_node_path8.relative)(from, absolute);
-    if (path && !path.startsWith("..") && !(0, import_node_path8.isAbsolute)(path)) return `keyring:${toPosixPath(path)}`;
+  const absolute = (0, import_node_path10.resolve)(file);
+  for (const from of [(0, import_node_path10.resolve)(base), (0, import_node_path10.resolve)(".")]) {
+    const path = (0, import_node_path10.relative)(from, absolute);
+    if (path && !path.startsWith("..") && !(0, import_node_path10.isAbsolute)(path)) return `keyring:${toPosixPath(path)}`;
   }
-  return `keyring:${(0, import_node_path8.basename)(absolute)}`;
+  return `keyring:${(0, import_node_path10.basename)(absolute)}`;
 }
 async function loadKeyringFiles(paths, limits = DEFAULT_KEY_LIMITS, base) {
   const candidates = [];
   for (const path of paths) {
-    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs3.readFileSync)(file), limits, base));
+    if (typeof path !== "string") {
+      candidates.push(...await keyFileCandidates(path.name, path.bytes, limits, base));
+      continue;
+    }
+    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs4.readFileSync)(file), limits, base));
   }
   return candidates;
 }
 async function keyFileCandidates(file, bytes, limits = DEFAULT_KEY_LIMITS, base) {
-  const { keys, errors, tooLarge } = await readAllKeys(bytes, limits);
-  if (tooLarge) throw new PledgeError("usage", `--keyring ${file}: ${tooLarge}`);
+  const { keys, errors, tooLarge: tooLarge2 } = isKeybox(bytes) ? await readKeybox(file, bytes, limits) : await readAllKeys(bytes, limits);
+  if (tooLarge2) throw new PledgeError("usage", `--keyring ${file}: ${tooLarge2}`);
   if (keys.length === 0) {
     const why = errors.length ? `: ${errors[0]}` : "";
     throw new PledgeError("usage", `--keyring ${file}: no OpenPGP key found in the file${why}`);
   }
   return keys.map((key) => ({ key, source: keyringSourceName(file, base) }));
+}
+async function readKeybox(file, bytes, limits) {
+  let blocks;
+  try {
+    blocks = keyboxKeyBlocks(bytes);
+  } catch (error) {
+    if (error instanceof KeyboxError) throw new PledgeError("usage", `--keyring ${file}: a malformed GnuPG keybox: ${error.message}`);
+    throw error;
+  }
+  const result = { keys: [], errors: [] };
+  for (const block of blocks) {
+    const { keys, errors, tooLarge: tooLarge2 } = await readAllKeys(block, limits);
+    if (tooLarge2) return { ...result, tooLarge: tooLarge2 };
+    result.keys.push(...keys);
+    result.errors.push(...errors);
+  }
+  return result;
 }
 
 // src/pipeline/keyring-loader.ts
@@ -76728,53 +79437,118 @@ async function loadKeyring(paths, limits, base) {
   return keyring;
 }
 
-// src/pipeline/run.ts
-var WORKERS_AFTER = 2e4;
-async function atLeast(paths, count2) {
-  let seen = 0;
-  for await (const _path of paths) if (++seen >= count2) return true;
-  return false;
+// src/core/package-version.ts
+var import_node_fs5 = require("node:fs");
+var cached;
+function packageVersion() {
+  cached ??= JSON.parse((0, import_node_fs5.readFileSync)(new URL("../../package.json", import_meta_url), "utf8")).version;
+  return cached;
 }
-var DOCUMENT_CONCURRENCY = 100;
+
+// src/verify/threshold.ts
+init_reasons();
+function requirementOf(minSignatures, allowedSigners) {
+  const minimum = minSignatures ?? 1;
+  return minimum <= 1 && !allowedSigners ? null : { minSignatures: minimum, allowedSigners };
+}
+function isAllowed(signature, requirement) {
+  const list = requirement?.allowedSigners;
+  if (!list) return true;
+  return list.has(signature.primaryKeyFingerprint ?? "") || list.has(signature.signingKeyFingerprint ?? "");
+}
+function evaluateThreshold(signatures, requirement) {
+  const counted = /* @__PURE__ */ new Set();
+  const notAllowed = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  for (const signature of signatures) {
+    const primary = signature.primaryKeyFingerprint;
+    if (signature.status !== "verified" || !primary) continue;
+    if (!isAllowed(signature, requirement)) {
+      notAllowed.add(primary);
+      continue;
+    }
+    counted.add(primary);
+    seen.add(primary);
+    if (signature.signingKeyFingerprint) seen.add(signature.signingKeyFingerprint);
+  }
+  const list = requirement.allowedSigners;
+  return {
+    required: requirement.minSignatures,
+    allowedSigners: list ? list.size : null,
+    counted: [...counted],
+    // A key counted by one signature (its listed subkey) is not "not allowed" for another.
+    notAllowed: [...notAllowed].filter((fingerprint) => !counted.has(fingerprint)),
+    missing: list ? [...list].filter((fingerprint) => !seen.has(fingerprint)) : [],
+    met: counted.size >= requirement.minSignatures
+  };
+}
+function thresholdSummary(record) {
+  return `${Math.min(record.counted.length, record.required)} of ${record.required} required signer${record.required === 1 ? "" : "s"}`;
+}
+function shortfallMessage(record) {
+  const parts = [thresholdSummary(record)];
+  if (record.missing.length) {
+    const shown = record.missing.slice(0, 10).join(", ");
+    parts.push(`not seen: ${shown}${record.missing.length > 10 ? ` and ${record.missing.length - 10} more` : ""}`);
+  }
+  if (record.notAllowed.length) parts.push(`not on the signer list, so not counted: ${record.notAllowed.join(", ")}`);
+  return `${parts.join("; ")} (N verified signatures by N distinct primary keys are needed)`;
+}
+function applyThreshold(document, requirement) {
+  if (!requirement || document.status !== "signed") return;
+  const record = evaluateThreshold(
+    document.blocks.flatMap((block) => block.signatures),
+    requirement
+  );
+  document.threshold = record;
+  if (record.met || document.findings?.some((finding2) => finding2.code === "signer-not-allowed")) return;
+  document.findings ??= [];
+  document.findings.push({ code: "too-few-signatures", severity: "error", message: shortfallMessage(record) });
+}
+var FINGERPRINT = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/;
+function normaliseFingerprint(text3) {
+  const bare2 = text3.replace(/\s+/g, "").replace(/^0x/i, "").toUpperCase();
+  return FINGERPRINT.test(bare2) ? bare2 : null;
+}
+function parseSignerList(text3, label) {
+  const fingerprints2 = /* @__PURE__ */ new Set();
+  for (const [index3, line] of text3.split("\n").entries()) {
+    const content = line.replace(/#.*/, "").trim();
+    if (!content) continue;
+    const fingerprint = normaliseFingerprint(content);
+    if (!fingerprint) throw new PledgeError("usage", `${label}:${index3 + 1}: "${content}" is not a key fingerprint (40 or 64 hexadecimal digits)`);
+    fingerprints2.add(fingerprint);
+  }
+  return fingerprints2;
+}
+
+// src/pipeline/run.ts
 async function verifyDocumentStream(request, onDocument) {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   const policy = createPolicy(request.now, request.fastPath ?? true);
-  const workers = (request.workers ?? 1) > 1 ? request.workers : 0;
-  const fetched = await fetchDocuments(request.paths, request.discovery, limits);
-  const reader = request.readerThread && workers === 0 ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
-  const opened = async () => createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now);
-  const { discovery, close: close2 } = await opened().catch(async (error) => {
-    await reader?.close();
-    throw error;
-  });
-  try {
-    const judge = judgeWith(discovery, policy);
-    const totals = new ManifestTotals();
-    const items = reader?.documents ?? collectPaths(request.paths, request.collect);
-    const pool = { current: null };
-    const after = request.workersAfter ?? WORKERS_AFTER;
-    if (workers > 0 && await atLeast(collectPaths(request.paths, request.collect), after)) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
-    let count2 = 0;
-    const describe = async ({ path, walked = false, document }) => {
-      if (workers > 0 && !pool.current && count2++ >= after) pool.current = VerifyPool.start(workers, workerSetup(request, limits, policy.now));
-      const page = fetched.get(path);
-      const described = page ? await guarded(path, async () => ({ ...await describeDocument(path, path, limits, judge, page.document), fetch: page.record })) : await guarded(path, async () => await pool.current?.run(path, walked) ?? describeDocument(path, path, limits, judge, document, walked));
-      if (request.signedOnly && described.status === "not-signed") described.verdict = "skipped";
-      return described;
-    };
-    try {
-      for await (const document of mapOrdered(items, DOCUMENT_CONCURRENCY, describe)) {
-        if (request.signal?.aborted) throw new PledgeError("interrupted", "interrupted");
-        totals.add(document);
-        await onDocument(document);
-      }
-    } finally {
-      await pool.current?.close();
+  const pages = await fetchDocuments(request.paths, request.discovery, limits);
+  const totals = new ManifestTotals();
+  const { lookups } = await runPlan(
+    {
+      origin: { kind: "paths", paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits), ...request.signatureFiles ? { signatureFiles: request.signatureFiles } : {} },
+      judging: verifyingJudge(() => loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy),
+      execution: chooseExecution(request, () => workerSetup(request, limits, policy.now)),
+      limits,
+      ...request.signedOnly ? { signedOnly: true } : {},
+      ...request.signal ? { signal: request.signal } : {}
+    },
+    async (document) => {
+      applyThreshold(document, request.signers ?? null);
+      totals.add(document);
+      await onDocument(document);
     }
-    return { ok: totals.ok, summary: totals.summary, signers: totals.signerList(), lookups: discovery.lookups, outcomes: totals.outcomes };
-  } finally {
-    await Promise.all([reader?.close(), close2()]);
-  }
+  );
+  return { ok: totals.ok, summary: totals.summary, signers: totals.signerList(), lookups, outcomes: totals.outcomes };
+}
+function givenDocuments(texts, limits) {
+  const given = /* @__PURE__ */ new Map();
+  for (const [path, bytes] of texts ?? []) given.set(path, extractDocument(decodeGivenDocument(path, bytes, limits), limits));
+  return given;
 }
 function workerSetup(request, limits, now) {
   const offline = !request.discovery || request.discovery.offline;
@@ -76788,24 +79562,23 @@ function workerSetup(request, limits, now) {
     cacheDirectory: offline ? request.discovery?.cacheDirectory ?? null : null
   };
 }
-async function guarded(path, describe) {
-  try {
-    return await describe();
-  } catch (error) {
-    if (error instanceof PledgeError) throw error;
-    return { path: toPosixPath(path), status: "unreadable", error: { code: "internal-error", message: `pledge failed on this document (a bug): ${error?.message ?? error}` }, blocks: [] };
-  }
-}
 async function verifyDocuments(request) {
   const documents = [];
   const tail = await verifyDocumentStream(request, (document) => void documents.push(document));
-  return { ...manifestHead(request.version), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
+  return { ...manifestHead(request.version ?? packageVersion()), documents, ok: tail.ok, summary: tail.summary, signers: tail.signers, lookups: tail.lookups };
 }
-async function inspectDocuments(paths, limits = {}) {
-  const merged = { ...DEFAULT_LIMITS, ...limits };
-  const claims = async (_text, signature) => claimsOf(signature);
+async function inspectDocuments(paths, limits = {}, options = {}) {
   const documents = [];
-  for await (const { path, walked } of collectPaths(paths)) documents.push(await describeDocument(path, path, merged, claims, void 0, walked));
+  await runPlan(
+    {
+      origin: { kind: "paths", paths, collect: {}, pages: /* @__PURE__ */ new Map() },
+      judging: claimsOnly,
+      execution: MAIN_THREAD_IN_ORDER,
+      limits: { ...DEFAULT_LIMITS, ...limits },
+      ...options.signal ? { signal: options.signal } : {}
+    },
+    (document) => void documents.push(document)
+  );
   return documents;
 }
 async function fetchKeys(query, request) {
@@ -76825,21 +79598,21 @@ async function fetchKeys(query, request) {
 }
 
 // src/repo/load-config.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path9 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path11 = require("node:path");
 init_reasons();
 var CONFIG_FILE = "pledge.config.json";
 function findConfig(from) {
-  for (let directory = (0, import_node_path9.resolve)(from); ; directory = (0, import_node_path9.dirname)(directory)) {
-    const candidate = (0, import_node_path9.join)(directory, CONFIG_FILE);
-    if ((0, import_node_fs4.existsSync)(candidate)) return candidate;
-    if ((0, import_node_path9.dirname)(directory) === directory) return null;
+  for (let directory = (0, import_node_path11.resolve)(from); ; directory = (0, import_node_path11.dirname)(directory)) {
+    const candidate = (0, import_node_path11.join)(directory, CONFIG_FILE);
+    if ((0, import_node_fs6.existsSync)(candidate)) return candidate;
+    if ((0, import_node_path11.dirname)(directory) === directory) return null;
   }
 }
 var validate = null;
 function validator() {
   if (!validate) {
-    const schema = JSON.parse((0, import_node_fs4.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
+    const schema = JSON.parse((0, import_node_fs6.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
     const { Ajv2020: Ajv } = require__();
     validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
@@ -76868,16 +79641,15 @@ ${[...new Set(problems)].join("\n")}`);
 function loadConfig(path) {
   let text3;
   try {
-    text3 = (0, import_node_fs4.readFileSync)(path, "utf8");
+    text3 = (0, import_node_fs6.readFileSync)(path, "utf8");
   } catch (error) {
     const why = error.code === "ENOENT" ? "no such file" : error.message;
     throw new PledgeError("usage", `${path}: ${why}`);
   }
-  return { root: (0, import_node_path9.dirname)((0, import_node_path9.resolve)(path)), path, config: parseConfig(text3, path) };
+  return { root: (0, import_node_path11.dirname)((0, import_node_path11.resolve)(path)), path, config: parseConfig(text3, path) };
 }
 
 // src/cli/context.ts
-var import_node_fs5 = require("node:fs");
 var import_node_os2 = require("node:os");
 
 // node_modules/chalk/source/vendor/ansi-styles/index.js
@@ -77328,18 +80100,18 @@ var proto = Object.defineProperties(() => {
     }
   }
 });
-var createStyler = (open3, close2, parent) => {
+var createStyler = (open4, close2, parent) => {
   let openAll;
   let closeAll;
   if (parent === void 0) {
-    openAll = open3;
+    openAll = open4;
     closeAll = close2;
   } else {
-    openAll = parent.openAll + open3;
+    openAll = parent.openAll + open4;
     closeAll = close2 + parent.closeAll;
   }
   return {
-    open: open3,
+    open: open4,
     close: close2,
     openAll,
     closeAll,
@@ -77380,14 +80152,23 @@ var chalk = createChalk();
 var chalkStderr = createChalk({ level: stderrColor ? stderrColor.level : 0 });
 
 // src/cli/context.ts
-function packageVersion() {
-  const packageJson = JSON.parse((0, import_node_fs5.readFileSync)(new URL("../../package.json", import_meta_url), "utf8"));
-  return packageJson.version;
+function colourLevel(isTTY, env2, mode = "auto") {
+  if (mode === "never") return 0;
+  const forced = forcedLevel(env2.FORCE_COLOR);
+  if (mode === "always") return forced || 1;
+  if (forced !== void 0) return forced;
+  if (env2.NO_COLOR) return 0;
+  return isTTY && env2.TERM !== "dumb" ? 1 : 0;
 }
-function colourFor(stream, env2) {
-  const forced = env2.FORCE_COLOR !== void 0 && env2.FORCE_COLOR !== "0" && env2.FORCE_COLOR !== "false";
-  const wanted = forced || stream.isTTY === true && env2.NO_COLOR === void 0 && env2.TERM !== "dumb";
-  return new Chalk({ level: wanted ? 1 : 0 });
+function forcedLevel(value) {
+  if (value === void 0) return void 0;
+  if (value === "" || value === "true") return 1;
+  if (value === "false") return 0;
+  const level = Number.parseInt(value, 10);
+  return Number.isNaN(level) ? void 0 : Math.max(0, Math.min(level, 3));
+}
+function colourFor(stream, env2, mode = "auto") {
+  return new Chalk({ level: colourLevel(stream.isTTY === true, env2, mode) });
 }
 function cacheDirectory(option, streams) {
   return option ?? defaultCacheDirectory(streams.env, streams.env.HOME ?? (0, import_node_os2.homedir)());
@@ -77481,16 +80262,16 @@ async function manifestKeySources(options, context) {
   const cwd = context.streams.cwd;
   const config2 = findConfig(cwd);
   const loaded = config2 ? loadConfig(config2) : null;
-  const file = options.manifest ?? (loaded?.config.manifest ? (0, import_node_path10.join)(loaded.root, loaded.config.manifest) : null);
+  const file = options.manifest ?? (loaded?.config.manifest ? (0, import_node_path12.join)(loaded.root, loaded.config.manifest) : null);
   if (!file) throw new PledgeError("usage", "no --manifest given, and no pledge.config.json names one");
   let manifest;
   try {
-    manifest = JSON.parse(await (0, import_promises9.readFile)((0, import_node_path10.resolve)(cwd, file), "utf8"));
+    manifest = JSON.parse(await (0, import_promises11.readFile)((0, import_node_path12.resolve)(cwd, file), "utf8"));
   } catch (error) {
     throw new PledgeError("usage", `--manifest ${file}: ${error.message}`);
   }
-  const pinned = loaded?.config.keys ? [(0, import_node_path10.join)(loaded.root, loaded.config.keys)] : [];
-  const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => (0, import_node_path10.resolve)(cwd, path))]);
+  const pinned = loaded?.config.keys ? [(0, import_node_path12.join)(loaded.root, loaded.config.keys)] : [];
+  const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => (0, import_node_path12.resolve)(cwd, path))]);
   const cache = options.cache ? new KeyCache(cacheDirectory(options.cacheDir, context.streams)) : null;
   return { manifest, keyring, cache, root: loaded?.root ?? cwd };
 }
@@ -77498,12 +80279,12 @@ async function keysExportCommand(options, context) {
   const cwd = context.streams.cwd;
   const { manifest, keyring, cache } = await manifestKeySources(options, context);
   const results = await exportManifestKeys(manifest, keyring, cache, /* @__PURE__ */ new Date());
-  const folder = (0, import_node_path10.resolve)(cwd, options.output);
-  await (0, import_promises9.mkdir)(folder, { recursive: true });
+  const folder = (0, import_node_path12.resolve)(cwd, options.output);
+  await (0, import_promises11.mkdir)(folder, { recursive: true });
   for (const result of results) {
     if (result.outcome === "exported") {
-      await writeFileAtomic((0, import_node_path10.join)(folder, `${result.fingerprint}.asc`), result.armored);
-      context.streams.stdout.write(`${groupFingerprint(result.fingerprint)}  exported to ${escapeText2((0, import_node_path10.join)(options.output, `${result.fingerprint}.asc`))}
+      await writeFileAtomic((0, import_node_path12.join)(folder, `${result.fingerprint}.asc`), result.armored);
+      context.streams.stdout.write(`${groupFingerprint(result.fingerprint)}  exported to ${escapeText2((0, import_node_path12.join)(options.output, `${result.fingerprint}.asc`))}
 `);
     } else context.streams.stderr.write(`pledge: ${groupFingerprint(result.fingerprint)}: ${result.outcome}: ${escapeText2(result.message)}
 `);
@@ -77514,7 +80295,7 @@ async function keysExportCommand(options, context) {
 // src/cli/commands/bundle.ts
 async function bundleCommand(options, context) {
   const { manifest, keyring, cache, root } = await manifestKeySources(options, context);
-  const result = await writeBundle(manifest, root, (0, import_node_path11.resolve)(context.streams.cwd, options.output), keyring, cache, /* @__PURE__ */ new Date());
+  const result = await writeBundle(manifest, root, (0, import_node_path13.resolve)(context.streams.cwd, options.output), keyring, cache, /* @__PURE__ */ new Date());
   const exported = result.keys.filter((key) => key.outcome === "exported").length;
   context.streams.stdout.write(`wrote ${escapeText2(options.output)}: ${result.documents} documents, ${result.blocks.length} blocks, ${exported} keys, manifest.json, README.md
 `);
@@ -77524,9 +80305,9 @@ async function bundleCommand(options, context) {
 }
 
 // src/cli/commands/init.ts
-var import_node_fs6 = require("node:fs");
-var import_promises10 = require("node:fs/promises");
-var import_node_path12 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_promises12 = require("node:fs/promises");
+var import_node_path14 = require("node:path");
 init_reasons();
 var DEFAULT_STATEMENT = "I, {name}, commit to this pledge.";
 function configFile(statement) {
@@ -77651,13 +80432,13 @@ async function initCommand(options, context) {
     ".github/workflows/pledge.yml": WORKFLOW,
     ".github/dependabot.yml": DEPENDABOT
   };
-  const existing = Object.keys(files).filter((path) => (0, import_node_fs6.existsSync)((0, import_node_path12.join)(root, path)));
+  const existing = Object.keys(files).filter((path) => (0, import_node_fs7.existsSync)((0, import_node_path14.join)(root, path)));
   if (existing.length && !options.force) {
     throw new PledgeError("usage", `init: ${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`);
   }
   for (const [path, content] of Object.entries(files)) {
-    await (0, import_promises10.mkdir)((0, import_node_path12.dirname)((0, import_node_path12.join)(root, path)), { recursive: true });
-    await (0, import_promises10.writeFile)((0, import_node_path12.join)(root, path), content);
+    await (0, import_promises12.mkdir)((0, import_node_path14.dirname)((0, import_node_path14.join)(root, path)), { recursive: true });
+    await (0, import_promises12.writeFile)((0, import_node_path14.join)(root, path), content);
     context.streams.stdout.write(`created ${path}
 `);
   }
@@ -77734,6 +80515,8 @@ var RENDERING_TEXT = {
 
 // src/report/render-human.ts
 var plural = (count2, word) => `${count2} ${word}${count2 === 1 ? "" : "s"}`;
+var same = (text3) => text3;
+var PLAIN = { bold: same, dim: same, green: same, red: same, yellow: same };
 var DEFAULT_WIDTH = 80;
 function wrapLines(text3, indent, width, continuation = indent) {
   const room = () => Math.max(20, width - (lines.length ? continuation : indent).length);
@@ -77759,7 +80542,9 @@ function wrapLines(text3, indent, width, continuation = indent) {
 function blockHeading(block, colour) {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(", ")}` : "";
   const status = block.status === "ok" ? "" : ` · ${colour.red("malformed")}`;
-  return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
+  if (block.form === "detached") return `  detached signature ${escapeText2(block.signatureFile ?? "")}${status}`;
+  const what = block.form === "inline" ? "inline-signed message" : "block";
+  return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
 function documentHeading(document, colour) {
   const status = document.status === "signed" ? plural(document.blocks.length, "block") : document.status === "not-signed" && document.findings?.length ? colour.red(plural(document.findings.length, "repository finding")) : colour.red(document.status === "not-signed" ? "not signed: no cleartext-signed block found" : `unreadable: ${document.error?.message ?? ""}`);
@@ -77812,16 +80597,17 @@ function skippedParts(summary) {
     ...summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, "unsigned document")}`] : []
   ];
 }
-function renderHuman(manifest, colour, width = DEFAULT_WIDTH) {
+function renderHuman(manifest, colour = PLAIN, width = DEFAULT_WIDTH) {
   return manifest.documents.map((document) => renderHumanDocument(document, colour, width)).join("") + renderHumanTail(manifest, colour);
 }
-function renderHumanDocument(document, colour, width = DEFAULT_WIDTH) {
+function renderHumanDocument(document, colour = PLAIN, width = DEFAULT_WIDTH) {
   const lines = [documentHeading(document, colour)];
   for (const block of document.blocks) {
     const note = block.rendering.includes("html-highlighting") ? labelled("note:", "the page's stylesheet decides what readers see of highlighted text: read the signed text shown here", colour.dim, width) : [];
     lines.push(blockHeading(block, colour), ...note, ...block.error ? renderBlockBody(block, colour) : signedTextLines(block, width));
     for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
+  lines.push(...thresholdLines(document, colour));
   for (const finding2 of document.findings ?? []) {
     const mark = finding2.severity === "error" ? colour.red("✗") : colour.yellow("!");
     const where = finding2.line ? ` (line ${finding2.line})` : "";
@@ -77830,7 +80616,13 @@ function renderHumanDocument(document, colour, width = DEFAULT_WIDTH) {
   lines.push("");
   return lines.join("\n") + "\n";
 }
-function renderHumanTail(tail, colour) {
+function thresholdLines(document, colour) {
+  const record = document.threshold;
+  if (!record || document.findings?.some((finding2) => finding2.code === "too-few-signatures")) return [];
+  const uncounted = record.notAllowed.length ? ` (not on the signer list, not counted: ${record.notAllowed.join(", ")})` : "";
+  return [`  ${record.met ? colour.green("✓") : colour.red("✗")} ${thresholdSummary(record)}${uncounted}`];
+}
+function renderHumanTail(tail, colour = PLAIN) {
   const lines = [summaryLine(tail)];
   if (tail.lookups.length) lines.push(lookupLine(tail));
   if (tail.summary.verified === 0 && tail.summary.signatures > 0) lines.push(colour.red("no signature verified"));
@@ -77840,7 +80632,7 @@ function lookupLine(manifest) {
   const hosts = new Set(manifest.lookups.flatMap((lookup) => lookup.urls.map((url2) => new URL(url2).host)));
   return `network: ${plural(manifest.lookups.length, "lookup")} to ${[...hosts].map(escapeText2).join(", ") || "no host"} (see "lookups" in --json)`;
 }
-function renderInspect(documents, colour) {
+function renderInspect(documents, colour = PLAIN) {
   const lines = [];
   for (const document of documents) {
     lines.push(documentHeading(document, colour));
@@ -77863,14 +80655,14 @@ function renderInspect(documents, colour) {
 
 // src/cli/commands/inspect.ts
 async function inspectCommand(paths, options, context) {
-  const documents = await inspectDocuments(paths);
+  const documents = await inspectDocuments(paths, {}, context.signal ? { signal: context.signal } : {});
   const { stdout, env: env2 } = context.streams;
-  stdout.write(options.json ? JSON.stringify({ documents }, null, 2) + "\n" : renderInspect(documents, colourFor(stdout, env2)));
+  stdout.write(options.json ? JSON.stringify({ documents }, null, 2) + "\n" : renderInspect(documents, colourFor(stdout, env2, context.colour)));
   context.setExit(documents.some((document) => document.status === "unreadable") ? ExitCode.usage : ExitCode.ok);
 }
 
 // src/cli/commands/manifest.ts
-var import_node_path18 = require("node:path");
+var import_node_path23 = require("node:path");
 init_reasons();
 
 // src/report/committed-manifest.ts
@@ -77925,15 +80717,44 @@ function diffText(expected, actual, context = 2) {
   return out.join("\n");
 }
 
+// src/cli/glob-warnings.ts
+var import_promises13 = require("node:fs/promises");
+var import_node_path15 = require("node:path");
+async function warnUnmatchedGlobs(paths, options, loaded, context) {
+  const warn = (what, glob, where) => context.streams.stderr.write(`pledge: warning: ${what} ${glob} matches no file ${where}
+`);
+  if (loaded) {
+    const name = (0, import_node_path15.basename)(loaded.path);
+    for (const glob of await unmatchedGlobs(loaded.root, loaded.config.documents)) warn(`${name}: documents glob`, glob, "in the repository");
+    for (const glob of await unmatchedGlobs(loaded.root, loaded.config.exclude ?? [])) warn(`${name}: exclude glob`, glob, "in the repository");
+    return;
+  }
+  const globs = [...(options.include ?? []).map((glob) => ["--include", glob]), ...(options.exclude ?? []).map((glob) => ["--exclude", glob])];
+  if (!globs.length) return;
+  const folders = [];
+  for (const path of paths) if ((await (0, import_promises13.stat)((0, import_node_path15.resolve)(context.streams.cwd, path)).catch(() => null))?.isDirectory()) folders.push(path);
+  if (!folders.length) return;
+  let unmatched = new Set(globs.map(([, glob]) => glob));
+  for (const folder of folders) {
+    const here = new Set(await unmatchedGlobs((0, import_node_path15.resolve)(context.streams.cwd, folder), [...unmatched]));
+    unmatched = new Set([...unmatched].filter((glob) => here.has(glob)));
+  }
+  for (const [option, glob] of globs) if (unmatched.has(glob)) warn(option, glob, `in ${folders.join(", ")}`);
+}
+
 // src/cli/commands/verify.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
+init_reasons();
+
+// src/cli/commands/run-verification.ts
 var import_node_os3 = require("node:os");
-var import_node_path17 = require("node:path");
+var import_node_path19 = require("node:path");
 init_reasons();
 
 // src/pipeline/verify-repository.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path14 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path17 = require("node:path");
 
 // src/repo/git-changes.ts
 var import_node_child_process = require("node:child_process");
@@ -78008,10 +80829,10 @@ var PullRequest = class _PullRequest {
 };
 
 // src/repo/protected-files.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path16 = require("node:path");
 function normalise(path) {
-  const clean2 = import_node_path13.posix.normalize(path.split(import_node_path13.sep).join("/")).replace(/\/+$/, "");
+  const clean2 = import_node_path16.posix.normalize(path.split(import_node_path16.sep).join("/")).replace(/\/+$/, "");
   return clean2 === "." ? "" : clean2;
 }
 function firstChangedLine(before, after) {
@@ -78024,7 +80845,7 @@ function firstChangedLine(before, after) {
 }
 function readWorkingFile(root, path) {
   try {
-    return (0, import_node_fs7.readFileSync)((0, import_node_path13.join)(root, path));
+    return (0, import_node_fs8.readFileSync)((0, import_node_path16.join)(root, path));
   } catch {
     return null;
   }
@@ -78041,7 +80862,7 @@ function roleOf(path, names) {
   return null;
 }
 async function readBaseState(pr, loaded) {
-  const configPath = normalise((0, import_node_path13.relative)(loaded.root, loaded.path));
+  const configPath = normalise((0, import_node_path16.relative)(loaded.root, loaded.path));
   const short = pr.base.slice(0, 12);
   const configBytes = await pr.fileAtBase(configPath);
   const config2 = configBytes ? parseConfig(configBytes.toString("utf8"), `${configPath} at the merge base ${short}`) : loaded.config;
@@ -78055,8 +80876,8 @@ async function readBaseState(pr, loaded) {
   const keyFiles = [];
   if (names.keys !== null) {
     for (const path of await pr.filesAtBase(names.keys)) {
-      if (!isKeyFileName(import_node_path13.posix.basename(path))) continue;
-      keyFiles.push({ file: (0, import_node_path13.join)(loaded.root, path), bytes: await pr.fileAtBase(path) });
+      if (!isKeyFileName(import_node_path16.posix.basename(path))) continue;
+      keyFiles.push({ file: (0, import_node_path16.join)(loaded.root, path), bytes: await pr.fileAtBase(path) });
     }
   }
   const findings = [];
@@ -78090,12 +80911,12 @@ function signerFolders(documents) {
 function unmatchedSignerFiles(paths, config2) {
   const folders = signerFolders(config2.documents);
   if (!folders.length) return [];
-  const wanted = config2.documents.map(globToRegExp);
-  const unwanted = (config2.exclude ?? []).map(globToRegExp);
+  const wanted = globMatcher(config2.documents);
+  const unwanted = globMatcher(config2.exclude ?? []);
   const documents = [];
   for (const path of paths) {
     const folder = folders.find((candidate) => path.startsWith(`${candidate}/`));
-    if (!folder || matchesAny(path, wanted) || matchesAny(path, unwanted)) continue;
+    if (!folder || wanted(path) || unwanted(path)) continue;
     documents.push({
       path,
       status: "not-signed",
@@ -78134,12 +80955,11 @@ function checkRepository(documents, config2, known, allowedSigners) {
     }
   }
   for (const signer of known?.signers ?? []) if (!signerOf2.has(signer.primaryKeyFingerprint)) signerOf2.set(signer.primaryKeyFingerprint, signer.documents[0] ?? "");
+  const requirement = requirementOf(config2.minSignatures, allowedSigners);
   for (const document of documents) {
-    let verified2 = 0;
     for (const block of document.blocks) {
       for (const signature of block.signatures) {
         if (signature.status !== "verified" || !signature.primaryKeyFingerprint) continue;
-        verified2++;
         const fingerprint = signature.primaryKeyFingerprint;
         const firstCopy = signatureIn.get(signature.signatureSha256);
         const firstSigner = signerOf2.get(fingerprint);
@@ -78150,24 +80970,13 @@ function checkRepository(documents, config2, known, allowedSigners) {
         }
         if (firstCopy === void 0) signatureIn.set(signature.signatureSha256, document.path);
         if (firstSigner === void 0) signerOf2.set(fingerprint, document.path);
-        if (allowedSigners && !allowedSigners.has(fingerprint)) {
+        if (!isAllowed(signature, requirement)) {
           add2(document, finding("error", "error", "signer-not-allowed", `key ${fingerprint} is not in the allowed signers list`, block.startLine));
         }
       }
     }
-    const minimum = config2.minSignatures ?? 1;
-    if (document.status === "signed" && verified2 < minimum && minimum > 1) {
-      add2(document, finding("error", "error", "too-few-signatures", `${verified2} verified signature(s); the repository requires ${minimum}`));
-    }
+    applyThreshold(document, requirement);
   }
-}
-function parseAllowedSigners(text3) {
-  const fingerprints2 = /* @__PURE__ */ new Set();
-  for (const line of text3.split("\n")) {
-    const content = line.replace(/#.*/, "").replace(/\s+/g, "").toUpperCase();
-    if (content) fingerprints2.add(content);
-  }
-  return fingerprints2;
 }
 
 // src/pipeline/verify-repository.ts
@@ -78182,12 +80991,13 @@ function parseKnown(text3, name) {
   }
 }
 function matchesDocuments(path, config2) {
-  return matchesAny(path, config2.documents.map(globToRegExp)) && !matchesAny(path, (config2.exclude ?? []).map(globToRegExp));
+  return globMatcher(config2.documents)(path) && !globMatcher(config2.exclude ?? [])(path);
 }
 function readAllowedSigners(file) {
   try {
-    return parseAllowedSigners((0, import_node_fs8.readFileSync)(file, "utf8"));
+    return parseSignerList((0, import_node_fs9.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
   } catch (error) {
+    if (error instanceof PledgeError) throw error;
     throw new PledgeError("usage", `allowedSigners ${file}: ${error.message}`);
   }
 }
@@ -78198,8 +81008,8 @@ async function trusted(loaded, base) {
       config: config3,
       known: null,
       // only a pull request run is checked against the committed manifest
-      allowed: config3.allowedSigners ? readAllowedSigners((0, import_node_path14.join)(root, config3.allowedSigners)) : null,
-      pinned: config3.keys ? await loadKeyringFiles([(0, import_node_path14.join)(root, config3.keys)], void 0, root) : []
+      allowed: config3.allowedSigners ? readAllowedSigners((0, import_node_path17.join)(root, config3.allowedSigners)) : null,
+      pinned: config3.keys ? await loadKeyringFiles([(0, import_node_path17.join)(root, config3.keys)], void 0, root) : []
     };
   }
   const { config: config2 } = base;
@@ -78209,7 +81019,7 @@ async function trusted(loaded, base) {
   return {
     config: config2,
     known: parseKnown(base.manifestText, config2.manifest),
-    allowed: base.allowedSignersText === null ? null : parseAllowedSigners(base.allowedSignersText),
+    allowed: base.allowedSignersText === null ? null : parseSignerList(base.allowedSignersText, `allowedSigners ${config2.allowedSigners} (merge base)`),
     pinned
   };
 }
@@ -78219,8 +81029,8 @@ async function verifyRepository(request) {
   const pr = request.changedSince ? await PullRequest.open(root, request.changedSince) : null;
   const base = pr ? await readBaseState(pr, request.loaded) : null;
   const { config: config2, known: committed, allowed, pinned } = await trusted(request.loaded, base);
-  const all = await expandGlobs(root, config2.documents, config2.exclude);
-  let paths = all;
+  const all2 = await expandGlobs(root, config2.documents, config2.exclude);
+  let paths = all2;
   const modified = /* @__PURE__ */ new Set();
   let known = null;
   let background = [];
@@ -78229,7 +81039,7 @@ async function verifyRepository(request) {
   if (pr) {
     const changes = pr.changes;
     for (const [path, kind] of changes) if (kind === "deleted" && matchesDocuments(path, config2)) deleted.push(path);
-    paths = all.filter((path) => changes.get(path) === "added" || changes.get(path) === "modified");
+    paths = all2.filter((path) => changes.get(path) === "added" || changes.get(path) === "modified");
     for (const path of paths) if (changes.get(path) === "modified") modified.add(path);
     findingsOnly.push(...unmatchedSignerFiles([...changes].filter(([, kind]) => kind !== "deleted").map(([path]) => path).sort(), config2));
     const changed = new Set(paths);
@@ -78237,41 +81047,136 @@ async function verifyRepository(request) {
     if (known) {
       known.documents = known.documents.filter((document) => !changed.has(document.path));
       known.signers = known.signers.map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) })).filter((signer) => signer.documents.length);
-    } else background = all.filter((path) => !changed.has(path));
+    } else background = all2.filter((path) => !changed.has(path));
   } else {
     findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config2.documents).map((folder) => `${folder}/**`)), config2));
   }
-  const keyring = new Keyring();
-  for (const candidate of [...pinned, ...await loadKeyringFiles(request.keyrings, void 0, root)]) await keyring.add(candidate);
+  const keyring = async () => {
+    const loaded = new Keyring();
+    for (const candidate of [...pinned, ...await loadKeyringFiles(request.keyrings, void 0, root)]) await loaded.add(candidate);
+    return loaded;
+  };
   const policy = createPolicy(request.now);
-  const { discovery, close: close2 } = await createDiscovery(keyring, request.discovery, policy.now);
-  try {
-    const judge = judgeWith(discovery, policy, config2);
-    const documents = [];
-    for (const path of paths) documents.push(await describeDocument((0, import_node_path14.join)(root, path), path, limits, judge));
-    if (background.length) {
-      const unchanged = [];
-      for (const path of background) unchanged.push(await describeDocument((0, import_node_path14.join)(root, path), path, limits, judge));
-      known = { signers: [], documents: unchanged };
+  const documents = [];
+  const unchanged = [];
+  const pairing = new DetachedPairing();
+  const toVerify = await pairing.documentsOf(paths, root);
+  const chosen = new Set(toVerify);
+  const rest = (await pairing.documentsOf(background, root)).filter((path) => !chosen.has(path));
+  const { lookups } = await runPlan(
+    {
+      origin: { kind: "files", root, files: [...toVerify, ...rest] },
+      judging: verifyingJudge(keyring, request.discovery, policy, config2),
+      execution: MAIN_THREAD_IN_ORDER,
+      limits,
+      ...request.signal ? { signal: request.signal } : {}
+    },
+    (document) => void (chosen.has(document.path) ? documents : unchanged).push(document)
+  );
+  if (background.length) known = { signers: [], documents: unchanged };
+  checkRepository(documents, config2, known, allowed);
+  if (config2.appendOnly) {
+    for (const document of documents.filter((d) => modified.has(d.path))) {
+      document.findings = [
+        ...document.findings ?? [],
+        { code: "modified-signer-file", severity: "error", message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` }
+      ];
     }
-    checkRepository(documents, config2, known, allowed);
-    if (config2.appendOnly) {
-      for (const document of documents.filter((d) => modified.has(d.path))) {
-        document.findings = [
-          ...document.findings ?? [],
-          { code: "modified-signer-file", severity: "error", message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` }
-        ];
-      }
-      for (const path of deleted) {
-        documents.push({ path, status: "not-signed", error: null, blocks: [], findings: [{ code: "deleted-signer-file", severity: "error", message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
-      }
+    for (const path of deleted) {
+      documents.push({ path, status: "not-signed", error: null, blocks: [], findings: [{ code: "deleted-signer-file", severity: "error", message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
     }
-    documents.push(...findingsOnly);
-    const manifest = buildManifest(documents, request.version, discovery.lookups);
-    return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
-  } finally {
-    await close2();
   }
+  documents.push(...findingsOnly);
+  const manifest = buildManifest(documents, request.version ?? packageVersion(), lookups);
+  return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
+}
+
+// src/pipeline/signer-requirement.ts
+var import_node_fs10 = require("node:fs");
+var import_node_path18 = require("node:path");
+init_reasons();
+function signerRequirement(options, cwd) {
+  const listed = (options.signer?.length ?? 0) + (options.signerFile?.length ?? 0) > 0;
+  const allowed = listed ? /* @__PURE__ */ new Set() : null;
+  for (const given of options.signer ?? []) {
+    const fingerprint = normaliseFingerprint(given);
+    if (!fingerprint) throw new PledgeError("usage", `--signer ${given}: not a key fingerprint (40 or 64 hexadecimal digits)`);
+    allowed.add(fingerprint);
+  }
+  for (const file of options.signerFile ?? []) {
+    let text3;
+    try {
+      text3 = (0, import_node_fs10.readFileSync)((0, import_node_path18.resolve)(cwd, file), "utf8");
+    } catch (error) {
+      const why = error.code === "ENOENT" ? "no such file" : error.message;
+      throw new PledgeError("usage", `--signer-file ${file}: ${why}`);
+    }
+    for (const fingerprint of parseSignerList(text3, `--signer-file ${file}`)) allowed.add(fingerprint);
+  }
+  if (allowed && allowed.size === 0) throw new PledgeError("usage", "--signer-file: the signer list names no fingerprint, so no signature could count");
+  const requirement = requirementOf(options.minSignatures, allowed);
+  if (requirement && allowed && requirement.minSignatures > allowed.size)
+    throw new PledgeError("usage", `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
+  return requirement;
+}
+
+// src/cli/commands/run-verification.ts
+function defaultJobs() {
+  const cores = (0, import_node_os3.availableParallelism)();
+  return cores <= 2 ? 1 : Math.min(4, cores);
+}
+function configFor(options, paths, cwd) {
+  if (options.config === false) return null;
+  if (typeof options.config === "string") return loadConfig((0, import_node_path19.resolve)(cwd, options.config));
+  if (paths.length) return null;
+  const found = findConfig(cwd);
+  if (!found) throw new PledgeError("usage", "no documents given and no pledge.config.json here or above (see pledge init)");
+  return loadConfig(found);
+}
+function documentRequest(paths, options, context, hooks = {}, input2 = { keyrings: options.keyring }) {
+  return {
+    paths,
+    keyrings: input2.keyrings,
+    ...input2.texts ? { texts: input2.texts } : {},
+    version: context.version,
+    limits: documentLimits(options),
+    discovery: { ...discoveryRequest(options, context), ...hooks, ...interruptible(context) },
+    collect: collectOptions(options),
+    signedOnly: options.signedOnly === true,
+    signers: signerRequirement(options, context.streams.cwd),
+    // --signature, as detachedArguments settled it (issue 14).
+    ...options.signature?.length ? { signatureFiles: options.signature } : {},
+    workers: options.jobs ?? defaultJobs(),
+    readerThread: true,
+    ...options.workersAfter !== void 0 ? { workersAfter: options.workersAfter } : {},
+    ...interruptible(context)
+  };
+}
+function interruptible(context) {
+  return context.signal ? { signal: context.signal } : {};
+}
+async function runVerification(paths, options, context, loaded, input2 = { keyrings: options.keyring }) {
+  const limits = documentLimits(options);
+  if (!loaded) {
+    if (options.changedSince) throw new PledgeError("usage", "--changed-since needs a signers repository (pledge.config.json)");
+    return verifyDocuments(documentRequest(paths, options, context, {}, input2));
+  }
+  const manifest = await verifyRepository({
+    loaded,
+    version: context.version,
+    keyrings: input2.keyrings,
+    discovery: { ...discoveryRequest(options, context, loaded.config, sourcesGiven(options)), ...interruptible(context) },
+    ...options.changedSince ? { changedSince: options.changedSince } : {},
+    limits,
+    ...interruptible(context)
+  });
+  if (!paths.length) return manifest;
+  const wanted = new Set(paths.map((path) => (0, import_node_path19.resolve)(context.streams.cwd, path)));
+  const documents = manifest.documents.filter((document) => wanted.has((0, import_node_path19.join)(loaded.root, document.path)));
+  return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
+}
+function collectOptions(options) {
+  return { include: options.include ?? [], exclude: options.exclude ?? [], gitignore: options.gitignore !== false };
 }
 
 // src/report/manifest-writer.ts
@@ -78341,7 +81246,7 @@ var Progress = class {
     this.total = total;
   }
   document(document) {
-    this.files++;
+    this.files += 1 + (document.detachedSignatures?.length ?? 0);
     for (const block of document.blocks) {
       this.signatures += block.signatures.length;
       this.verified += block.signatures.filter((signature) => signature.status === "verified").length;
@@ -78376,9 +81281,35 @@ var Progress = class {
   }
 };
 
+// src/cli/stdin.ts
+init_reasons();
+var STDIN = "-";
+async function readAll(stream, limit, what) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit) throw new PledgeError("usage", `${what} from stdin is over the limit of ${limit} bytes`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+async function standardInput(paths, keyrings, limits, context) {
+  const document = paths.includes(STDIN);
+  const keyring = keyrings.includes(STDIN);
+  if (!document && !keyring) return { keyrings };
+  if (document && keyring) throw new PledgeError("usage", "stdin (-) can be the document or the keyring (-k -), not both");
+  const stdin = context.streams.stdin;
+  if (!stdin) throw new PledgeError("usage", "no standard input to read - from");
+  if (document) return { texts: /* @__PURE__ */ new Map([[STDIN, await readAll(stdin, limits.document, "the document")]]), keyrings };
+  const bytes = await readAll(stdin, limits.key, "the keyring");
+  return { keyrings: keyrings.map((path) => path === STDIN ? { name: STDIN, bytes } : path) };
+}
+
 // src/cli/commands/against.ts
-var import_promises11 = require("node:fs/promises");
-var import_node_path15 = require("node:path");
+var import_promises14 = require("node:fs/promises");
+var import_node_path20 = require("node:path");
 init_reasons();
 
 // src/report/against.ts
@@ -78410,7 +81341,7 @@ function compareAgainst(before, now) {
   return rows;
 }
 function renderAgainst(rows) {
-  const short = (hash5) => hash5 ? hash5.slice(0, 16) : "none";
+  const short = (hash6) => hash6 ? hash6.slice(0, 16) : "none";
   const lines = rows.map((row) => {
     const path = escapeText2(row.path);
     switch (row.outcome) {
@@ -78436,7 +81367,7 @@ ${changes ? `${changes} of ${rows.length} signatures changed` : `all ${rows.leng
 async function verifyAgainst(paths, options, context, loaded) {
   let before;
   try {
-    before = JSON.parse(await (0, import_promises11.readFile)((0, import_node_path15.resolve)(context.streams.cwd, options.against), "utf8"));
+    before = JSON.parse(await (0, import_promises14.readFile)((0, import_node_path20.resolve)(context.streams.cwd, options.against), "utf8"));
   } catch (error) {
     throw new PledgeError("usage", `--against ${options.against}: ${error.message}`);
   }
@@ -78460,10 +81391,12 @@ function signerOf(signature) {
   const fingerprint = signature.primaryKeyFingerprint ?? signature.issuerFingerprint;
   return fingerprint ? groupFingerprint(fingerprint) : `key ID ${signature.issuerKeyID}`;
 }
+function blockPlace(path, block) {
+  if (block?.form === "detached") return { path: block.signatureFile ?? path, startLine: null, endLine: null, where: `detached signature ${block.signatureFile ?? ""}` };
+  return { path, startLine: block?.startLine ?? null, endLine: block?.endLine ?? null, where: `lines ${lineRange(block?.startLine ?? null, block?.endLine ?? null)}` };
+}
 var problemAt = (path, block) => ({
-  path,
-  startLine: block?.startLine ?? null,
-  endLine: block?.endLine ?? null,
+  ...blockPlace(path, block),
   hint: null,
   signer: null,
   key: null,
@@ -78556,7 +81489,7 @@ function signatureRow(path, block, signature) {
   const verified2 = signature.status === "verified";
   const reasons = signature.reason ? [`${signature.reason.message} [${signature.reason.code}]`] : [];
   for (const warning of signature.warnings) reasons.push(`⚠️ ${WARNING_TEXT[warning]} [${warning}]`);
-  const lines = lineRange(block.startLine, block.endLine);
+  const lines = block.form === "detached" ? blockPlace(path, block).where : lineRange(block.startLine, block.endLine);
   return [path, lines, signerOf(signature), `${verified2 ? "✅" : "❌"} ${signature.status}`, reasons.join("; ") || "—"];
 }
 function problemRow(problem) {
@@ -78691,12 +81624,13 @@ function testcasesOf(document) {
   const failure3 = documentFailure(document);
   if (failure3) testcases.push(testcase(failure3.title === "unreadable" ? "document is readable" : "document is signed", failure3));
   for (const block of document.blocks) {
-    const where = `lines ${lineRange(block.startLine, block.endLine)}`;
+    const { where, startLine } = blockPlace(path, block);
     const malformed2 = blockFailure(path, block);
-    if (malformed2) testcases.push(testcase(`${where} · cleartext-signed block`, malformed2, block.startLine));
+    const what = block.form === "detached" ? "signature file" : block.form === "inline" ? "inline-signed message" : "cleartext-signed block";
+    if (malformed2) testcases.push(testcase(`${where} · ${what}`, malformed2, startLine));
     for (const signature of block.signatures) {
       const name = `${where} · ${signerOf(signature)}`;
-      testcases.push(testcase(name, signatureFailure(path, block, signature), block.startLine, signatureWarnings(path, block, signature)));
+      testcases.push(testcase(name, signatureFailure(path, block, signature), startLine, signatureWarnings(path, block, signature)));
     }
   }
   for (const finding2 of document.findings ?? []) {
@@ -78706,10 +81640,10 @@ function testcasesOf(document) {
 }
 var elementFor = (failure3) => failure3.indeterminate ? "error" : "failure";
 function renderTestcase(testcase) {
-  const open3 = `    <testcase${attributes({ classname: testcase.path, name: testcase.name, file: testcase.path, line: testcase.line })}`;
+  const open4 = `    <testcase${attributes({ classname: testcase.path, name: testcase.name, file: testcase.path, line: testcase.line })}`;
   const { failure: failure3, warnings } = testcase;
-  if (!failure3 && !warnings.length) return [`${open3}/>`];
-  const lines = [`${open3}>`];
+  if (!failure3 && !warnings.length) return [`${open4}/>`];
+  const lines = [`${open4}>`];
   if (failure3) {
     const description = describeProblem(failure3);
     const element = elementFor(failure3);
@@ -78749,34 +81683,34 @@ function renderJunit(manifest) {
 }
 
 // src/cli/output-paths.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path16 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_path21 = require("node:path");
 init_reasons();
 var CREATE_DEADLINE_MS = 5e3;
 function kindOf2(path) {
   try {
-    const stat3 = (0, import_node_fs9.statSync)(path);
-    return stat3.isFile() ? "file" : stat3.isDirectory() ? "directory" : "other";
+    const stat5 = (0, import_node_fs11.statSync)(path);
+    return stat5.isFile() ? "file" : stat5.isDirectory() ? "directory" : "other";
   } catch {
     return null;
   }
 }
 function checkOutputFile(option, file, cwd) {
-  const path = (0, import_node_path16.resolve)(cwd, file);
+  const path = (0, import_node_path21.resolve)(cwd, file);
   const kind = kindOf2(path);
   if (kind === "directory") throw new PledgeError("usage", `${option} ${file}: is a directory; name a file`);
   if (kind === "other") throw new PledgeError("usage", `${option} ${file}: not a regular file`);
-  const parent = kindOf2((0, import_node_path16.dirname)(path));
-  if (parent === null) throw new PledgeError("usage", `${option} ${file}: the folder ${(0, import_node_path16.dirname)(file)} does not exist`);
-  if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path16.dirname)(file)} is not a folder`);
+  const parent = kindOf2((0, import_node_path21.dirname)(path));
+  if (parent === null) throw new PledgeError("usage", `${option} ${file}: the folder ${(0, import_node_path21.dirname)(file)} does not exist`);
+  if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path21.dirname)(file)} is not a folder`);
 }
 async function checkCacheDirectory(option, directory, cwd) {
-  const target = (0, import_node_path16.resolve)(cwd, directory);
-  for (let path = target; ; path = (0, import_node_path16.dirname)(path)) {
+  const target = (0, import_node_path21.resolve)(cwd, directory);
+  for (let path = target; ; path = (0, import_node_path21.dirname)(path)) {
     const kind = kindOf2(path);
     if (kind === "directory") break;
     if (kind !== null) throw new PledgeError("usage", `${option} ${directory}: ${path} is not a folder`);
-    if ((0, import_node_path16.dirname)(path) === path) break;
+    if ((0, import_node_path21.dirname)(path) === path) break;
   }
   if (kindOf2(target) === "directory") return;
   const late = () => new PledgeError("usage", `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1e3} s`);
@@ -78836,41 +81770,6 @@ function reasonsOf(document) {
 }
 
 // src/cli/commands/verify.ts
-function defaultJobs() {
-  const cores = (0, import_node_os3.availableParallelism)();
-  return cores <= 2 ? 1 : Math.min(4, cores);
-}
-function configFor(options, paths, cwd) {
-  if (options.config === false) return null;
-  if (typeof options.config === "string") return loadConfig((0, import_node_path17.resolve)(cwd, options.config));
-  if (paths.length) return null;
-  const found = findConfig(cwd);
-  if (!found) throw new PledgeError("usage", "no documents given and no pledge.config.json here or above (see pledge init)");
-  return loadConfig(found);
-}
-async function runVerification(paths, options, context, loaded) {
-  const limits = documentLimits(options);
-  if (!loaded) {
-    if (options.changedSince) throw new PledgeError("usage", "--changed-since needs a signers repository (pledge.config.json)");
-    const walk2 = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
-    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk2 });
-  }
-  const manifest = await verifyRepository({
-    loaded,
-    version: context.version,
-    keyrings: options.keyring,
-    discovery: discoveryRequest(options, context, loaded.config, sourcesGiven(options)),
-    ...options.changedSince ? { changedSince: options.changedSince } : {},
-    limits
-  });
-  if (!paths.length) return manifest;
-  const wanted = new Set(paths.map((path) => (0, import_node_path17.resolve)(context.streams.cwd, path)));
-  const documents = manifest.documents.filter((document) => wanted.has((0, import_node_path17.join)(loaded.root, document.path)));
-  return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
-}
-function collectOptions(options) {
-  return { include: options.include ?? [], exclude: options.exclude ?? [], gitignore: options.gitignore !== false };
-}
 async function checkSomethingToRead(paths, collect2) {
   for (const path of paths) {
     if (isDocumentUrl(path)) continue;
@@ -78898,12 +81797,12 @@ function render(format, full, context) {
     case "markdown":
       return renderMarkdown(manifest);
     case "human":
-      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env), reportWidth(context));
+      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env, context.colour), reportWidth(context));
   }
 }
 async function checkCommitted(file, manifest, redact, context) {
-  const path = (0, import_node_path17.resolve)(context.streams.cwd, file);
-  const committed = await (0, import_promises12.readFile)(path, "utf8").catch(() => null);
+  const path = (0, import_node_path22.resolve)(context.streams.cwd, file);
+  const committed = await (0, import_promises15.readFile)(path, "utf8").catch(() => null);
   if (committed === null) throw new PledgeError("usage", `--check-manifest ${file}: no such file (write it with pledge manifest)`);
   const fresh = toCommittedManifest(redact ? redactManifest(manifest) : manifest);
   const comparable = (text3) => {
@@ -78929,15 +81828,15 @@ function reportWidth(context) {
   return stdout.isTTY && stdout.columns ? stdout.columns : DEFAULT_WIDTH;
 }
 var toStream2 = (stream) => (chunk) => new Promise((done) => stream.write(chunk) ? done() : stream.once("drain", () => done()));
-async function streamDocuments(paths, options, context, format) {
+async function streamDocuments(paths, options, context, format, input2) {
   const { stdout, stderr, env: env2 } = context.streams;
   const redact = options.redact;
-  const file = options.manifest ? await AtomicFile.open((0, import_node_path17.resolve)(context.streams.cwd, options.manifest)) : null;
+  const file = options.manifest ? await AtomicFile.open((0, import_node_path22.resolve)(context.streams.cwd, options.manifest)) : null;
   const writers = [
     ...format === "json" ? [new ManifestWriter(toStream2(stdout), context.version)] : [],
     ...file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []
   ];
-  const colour = colourFor(stdout, env2);
+  const colour = colourFor(stdout, env2, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
   const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
@@ -78947,25 +81846,9 @@ async function streamDocuments(paths, options, context, format) {
   const verdict2 = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
+    const hooks = { onLookup: (lookup) => fetched += lookup.outcome === "found" ? 1 : 0, ...progress ? { onAsk: (ask) => progress.lookup(ask) } : {} };
     const tail = await verifyDocumentStream(
-      {
-        paths,
-        keyrings: options.keyring,
-        version: context.version,
-        limits: documentLimits(options),
-        discovery: {
-          ...discoveryRequest(options, context),
-          onLookup: (lookup) => fetched += lookup.outcome === "found" ? 1 : 0,
-          ...progress ? { onAsk: (ask) => progress.lookup(ask) } : {},
-          ...context.signal ? { signal: context.signal } : {}
-        },
-        collect: collect2,
-        signedOnly: options.signedOnly,
-        workers: options.jobs ?? defaultJobs(),
-        readerThread: true,
-        ...options.workersAfter !== void 0 ? { workersAfter: options.workersAfter } : {},
-        ...context.signal ? { signal: context.signal } : {}
-      },
+      documentRequest(paths, options, context, hooks, input2),
       async (verified2) => {
         const document = redact ? redactDocument(verified2) : verified2;
         progress?.document(document);
@@ -78995,13 +81878,17 @@ async function checkWritablePaths(options, cwd) {
   if (options.cacheDir && options.cache !== false) await checkCacheDirectory("--cache-dir", options.cacheDir, cwd);
 }
 function warnAboutSecretKeys(keyrings, context) {
-  for (const file of keyringFilesWithSecretKeys(keyrings.map((path) => (0, import_node_path17.resolve)(context.streams.cwd, path)))) {
-    context.streams.stderr.write(`pledge: warning: --keyring ${(0, import_node_path17.relative)(context.streams.cwd, file) || file} holds a secret key: only its public part is used. Do not commit this file; export the public key (gpg --export --armor) instead
+  for (const file of keyringFilesWithSecretKeys(keyrings.map((path) => (0, import_node_path22.resolve)(context.streams.cwd, path)))) {
+    context.streams.stderr.write(`pledge: warning: --keyring ${(0, import_node_path22.relative)(context.streams.cwd, file) || file} holds a secret key: only its public part is used. Do not commit this file; export the public key (gpg --export --armor) instead
 `);
   }
 }
-async function verifyCommand(paths, options, context) {
+async function verifyCommand(given, options, context) {
   await checkWritablePaths(options, context.streams.cwd);
+  if (options.signature?.length && (options.config || options.changedSince)) throw new PledgeError("usage", "--signature names a document and its signatures; a signers repository pairs its own");
+  const detached = await detachedArguments(given, options.signature ?? []);
+  const paths = detached.paths;
+  options.signature = detached.signatureFiles ?? [];
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (options.against) {
@@ -79010,19 +81897,24 @@ async function verifyCommand(paths, options, context) {
   }
   if (!loaded && !paths.length) throw new PledgeError("usage", "no documents given");
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError("usage", "a signers repository verifies its own files: give https:// pages with --no-config");
+  const signerOptions = options.minSignatures !== void 0 || options.signer?.length || options.signerFile?.length;
+  if (loaded && signerOptions) throw new PledgeError("usage", "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
+  signerRequirement(options, context.streams.cwd);
   if (loaded && options.signedOnly) throw new PledgeError("usage", "--signed-only does not apply to a signers repository: every signer file must be signed");
-  if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
+  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  await warnUnmatchedGlobs(paths, options, loaded, context);
+  const input2 = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? "json" : "human");
   if (!loaded && !options.checkManifest && (streamFormat === "json" || streamFormat === "human")) {
-    context.setExit(await streamDocuments(paths, options, context, streamFormat));
+    context.setExit(await streamDocuments(paths, options, context, streamFormat, input2));
     return;
   }
   if (options.checkManifest && options.changedSince) throw new PledgeError("usage", "--check-manifest compares the whole repository; it cannot be combined with --changed-since");
-  let manifest = await runVerification(paths, options, context, loaded);
+  let manifest = await runVerification(paths, options, context, loaded, input2);
   const redact = options.redact || loaded?.config.redact === true;
   if (redact) manifest = redactManifest(manifest);
   const format = options.format ?? (options.json ? "json" : "human");
-  if (options.manifest) await writeFileAtomic((0, import_node_path17.resolve)(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + "\n");
+  if (options.manifest) await writeFileAtomic((0, import_node_path22.resolve)(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + "\n");
   const nothingChanged = options.changedSince !== void 0 && manifest.ok && manifest.documents.length === 0;
   const nothingLine = `no signer files changed since ${options.changedSince}
 `;
@@ -79032,7 +81924,7 @@ async function verifyCommand(paths, options, context) {
   for (const document of manifest.documents) verdict2.add(document);
   if (format !== "human" && !options.quiet && !nothingChanged) context.streams.stderr.write(skippedNote(manifest.summary) + (verdict2.line() ?? ""));
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
-  if (format === "github" && summaryFile) await (0, import_promises12.appendFile)(summaryFile, renderGithubStepSummary(manifest));
+  if (format === "github" && summaryFile) await (0, import_promises15.appendFile)(summaryFile, renderGithubStepSummary(manifest));
   let exitCode = nothingChanged ? ExitCode.ok : exitCodeFor(manifest);
   if (options.checkManifest && !await checkCommitted(options.checkManifest, manifest, redact, context) && exitCode === ExitCode.ok) exitCode = ExitCode.failed;
   context.setExit(exitCode);
@@ -79045,14 +81937,15 @@ async function manifestCommand(options, context) {
   const loaded = configFor(options, [], context.streams.cwd);
   if (!loaded) throw new PledgeError("usage", "pledge manifest needs a signers repository (pledge.config.json)");
   if (options.changedSince) throw new PledgeError("usage", "pledge manifest lists the whole repository; --changed-since does not apply");
+  await warnUnmatchedGlobs([], {}, loaded, context);
   const verified2 = await runVerification([], options, context, loaded);
   const redact = options.redact || loaded.config.redact === true;
   const manifest = toCommittedManifest(redact ? redactManifest(verified2) : verified2, options.timestamp ? { generatedAt: /* @__PURE__ */ new Date() } : {});
   const json = JSON.stringify(manifest, null, 2) + "\n";
-  const target = options.output ?? (loaded.config.manifest ? (0, import_node_path18.join)(loaded.root, loaded.config.manifest) : "-");
+  const target = options.output ?? (loaded.config.manifest ? (0, import_node_path23.join)(loaded.root, loaded.config.manifest) : "-");
   if (target === "-") context.streams.stdout.write(json);
   else {
-    await writeFileAtomic((0, import_node_path18.resolve)(context.streams.cwd, target), json);
+    await writeFileAtomic((0, import_node_path23.resolve)(context.streams.cwd, target), json);
     context.streams.stderr.write(`pledge: wrote ${target} (${manifest.signers.length} verified signer${manifest.signers.length === 1 ? "" : "s"})
 `);
   }
@@ -79060,13 +81953,13 @@ async function manifestCommand(options, context) {
 }
 
 // src/cli/commands/site.ts
-var import_node_fs10 = require("node:fs");
-var import_promises13 = require("node:fs/promises");
-var import_node_path19 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_promises16 = require("node:fs/promises");
+var import_node_path24 = require("node:path");
 init_reasons();
 
 // src/report/render-site.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto8 = require("node:crypto");
 function splitUserID(userID) {
   const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(userID);
   if (!match) return { name: userID.trim() || null, email: null };
@@ -79173,7 +82066,7 @@ function renderSite(manifest, options = {}) {
   const title = options.title ?? "Signers";
   const signers = siteSigners(manifest);
   const { summary } = manifest;
-  const styleHash = (0, import_node_crypto7.hash)("sha256", STYLE, "base64");
+  const styleHash = (0, import_node_crypto8.hash)("sha256", STYLE, "base64");
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const statement = options.statement ? `<h2 id="statement">The statement</h2>
 <blockquote><p>${escapeHtml(options.statement).replace(/\{name\}/g, "<em>[name]</em>").replace(/\n/g, "<br>")}</p></blockquote>` : "";
@@ -79229,7 +82122,7 @@ function statementOf(rule) {
 function readManifest(file, shown) {
   let parsed;
   try {
-    parsed = JSON.parse((0, import_node_fs10.readFileSync)(file, "utf8"));
+    parsed = JSON.parse((0, import_node_fs12.readFileSync)(file, "utf8"));
   } catch (error) {
     const missing = error.code === "ENOENT";
     throw new PledgeError("usage", `--manifest ${shown}: ${missing ? "no such file (write it with pledge manifest)" : "not a readable JSON file"}`);
@@ -79241,17 +82134,17 @@ function readManifest(file, shown) {
 }
 async function siteCommand(options, context) {
   const cwd = context.streams.cwd;
-  const manifest = readManifest((0, import_node_path19.resolve)(cwd, options.manifest), options.manifest);
-  const configFile2 = options.config === false ? null : typeof options.config === "string" ? (0, import_node_path19.resolve)(cwd, options.config) : findConfig(cwd);
+  const manifest = readManifest((0, import_node_path24.resolve)(cwd, options.manifest), options.manifest);
+  const configFile2 = options.config === false ? null : typeof options.config === "string" ? (0, import_node_path24.resolve)(cwd, options.config) : findConfig(cwd);
   const statement = options.statement ?? (configFile2 ? statementOf(loadConfig(configFile2).config.statement) : void 0);
   const html = renderSite(manifest, {
     ...options.title ? { title: options.title } : {},
     ...statement ? { statement } : {},
     ...options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}
   });
-  const target = (0, import_node_path19.resolve)(cwd, options.output);
-  const file = /\.html?$/i.test(target) ? target : (0, import_node_path19.join)(target, "index.html");
-  await (0, import_promises13.mkdir)((0, import_node_path19.dirname)(file), { recursive: true }).catch((error) => {
+  const target = (0, import_node_path24.resolve)(cwd, options.output);
+  const file = /\.html?$/i.test(target) ? target : (0, import_node_path24.join)(target, "index.html");
+  await (0, import_promises16.mkdir)((0, import_node_path24.dirname)(file), { recursive: true }).catch((error) => {
     throw new PledgeError("usage", `-o ${options.output}: cannot create the folder (${error.code ?? error.message})`);
   });
   await writeFileAtomic(file, html);
@@ -79260,24 +82153,24 @@ async function siteCommand(options, context) {
 }
 
 // src/cli/commands/sign.ts
-var import_node_fs11 = require("node:fs");
-var import_promises15 = require("node:fs/promises");
-var import_node_path21 = require("node:path");
-var import_promises16 = require("node:readline/promises");
+var import_node_fs13 = require("node:fs");
+var import_promises18 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
+var import_promises19 = require("node:readline/promises");
 init_reasons();
 
 // src/sign/sign-flow.ts
-var import_promises14 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path20 = require("node:path");
+var import_node_path25 = require("node:path");
 async function withPublicKeyFile(armored, use) {
-  const folder = await (0, import_promises14.mkdtemp)((0, import_node_path20.join)((0, import_node_os4.tmpdir)(), "pledge-sign-"));
+  const folder = await (0, import_promises17.mkdtemp)((0, import_node_path25.join)((0, import_node_os4.tmpdir)(), "pledge-sign-"));
   try {
-    const path = (0, import_node_path20.join)(folder, "signer.asc");
-    await (0, import_promises14.writeFile)(path, armored, { mode: 384 });
+    const path = (0, import_node_path25.join)(folder, "signer.asc");
+    await (0, import_promises17.writeFile)(path, armored, { mode: 384 });
     return await use(path);
   } finally {
-    await (0, import_promises14.rm)(folder, { recursive: true, force: true });
+    await (0, import_promises17.rm)(folder, { recursive: true, force: true });
   }
 }
 function signaturesOf(document) {
@@ -79355,7 +82248,7 @@ function slugOf(name) {
 var import_node_child_process2 = require("node:child_process");
 init_reasons();
 function execute(program2, args, input2, run3) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve15, reject) => {
     const child = (0, import_node_child_process2.spawn)(program2, args, { env: run3.env, stdio: [input2 === null ? "ignore" : "pipe", "pipe", run3.interactive ? "inherit" : "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -79365,7 +82258,7 @@ function execute(program2, args, input2, run3) {
       "error",
       (error) => reject(new PledgeError("usage", error.code === "ENOENT" ? `${program2} is not installed (or not on PATH)` : `${program2}: ${error.message}`))
     );
-    child.on("close", (code) => code === 0 ? resolve12(stdout) : reject(new PledgeError("usage", `${program2} ${args[0]} failed (exit ${code})${stderr.trim() ? `:
+    child.on("close", (code) => code === 0 ? resolve15(stdout) : reject(new PledgeError("usage", `${program2} ${args[0]} failed (exit ${code})${stderr.trim() ? `:
 ${stderr.trim()}` : ""}`)));
     if (input2 !== null) {
       child.stdin.on("error", () => void 0);
@@ -79420,7 +82313,7 @@ async function gatherFields(options, needed, context) {
     throw new PledgeError("usage", `sign: the statement needs ${missing.map((f) => f === "name" ? "--name" : `--field ${f}=…`).join(", ")}`);
   }
   if (missing.length) {
-    const prompt = (0, import_promises16.createInterface)({ input: process.stdin, output: context.streams.stderr });
+    const prompt = (0, import_promises19.createInterface)({ input: process.stdin, output: context.streams.stderr });
     try {
       for (const field of missing) {
         const answer = (await prompt.question(`${field}: `)).trim();
@@ -79445,9 +82338,9 @@ async function signInRepository(options, context, loaded) {
   const fields = await gatherFields(options, needed.length ? needed : ["name"], context);
   const name = fields.find(([field]) => field === "name")?.[1] ?? fields[0][1];
   const slug = slugOf(name);
-  const path = options.output ? (0, import_node_path21.relative)(loaded.root, (0, import_node_path21.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
-  const target = (0, import_node_path21.join)(loaded.root, path);
-  if ((0, import_node_fs11.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
+  const path = options.output ? (0, import_node_path26.relative)(loaded.root, (0, import_node_path26.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
+  const target = (0, import_node_path26.join)(loaded.root, path);
+  if ((0, import_node_fs13.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
   if (!loaded.config.statement) throw new PledgeError("usage", `sign: ${loaded.path} has no statement to sign`);
   const frontMatter = frontMatterText(fields);
   const statement = statementFor(loaded.config.statement, frontMatter);
@@ -79499,8 +82392,8 @@ async function signInRepository(options, context, loaded) {
   context.setExit(ExitCode.ok);
 }
 async function signDocument(file, options, context) {
-  const path = (0, import_node_path21.resolve)(context.streams.cwd, file);
-  const text3 = await (0, import_promises15.readFile)(path, "utf8").catch(() => {
+  const path = (0, import_node_path26.resolve)(context.streams.cwd, file);
+  const text3 = await (0, import_promises18.readFile)(path, "utf8").catch(() => {
     throw new PledgeError("usage", `sign: cannot read ${file}`);
   });
   if (text3.includes("-----BEGIN PGP SIGNED MESSAGE-----")) throw new PledgeError("usage", `sign: ${file} already holds a signed block`);
@@ -79584,25 +82477,25 @@ function url(value) {
   }
 }
 function hostName(value) {
-  const bare = value.trim();
-  if (/^[0-9a-f:]+$/i.test(bare) && bare.includes(":") && bare.split(":").length > 2) return bare;
+  const bare2 = value.trim();
+  if (/^[0-9a-f:]+$/i.test(bare2) && bare2.includes(":") && bare2.split(":").length > 2) return bare2;
   try {
-    const parsed = new URL(`http://${bare}`);
-    if (parsed.pathname === "/" && !parsed.username && !parsed.search && !parsed.hash && bare !== "") return bare;
+    const parsed = new URL(`http://${bare2}`);
+    if (parsed.pathname === "/" && !parsed.username && !parsed.search && !parsed.hash && bare2 !== "") return bare2;
   } catch {
   }
   throw new InvalidArgumentError("expected a host or host:port, e.g. 127.0.0.1:8443");
 }
 function addRepositoryOptions(command) {
-  return command.optionsGroup("Repository:").option("--config <file>", "the repository policy (default: pledge.config.json in this folder or above, when no paths are given)").option("--no-config", "ignore any pledge.config.json").option("--changed-since <ref>", "verify only signer files changed since this git ref (pull-request CI)").option("--redact", "leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)", false);
+  return command.optionsGroup("Repository:").addOption(new Option("--config <file>", "the repository policy (default: pledge.config.json in this folder or above, when no paths are given)").env("PLEDGE_CONFIG")).option("--no-config", "ignore any pledge.config.json").addOption(new Option("--changed-since <ref>", "verify only signer files changed since this git ref (pull-request CI)").env("PLEDGE_CHANGED_SINCE")).addOption(new Option("--redact", "leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)").default(false).env("PLEDGE_REDACT"));
 }
 function addDiscoveryOptions(command) {
-  return command.optionsGroup("Keys:").option("-k, --keyring <path>", "a file or directory of public keys, asked first (repeatable)", collect, []).option("--offline", "use only --keyring keys and the cache: no network request at all", false).addOption(
-    new Option("--sources <list>", `network sources to ask, in order, from ${SOURCE_NAMES.join(" ")}`).argParser(sourceList).default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(","))
-  ).addOption(new Option("--keybase-url <url>", "Keybase API base URL").argParser(url)).addOption(new Option("--vks-url <url>", "keys.openpgp.org (VKS) base URL").argParser(url)).addOption(new Option("--keyserver <url>", "an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)").argParser((v, p) => [...p, url(v)]).default([])).addOption(new Option("--wkd-origin <url>", "serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN").argParser(url)).addOption(new Option("--github-url <url>", "GitHub base URL for USER.gpg").argParser(url)).option("--cache-dir <dir>", "key cache directory (default $XDG_CACHE_HOME/pledge)").option("--no-cache", "neither read nor write the key cache").addOption(new Option("--cache-ttl <hours>", "refetch cached keys older than this, to see new revocations").argParser(positiveInteger).default(24)).addOption(new Option("--timeout <seconds>", "deadline per network request").argParser(positiveInteger).default(10)).addOption(new Option("--allow-host <host>", "a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)").argParser((v, p = []) => [...p, hostName(v)])).optionsGroup("Limits:").addOption(new Option("--max-keys <n>", "most distinct keys looked up on the network in one run (default 10000)").argParser(positiveInteger)).addOption(new Option("--max-key-bytes <size>", "largest key data accepted from a file or server, e.g. 1M (default 1 MiB)").argParser(byteSize)).addOption(new Option("--max-key-packets <n>", "most packets in one key answer: flooded keys are refused unread (default 5000)").argParser(positiveInteger));
+  return command.optionsGroup("Keys:").addOption(new Option("-k, --keyring <path>", "a key file, a folder of them or a GnuPG home (its pubring.kbx), asked first; - for stdin (repeatable)").argParser(collect).default([]).env("PLEDGE_KEYRING")).addOption(new Option("--offline", "use only --keyring keys and the cache: no network request at all").default(false).env("PLEDGE_OFFLINE")).addOption(
+    new Option("--sources <list>", `network sources to ask, in order, from ${SOURCE_NAMES.join(" ")}`).argParser(sourceList).default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(",")).env("PLEDGE_SOURCES")
+  ).addOption(new Option("--keybase-url <url>", "Keybase API base URL").argParser(url)).addOption(new Option("--vks-url <url>", "keys.openpgp.org (VKS) base URL").argParser(url)).addOption(new Option("--keyserver <url>", "an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)").argParser((v, p) => [...p, url(v)]).default([])).addOption(new Option("--wkd-origin <url>", "serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN").argParser(url)).addOption(new Option("--github-url <url>", "GitHub base URL for USER.gpg").argParser(url)).addOption(new Option("--cache-dir <dir>", "key cache directory (default: $XDG_CACHE_HOME/pledge, else ~/.cache/pledge; ~/Library/Caches/pledge on macOS, %LOCALAPPDATA%\\pledge\\Cache on Windows)").env("PLEDGE_CACHE_DIR")).addOption(new Option("--no-cache", "neither read nor write the key cache").env("PLEDGE_NO_CACHE")).addOption(new Option("--cache-ttl <hours>", "refetch cached keys older than this, to see new revocations").argParser(positiveInteger).default(24).env("PLEDGE_CACHE_TTL")).addOption(new Option("--timeout <seconds>", "deadline per network request").argParser(positiveInteger).default(10).env("PLEDGE_TIMEOUT")).addOption(new Option("--allow-host <host>", "a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)").argParser((v, p = []) => [...p, hostName(v)])).optionsGroup("Limits:").addOption(new Option("--max-keys <n>", "most distinct keys looked up on the network in one run (default 10000)").argParser(positiveInteger)).addOption(new Option("--max-key-bytes <size>", "largest key data accepted from a file or server, e.g. 1M (default 1 MiB)").argParser(byteSize)).addOption(new Option("--max-key-packets <n>", "most packets in one key answer: flooded keys are refused unread (default 5000)").argParser(positiveInteger));
 }
 function createProgram(version, handlers, output) {
-  const program2 = new Command("pledge").exitOverride().configureOutput(output).description("Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.").version(version, "-V, --version", "print the version").helpOption("-h, --help", "show help").configureHelp({ optionDescription }).showHelpAfterError("(run pledge --help for usage)").addHelpText(
+  const program2 = new Command("pledge").exitOverride().configureOutput(output).description("Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.").version(version, "-V, --version", "print the version").helpOption("-h, --help", "show help").addOption(new Option("--color <when>", "colour the report: auto (a terminal, unless NO_COLOR), always or never; FORCE_COLOR is honoured").choices(["auto", "always", "never"])).option("--no-color", "the same as --color=never").configureHelp({ optionDescription }).showHelpAfterError("(run pledge --help for usage)").addHelpText(
     "after",
     `
 Examples:
@@ -79618,7 +82511,7 @@ ${EXIT_CODES_HELP}`
     addDiscoveryOptions(
       program2.command("verify").description("find every cleartext-signed block in the documents and verify each signature").argument("[paths...]", "documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json")
     )
-  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS)).option("--manifest <file>", "also write the manifest to FILE (atomically)").option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).option("-q, --quiet", "print nothing but the requested output (no report, no progress)", false).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across)", collect, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collect, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)", false).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger)).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
+  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).env("PLEDGE_FORMAT")).addOption(new Option("--manifest <file>", "also write the manifest to FILE (atomically)").env("PLEDGE_MANIFEST")).addOption(new Option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").env("PLEDGE_CHECK_MANIFEST")).option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).addOption(new Option("-q, --quiet", "print nothing but the requested output (no report, no progress)").default(false).env("PLEDGE_QUIET")).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)", collect, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collect, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").addOption(new Option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)").default(false).env("PLEDGE_SIGNED_ONLY")).option("--signature <file>", "a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does", collect, []).optionsGroup("Signers:").addOption(new Option("--min-signatures <n>", "a document passes only with N verified signatures by N distinct primary keys (like sqv -n)").argParser(positiveInteger).env("PLEDGE_MIN_SIGNATURES")).addOption(new Option("--signer <fingerprint>", "only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)").argParser(collect).default([])).addOption(new Option("--signer-file <file>", "only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)").argParser(collect).default([]).env("PLEDGE_SIGNER_FILE")).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger).env("PLEDGE_JOBS")).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
     "after",
     `
 Key lookup order: --keyring files, the cache, then ${DEFAULT_SOURCE_ORDER.join(", ")} (set with --sources).
@@ -79632,6 +82525,7 @@ Examples:
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
   pledge verify --against signers.json             the yearly check: same keys, same verdicts?
+  pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`
   ).action(async (paths, options) => handlers.verify(paths, options));
   addRepositoryOptions(
@@ -79687,7 +82581,225 @@ Examples:
   pledge keys export --manifest signers.json -o keys/`).action(async (options) => handlers.keysExport(options));
   keys.command("list").description("list cached keys with their source and fetch time").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysList(options));
   keys.command("clear").description("remove every cached key").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysClear(options));
+  program2.command("completion").description("print a shell completion script, generated from this command table").addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])).addHelpText("after", `
+Examples:
+  source <(pledge completion bash)          in ~/.bashrc
+  source <(pledge completion zsh)           in ~/.zshrc (after compinit)
+  pledge completion fish > ~/.config/fish/completions/pledge.fish`).action(async (shell) => handlers.completion(shell));
+  program2.command("man").description("print the manual page (roff), generated from this command table").addHelpText("after", `
+Examples:
+  pledge man | man -l -`).action(async () => handlers.man());
   return program2;
+}
+
+// src/cli/completion.ts
+function optionsOf(command, program2) {
+  const own = command.options.filter((option) => !option.hidden);
+  const global2 = command === program2 ? [] : program2.options.filter((option) => !option.hidden && !option.long?.startsWith("--version"));
+  const help = command.createHelp().visibleOptions(command).filter((option) => option.long === "--help");
+  const seen = /* @__PURE__ */ new Set();
+  return [...own, ...global2, ...help].filter((option) => {
+    const key = option.long ?? option.short ?? option.flags;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function commandTree(program2, command = program2, path = []) {
+  return {
+    path,
+    description: command.description(),
+    subcommands: command.commands.filter((sub) => !sub._hidden).map((sub) => commandTree(program2, sub, [...path, sub.name()])),
+    options: optionsOf(command, program2),
+    takesArguments: command.registeredArguments.length > 0
+  };
+}
+var flagsOf = (option) => [option.short, option.long].filter((flag) => Boolean(flag));
+var takesValue = (option) => option.required || option.optional;
+var firstSentence = (text3) => text3.split(/[.;(]/)[0].trim().slice(0, 70);
+var all = (entry) => [entry, ...entry.subcommands.flatMap(all)];
+function bash(root) {
+  const key = (entry) => JSON.stringify(entry.path.join(" "));
+  const cases = (body) => all(root).map((entry) => `    ${key(entry)}) ${body(entry)} ;;`).join("\n");
+  const choices = all(root).flatMap((entry) => entry.options.filter((option) => option.argChoices).flatMap((option) => flagsOf(option).map((flag) => `    ${JSON.stringify(`${entry.path.join(" ")}|${flag}`)}) echo ${JSON.stringify(option.argChoices.join(" "))} ;;`)));
+  return `# bash completion for pledge, generated from its command table by \`pledge completion bash\`.
+# Load it with: source <(pledge completion bash)
+_pledge_commands() {
+  case "$1" in
+${cases((entry) => `echo ${JSON.stringify(entry.subcommands.map((sub) => sub.path.at(-1)).join(" "))}`)}
+  esac
+}
+_pledge_options() {
+  case "$1" in
+${cases((entry) => `echo ${JSON.stringify(entry.options.flatMap(flagsOf).join(" "))}`)}
+  esac
+}
+_pledge_valued() {
+  case "$1" in
+${cases((entry) => `echo ${JSON.stringify(entry.options.filter(takesValue).flatMap(flagsOf).join(" "))}`)}
+  esac
+}
+_pledge_choices() {
+  case "$1|$2" in
+${choices.join("\n")}
+  esac
+}
+_pledge() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} path="" word sub i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word=\${COMP_WORDS[i]}
+    [[ $word == -* ]] && continue
+    for sub in $(_pledge_commands "$path"); do
+      if [[ $sub == "$word" ]]; then path=\${path:+$path }$word; break; fi
+    done
+  done
+  local choices
+  choices=$(_pledge_choices "$path" "$prev")
+  if [[ -n $choices ]]; then COMPREPLY=($(compgen -W "$choices" -- "$cur")); return; fi
+  if [[ " $(_pledge_valued "$path") " == *" $prev "* ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
+  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_pledge_options "$path")" -- "$cur")); return; fi
+  local subs
+  subs=$(_pledge_commands "$path")
+  if [[ -n $subs ]]; then COMPREPLY=($(compgen -W "$subs" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+}
+complete -o filenames -F _pledge pledge
+`;
+}
+var zshText = (text3) => text3.replace(/([[\]:\\])/g, "\\$1").replace(/'/g, `'\\''`);
+function zshOption(option) {
+  const flags = flagsOf(option);
+  const value = takesValue(option) ? `:${zshText(option.attributeName())}:${option.argChoices ? `(${option.argChoices.join(" ")})` : "_files"}` : "";
+  const spec = `[${zshText(firstSentence(option.description))}]${value}`;
+  const repeat = option.variadic || /repeatable/.test(option.description) ? "*" : "";
+  if (flags.length === 1) return `'${repeat}${flags[0]}${spec}'`;
+  return repeat ? `'*'{${flags.join(",")}}'${spec}'` : `'(${flags.join(" ")})'{${flags.join(",")}}'${spec}'`;
+}
+function zsh(root) {
+  const name = (entry) => ["_pledge", ...entry.path].join("_").replace(/-/g, "_");
+  const functions = all(root).map((entry) => {
+    const options = entry.options.map(zshOption);
+    if (!entry.subcommands.length) {
+      return `${name(entry)}() {
+  _arguments -s \\
+    ${[...options, ...entry.takesArguments ? [`'*:file:_files'`] : []].join(" \\\n    ")}
+}`;
+    }
+    const described = entry.subcommands.map((sub) => `'${zshText(sub.path.at(-1))}:${zshText(firstSentence(sub.description))}'`).join(" ");
+    const dispatch = entry.subcommands.map((sub) => `    ${sub.path.at(-1)}) ${name(sub)} ;;`).join("\n");
+    return `${name(entry)}() {
+  local -a commands=(${described})
+  local context state state_descr line
+  typeset -A opt_args
+  _arguments -C \\
+    ${[...options, `'1:command:->command'`, `'*::argument:->argument'`].join(" \\\n    ")}
+  case $state in
+    command) _describe command commands ;;
+    argument)
+      case $words[1] in
+${dispatch}
+      esac ;;
+  esac
+}`;
+  });
+  return `#compdef pledge
+# zsh completion for pledge, generated from its command table by \`pledge completion zsh\`.
+# Load it with: source <(pledge completion zsh), or save it as _pledge in a folder of $fpath.
+${functions.join("\n\n")}
+
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _pledge "$@"; else compdef _pledge pledge; fi
+`;
+}
+var fishText = (text3) => text3.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+function fish(root) {
+  const lines = ["complete -c pledge -f"];
+  for (const entry of all(root)) {
+    const names = entry.subcommands.map((sub) => sub.path.at(-1)).join(" ");
+    const at = entry.path.length ? entry.path.map((word) => `__fish_seen_subcommand_from ${word}`).join("; and ") : "";
+    const deeper = names ? `not __fish_seen_subcommand_from ${names}` : "";
+    const condition = entry.path.length ? [at, deeper].filter(Boolean).join("; and ") : "__fish_use_subcommand";
+    for (const sub of entry.subcommands) lines.push(`complete -c pledge -n '${condition}' -a ${sub.path.at(-1)} -d '${fishText(firstSentence(sub.description))}'`);
+    for (const option of entry.options) {
+      const flags = [option.short ? `-s ${option.short.slice(1)}` : "", option.long ? `-l ${option.long.slice(2)}` : ""].filter(Boolean).join(" ");
+      const value = option.argChoices ? ` -x -a '${option.argChoices.join(" ")}'` : takesValue(option) ? " -r -F" : "";
+      lines.push(`complete -c pledge -n '${condition}' ${flags}${value} -d '${fishText(firstSentence(option.description))}'`);
+    }
+    if (entry.takesArguments && !entry.subcommands.length && at) lines.push(`complete -c pledge -n '${at}' -F`);
+  }
+  return `# fish completion for pledge, generated from its command table by \`pledge completion fish\`.
+# Load it with: pledge completion fish | source, or save it as ~/.config/fish/completions/pledge.fish
+${lines.join("\n")}
+`;
+}
+function completionScript(program2, shell) {
+  const root = commandTree(program2);
+  return shell === "bash" ? bash(root) : shell === "zsh" ? zsh(root) : fish(root);
+}
+
+// src/cli/man-page.ts
+var roff = (text3) => text3.replace(/\\/g, "\\e").replace(/-/g, "\\-").split("\n").map((line) => /^[.']/.test(line) ? `\\&${line}` : line).join("\n");
+function optionItem(option) {
+  const [flags, value] = [option.flags.replace(/\s*[<[].*$/, ""), /[<[].*$/.exec(option.flags)?.[0]];
+  const env2 = option.envVar ? ` (environment: ${option.envVar})` : "";
+  const choices = option.argChoices ? ` (one of: ${option.argChoices.join(", ")})` : "";
+  return `.TP
+.B ${roff(flags)}${value ? ` \\fI${roff(value)}\\fR` : ""}
+${roff(option.description)}${roff(choices)}${roff(env2)}`;
+}
+function manPage(program2, exitCodes) {
+  const entries = (function all2(entry) {
+    return [entry, ...entry.subcommands.flatMap(all2)];
+  })(commandTree(program2));
+  const [root, ...commands] = entries;
+  const commandOf = (path) => path.reduce((command, name) => command.commands.find((sub) => sub.name() === name), program2);
+  const sections = commands.map((entry) => {
+    const command = commandOf(entry.path);
+    return [`.SS "pledge ${roff(entry.path.join(" "))} ${roff(command.usage())}"`, roff(entry.description), ...entry.options.map(optionItem)].join("\n");
+  });
+  const variables = new Map(entries.flatMap((entry) => entry.options.filter((option) => option.envVar).map((option) => [option.envVar, option.long ?? option.flags])));
+  return `.TH PLEDGE 1 "" "pledge ${roff(program2.version() ?? "")}" "User Commands"
+.SH NAME
+pledge \\- ${roff(program2.description())}
+.SH SYNOPSIS
+.B pledge
+\\fIcommand\\fR [\\fIoptions\\fR] [\\fIarguments\\fR]
+.SH OPTIONS
+${root.options.map(optionItem).join("\n")}
+.SH COMMANDS
+${sections.join("\n")}
+.SH ENVIRONMENT
+.TP
+.B NO_COLOR
+Set to anything but the empty string: no colour (no\\-color.org).
+.TP
+.B FORCE_COLOR
+0 or false: no colour; 1 to 3 (or empty): colour even when not a terminal.
+.TP
+.B XDG_CACHE_HOME
+Where the key cache goes (its pledge folder).
+${[...variables].sort(([a], [b]) => a.localeCompare(b)).map(([name, flag]) => `.TP
+.B ${roff(name)}
+As ${roff(flag)}; an empty value is as unset, and a switch set to 0, false, no or off is off.`).join("\n")}
+.SH EXIT STATUS
+.nf
+${roff(exitCodes.trim())}
+.fi
+`;
+}
+
+// src/cli/environment.ts
+var OFF = /^(0|false|no|off)$/i;
+function dropUnsetVariables(program2, env2 = process.env) {
+  const visit = (command) => {
+    for (const option of command.options) {
+      const name = option.envVar;
+      const value = name === void 0 ? void 0 : env2[name]?.trim();
+      if (value === void 0) continue;
+      const isSwitch = !option.required && !option.optional;
+      if (value === "" || isSwitch && OFF.test(value)) delete env2[name];
+    }
+    command.commands.forEach(visit);
+  };
+  visit(program2);
 }
 
 // src/cli/main.ts
@@ -79707,10 +82819,18 @@ async function run2(argv, streams, signal) {
       keysList: (options) => keysListCommand(options, context),
       keysExport: (options) => keysExportCommand(options, context),
       bundle: (options) => bundleCommand(options, context),
-      keysClear: (options) => keysClearCommand(options, context)
+      keysClear: (options) => keysClearCommand(options, context),
+      // The program itself is the table the script and the page are generated from.
+      completion: async (shell) => void streams.stdout.write(completionScript(program2, shell)),
+      man: async () => void streams.stdout.write(manPage(program2, EXIT_CODES_HELP))
     },
     { writeOut: (text3) => streams.stdout.write(text3), writeErr: (text3) => streams.stderr.write(text3) }
   );
+  dropUnsetVariables(program2);
+  program2.hook("preAction", () => {
+    const color = program2.opts().color;
+    context.colour = color === false ? "never" : color ?? "auto";
+  });
   const github = argv.some((arg, index3) => arg === "--format=github" || arg === "--format" && argv[index3 + 1] === "github");
   const say = (message) => github ? escapeLogMessage(message) : message;
   try {
@@ -79750,7 +82870,20 @@ async function main(argv) {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const code = await run2(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  const code = await run2(
+    argv,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
+      get stdin() {
+        return process.stdin;
+      },
+      env: process.env,
+      cwd: process.cwd()
+    },
+    interrupt.signal
+  );
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === "SIGTERM" ? ExitCode.terminated : code;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
@@ -79762,12 +82895,12 @@ function leaveBy(name) {
 }
 
 // action/src/inputs.ts
-var import_node_path22 = require("node:path");
+var import_node_path27 = require("node:path");
 function input(env2, name) {
   return (env2[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
 function manifestPath(env2) {
-  return input(env2, "manifest") || (0, import_node_path22.join)(env2.RUNNER_TEMP ?? ".", "pledge-manifest.json");
+  return input(env2, "manifest") || (0, import_node_path27.join)(env2.RUNNER_TEMP ?? ".", "pledge-manifest.json");
 }
 function verifyArguments(env2) {
   const args = ["verify", "--format", input(env2, "format") || "github", "--manifest", manifestPath(env2)];
@@ -79786,8 +82919,8 @@ function verifyArguments(env2) {
 function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   if (!file) return;
-  const delimiter = `ghadelimiter_${(0, import_node_crypto8.randomUUID)()}`;
-  (0, import_node_fs12.appendFileSync)(file, `${name}<<${delimiter}
+  const delimiter = `ghadelimiter_${(0, import_node_crypto9.randomUUID)()}`;
+  (0, import_node_fs14.appendFileSync)(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -79795,7 +82928,7 @@ ${delimiter}
 function writeOutputs(path) {
   let manifest;
   try {
-    manifest = JSON.parse((0, import_node_fs12.readFileSync)(path, "utf8"));
+    manifest = JSON.parse((0, import_node_fs14.readFileSync)(path, "utf8"));
   } catch {
     return;
   }
@@ -79816,7 +82949,7 @@ async function runAction() {
     return;
   }
   const manifest = manifestPath(process.env);
-  (0, import_node_fs12.rmSync)(manifest, { force: true });
+  (0, import_node_fs14.rmSync)(manifest, { force: true });
   process.stdout.write(`${escapeLogMessage(`pledge ${args.map((arg) => quote(arg)).join(" ")}`)}
 `);
   await main(["node", "pledge", ...args]);
