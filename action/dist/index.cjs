@@ -17634,7 +17634,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util2.removeAllListeners;
@@ -17770,7 +17770,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports3 }) {
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -17866,11 +17866,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants2.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants2.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -17893,10 +17893,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants2.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -17913,7 +17913,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants2.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -18124,7 +18124,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants2.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -18150,7 +18150,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
         return 0;
       }
@@ -18190,13 +18190,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -24913,7 +24913,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
     var { writeFile: writeFile4, readFile: readFile7, mkdir: mkdir6 } = require("node:fs/promises");
-    var { dirname: dirname8, resolve: resolve15 } = require("node:path");
+    var { dirname: dirname9, resolve: resolve15 } = require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -25039,7 +25039,7 @@ var require_snapshot_recorder = __commonJS({
           return;
         }
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
+        const hash6 = createRequestHash(request);
         const normalizedHeaders = normalizeHeaders(response.headers);
         const responseData = {
           statusCode: response.statusCode,
@@ -25047,16 +25047,16 @@ var require_snapshot_recorder = __commonJS({
           body: Buffer.isBuffer(response.body) ? response.body.toString("base64") : Buffer.from(String(response.body || "")).toString("base64"),
           trailers: response.trailers
         };
-        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash5)) {
+        if (this.#snapshots.size >= this.#maxSnapshots && !this.#snapshots.has(hash6)) {
           const oldestKey = this.#snapshots.keys().next().value;
           this.#snapshots.delete(oldestKey);
         }
-        const existingSnapshot = this.#snapshots.get(hash5);
+        const existingSnapshot = this.#snapshots.get(hash6);
         if (existingSnapshot && existingSnapshot.responses) {
           existingSnapshot.responses.push(responseData);
           existingSnapshot.timestamp = (/* @__PURE__ */ new Date()).toISOString();
         } else {
-          this.#snapshots.set(hash5, {
+          this.#snapshots.set(hash6, {
             request,
             responses: [responseData],
             // Always store as array for consistency
@@ -25092,8 +25092,8 @@ var require_snapshot_recorder = __commonJS({
           return void 0;
         }
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash6 = createRequestHash(request);
+        const snapshot = this.#snapshots.get(hash6);
         if (!snapshot) return void 0;
         const currentCallCount = snapshot.callCount || 0;
         const responseIndex = Math.min(currentCallCount, snapshot.responses.length - 1);
@@ -25118,8 +25118,8 @@ var require_snapshot_recorder = __commonJS({
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
-            for (const { hash: hash5, snapshot } of parsed) {
-              this.#snapshots.set(hash5, snapshot);
+            for (const { hash: hash6, snapshot } of parsed) {
+              this.#snapshots.set(hash6, snapshot);
             }
           } else {
             this.#snapshots = new Map(Object.entries(parsed));
@@ -25144,9 +25144,9 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         const resolvedPath = resolve15(path);
-        await mkdir6(dirname8(resolvedPath), { recursive: true });
-        const data = Array.from(this.#snapshots.entries()).map(([hash5, snapshot]) => ({
-          hash: hash5,
+        await mkdir6(dirname9(resolvedPath), { recursive: true });
+        const data = Array.from(this.#snapshots.entries()).map(([hash6, snapshot]) => ({
+          hash: hash6,
           snapshot
         }));
         await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
@@ -25188,8 +25188,8 @@ var require_snapshot_recorder = __commonJS({
        */
       deleteSnapshot(requestOpts) {
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        return this.#snapshots.delete(hash5);
+        const hash6 = createRequestHash(request);
+        return this.#snapshots.delete(hash6);
       }
       /**
        * Gets information about a specific snapshot
@@ -25198,11 +25198,11 @@ var require_snapshot_recorder = __commonJS({
        */
       getSnapshotInfo(requestOpts) {
         const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash5 = createRequestHash(request);
-        const snapshot = this.#snapshots.get(hash5);
+        const hash6 = createRequestHash(request);
+        const snapshot = this.#snapshots.get(hash6);
         if (!snapshot) return null;
         return {
-          hash: hash5,
+          hash: hash6,
           request: snapshot.request,
           responseCount: snapshot.responses ? snapshot.responses.length : snapshot.response ? 1 : 0,
           // .response for legacy snapshots
@@ -25218,8 +25218,8 @@ var require_snapshot_recorder = __commonJS({
       replaceSnapshots(snapshotData) {
         this.#snapshots.clear();
         if (Array.isArray(snapshotData)) {
-          for (const { hash: hash5, snapshot } of snapshotData) {
-            this.#snapshots.set(hash5, snapshot);
+          for (const { hash: hash6, snapshot } of snapshotData) {
+            this.#snapshots.set(hash6, snapshot);
           }
         } else if (snapshotData && typeof snapshotData === "object") {
           this.#snapshots = new Map(Object.entries(snapshotData));
@@ -38738,7 +38738,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants6();
+    var constants3 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -38746,7 +38746,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -38955,7 +38955,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -39001,8 +39001,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -39131,16 +39131,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal;
+          open4.output = safeOutput || utils.escapeRegex(literal);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open4.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -39360,15 +39360,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push2(open3);
+          braces.push(open4);
+          push2(open4);
           continue;
         }
         if (value === "}") {
@@ -39698,7 +39698,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -39756,7 +39756,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants2 = require_constants6();
+    var constants3 = require_constants6();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -39884,7 +39884,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module2.exports = picomatch2;
   }
 });
@@ -40601,11 +40601,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path) : path;
+        const basename5 = shortcut ? basenameOf(path) : path;
         for (let index3 = length - 1; index3 >= 0; index3--) {
           const rule = rules[index3];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path
+            shortcut && rule._basenameOnly ? basename5 : path
           )) {
             const { negative } = rule;
             const ret = {
@@ -41138,11 +41138,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -41159,10 +41159,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -41223,8 +41223,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -41253,12 +41253,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -41311,12 +41311,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -41339,10 +41339,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -41378,10 +41378,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -41423,11 +41423,11 @@ var require_codegen = __commonJS({
         (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3, _b2;
-        super.optimizeNames(names, constants2);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -41728,7 +41728,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -41743,14 +41743,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -41789,10 +41789,10 @@ var require_util7 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash5 = {};
+      const hash6 = {};
       for (const item of arr)
-        hash5[item] = true;
-      return hash5;
+        hash6[item] = true;
+      return hash6;
     }
     exports2.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -48242,8 +48242,8 @@ var require__ = __commonJS({
 });
 
 // action/src/main.ts
-var import_node_crypto8 = require("node:crypto");
-var import_node_fs13 = require("node:fs");
+var import_node_crypto9 = require("node:crypto");
+var import_node_fs14 = require("node:fs");
 
 // node_modules/shlex/shlex.js
 var Shlexer = class {
@@ -48454,7 +48454,7 @@ var {
 init_reasons();
 
 // src/cli/commands/bundle.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // src/pipeline/bundle.ts
 var import_promises = require("node:fs/promises");
@@ -49341,7 +49341,7 @@ function nextLines(lines) {
 function markdownView(document) {
   const lines = textView(document);
   const next = nextLines(lines);
-  let open3 = null;
+  let open4 = null;
   let inComment = false;
   let nextId = 1;
   for (let index3 = 0; index3 < lines.length; index3++) {
@@ -49353,18 +49353,18 @@ function markdownView(document) {
     }
     const body = line.text.replace(QUOTE_PREFIX, "");
     const fence = FENCE_LINE.exec(body);
-    if (open3) {
-      const closes = fence && fence[1][0] === open3.marker[0] && fence[1].length >= open3.marker.length && fence[2].trim() === "";
+    if (open4) {
+      const closes = fence && fence[1][0] === open4.marker[0] && fence[1].length >= open4.marker.length && fence[2].trim() === "";
       if (closes) {
-        open3 = null;
+        open4 = null;
         line.fence = null;
       } else {
-        line.fence = open3.id;
+        line.fence = open4.id;
       }
       continue;
     }
     if (fence && !(fence[1][0] === "`" && fence[2].includes("`"))) {
-      open3 = { marker: fence[1], id: nextId++ };
+      open4 = { marker: fence[1], id: nextId++ };
       line.fence = null;
       continue;
     }
@@ -49430,12 +49430,12 @@ var OPENING2 = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
 function preformattedElements(source, lower) {
   const elements = [];
   OPENING2.lastIndex = 0;
-  for (let open3 = OPENING2.exec(source); open3; open3 = OPENING2.exec(source)) {
-    const name = open3[1].toLowerCase();
-    const innerStart = open3.index + open3[0].length;
+  for (let open4 = OPENING2.exec(source); open4; open4 = OPENING2.exec(source)) {
+    const name = open4[1].toLowerCase();
+    const innerStart = open4.index + open4[0].length;
     const close2 = lower.indexOf(`</${name}`, innerStart);
     if (close2 === -1) break;
-    elements.push({ inner: source.slice(innerStart, close2), innerStart, openAt: open3.index });
+    elements.push({ inner: source.slice(innerStart, close2), innerStart, openAt: open4.index });
     OPENING2.lastIndex = close2 + name.length + 2;
   }
   return elements;
@@ -49755,9 +49755,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join19) {
+ArrayStream.prototype.readToEnd = async function(join20) {
   await this[doneWritingPromise];
-  const result = join19(this.slice(this[readingIndex]));
+  const result = join20(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -49959,14 +49959,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join19 = concat) {
+Reader.prototype.readToEnd = async function(join20 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join19(result);
+  return join20(result);
 };
 function toStream(input2) {
   if (isStream(input2)) {
@@ -50389,12 +50389,12 @@ function slice(input2, begin = 0, end = Infinity) {
   }
   return input2.slice(begin, end);
 }
-async function readToEnd(input2, join19 = concat) {
+async function readToEnd(input2, join20 = concat) {
   if (isArrayStream(input2)) {
-    return input2.readToEnd(join19);
+    return input2.readToEnd(join20);
   }
   if (isStream(input2)) {
-    return getReader(input2).readToEnd(join19);
+    return getReader(input2).readToEnd(join20);
   }
   return input2;
 }
@@ -52069,10 +52069,10 @@ function unarmor(input2) {
 }
 function armor(messageType, body, partIndex, partTotal, customComment, emitChecksum = false, config$1 = config) {
   let text3;
-  let hash5;
+  let hash6;
   if (messageType === enums.armor.signed) {
     text3 = body.text;
-    hash5 = body.hash;
+    hash6 = body.hash;
     body = body.data;
   }
   const maybeBodyClone = emitChecksum && passiveClone(body);
@@ -52094,7 +52094,7 @@ function armor(messageType, body, partIndex, partTotal, customComment, emitCheck
       break;
     case enums.armor.signed:
       result.push("-----BEGIN PGP SIGNED MESSAGE-----\n");
-      result.push(hash5 ? `Hash: ${hash5}
+      result.push(hash6 ? `Hash: ${hash6}
 
 ` : "\n");
       result.push(text3.replace(/^-/mg, "- -"));
@@ -53047,26 +53047,26 @@ function nobleHash(nobleHashName, webCryptoHashName) {
     const { nobleHashes: nobleHashes2 } = await Promise.resolve().then(function() {
       return noble_hashes;
     });
-    const hash5 = nobleHashes2.get(nobleHashName);
-    if (!hash5)
+    const hash6 = nobleHashes2.get(nobleHashName);
+    if (!hash6)
       throw new Error("Unsupported hash");
-    return hash5;
+    return hash6;
   };
   return async function(data) {
     if (isArrayStream(data)) {
       data = await readToEnd(data);
     }
     if (util.isStream(data)) {
-      const hash5 = await getNobleHash();
-      const hashInstance = hash5.create();
+      const hash6 = await getNobleHash();
+      const hashInstance = hash6.create();
       return transform(data, (value) => {
         hashInstance.update(value);
       }, () => hashInstance.digest());
     } else if (webCrypto$8 && webCryptoHashName) {
       return new Uint8Array(await webCrypto$8.digest(webCryptoHashName, data));
     } else {
-      const hash5 = await getNobleHash();
-      return hash5(data);
+      const hash6 = await getNobleHash();
+      return hash6(data);
     }
   };
 }
@@ -55147,11 +55147,11 @@ async function unwrap(algo, key, wrappedData) {
 }
 async function computeHKDF(hashAlgo, inputKey, salt, info, outLen) {
   const webCrypto2 = util.getWebCrypto();
-  const hash5 = enums.read(enums.webHash, hashAlgo);
-  if (!hash5)
+  const hash6 = enums.read(enums.webHash, hashAlgo);
+  if (!hash6)
     throw new Error("Hash algo not supported with HKDF");
   const importedKey = await webCrypto2.importKey("raw", inputKey, "HKDF", false, ["deriveBits"]);
-  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash: hash5, salt, info }, importedKey, outLen * 8);
+  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash: hash6, salt, info }, importedKey, outLen * 8);
   return new Uint8Array(bits2);
 }
 var HKDF_INFO = {
@@ -55584,13 +55584,13 @@ var CurveWithOID = class {
 };
 async function generate$1(curveName) {
   const curve = new CurveWithOID(curveName);
-  const { oid, hash: hash5, cipher } = curve;
+  const { oid, hash: hash6, cipher } = curve;
   const keyPair = await curve.genKeyPair();
   return {
     oid,
     Q: keyPair.publicKey,
     secret: util.leftPad(keyPair.privateKey, curve.payloadSize),
-    hash: hash5,
+    hash: hash6,
     cipher
   };
 }
@@ -56222,8 +56222,8 @@ var KDFParams = class {
    */
   constructor(data) {
     if (data) {
-      const { hash: hash5, cipher } = data;
-      this.hash = hash5;
+      const { hash: hash6, cipher } = data;
+      this.hash = hash6;
       this.cipher = cipher;
     } else {
       this.hash = null;
@@ -56563,12 +56563,12 @@ function generateParams(algo, bits2, oid) {
         publicParams: { oid: new OID(oid2), Q }
       }));
     case enums.publicKey.ecdh:
-      return generate$1(oid).then(({ oid: oid2, Q, secret, hash: hash5, cipher }) => ({
+      return generate$1(oid).then(({ oid: oid2, Q, secret, hash: hash6, cipher }) => ({
         privateParams: { d: secret },
         publicParams: {
           oid: new OID(oid2),
           Q,
-          kdfParams: new KDFParams({ hash: hash5, cipher })
+          kdfParams: new KDFParams({ hash: hash6, cipher })
         }
       }));
     case enums.publicKey.ed25519:
@@ -57172,7 +57172,7 @@ async function OCB(cipher, key) {
     }
     maxNtz = newMaxNtz;
   }
-  function hash5(adata) {
+  function hash6(adata) {
     if (!adata.length) {
       return zeroBlock;
     }
@@ -57224,7 +57224,7 @@ async function OCB(cipher, key) {
       xorMut(checksum, xorInput);
       pos += text3.length;
     }
-    const tag = xorMut(encipher(xorMut(xorMut(checksum, offset), mask.$)), hash5(adata));
+    const tag = xorMut(encipher(xorMut(xorMut(checksum, offset), mask.$)), hash6(adata));
     ct.set(tag, pos);
     return ct;
   }
@@ -57578,7 +57578,7 @@ var Argon2S2K = class {
       argon2Promise = argon2Promise || loadArgonWasmModule();
       const argon2 = await argon2Promise;
       const passwordBytes = util.encodeUTF8(passphrase);
-      const hash5 = argon2({
+      const hash6 = argon2({
         version: ARGON2_VERSION,
         type: ARGON2_TYPE,
         password: passwordBytes,
@@ -57593,7 +57593,7 @@ var Argon2S2K = class {
         argon2Promise.catch(() => {
         });
       }
-      return hash5;
+      return hash6;
     } catch (e) {
       if (e.message && (e.message.includes("Unable to grow instance memory") || // Chrome
       e.message.includes("failed to grow memory") || // Firefox
@@ -58971,10 +58971,10 @@ var SignaturePacket = class _SignaturePacket {
     this.unhashedSubpackets = [];
     this.signatureData = util.concat(arr);
     const toHash = this.toHash(this.signatureType, data, detached);
-    const hash5 = await this.hash(this.signatureType, data, toHash, detached);
-    this.signedHashValue = slice(clone(hash5), 0, 2);
-    const signed = async () => sign$1(this.publicKeyAlgorithm, this.hashAlgorithm, key.publicParams, key.privateParams, toHash, await readToEnd(hash5));
-    if (util.isStream(hash5)) {
+    const hash6 = await this.hash(this.signatureType, data, toHash, detached);
+    this.signedHashValue = slice(clone(hash6), 0, 2);
+    const signed = async () => sign$1(this.publicKeyAlgorithm, this.hashAlgorithm, key.publicParams, key.privateParams, toHash, await readToEnd(hash6));
+    if (util.isStream(hash6)) {
       this.params = signed();
     } else {
       this.params = await signed();
@@ -59380,19 +59380,19 @@ var SignaturePacket = class _SignaturePacket {
     const skipVerify = this[verified] && !isMessageSignature;
     if (!skipVerify) {
       let toHash;
-      let hash5;
+      let hash6;
       if (this.hashed) {
-        hash5 = await this.hashed;
+        hash6 = await this.hashed;
       } else {
         toHash = this.toHash(signatureType, data, detached);
-        hash5 = await this.hash(signatureType, data, toHash);
+        hash6 = await this.hash(signatureType, data, toHash);
       }
-      hash5 = await readToEnd(hash5);
-      if (this.signedHashValue[0] !== hash5[0] || this.signedHashValue[1] !== hash5[1]) {
+      hash6 = await readToEnd(hash6);
+      if (this.signedHashValue[0] !== hash6[0] || this.signedHashValue[1] !== hash6[1]) {
         throw new Error("Signed digest did not match");
       }
       this.params = await this.params;
-      this[verified] = await verify$1(this.publicKeyAlgorithm, this.hashAlgorithm, this.params, key.publicParams, toHash, hash5);
+      this[verified] = await verify$1(this.publicKeyAlgorithm, this.hashAlgorithm, this.params, key.publicParams, toHash, hash6);
       if (!this[verified]) {
         throw new Error("Signature verification failed");
       }
@@ -60186,8 +60186,8 @@ var SymEncryptedIntegrityProtectedDataPacket = class _SymEncryptedIntegrityProte
       const prefix = await getPrefixRandom(sessionKeyAlgorithm);
       const mdc = new Uint8Array([211, 20]);
       const tohash = util.concat([prefix, bytes, mdc]);
-      const hash5 = await computeDigest(enums.hash.sha1, passiveClone(tohash));
-      const plaintext = util.concat([tohash, hash5]);
+      const hash6 = await computeDigest(enums.hash.sha1, passiveClone(tohash));
+      const plaintext = util.concat([tohash, hash6]);
       this.encrypted = await encrypt$1(sessionKeyAlgorithm, key, plaintext, new Uint8Array(blockSize));
     }
     return true;
@@ -60223,8 +60223,8 @@ var SymEncryptedIntegrityProtectedDataPacket = class _SymEncryptedIntegrityProte
       const verifyHash = Promise.all([
         readToEnd(await computeDigest(enums.hash.sha1, passiveClone(tohash))),
         readToEnd(realHash)
-      ]).then(([hash5, mdc]) => {
-        if (!util.equalsUint8Array(hash5, mdc)) {
+      ]).then(([hash6, mdc]) => {
+        if (!util.equalsUint8Array(hash6, mdc)) {
           throw new Error("Modification detected.");
         }
         return new Uint8Array();
@@ -61342,8 +61342,8 @@ var SecretKeyPacket = class extends PublicKeyPacket {
     } else {
       const cleartextWithHash = await decrypt$1(this.symmetric, key, this.keyMaterial, this.iv);
       cleartext = cleartextWithHash.subarray(0, -20);
-      const hash5 = await computeDigest(enums.hash.sha1, cleartext);
-      if (!util.equalsUint8Array(hash5, cleartextWithHash.subarray(-20))) {
+      const hash6 = await computeDigest(enums.hash.sha1, cleartext);
+      if (!util.equalsUint8Array(hash6, cleartextWithHash.subarray(-20))) {
         throw new Error("Incorrect key passphrase");
       }
     }
@@ -61517,6 +61517,7 @@ var SecretSubkeyPacket = class extends SecretKeyPacket {
     super(date, config$1);
   }
 };
+var allowedPackets$1 = /* @__PURE__ */ util.constructAllowedPackets([SignaturePacket]);
 var Signature = class {
   /**
    * @param {PacketList} packetlist - The signature packets
@@ -61548,6 +61549,31 @@ var Signature = class {
     return this.packets.map((packet) => packet.issuerKeyID);
   }
 };
+async function readSignature({ armoredSignature, binarySignature, config: config$1, ...rest }) {
+  config$1 = { ...config, ...config$1 };
+  let input2 = armoredSignature || binarySignature;
+  if (!input2) {
+    throw new Error("readSignature: must pass options object containing `armoredSignature` or `binarySignature`");
+  }
+  if (armoredSignature && !util.isString(armoredSignature)) {
+    throw new Error("readSignature: options.armoredSignature must be a string");
+  }
+  if (binarySignature && !util.isUint8Array(binarySignature)) {
+    throw new Error("readSignature: options.binarySignature must be a Uint8Array");
+  }
+  const unknownOptions = Object.keys(rest);
+  if (unknownOptions.length > 0)
+    throw new Error(`Unknown option: ${unknownOptions.join(", ")}`);
+  if (armoredSignature) {
+    const { type, data } = await unarmor(input2);
+    if (type !== enums.armor.signature) {
+      throw new Error("Armored text not of type signature");
+    }
+    input2 = data;
+  }
+  const packetlist = await PacketList.fromBinary(input2, allowedPackets$1, config$1);
+  return new Signature(packetlist);
+}
 async function generateSecretSubkey(options, config2) {
   const secretSubkeyPacket = new SecretSubkeyPacket(options.date, config2);
   secretSubkeyPacket.packets = null;
@@ -63928,9 +63954,9 @@ var CleartextMessage = class _CleartextMessage {
    */
   armor(config$1 = config) {
     const emitHeaderAndChecksum = this.signature.packets.some((packet) => packet.version !== 6);
-    const hash5 = emitHeaderAndChecksum ? Array.from(new Set(this.signature.packets.map((packet) => enums.read(enums.hash, packet.hashAlgorithm).toUpperCase()))).join() : null;
+    const hash6 = emitHeaderAndChecksum ? Array.from(new Set(this.signature.packets.map((packet) => enums.read(enums.hash, packet.hashAlgorithm).toUpperCase()))).join() : null;
     const body = {
-      hash: hash5,
+      hash: hash6,
       text: this.text,
       data: this.signature.packets.write()
     };
@@ -65314,24 +65340,24 @@ var sha224$1 = /* @__PURE__ */ createHasher(() => new SHA224());
 var sha512$1 = /* @__PURE__ */ createHasher(() => new SHA512());
 var sha384$1 = /* @__PURE__ */ createHasher(() => new SHA384());
 var HMAC = class extends Hash {
-  constructor(hash5, _key) {
+  constructor(hash6, _key) {
     super();
     this.finished = false;
     this.destroyed = false;
-    ahash(hash5);
+    ahash(hash6);
     const key = toBytes(_key);
-    this.iHash = hash5.create();
+    this.iHash = hash6.create();
     if (typeof this.iHash.update !== "function")
       throw new Error("Expected instance of class which extends utils.Hash");
     this.blockLen = this.iHash.blockLen;
     this.outputLen = this.iHash.outputLen;
     const blockLen = this.blockLen;
     const pad2 = new Uint8Array(blockLen);
-    pad2.set(key.length > blockLen ? hash5.create().update(key).digest() : key);
+    pad2.set(key.length > blockLen ? hash6.create().update(key).digest() : key);
     for (let i2 = 0; i2 < pad2.length; i2++)
       pad2[i2] ^= 54;
     this.iHash.update(pad2);
-    this.oHash = hash5.create();
+    this.oHash = hash6.create();
     for (let i2 = 0; i2 < pad2.length; i2++)
       pad2[i2] ^= 54 ^ 92;
     this.oHash.update(pad2);
@@ -65377,8 +65403,8 @@ var HMAC = class extends Hash {
     this.iHash.destroy();
   }
 };
-var hmac = (hash5, key, message) => new HMAC(hash5, key).update(message).digest();
-hmac.create = (hash5, key) => new HMAC(hash5, key);
+var hmac = (hash6, key, message) => new HMAC(hash6, key).update(message).digest();
+hmac.create = (hash6, key) => new HMAC(hash6, key);
 var _0n$4 = BigInt(0);
 var _1n$5 = BigInt(1);
 function negateCt(condition, item) {
@@ -66343,8 +66369,8 @@ function ecdh(Point, ecdhOpts = {}) {
   };
   return Object.freeze({ getPublicKey, getSharedSecret, keygen, Point, utils, lengths });
 }
-function ecdsa(Point, hash5, ecdsaOpts = {}) {
-  ahash(hash5);
+function ecdsa(Point, hash6, ecdsaOpts = {}) {
+  ahash(hash6);
   _validateObject(ecdsaOpts, {}, {
     hmac: "function",
     lowS: "boolean",
@@ -66353,7 +66379,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
     bits2int_modN: "function"
   });
   const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes;
-  const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash5, key, concatBytes(...msgs)));
+  const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash6, key, concatBytes(...msgs)));
   const { Fp: Fp2, Fn: Fn2 } = Point;
   const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn2;
   const { keygen, getPublicKey, getSharedSecret, utils, lengths } = ecdh(Point, ecdsaOpts);
@@ -66496,7 +66522,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
   }
   function validateMsgAndHash(message, prehash) {
     _abytes2(message, void 0, "message");
-    return prehash ? _abytes2(hash5(message), void 0, "prehashed message") : message;
+    return prehash ? _abytes2(hash6(message), void 0, "prehashed message") : message;
   }
   function prepSig(message, privateKey, opts) {
     if (["recovered", "canonical"].some((k) => k in opts))
@@ -66537,7 +66563,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
   function sign(message, secretKey, opts = {}) {
     message = ensureBytes("message", message);
     const { seed, k2sig } = prepSig(message, secretKey, opts);
-    const drbg = createHmacDrbg(hash5.outputLen, Fn2.BYTES, hmac$1);
+    const drbg = createHmacDrbg(hash6.outputLen, Fn2.BYTES, hmac$1);
     const sig = drbg(seed, k2sig);
     return sig;
   }
@@ -66611,7 +66637,7 @@ function ecdsa(Point, hash5, ecdsaOpts = {}) {
     verify: verify2,
     recoverPublicKey,
     Signature: Signature2,
-    hash: hash5
+    hash: hash6
   });
 }
 function _weierstrass_legacy_opts_to_new(c) {
@@ -66662,13 +66688,13 @@ function _ecdsa_new_output_to_legacy(c, _ecdsa) {
   });
 }
 function weierstrass(c) {
-  const { CURVE, curveOpts, hash: hash5, ecdsaOpts } = _ecdsa_legacy_opts_to_new(c);
+  const { CURVE, curveOpts, hash: hash6, ecdsaOpts } = _ecdsa_legacy_opts_to_new(c);
   const Point = weierstrassN(CURVE, curveOpts);
-  const signs = ecdsa(Point, hash5, ecdsaOpts);
+  const signs = ecdsa(Point, hash6, ecdsaOpts);
   return _ecdsa_new_output_to_legacy(c, signs);
 }
 function createCurve(curveDef, defHash) {
-  const create = (hash5) => weierstrass({ ...curveDef, hash: hash5 });
+  const create = (hash6) => weierstrass({ ...curveDef, hash: hash6 });
   return { ...create(defHash), create };
 }
 var p256_CURVE = {
@@ -67196,8 +67222,8 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
       throw new Error("Contexts/pre-hash are not supported");
     return data;
   });
-  function modN_LE(hash5) {
-    return Fn2.create(bytesToNumberLE(hash5));
+  function modN_LE(hash6) {
+    return Fn2.create(bytesToNumberLE(hash6));
   }
   function getPrivateScalar(key) {
     const len = lengths.secretKey;
@@ -67366,9 +67392,9 @@ function _eddsa_new_output_to_legacy(c, eddsa2) {
   return legacy;
 }
 function twistedEdwards(c) {
-  const { CURVE, curveOpts, hash: hash5, eddsaOpts } = _eddsa_legacy_opts_to_new(c);
+  const { CURVE, curveOpts, hash: hash6, eddsaOpts } = _eddsa_legacy_opts_to_new(c);
   const Point = edwards(CURVE, curveOpts);
-  const EDDSA2 = eddsa(Point, hash5, eddsaOpts);
+  const EDDSA2 = eddsa(Point, hash6, eddsaOpts);
   return _eddsa_new_output_to_legacy(c, EDDSA2);
 }
 var _0n = BigInt(0);
@@ -75787,6 +75813,25 @@ function literalData(literal) {
   return { bytes: read2.getBytes(), text: read2.format === enums.literal.text || read2.format === enums.literal.utf8 };
 }
 
+// src/openpgp/detached-messages.ts
+async function unarmorStrict(text3) {
+  const { type, data } = await unarmor(text3, LOW_LEVEL_STRICT);
+  return { type, data };
+}
+function detachedLiteralPacket(data) {
+  const literal = new LiteralDataPacket();
+  literal.setBytes(data, enums.literal.binary);
+  return literal;
+}
+function detachedMessageWith(data, packet) {
+  const literals = new PacketList();
+  literals.push(detachedLiteralPacket(data));
+  const Constructor = Message;
+  const signatures = new PacketList();
+  signatures.push(packet);
+  return { message: new Constructor(literals), signature: new Signature(signatures) };
+}
+
 // src/pipeline/certificate-hash.ts
 var import_node_crypto = require("node:crypto");
 function certificateSha256(key) {
@@ -76044,8 +76089,8 @@ function totalsOf(manifest) {
 }
 
 // src/cli/commands/keys.ts
-var import_promises10 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_promises11 = require("node:fs/promises");
+var import_node_path12 = require("node:path");
 
 // src/core/atomic-file.ts
 var import_node_crypto2 = require("node:crypto");
@@ -76410,11 +76455,7 @@ function runJob(job) {
 }
 function verificationJob(signedText, signature, key) {
   if (typeof signedText !== "string") return "unsupported";
-  if (signature.signatureType !== enums.signature.text) return "unsupported";
-  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return "unsupported";
-  if (mayHaveCriticalNotation(signature)) return "unsupported";
-  if (signature.revocationKeyClass !== null) return "unsupported";
-  if (signature.signatureNeverExpires !== true) return "unsupported";
+  if (signature.signatureType !== enums.signature.text || leftToOpenpgp(signature)) return "unsupported";
   return mathematicsJob(signature, key, (salt, signatureData) => {
     if (AMBIGUOUS_LINE_END.test(signedText)) return null;
     const text3 = canonicalText(signedText);
@@ -76423,28 +76464,67 @@ function verificationJob(signedText, signature, key) {
     const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
     if (salt) toHash.set(salt, 0);
     toHash.write(text3, saltLength, "utf8");
-    let offset = saltLength + textLength;
-    toHash.set(signatureData, offset);
-    offset += signatureData.length;
-    toHash[offset] = signature.version;
-    toHash[offset + 1] = 255;
-    toHash.writeUInt32BE(signatureData.length, offset + 2);
+    writeTrailer(toHash, saltLength + textLength, signature.version, signatureData);
     return toHash;
   });
+}
+function leftToOpenpgp(signature) {
+  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return true;
+  if (mayHaveCriticalNotation(signature)) return true;
+  return signature.revocationKeyClass !== null || signature.signatureNeverExpires !== true;
+}
+function writeTrailer(toHash, offset, version, signatureData) {
+  toHash.set(signatureData, offset);
+  offset += signatureData.length;
+  toHash[offset] = version;
+  toHash[offset + 1] = 255;
+  toHash.writeUInt32BE(signatureData.length, offset + 2);
+}
+function detachedSignedOctets(data, signatureType) {
+  if (signatureType !== enums.signature.text) return data;
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let lone = 0;
+  for (let index3 = buffer.indexOf(10); index3 !== -1; index3 = buffer.indexOf(10, index3 + 1)) if (index3 === 0 || buffer[index3 - 1] !== 13) lone++;
+  if (lone === 0) return data;
+  const canonical = Buffer.allocUnsafe(buffer.length + lone);
+  let written = 0;
+  let from = 0;
+  for (let index3 = buffer.indexOf(10); index3 !== -1; index3 = buffer.indexOf(10, index3 + 1)) {
+    if (index3 > 0 && buffer[index3 - 1] === 13) continue;
+    written += buffer.copy(canonical, written, from, index3);
+    canonical[written++] = 13;
+    from = index3;
+  }
+  buffer.copy(canonical, written, from);
+  return canonical;
+}
+async function fastVerifyData(data, signature, key) {
+  const type = signature.signatureType;
+  if (type !== enums.signature.text && type !== enums.signature.binary || leftToOpenpgp(signature)) return "unsupported";
+  const job = mathematicsJob(signature, key, (salt, signatureData) => {
+    const octets = detachedSignedOctets(data, type);
+    const saltLength = salt ? salt.length : 0;
+    const toHash = Buffer.allocUnsafe(saltLength + octets.length + signatureData.length + 6);
+    if (salt) toHash.set(salt, 0);
+    toHash.set(octets, saltLength);
+    writeTrailer(toHash, saltLength + octets.length, signature.version, signatureData);
+    return toHash;
+  });
+  return typeof job === "object" ? runJob(job) : job;
 }
 function mathematicsJob(signature, key, toHashOf, keySignature = false) {
   const internals = signatureInternals(signature);
   const version = signature.version;
   if (version !== 4 && version !== 6) return "unsupported";
-  const hash5 = signature.hashAlgorithm === null ? void 0 : HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : void 0);
-  if (!hash5) return "unsupported";
+  const hash6 = signature.hashAlgorithm === null ? void 0 : HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : void 0);
+  if (!hash6) return "unsupported";
   if (internals.hashed !== void 0 && internals.hashed !== null) return "unsupported";
   const signatureData = signature.signatureData;
   const signedHashValue = signature.signedHashValue;
   if (!isBytes2(signatureData) || !isBytes2(signedHashValue) || signedHashValue.length !== 2) return "unsupported";
   let salt = null;
   if (version === 6) {
-    if (!isBytes2(internals.salt) || internals.salt.length !== hash5.saltLength) return "unsupported";
+    if (!isBytes2(internals.salt) || internals.salt.length !== hash6.saltLength) return "unsupported";
     salt = internals.salt;
   }
   if (signature.publicKeyAlgorithm !== key.algorithm) return false;
@@ -76453,10 +76533,10 @@ function mathematicsJob(signature, key, toHashOf, keySignature = false) {
   if (rawSignature === "unsupported" || rawSignature === false) return rawSignature;
   const toHash = toHashOf(salt, signatureData);
   if (!toHash) return "unsupported";
-  const digest = (0, import_node_crypto3.hash)(hash5.name, toHash, "buffer");
+  const digest = (0, import_node_crypto3.hash)(hash6.name, toHash, "buffer");
   if (digest[0] !== signedHashValue[0] || digest[1] !== signedHashValue[1]) return false;
-  if (key.kind === "ecdsa") return { algorithm: hash5.name, data: toHash, key: { key: key.keyObject, dsaEncoding: "ieee-p1363" }, signature: rawSignature };
-  return key.kind === "rsa" ? { algorithm: hash5.name, data: toHash, key: key.keyObject, signature: rawSignature } : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature };
+  if (key.kind === "ecdsa") return { algorithm: hash6.name, data: toHash, key: { key: key.keyObject, dsaEncoding: "ieee-p1363" }, signature: rawSignature };
+  return key.kind === "rsa" ? { algorithm: hash6.name, data: toHash, key: key.keyObject, signature: rawSignature } : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature };
 }
 async function verifyKeySignature(signature, type, data, key) {
   const job = mathematicsJob(signature, key, () => {
@@ -77481,12 +77561,12 @@ function wkdURLs(email, origin) {
   const at = email.lastIndexOf("@");
   const local = email.slice(0, at);
   const domain = email.slice(at + 1).toLowerCase();
-  const hash5 = wkdHash(local);
+  const hash6 = wkdHash(local);
   const query = `?l=${encodeURIComponent(local)}`;
   const base = (host) => origin ? origin.replace(/\/+$/, "") : `https://${host}`;
   return {
-    advanced: `${base(`openpgpkey.${domain}`)}/.well-known/openpgpkey/${domain}/hu/${hash5}${query}`,
-    direct: `${base(domain)}/.well-known/openpgpkey/hu/${hash5}${query}`
+    advanced: `${base(`openpgpkey.${domain}`)}/.well-known/openpgpkey/${domain}/hu/${hash6}${query}`,
+    direct: `${base(domain)}/.well-known/openpgpkey/hu/${hash6}${query}`
   };
 }
 
@@ -77764,10 +77844,12 @@ function findSigningKey(key, signature) {
 function fastVerifyWith(signedText, signature, signingKey, memory) {
   if (signature.literal) return "unsupported";
   const prepared = preparedKeyFor(signingKey.keyPacket, memory.preparedKeys);
-  return prepared ? fastVerify(signedText, signature.packet, prepared) : "unsupported";
+  if (!prepared) return "unsupported";
+  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
 }
 function signedLiteral(signedText, signature) {
-  return signature.literal ?? cleartextLiteralPacket(signedText);
+  if (signature.literal) return signature.literal;
+  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
 }
 var MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed"]);
 async function mathematicsHold(signedText, signature, signingKey, memory) {
@@ -77805,12 +77887,14 @@ async function openpgpVerifies(signedText, signature, key, signingKey, date, key
       return error.message;
     }
   }
-  const message = signature.literal ? messageWith(signature.literal, signature.packet) : cleartextMessageWith(signedText, [signature.packet]);
+  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
+  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
   return judgeAlone(
     key,
     () => ignoringUserIDRevocations(key, async () => {
       try {
-        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false };
+        const result = inline ? await verify({ ...options, message: inline }) : detached ? await verify({ ...options, message: detached.message, signature: detached.signature, format: "binary" }) : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
         const [only] = result.signatures;
         if (!only) return "openpgp.js found no signature";
         await only.verified;
@@ -78712,6 +78796,272 @@ function chooseExecution(request, setup) {
 // src/pipeline/runner.ts
 init_reasons();
 
+// src/pipeline/detached-documents.ts
+var import_node_crypto7 = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+var import_promises10 = require("node:fs/promises");
+var import_node_path8 = require("node:path");
+init_reasons();
+
+// src/cleartext/detached-signature.ts
+var BEGIN = "-----BEGIN PGP SIGNATURE-----";
+var END = "-----END PGP SIGNATURE-----";
+var MAX_SIGNATURE_FILE_BYTES = 256 * 1024;
+var isSpace = (byte) => byte === 32 || byte === 9 || byte === 13 || byte === 10;
+function trimmedText(bytes) {
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isSpace(bytes[start])) start++;
+  while (end > start && isSpace(bytes[end - 1])) end--;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+function isBinarySignatures(bytes) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const frame = packetFrameAt(bytes, offset);
+    if (!frame || frame.tag !== enums.packet.signature || frame.end === frame.start) return false;
+    offset = frame.end;
+  }
+  return offset > 0;
+}
+function signatureEncodingOf(bytes) {
+  if (bytes.length === 0 || bytes.length > MAX_SIGNATURE_FILE_BYTES) return null;
+  if (bytes[0] & 128) return isBinarySignatures(bytes) ? "binary" : null;
+  const text3 = trimmedText(bytes);
+  if (!text3.startsWith(BEGIN) || !text3.endsWith(END)) return null;
+  return text3.indexOf(BEGIN, BEGIN.length) === -1 && text3.indexOf(END) === text3.length - END.length ? "armored" : null;
+}
+async function packetsOf(binary) {
+  const fast = signaturePackets(binary);
+  if (fast) return fast;
+  const signature = await readSignature({ binarySignature: binary, config: STRICT_CONFIG });
+  return [...signature.packets];
+}
+async function readSignatureFile(bytes, limits) {
+  const encoding = signatureEncodingOf(bytes);
+  if (!encoding) return { ok: false, error: { code: "unsupported-format", message: "the file is not a detached signature" } };
+  let binary = bytes;
+  try {
+    if (encoding === "armored") {
+      const armor2 = await unarmorStrict(trimmedText(bytes));
+      if (armor2.type !== enums.armor.signature) return { ok: false, error: { code: "malformed-armor", message: "the armor is not a signature armor" } };
+      binary = armor2.data;
+    }
+    if (binary.length === 0) return { ok: false, error: { code: "no-signature", message: "the signature armor holds no data" } };
+    const taken = usableSignatures(await packetsOf(binary), limits, "signature file");
+    if (!taken.ok) return taken;
+    const lines = encoding === "armored" ? trimmedText(bytes).split("\n").length : 1;
+    return { ok: true, encoding, signatures: taken.signatures, lines };
+  } catch (error) {
+    return { ok: false, error: { code: "malformed-packet", message: `the signature does not parse: ${error.message}` } };
+  }
+}
+
+// src/extract/pair-signatures.ts
+var DirectoryNames = class {
+  present;
+  /** Partner → the names that would sign it, in code-unit order. */
+  extending = /* @__PURE__ */ new Map();
+  constructor(names) {
+    this.present = new Set(names);
+    for (const name of [...this.present].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)) {
+      const partner = this.partnerOf(name);
+      if (partner === null) continue;
+      const list = this.extending.get(partner);
+      if (list) list.push(name);
+      else this.extending.set(partner, [name]);
+    }
+  }
+  /** The file `name` would sign were it a signature: the longest other name it extends at a dot. */
+  partnerOf(name) {
+    for (let dot = name.lastIndexOf("."); dot > 0; dot = name.lastIndexOf(".", dot - 1)) {
+      const prefix = name.slice(0, dot);
+      if (this.present.has(prefix)) return prefix;
+    }
+    return null;
+  }
+  /** The names whose partner is `name`: the signature files it may have, in code-unit order. */
+  signaturesOf(name) {
+    return this.extending.get(name) ?? [];
+  }
+};
+
+// src/pipeline/detached-documents.ts
+var sha2563 = (data) => (0, import_node_crypto7.hash)("sha256", data, "hex");
+async function readAtMost(path, limit) {
+  let handle = null;
+  try {
+    handle = await (0, import_promises10.open)(path, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
+    const info = await handle.stat();
+    if (!info.isFile()) return null;
+    const length = Math.min(info.size, limit);
+    const bytes = Buffer.allocUnsafe(length);
+    const { bytesRead } = length ? await handle.read(bytes, 0, length, 0) : { bytesRead: 0 };
+    return { bytes: bytes.subarray(0, bytesRead), whole: info.size <= limit };
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => void 0);
+  }
+}
+async function signedData(path, limits) {
+  const read2 = await readAtMost(path, limits.maxDocumentBytes);
+  if (!read2) return { ok: false, reason: { code: "io-error", message: "the signed file cannot be read" } };
+  if (!read2.whole) return { ok: false, reason: { code: "input-too-large", message: `the signed file is over the limit of ${limits.maxDocumentBytes} bytes (raise it with --max-document-bytes)` } };
+  return { ok: true, data: read2.bytes };
+}
+function textOf(data) {
+  if (data.includes(0)) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return null;
+  }
+}
+async function signatureFileBlock(file, shownFile, data, text3, limits, judge, context) {
+  const read2 = await readAtMost(file, MAX_SIGNATURE_FILE_BYTES);
+  const parsed = read2?.whole ? await readSignatureFile(read2.bytes, limits) : null;
+  const entry = (error, lines, signatures2, hashAlgorithm) => ({
+    startLine: 1,
+    endLine: lines,
+    status: error ? "malformed" : "ok",
+    error,
+    rendering: [],
+    signedText: null,
+    signedTextSha256: null,
+    hashAlgorithm,
+    signatures: signatures2,
+    form: "detached",
+    signatureFile: shownFile
+  });
+  if (!parsed) return entry({ code: "malformed-packet", message: `${shownFile} can no longer be read as a signature file (changed or removed during the run)` }, 1, [], null);
+  if (!parsed.ok) return entry(parsed.error, 1, [], null);
+  const warnings = text3 === null ? [] : textWarnings(text3.replaceAll("\r\n", "\n"));
+  const signatures = [];
+  for (const signature of parsed.signatures) {
+    const judged2 = await judge(text3 ?? "", { ...signature, signedData: data }, warnings, context);
+    signatures.push({ ...judged2, signatureFile: shownFile });
+  }
+  return entry(null, parsed.lines, signatures, parsed.signatures[0].hashAlgorithm);
+}
+async function withSignatures(document, file, files, shownFiles, limits, judge) {
+  const read2 = await signedData(file, limits);
+  const listed = { detachedSignatures: shownFiles };
+  if (!read2.ok) return { ...document, status: "unreadable", error: read2.reason, ...listed };
+  const text3 = textOf(read2.data);
+  const frontMatter = text3 !== null && kindOf(file, text3) === "markdown" ? readFrontMatter(text3.replace(/^\uFEFF/, ""), limits) : null;
+  const context = { frontMatter: frontMatter?.ok ? frontMatter.data : null, issuers: /* @__PURE__ */ new Set(), limits };
+  const blocks = [...document.blocks];
+  for (let index3 = 0; index3 < files.length; index3++) blocks.push(await signatureFileBlock(files[index3], shownFiles[index3], read2.data, text3, limits, judge, context));
+  const { verdict: _skipped, ...rest } = document;
+  return { ...rest, status: "signed", error: null, blocks, ...listed, signedDataSha256: sha2563(read2.data) };
+}
+function unpaired(path, code, message) {
+  return { path: toPosixPath(path), status: "unreadable", error: { code, message }, blocks: [] };
+}
+var sibling = (shownPath, name) => (0, import_node_path8.join)((0, import_node_path8.dirname)(shownPath), name);
+var DetachedPairing = class {
+  listings = /* @__PURE__ */ new Map();
+  recognised = /* @__PURE__ */ new Map();
+  /** One directory's names; hidden entries are not documents to a walk (extract/collect-paths.ts), nor partners here. */
+  namesIn(directory) {
+    let names = this.listings.get(directory);
+    if (!names) {
+      names = (0, import_promises10.readdir)(directory, { withFileTypes: true }).then((entries) => new DirectoryNames(entries.filter((entry) => !entry.name.startsWith(".") && !entry.isDirectory()).map((entry) => entry.name))).catch(() => new DirectoryNames([]));
+      if (this.listings.size >= 16) this.listings.delete(this.listings.keys().next().value);
+      this.listings.set(directory, names);
+    }
+    return names;
+  }
+  /** Is the file a detached signature, by its content alone? */
+  isSignatureFile(path) {
+    let answer = this.recognised.get(path);
+    if (!answer) {
+      answer = readAtMost(path, MAX_SIGNATURE_FILE_BYTES).then((read2) => !!read2?.whole && signatureEncodingOf(read2.bytes) !== null);
+      if (this.recognised.size >= 4096) this.recognised.delete(this.recognised.keys().next().value);
+      this.recognised.set(path, answer);
+    }
+    return answer;
+  }
+  /** What to do with a file that is itself a detached signature: null when its document's entry holds it. */
+  async describeSignatureFile(file, shownPath, limits, judge, walked) {
+    const names = await this.namesIn((0, import_node_path8.dirname)(file));
+    const name = (0, import_node_path8.basename)(file);
+    const partner = names.partnerOf(name);
+    if (partner === null) {
+      return unpaired(shownPath, "orphan-signature", `a detached signature with no document beside it: it would sign a file whose name its own extends at a dot (X for ${name} = X.sig, X.asc, X.sig.NAME or X.NAME)`);
+    }
+    if (await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner))) {
+      return unpaired(shownPath, "ambiguous-signature", `a detached signature whose name points to ${partner}, itself a signature file: does it sign ${partner}, or the document ${partner} signs? Rename it (X.sig.NAME beside X.sig is ambiguous)`);
+    }
+    if (walked) return null;
+    return this.describe((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner), sibling(shownPath, partner), limits, judge, void 0, false, [file]);
+  }
+  /**
+   * describeDocument, with detached signatures: a document gains the signature files its name
+   * pairs with (extract/pair-signatures.ts) or, given `signatureFiles` (`--signature FILE`),
+   * those alone; a signature file paired with a document gives null (that document's entry holds
+   * it). Recognition is by content: a file named like a signature that is not one is a document.
+   */
+  async describe(file, shownPath, limits, judge, extracted, walked = false, signatureFiles) {
+    const document = await describeDocument(file, shownPath, limits, judge, extracted, walked);
+    if (signatureFiles) return signatureFiles.length ? withSignatures(document, file, signatureFiles, signatureFiles.map(toPosixPath), limits, judge) : document;
+    if (document.blocks.some((block) => block.status === "ok")) return this.withPaired(document, file, shownPath, limits, judge);
+    if (await this.isSignatureFile(file)) return this.describeSignatureFile(file, shownPath, limits, judge, walked);
+    return this.withPaired(document, file, shownPath, limits, judge);
+  }
+  /** The document with the signature files its name pairs with, if any. */
+  async withPaired(document, file, shownPath, limits, judge) {
+    const names = await this.namesIn((0, import_node_path8.dirname)(file));
+    const candidates = names.signaturesOf((0, import_node_path8.basename)(file));
+    if (candidates.length === 0) return document;
+    const found = [];
+    for (const name of candidates) if (await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), name))) found.push(name);
+    if (found.length === 0) return document;
+    return withSignatures(
+      document,
+      file,
+      found.map((name) => (0, import_node_path8.join)((0, import_node_path8.dirname)(file), name)),
+      found.map((name) => toPosixPath(sibling(shownPath, name))),
+      limits,
+      judge
+    );
+  }
+  /**
+   * The documents to verify for these paths: a path that is a detached signature paired by name
+   * stands for its document (a pull request that changes only `X.sig` re-verifies `X`), each
+   * document once, in order.
+   */
+  async documentsOf(paths, root) {
+    const documents = /* @__PURE__ */ new Set();
+    for (const path of paths) {
+      const file = (0, import_node_path8.join)(root, path);
+      const partner = await this.isSignatureFile(file) ? (await this.namesIn((0, import_node_path8.dirname)(file))).partnerOf((0, import_node_path8.basename)(file)) : null;
+      const signsDocument = partner !== null && !await this.isSignatureFile((0, import_node_path8.join)((0, import_node_path8.dirname)(file), partner));
+      documents.add(signsDocument ? toPosixPath(sibling(path, partner)) : path);
+    }
+    return [...documents];
+  }
+};
+async function detachedArguments(paths, signatures) {
+  if (signatures.length) {
+    if (paths.length !== 1) throw new PledgeError("usage", `--signature needs exactly one document, the one it signs (got ${paths.length})`);
+    if (isDocumentUrl(paths[0])) throw new PledgeError("usage", "--signature needs a local document: a fetched page is read as a web page, not as the octets a signature signs");
+    for (const file of signatures) {
+      const read3 = await readAtMost(file, MAX_SIGNATURE_FILE_BYTES);
+      if (!read3) throw new PledgeError("usage", `--signature ${file}: no such file`);
+      if (!read3.whole || !signatureEncodingOf(read3.bytes)) throw new PledgeError("usage", `--signature ${file}: not a detached signature (an armored BEGIN PGP SIGNATURE block, or binary signature packets)`);
+    }
+    return { paths, signatureFiles: signatures };
+  }
+  if (paths.length !== 2) return { paths };
+  const [first, second] = paths;
+  if (isDocumentUrl(first) || isDocumentUrl(second)) return { paths };
+  const read2 = await readAtMost(first, MAX_SIGNATURE_FILE_BYTES);
+  const isDirectory = await (0, import_promises10.stat)(second).then((info) => info.isDirectory(), () => false);
+  return read2?.whole && signatureEncodingOf(read2.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
+}
+
 // src/pipeline/map-ordered.ts
 async function* mapOrdered(items, concurrency, map, buffered = concurrency * 4) {
   const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
@@ -78756,12 +79106,12 @@ async function* mapOrdered(items, concurrency, map, buffered = concurrency * 4) 
 }
 
 // src/pipeline/threads.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var started = 0;
 function startThread(script, options) {
-  if (!(0, import_node_fs2.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
+  if (!(0, import_node_fs3.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
   started++;
   return new import_node_worker_threads.Worker(script, options);
 }
@@ -78830,7 +79180,7 @@ var VerifyPool = class _VerifyPool {
 };
 
 // src/pipeline/source.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/pipeline/reader/reader.ts
 init_reasons();
@@ -78915,7 +79265,7 @@ function startDocumentReader(paths, collect2, limits, skip = 0) {
 
 // src/pipeline/source.ts
 function openSource(origin, limits, readerAfter) {
-  if (origin.kind === "files") return { items: origin.files.map((file) => ({ path: (0, import_node_path8.join)(origin.root, file), shown: file })), close: async () => void 0 };
+  if (origin.kind === "files") return { items: origin.files.map((file) => ({ path: (0, import_node_path9.join)(origin.root, file), shown: file })), close: async () => void 0 };
   const source = walkSource(origin.paths, origin.collect, limits, readerAfter);
   const given = origin.given ?? /* @__PURE__ */ new Map();
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
@@ -78962,7 +79312,7 @@ async function* withGiven(items, pages, given) {
   for await (const item of items) {
     const page = pages.get(item.path);
     const document = given.get(item.path);
-    yield page ? { path: item.path, document: page.document, fetch: page.record } : document ? { path: item.path, document } : item;
+    yield page ? { path: item.path, document: page.document, fetch: page.record, inMemory: true } : document ? { path: item.path, document, inMemory: true } : item;
   }
 }
 
@@ -78985,13 +79335,17 @@ async function runPlan(plan, onDocument) {
     };
     if (settings && walk2 && await atLeast(collectPaths(walk2.paths, walk2.collect), settings.after)) startPool();
     let count2 = 0;
+    const pairing = new DetachedPairing();
+    const signatureFiles = origin.kind === "paths" ? origin.signatureFiles : void 0;
     const describe = async (item) => {
       if (settings && !pool.tried && count2++ >= settings.after) startPool();
       const { path, shown = path, walked = false, document: read2 } = item;
       const described = await guarded(shown, async () => {
+        if (item.inMemory) return describeDocument(path, shown, limits, judge, read2, walked);
         const fromPool = !read2 && pool.current ? await pool.current.run(path, walked) : null;
-        return fromPool ?? await describeDocument(path, shown, limits, judge, read2, walked);
+        return fromPool ?? await pairing.describe(path, shown, limits, judge, read2, walked, signatureFiles);
       });
+      if (!described) return null;
       if (item.fetch) described.fetch = item.fetch;
       if (plan.signedOnly && described.status === "not-signed") described.verdict = "skipped";
       return described;
@@ -78999,7 +79353,7 @@ async function runPlan(plan, onDocument) {
     try {
       for await (const document of mapOrdered(source.items, execution.concurrency, describe)) {
         if (plan.signal?.aborted) throw new PledgeError("interrupted", "interrupted");
-        await onDocument(document);
+        if (document) await onDocument(document);
       }
     } finally {
       await pool.current?.close();
@@ -79024,8 +79378,8 @@ async function guarded(path, describe) {
 }
 
 // src/discovery/sources/keyring-files.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path9 = require("node:path");
+var import_node_fs4 = require("node:fs");
+var import_node_path10 = require("node:path");
 init_reasons();
 
 // src/discovery/keybox.ts
@@ -79081,19 +79435,19 @@ var GNUPG_PRIVATE = /* @__PURE__ */ new Set(["trustdb.gpg", "secring.gpg"]);
 function keyFilesUnder(path) {
   const info = (() => {
     try {
-      return (0, import_node_fs3.statSync)(path);
+      return (0, import_node_fs4.statSync)(path);
     } catch {
       return null;
     }
   })();
   if (!info) throw new PledgeError("usage", `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
-  const entries = (0, import_node_fs3.readdirSync)(path, { withFileTypes: true });
+  const entries = (0, import_node_fs4.readdirSync)(path, { withFileTypes: true });
   if (entries.some((entry) => GNUPG_HOME_MARKS.has(entry.name))) {
     const keyring = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
-    if (keyring) return [(0, import_node_path9.join)(path, keyring)];
+    if (keyring) return [(0, import_node_path10.join)(path, keyring)];
   }
-  const files = entries.filter((entry) => entry.isFile() && KEY_FILE.test(entry.name) && !GNUPG_PRIVATE.has(entry.name)).map((entry) => (0, import_node_path9.join)(path, entry.name)).sort();
+  const files = entries.filter((entry) => entry.isFile() && KEY_FILE.test(entry.name) && !GNUPG_PRIVATE.has(entry.name)).map((entry) => (0, import_node_path10.join)(path, entry.name)).sort();
   return files;
 }
 var SECRET_ARMOR = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
@@ -79109,19 +79463,19 @@ function keyringFilesWithSecretKeys(paths) {
   return paths.flatMap((path) => {
     if (typeof path !== "string") return holdsSecretKey(Buffer.from(path.bytes)) ? [path.name] : [];
     try {
-      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs3.readFileSync)(file)));
+      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs4.readFileSync)(file)));
     } catch {
       return [];
     }
   });
 }
 function keyringSourceName(file, base = ".") {
-  const absolute = (0, import_node_path9.resolve)(file);
-  for (const from of [(0, import_node_path9.resolve)(base), (0, import_node_path9.resolve)(".")]) {
-    const path = (0, import_node_path9.relative)(from, absolute);
-    if (path && !path.startsWith("..") && !(0, import_node_path9.isAbsolute)(path)) return `keyring:${toPosixPath(path)}`;
+  const absolute = (0, import_node_path10.resolve)(file);
+  for (const from of [(0, import_node_path10.resolve)(base), (0, import_node_path10.resolve)(".")]) {
+    const path = (0, import_node_path10.relative)(from, absolute);
+    if (path && !path.startsWith("..") && !(0, import_node_path10.isAbsolute)(path)) return `keyring:${toPosixPath(path)}`;
   }
-  return `keyring:${(0, import_node_path9.basename)(absolute)}`;
+  return `keyring:${(0, import_node_path10.basename)(absolute)}`;
 }
 async function loadKeyringFiles(paths, limits = DEFAULT_KEY_LIMITS, base) {
   const candidates = [];
@@ -79130,7 +79484,7 @@ async function loadKeyringFiles(paths, limits = DEFAULT_KEY_LIMITS, base) {
       candidates.push(...await keyFileCandidates(path.name, path.bytes, limits, base));
       continue;
     }
-    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs3.readFileSync)(file), limits, base));
+    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs4.readFileSync)(file), limits, base));
   }
   return candidates;
 }
@@ -79169,10 +79523,10 @@ async function loadKeyring(paths, limits, base) {
 }
 
 // src/core/package-version.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var cached;
 function packageVersion() {
-  cached ??= JSON.parse((0, import_node_fs4.readFileSync)(new URL("../../package.json", import_meta_url), "utf8")).version;
+  cached ??= JSON.parse((0, import_node_fs5.readFileSync)(new URL("../../package.json", import_meta_url), "utf8")).version;
   return cached;
 }
 
@@ -79261,7 +79615,7 @@ async function verifyDocumentStream(request, onDocument) {
   const totals = new ManifestTotals();
   const { lookups } = await runPlan(
     {
-      origin: { kind: "paths", paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits) },
+      origin: { kind: "paths", paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits), ...request.signatureFiles ? { signatureFiles: request.signatureFiles } : {} },
       judging: verifyingJudge(() => loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy),
       execution: chooseExecution(request, () => workerSetup(request, limits, policy.now)),
       limits,
@@ -79329,21 +79683,21 @@ async function fetchKeys(query, request) {
 }
 
 // src/repo/load-config.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path11 = require("node:path");
 init_reasons();
 var CONFIG_FILE = "pledge.config.json";
 function findConfig(from) {
-  for (let directory = (0, import_node_path10.resolve)(from); ; directory = (0, import_node_path10.dirname)(directory)) {
-    const candidate = (0, import_node_path10.join)(directory, CONFIG_FILE);
-    if ((0, import_node_fs5.existsSync)(candidate)) return candidate;
-    if ((0, import_node_path10.dirname)(directory) === directory) return null;
+  for (let directory = (0, import_node_path11.resolve)(from); ; directory = (0, import_node_path11.dirname)(directory)) {
+    const candidate = (0, import_node_path11.join)(directory, CONFIG_FILE);
+    if ((0, import_node_fs6.existsSync)(candidate)) return candidate;
+    if ((0, import_node_path11.dirname)(directory) === directory) return null;
   }
 }
 var validate = null;
 function validator() {
   if (!validate) {
-    const schema = JSON.parse((0, import_node_fs5.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
+    const schema = JSON.parse((0, import_node_fs6.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
     const { Ajv2020: Ajv } = require__();
     validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
@@ -79372,12 +79726,12 @@ ${[...new Set(problems)].join("\n")}`);
 function loadConfig(path) {
   let text3;
   try {
-    text3 = (0, import_node_fs5.readFileSync)(path, "utf8");
+    text3 = (0, import_node_fs6.readFileSync)(path, "utf8");
   } catch (error) {
     const why = error.code === "ENOENT" ? "no such file" : error.message;
     throw new PledgeError("usage", `${path}: ${why}`);
   }
-  return { root: (0, import_node_path10.dirname)((0, import_node_path10.resolve)(path)), path, config: parseConfig(text3, path) };
+  return { root: (0, import_node_path11.dirname)((0, import_node_path11.resolve)(path)), path, config: parseConfig(text3, path) };
 }
 
 // src/cli/context.ts
@@ -79831,18 +80185,18 @@ var proto = Object.defineProperties(() => {
     }
   }
 });
-var createStyler = (open3, close2, parent) => {
+var createStyler = (open4, close2, parent) => {
   let openAll;
   let closeAll;
   if (parent === void 0) {
-    openAll = open3;
+    openAll = open4;
     closeAll = close2;
   } else {
-    openAll = parent.openAll + open3;
+    openAll = parent.openAll + open4;
     closeAll = close2 + parent.closeAll;
   }
   return {
-    open: open3,
+    open: open4,
     close: close2,
     openAll,
     closeAll,
@@ -79993,16 +80347,16 @@ async function manifestKeySources(options, context) {
   const cwd = context.streams.cwd;
   const config2 = findConfig(cwd);
   const loaded = config2 ? loadConfig(config2) : null;
-  const file = options.manifest ?? (loaded?.config.manifest ? (0, import_node_path11.join)(loaded.root, loaded.config.manifest) : null);
+  const file = options.manifest ?? (loaded?.config.manifest ? (0, import_node_path12.join)(loaded.root, loaded.config.manifest) : null);
   if (!file) throw new PledgeError("usage", "no --manifest given, and no pledge.config.json names one");
   let manifest;
   try {
-    manifest = JSON.parse(await (0, import_promises10.readFile)((0, import_node_path11.resolve)(cwd, file), "utf8"));
+    manifest = JSON.parse(await (0, import_promises11.readFile)((0, import_node_path12.resolve)(cwd, file), "utf8"));
   } catch (error) {
     throw new PledgeError("usage", `--manifest ${file}: ${error.message}`);
   }
-  const pinned = loaded?.config.keys ? [(0, import_node_path11.join)(loaded.root, loaded.config.keys)] : [];
-  const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => (0, import_node_path11.resolve)(cwd, path))]);
+  const pinned = loaded?.config.keys ? [(0, import_node_path12.join)(loaded.root, loaded.config.keys)] : [];
+  const keyring = await loadKeyring([...pinned, ...options.keyring.map((path) => (0, import_node_path12.resolve)(cwd, path))]);
   const cache = options.cache ? new KeyCache(cacheDirectory(options.cacheDir, context.streams)) : null;
   return { manifest, keyring, cache, root: loaded?.root ?? cwd };
 }
@@ -80010,12 +80364,12 @@ async function keysExportCommand(options, context) {
   const cwd = context.streams.cwd;
   const { manifest, keyring, cache } = await manifestKeySources(options, context);
   const results = await exportManifestKeys(manifest, keyring, cache, /* @__PURE__ */ new Date());
-  const folder = (0, import_node_path11.resolve)(cwd, options.output);
-  await (0, import_promises10.mkdir)(folder, { recursive: true });
+  const folder = (0, import_node_path12.resolve)(cwd, options.output);
+  await (0, import_promises11.mkdir)(folder, { recursive: true });
   for (const result of results) {
     if (result.outcome === "exported") {
-      await writeFileAtomic((0, import_node_path11.join)(folder, `${result.fingerprint}.asc`), result.armored);
-      context.streams.stdout.write(`${groupFingerprint(result.fingerprint)}  exported to ${escapeText2((0, import_node_path11.join)(options.output, `${result.fingerprint}.asc`))}
+      await writeFileAtomic((0, import_node_path12.join)(folder, `${result.fingerprint}.asc`), result.armored);
+      context.streams.stdout.write(`${groupFingerprint(result.fingerprint)}  exported to ${escapeText2((0, import_node_path12.join)(options.output, `${result.fingerprint}.asc`))}
 `);
     } else context.streams.stderr.write(`pledge: ${groupFingerprint(result.fingerprint)}: ${result.outcome}: ${escapeText2(result.message)}
 `);
@@ -80026,7 +80380,7 @@ async function keysExportCommand(options, context) {
 // src/cli/commands/bundle.ts
 async function bundleCommand(options, context) {
   const { manifest, keyring, cache, root } = await manifestKeySources(options, context);
-  const result = await writeBundle(manifest, root, (0, import_node_path12.resolve)(context.streams.cwd, options.output), keyring, cache, /* @__PURE__ */ new Date());
+  const result = await writeBundle(manifest, root, (0, import_node_path13.resolve)(context.streams.cwd, options.output), keyring, cache, /* @__PURE__ */ new Date());
   const exported = result.keys.filter((key) => key.outcome === "exported").length;
   context.streams.stdout.write(`wrote ${escapeText2(options.output)}: ${result.documents} documents, ${result.blocks.length} blocks, ${exported} keys, manifest.json, README.md
 `);
@@ -80036,9 +80390,9 @@ async function bundleCommand(options, context) {
 }
 
 // src/cli/commands/init.ts
-var import_node_fs6 = require("node:fs");
-var import_promises11 = require("node:fs/promises");
-var import_node_path13 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_promises12 = require("node:fs/promises");
+var import_node_path14 = require("node:path");
 init_reasons();
 var DEFAULT_STATEMENT = "I, {name}, commit to this pledge.";
 function configFile(statement) {
@@ -80163,13 +80517,13 @@ async function initCommand(options, context) {
     ".github/workflows/pledge.yml": WORKFLOW,
     ".github/dependabot.yml": DEPENDABOT
   };
-  const existing = Object.keys(files).filter((path) => (0, import_node_fs6.existsSync)((0, import_node_path13.join)(root, path)));
+  const existing = Object.keys(files).filter((path) => (0, import_node_fs7.existsSync)((0, import_node_path14.join)(root, path)));
   if (existing.length && !options.force) {
     throw new PledgeError("usage", `init: ${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`);
   }
   for (const [path, content] of Object.entries(files)) {
-    await (0, import_promises11.mkdir)((0, import_node_path13.dirname)((0, import_node_path13.join)(root, path)), { recursive: true });
-    await (0, import_promises11.writeFile)((0, import_node_path13.join)(root, path), content);
+    await (0, import_promises12.mkdir)((0, import_node_path14.dirname)((0, import_node_path14.join)(root, path)), { recursive: true });
+    await (0, import_promises12.writeFile)((0, import_node_path14.join)(root, path), content);
     context.streams.stdout.write(`created ${path}
 `);
   }
@@ -80273,6 +80627,7 @@ function wrapLines(text3, indent, width, continuation = indent) {
 function blockHeading(block, colour) {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(", ")}` : "";
   const status = block.status === "ok" ? "" : ` · ${colour.red("malformed")}`;
+  if (block.form === "detached") return `  detached signature ${escapeText2(block.signatureFile ?? "")}${status}`;
   const what = block.form === "inline" ? "inline-signed message" : "block";
   return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
@@ -80392,7 +80747,7 @@ async function inspectCommand(paths, options, context) {
 }
 
 // src/cli/commands/manifest.ts
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 init_reasons();
 
 // src/report/committed-manifest.ts
@@ -80448,13 +80803,13 @@ function diffText(expected, actual, context = 2) {
 }
 
 // src/cli/glob-warnings.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path14 = require("node:path");
+var import_promises13 = require("node:fs/promises");
+var import_node_path15 = require("node:path");
 async function warnUnmatchedGlobs(paths, options, loaded, context) {
   const warn = (what, glob, where) => context.streams.stderr.write(`pledge: warning: ${what} ${glob} matches no file ${where}
 `);
   if (loaded) {
-    const name = (0, import_node_path14.basename)(loaded.path);
+    const name = (0, import_node_path15.basename)(loaded.path);
     for (const glob of await unmatchedGlobs(loaded.root, loaded.config.documents)) warn(`${name}: documents glob`, glob, "in the repository");
     for (const glob of await unmatchedGlobs(loaded.root, loaded.config.exclude ?? [])) warn(`${name}: exclude glob`, glob, "in the repository");
     return;
@@ -80462,29 +80817,29 @@ async function warnUnmatchedGlobs(paths, options, loaded, context) {
   const globs = [...(options.include ?? []).map((glob) => ["--include", glob]), ...(options.exclude ?? []).map((glob) => ["--exclude", glob])];
   if (!globs.length) return;
   const folders = [];
-  for (const path of paths) if ((await (0, import_promises12.stat)((0, import_node_path14.resolve)(context.streams.cwd, path)).catch(() => null))?.isDirectory()) folders.push(path);
+  for (const path of paths) if ((await (0, import_promises13.stat)((0, import_node_path15.resolve)(context.streams.cwd, path)).catch(() => null))?.isDirectory()) folders.push(path);
   if (!folders.length) return;
   let unmatched = new Set(globs.map(([, glob]) => glob));
   for (const folder of folders) {
-    const here = new Set(await unmatchedGlobs((0, import_node_path14.resolve)(context.streams.cwd, folder), [...unmatched]));
+    const here = new Set(await unmatchedGlobs((0, import_node_path15.resolve)(context.streams.cwd, folder), [...unmatched]));
     unmatched = new Set([...unmatched].filter((glob) => here.has(glob)));
   }
   for (const [option, glob] of globs) if (unmatched.has(glob)) warn(option, glob, `in ${folders.join(", ")}`);
 }
 
 // src/cli/commands/verify.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path21 = require("node:path");
+var import_promises15 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
 init_reasons();
 
 // src/cli/commands/run-verification.ts
 var import_node_os3 = require("node:os");
-var import_node_path18 = require("node:path");
+var import_node_path19 = require("node:path");
 init_reasons();
 
 // src/pipeline/verify-repository.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path16 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path17 = require("node:path");
 
 // src/repo/git-changes.ts
 var import_node_child_process = require("node:child_process");
@@ -80559,10 +80914,10 @@ var PullRequest = class _PullRequest {
 };
 
 // src/repo/protected-files.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path15 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path16 = require("node:path");
 function normalise(path) {
-  const clean2 = import_node_path15.posix.normalize(path.split(import_node_path15.sep).join("/")).replace(/\/+$/, "");
+  const clean2 = import_node_path16.posix.normalize(path.split(import_node_path16.sep).join("/")).replace(/\/+$/, "");
   return clean2 === "." ? "" : clean2;
 }
 function firstChangedLine(before, after) {
@@ -80575,7 +80930,7 @@ function firstChangedLine(before, after) {
 }
 function readWorkingFile(root, path) {
   try {
-    return (0, import_node_fs7.readFileSync)((0, import_node_path15.join)(root, path));
+    return (0, import_node_fs8.readFileSync)((0, import_node_path16.join)(root, path));
   } catch {
     return null;
   }
@@ -80592,7 +80947,7 @@ function roleOf(path, names) {
   return null;
 }
 async function readBaseState(pr, loaded) {
-  const configPath = normalise((0, import_node_path15.relative)(loaded.root, loaded.path));
+  const configPath = normalise((0, import_node_path16.relative)(loaded.root, loaded.path));
   const short = pr.base.slice(0, 12);
   const configBytes = await pr.fileAtBase(configPath);
   const config2 = configBytes ? parseConfig(configBytes.toString("utf8"), `${configPath} at the merge base ${short}`) : loaded.config;
@@ -80606,8 +80961,8 @@ async function readBaseState(pr, loaded) {
   const keyFiles = [];
   if (names.keys !== null) {
     for (const path of await pr.filesAtBase(names.keys)) {
-      if (!isKeyFileName(import_node_path15.posix.basename(path))) continue;
-      keyFiles.push({ file: (0, import_node_path15.join)(loaded.root, path), bytes: await pr.fileAtBase(path) });
+      if (!isKeyFileName(import_node_path16.posix.basename(path))) continue;
+      keyFiles.push({ file: (0, import_node_path16.join)(loaded.root, path), bytes: await pr.fileAtBase(path) });
     }
   }
   const findings = [];
@@ -80725,7 +81080,7 @@ function matchesDocuments(path, config2) {
 }
 function readAllowedSigners(file) {
   try {
-    return parseSignerList((0, import_node_fs8.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
+    return parseSignerList((0, import_node_fs9.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
   } catch (error) {
     if (error instanceof PledgeError) throw error;
     throw new PledgeError("usage", `allowedSigners ${file}: ${error.message}`);
@@ -80738,8 +81093,8 @@ async function trusted(loaded, base) {
       config: config3,
       known: null,
       // only a pull request run is checked against the committed manifest
-      allowed: config3.allowedSigners ? readAllowedSigners((0, import_node_path16.join)(root, config3.allowedSigners)) : null,
-      pinned: config3.keys ? await loadKeyringFiles([(0, import_node_path16.join)(root, config3.keys)], void 0, root) : []
+      allowed: config3.allowedSigners ? readAllowedSigners((0, import_node_path17.join)(root, config3.allowedSigners)) : null,
+      pinned: config3.keys ? await loadKeyringFiles([(0, import_node_path17.join)(root, config3.keys)], void 0, root) : []
     };
   }
   const { config: config2 } = base;
@@ -80789,15 +81144,19 @@ async function verifyRepository(request) {
   const policy = createPolicy(request.now);
   const documents = [];
   const unchanged = [];
+  const pairing = new DetachedPairing();
+  const toVerify = await pairing.documentsOf(paths, root);
+  const chosen = new Set(toVerify);
+  const rest = (await pairing.documentsOf(background, root)).filter((path) => !chosen.has(path));
   const { lookups } = await runPlan(
     {
-      origin: { kind: "files", root, files: [...paths, ...background] },
+      origin: { kind: "files", root, files: [...toVerify, ...rest] },
       judging: verifyingJudge(keyring, request.discovery, policy, config2),
       execution: MAIN_THREAD_IN_ORDER,
       limits,
       ...request.signal ? { signal: request.signal } : {}
     },
-    (document) => void (documents.length < paths.length ? documents : unchanged).push(document)
+    (document) => void (chosen.has(document.path) ? documents : unchanged).push(document)
   );
   if (background.length) known = { signers: [], documents: unchanged };
   checkRepository(documents, config2, known, allowed);
@@ -80818,8 +81177,8 @@ async function verifyRepository(request) {
 }
 
 // src/pipeline/signer-requirement.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path17 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path18 = require("node:path");
 init_reasons();
 function signerRequirement(options, cwd) {
   const listed = (options.signer?.length ?? 0) + (options.signerFile?.length ?? 0) > 0;
@@ -80832,7 +81191,7 @@ function signerRequirement(options, cwd) {
   for (const file of options.signerFile ?? []) {
     let text3;
     try {
-      text3 = (0, import_node_fs9.readFileSync)((0, import_node_path17.resolve)(cwd, file), "utf8");
+      text3 = (0, import_node_fs10.readFileSync)((0, import_node_path18.resolve)(cwd, file), "utf8");
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file" : error.message;
       throw new PledgeError("usage", `--signer-file ${file}: ${why}`);
@@ -80853,7 +81212,7 @@ function defaultJobs() {
 }
 function configFor(options, paths, cwd) {
   if (options.config === false) return null;
-  if (typeof options.config === "string") return loadConfig((0, import_node_path18.resolve)(cwd, options.config));
+  if (typeof options.config === "string") return loadConfig((0, import_node_path19.resolve)(cwd, options.config));
   if (paths.length) return null;
   const found = findConfig(cwd);
   if (!found) throw new PledgeError("usage", "no documents given and no pledge.config.json here or above (see pledge init)");
@@ -80870,6 +81229,8 @@ function documentRequest(paths, options, context, hooks = {}, input2 = { keyring
     collect: collectOptions(options),
     signedOnly: options.signedOnly === true,
     signers: signerRequirement(options, context.streams.cwd),
+    // --signature, as detachedArguments settled it (issue 14).
+    ...options.signature?.length ? { signatureFiles: options.signature } : {},
     workers: options.jobs ?? defaultJobs(),
     readerThread: true,
     ...options.workersAfter !== void 0 ? { workersAfter: options.workersAfter } : {},
@@ -80895,8 +81256,8 @@ async function runVerification(paths, options, context, loaded, input2 = { keyri
     ...interruptible(context)
   });
   if (!paths.length) return manifest;
-  const wanted = new Set(paths.map((path) => (0, import_node_path18.resolve)(context.streams.cwd, path)));
-  const documents = manifest.documents.filter((document) => wanted.has((0, import_node_path18.join)(loaded.root, document.path)));
+  const wanted = new Set(paths.map((path) => (0, import_node_path19.resolve)(context.streams.cwd, path)));
+  const documents = manifest.documents.filter((document) => wanted.has((0, import_node_path19.join)(loaded.root, document.path)));
   return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
 }
 function collectOptions(options) {
@@ -80970,7 +81331,7 @@ var Progress = class {
     this.total = total;
   }
   document(document) {
-    this.files++;
+    this.files += 1 + (document.detachedSignatures?.length ?? 0);
     for (const block of document.blocks) {
       this.signatures += block.signatures.length;
       this.verified += block.signatures.filter((signature) => signature.status === "verified").length;
@@ -81032,8 +81393,8 @@ async function standardInput(paths, keyrings, limits, context) {
 }
 
 // src/cli/commands/against.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path19 = require("node:path");
+var import_promises14 = require("node:fs/promises");
+var import_node_path20 = require("node:path");
 init_reasons();
 
 // src/report/against.ts
@@ -81065,7 +81426,7 @@ function compareAgainst(before, now) {
   return rows;
 }
 function renderAgainst(rows) {
-  const short = (hash5) => hash5 ? hash5.slice(0, 16) : "none";
+  const short = (hash6) => hash6 ? hash6.slice(0, 16) : "none";
   const lines = rows.map((row) => {
     const path = escapeText2(row.path);
     switch (row.outcome) {
@@ -81091,7 +81452,7 @@ ${changes ? `${changes} of ${rows.length} signatures changed` : `all ${rows.leng
 async function verifyAgainst(paths, options, context, loaded) {
   let before;
   try {
-    before = JSON.parse(await (0, import_promises13.readFile)((0, import_node_path19.resolve)(context.streams.cwd, options.against), "utf8"));
+    before = JSON.parse(await (0, import_promises14.readFile)((0, import_node_path20.resolve)(context.streams.cwd, options.against), "utf8"));
   } catch (error) {
     throw new PledgeError("usage", `--against ${options.against}: ${error.message}`);
   }
@@ -81115,10 +81476,12 @@ function signerOf(signature) {
   const fingerprint = signature.primaryKeyFingerprint ?? signature.issuerFingerprint;
   return fingerprint ? groupFingerprint(fingerprint) : `key ID ${signature.issuerKeyID}`;
 }
+function blockPlace(path, block) {
+  if (block?.form === "detached") return { path: block.signatureFile ?? path, startLine: null, endLine: null, where: `detached signature ${block.signatureFile ?? ""}` };
+  return { path, startLine: block?.startLine ?? null, endLine: block?.endLine ?? null, where: `lines ${lineRange(block?.startLine ?? null, block?.endLine ?? null)}` };
+}
 var problemAt = (path, block) => ({
-  path,
-  startLine: block?.startLine ?? null,
-  endLine: block?.endLine ?? null,
+  ...blockPlace(path, block),
   hint: null,
   signer: null,
   key: null,
@@ -81211,7 +81574,7 @@ function signatureRow(path, block, signature) {
   const verified2 = signature.status === "verified";
   const reasons = signature.reason ? [`${signature.reason.message} [${signature.reason.code}]`] : [];
   for (const warning of signature.warnings) reasons.push(`⚠️ ${WARNING_TEXT[warning]} [${warning}]`);
-  const lines = lineRange(block.startLine, block.endLine);
+  const lines = block.form === "detached" ? blockPlace(path, block).where : lineRange(block.startLine, block.endLine);
   return [path, lines, signerOf(signature), `${verified2 ? "✅" : "❌"} ${signature.status}`, reasons.join("; ") || "—"];
 }
 function problemRow(problem) {
@@ -81346,12 +81709,13 @@ function testcasesOf(document) {
   const failure3 = documentFailure(document);
   if (failure3) testcases.push(testcase(failure3.title === "unreadable" ? "document is readable" : "document is signed", failure3));
   for (const block of document.blocks) {
-    const where = `lines ${lineRange(block.startLine, block.endLine)}`;
+    const { where, startLine } = blockPlace(path, block);
     const malformed2 = blockFailure(path, block);
-    if (malformed2) testcases.push(testcase(`${where} · ${block.form === "inline" ? "inline-signed message" : "cleartext-signed block"}`, malformed2, block.startLine));
+    const what = block.form === "detached" ? "signature file" : block.form === "inline" ? "inline-signed message" : "cleartext-signed block";
+    if (malformed2) testcases.push(testcase(`${where} · ${what}`, malformed2, startLine));
     for (const signature of block.signatures) {
       const name = `${where} · ${signerOf(signature)}`;
-      testcases.push(testcase(name, signatureFailure(path, block, signature), block.startLine, signatureWarnings(path, block, signature)));
+      testcases.push(testcase(name, signatureFailure(path, block, signature), startLine, signatureWarnings(path, block, signature)));
     }
   }
   for (const finding2 of document.findings ?? []) {
@@ -81361,10 +81725,10 @@ function testcasesOf(document) {
 }
 var elementFor = (failure3) => failure3.indeterminate ? "error" : "failure";
 function renderTestcase(testcase) {
-  const open3 = `    <testcase${attributes({ classname: testcase.path, name: testcase.name, file: testcase.path, line: testcase.line })}`;
+  const open4 = `    <testcase${attributes({ classname: testcase.path, name: testcase.name, file: testcase.path, line: testcase.line })}`;
   const { failure: failure3, warnings } = testcase;
-  if (!failure3 && !warnings.length) return [`${open3}/>`];
-  const lines = [`${open3}>`];
+  if (!failure3 && !warnings.length) return [`${open4}/>`];
+  const lines = [`${open4}>`];
   if (failure3) {
     const description = describeProblem(failure3);
     const element = elementFor(failure3);
@@ -81404,34 +81768,34 @@ function renderJunit(manifest) {
 }
 
 // src/cli/output-paths.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path20 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_path21 = require("node:path");
 init_reasons();
 var CREATE_DEADLINE_MS = 5e3;
 function kindOf2(path) {
   try {
-    const stat4 = (0, import_node_fs10.statSync)(path);
-    return stat4.isFile() ? "file" : stat4.isDirectory() ? "directory" : "other";
+    const stat5 = (0, import_node_fs11.statSync)(path);
+    return stat5.isFile() ? "file" : stat5.isDirectory() ? "directory" : "other";
   } catch {
     return null;
   }
 }
 function checkOutputFile(option, file, cwd) {
-  const path = (0, import_node_path20.resolve)(cwd, file);
+  const path = (0, import_node_path21.resolve)(cwd, file);
   const kind = kindOf2(path);
   if (kind === "directory") throw new PledgeError("usage", `${option} ${file}: is a directory; name a file`);
   if (kind === "other") throw new PledgeError("usage", `${option} ${file}: not a regular file`);
-  const parent = kindOf2((0, import_node_path20.dirname)(path));
-  if (parent === null) throw new PledgeError("usage", `${option} ${file}: the folder ${(0, import_node_path20.dirname)(file)} does not exist`);
-  if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path20.dirname)(file)} is not a folder`);
+  const parent = kindOf2((0, import_node_path21.dirname)(path));
+  if (parent === null) throw new PledgeError("usage", `${option} ${file}: the folder ${(0, import_node_path21.dirname)(file)} does not exist`);
+  if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path21.dirname)(file)} is not a folder`);
 }
 async function checkCacheDirectory(option, directory, cwd) {
-  const target = (0, import_node_path20.resolve)(cwd, directory);
-  for (let path = target; ; path = (0, import_node_path20.dirname)(path)) {
+  const target = (0, import_node_path21.resolve)(cwd, directory);
+  for (let path = target; ; path = (0, import_node_path21.dirname)(path)) {
     const kind = kindOf2(path);
     if (kind === "directory") break;
     if (kind !== null) throw new PledgeError("usage", `${option} ${directory}: ${path} is not a folder`);
-    if ((0, import_node_path20.dirname)(path) === path) break;
+    if ((0, import_node_path21.dirname)(path) === path) break;
   }
   if (kindOf2(target) === "directory") return;
   const late = () => new PledgeError("usage", `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1e3} s`);
@@ -81522,8 +81886,8 @@ function render(format, full, context) {
   }
 }
 async function checkCommitted(file, manifest, redact, context) {
-  const path = (0, import_node_path21.resolve)(context.streams.cwd, file);
-  const committed = await (0, import_promises14.readFile)(path, "utf8").catch(() => null);
+  const path = (0, import_node_path22.resolve)(context.streams.cwd, file);
+  const committed = await (0, import_promises15.readFile)(path, "utf8").catch(() => null);
   if (committed === null) throw new PledgeError("usage", `--check-manifest ${file}: no such file (write it with pledge manifest)`);
   const fresh = toCommittedManifest(redact ? redactManifest(manifest) : manifest);
   const comparable = (text3) => {
@@ -81552,7 +81916,7 @@ var toStream2 = (stream) => (chunk) => new Promise((done) => stream.write(chunk)
 async function streamDocuments(paths, options, context, format, input2) {
   const { stdout, stderr, env: env2 } = context.streams;
   const redact = options.redact;
-  const file = options.manifest ? await AtomicFile.open((0, import_node_path21.resolve)(context.streams.cwd, options.manifest)) : null;
+  const file = options.manifest ? await AtomicFile.open((0, import_node_path22.resolve)(context.streams.cwd, options.manifest)) : null;
   const writers = [
     ...format === "json" ? [new ManifestWriter(toStream2(stdout), context.version)] : [],
     ...file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []
@@ -81599,13 +81963,17 @@ async function checkWritablePaths(options, cwd) {
   if (options.cacheDir && options.cache !== false) await checkCacheDirectory("--cache-dir", options.cacheDir, cwd);
 }
 function warnAboutSecretKeys(keyrings, context) {
-  for (const file of keyringFilesWithSecretKeys(keyrings.map((path) => (0, import_node_path21.resolve)(context.streams.cwd, path)))) {
-    context.streams.stderr.write(`pledge: warning: --keyring ${(0, import_node_path21.relative)(context.streams.cwd, file) || file} holds a secret key: only its public part is used. Do not commit this file; export the public key (gpg --export --armor) instead
+  for (const file of keyringFilesWithSecretKeys(keyrings.map((path) => (0, import_node_path22.resolve)(context.streams.cwd, path)))) {
+    context.streams.stderr.write(`pledge: warning: --keyring ${(0, import_node_path22.relative)(context.streams.cwd, file) || file} holds a secret key: only its public part is used. Do not commit this file; export the public key (gpg --export --armor) instead
 `);
   }
 }
-async function verifyCommand(paths, options, context) {
+async function verifyCommand(given, options, context) {
   await checkWritablePaths(options, context.streams.cwd);
+  if (options.signature?.length && (options.config || options.changedSince)) throw new PledgeError("usage", "--signature names a document and its signatures; a signers repository pairs its own");
+  const detached = await detachedArguments(given, options.signature ?? []);
+  const paths = detached.paths;
+  options.signature = detached.signatureFiles ?? [];
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (options.against) {
@@ -81631,7 +81999,7 @@ async function verifyCommand(paths, options, context) {
   const redact = options.redact || loaded?.config.redact === true;
   if (redact) manifest = redactManifest(manifest);
   const format = options.format ?? (options.json ? "json" : "human");
-  if (options.manifest) await writeFileAtomic((0, import_node_path21.resolve)(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + "\n");
+  if (options.manifest) await writeFileAtomic((0, import_node_path22.resolve)(context.streams.cwd, options.manifest), JSON.stringify(manifest, null, 2) + "\n");
   const nothingChanged = options.changedSince !== void 0 && manifest.ok && manifest.documents.length === 0;
   const nothingLine = `no signer files changed since ${options.changedSince}
 `;
@@ -81641,7 +82009,7 @@ async function verifyCommand(paths, options, context) {
   for (const document of manifest.documents) verdict2.add(document);
   if (format !== "human" && !options.quiet && !nothingChanged) context.streams.stderr.write(skippedNote(manifest.summary) + (verdict2.line() ?? ""));
   const summaryFile = context.streams.env.GITHUB_STEP_SUMMARY;
-  if (format === "github" && summaryFile) await (0, import_promises14.appendFile)(summaryFile, renderGithubStepSummary(manifest));
+  if (format === "github" && summaryFile) await (0, import_promises15.appendFile)(summaryFile, renderGithubStepSummary(manifest));
   let exitCode = nothingChanged ? ExitCode.ok : exitCodeFor(manifest);
   if (options.checkManifest && !await checkCommitted(options.checkManifest, manifest, redact, context) && exitCode === ExitCode.ok) exitCode = ExitCode.failed;
   context.setExit(exitCode);
@@ -81659,10 +82027,10 @@ async function manifestCommand(options, context) {
   const redact = options.redact || loaded.config.redact === true;
   const manifest = toCommittedManifest(redact ? redactManifest(verified2) : verified2, options.timestamp ? { generatedAt: /* @__PURE__ */ new Date() } : {});
   const json = JSON.stringify(manifest, null, 2) + "\n";
-  const target = options.output ?? (loaded.config.manifest ? (0, import_node_path22.join)(loaded.root, loaded.config.manifest) : "-");
+  const target = options.output ?? (loaded.config.manifest ? (0, import_node_path23.join)(loaded.root, loaded.config.manifest) : "-");
   if (target === "-") context.streams.stdout.write(json);
   else {
-    await writeFileAtomic((0, import_node_path22.resolve)(context.streams.cwd, target), json);
+    await writeFileAtomic((0, import_node_path23.resolve)(context.streams.cwd, target), json);
     context.streams.stderr.write(`pledge: wrote ${target} (${manifest.signers.length} verified signer${manifest.signers.length === 1 ? "" : "s"})
 `);
   }
@@ -81670,13 +82038,13 @@ async function manifestCommand(options, context) {
 }
 
 // src/cli/commands/site.ts
-var import_node_fs11 = require("node:fs");
-var import_promises15 = require("node:fs/promises");
-var import_node_path23 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_promises16 = require("node:fs/promises");
+var import_node_path24 = require("node:path");
 init_reasons();
 
 // src/report/render-site.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto8 = require("node:crypto");
 function splitUserID(userID) {
   const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(userID);
   if (!match) return { name: userID.trim() || null, email: null };
@@ -81783,7 +82151,7 @@ function renderSite(manifest, options = {}) {
   const title = options.title ?? "Signers";
   const signers = siteSigners(manifest);
   const { summary } = manifest;
-  const styleHash = (0, import_node_crypto7.hash)("sha256", STYLE, "base64");
+  const styleHash = (0, import_node_crypto8.hash)("sha256", STYLE, "base64");
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const statement = options.statement ? `<h2 id="statement">The statement</h2>
 <blockquote><p>${escapeHtml(options.statement).replace(/\{name\}/g, "<em>[name]</em>").replace(/\n/g, "<br>")}</p></blockquote>` : "";
@@ -81839,7 +82207,7 @@ function statementOf(rule) {
 function readManifest(file, shown) {
   let parsed;
   try {
-    parsed = JSON.parse((0, import_node_fs11.readFileSync)(file, "utf8"));
+    parsed = JSON.parse((0, import_node_fs12.readFileSync)(file, "utf8"));
   } catch (error) {
     const missing = error.code === "ENOENT";
     throw new PledgeError("usage", `--manifest ${shown}: ${missing ? "no such file (write it with pledge manifest)" : "not a readable JSON file"}`);
@@ -81851,17 +82219,17 @@ function readManifest(file, shown) {
 }
 async function siteCommand(options, context) {
   const cwd = context.streams.cwd;
-  const manifest = readManifest((0, import_node_path23.resolve)(cwd, options.manifest), options.manifest);
-  const configFile2 = options.config === false ? null : typeof options.config === "string" ? (0, import_node_path23.resolve)(cwd, options.config) : findConfig(cwd);
+  const manifest = readManifest((0, import_node_path24.resolve)(cwd, options.manifest), options.manifest);
+  const configFile2 = options.config === false ? null : typeof options.config === "string" ? (0, import_node_path24.resolve)(cwd, options.config) : findConfig(cwd);
   const statement = options.statement ?? (configFile2 ? statementOf(loadConfig(configFile2).config.statement) : void 0);
   const html = renderSite(manifest, {
     ...options.title ? { title: options.title } : {},
     ...statement ? { statement } : {},
     ...options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}
   });
-  const target = (0, import_node_path23.resolve)(cwd, options.output);
-  const file = /\.html?$/i.test(target) ? target : (0, import_node_path23.join)(target, "index.html");
-  await (0, import_promises15.mkdir)((0, import_node_path23.dirname)(file), { recursive: true }).catch((error) => {
+  const target = (0, import_node_path24.resolve)(cwd, options.output);
+  const file = /\.html?$/i.test(target) ? target : (0, import_node_path24.join)(target, "index.html");
+  await (0, import_promises16.mkdir)((0, import_node_path24.dirname)(file), { recursive: true }).catch((error) => {
     throw new PledgeError("usage", `-o ${options.output}: cannot create the folder (${error.code ?? error.message})`);
   });
   await writeFileAtomic(file, html);
@@ -81870,24 +82238,24 @@ async function siteCommand(options, context) {
 }
 
 // src/cli/commands/sign.ts
-var import_node_fs12 = require("node:fs");
-var import_promises17 = require("node:fs/promises");
-var import_node_path25 = require("node:path");
-var import_promises18 = require("node:readline/promises");
+var import_node_fs13 = require("node:fs");
+var import_promises18 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
+var import_promises19 = require("node:readline/promises");
 init_reasons();
 
 // src/sign/sign-flow.ts
-var import_promises16 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 async function withPublicKeyFile(armored, use) {
-  const folder = await (0, import_promises16.mkdtemp)((0, import_node_path24.join)((0, import_node_os4.tmpdir)(), "pledge-sign-"));
+  const folder = await (0, import_promises17.mkdtemp)((0, import_node_path25.join)((0, import_node_os4.tmpdir)(), "pledge-sign-"));
   try {
-    const path = (0, import_node_path24.join)(folder, "signer.asc");
-    await (0, import_promises16.writeFile)(path, armored, { mode: 384 });
+    const path = (0, import_node_path25.join)(folder, "signer.asc");
+    await (0, import_promises17.writeFile)(path, armored, { mode: 384 });
     return await use(path);
   } finally {
-    await (0, import_promises16.rm)(folder, { recursive: true, force: true });
+    await (0, import_promises17.rm)(folder, { recursive: true, force: true });
   }
 }
 function signaturesOf(document) {
@@ -82030,7 +82398,7 @@ async function gatherFields(options, needed, context) {
     throw new PledgeError("usage", `sign: the statement needs ${missing.map((f) => f === "name" ? "--name" : `--field ${f}=…`).join(", ")}`);
   }
   if (missing.length) {
-    const prompt = (0, import_promises18.createInterface)({ input: process.stdin, output: context.streams.stderr });
+    const prompt = (0, import_promises19.createInterface)({ input: process.stdin, output: context.streams.stderr });
     try {
       for (const field of missing) {
         const answer = (await prompt.question(`${field}: `)).trim();
@@ -82055,9 +82423,9 @@ async function signInRepository(options, context, loaded) {
   const fields = await gatherFields(options, needed.length ? needed : ["name"], context);
   const name = fields.find(([field]) => field === "name")?.[1] ?? fields[0][1];
   const slug = slugOf(name);
-  const path = options.output ? (0, import_node_path25.relative)(loaded.root, (0, import_node_path25.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
-  const target = (0, import_node_path25.join)(loaded.root, path);
-  if ((0, import_node_fs12.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
+  const path = options.output ? (0, import_node_path26.relative)(loaded.root, (0, import_node_path26.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
+  const target = (0, import_node_path26.join)(loaded.root, path);
+  if ((0, import_node_fs13.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
   if (!loaded.config.statement) throw new PledgeError("usage", `sign: ${loaded.path} has no statement to sign`);
   const frontMatter = frontMatterText(fields);
   const statement = statementFor(loaded.config.statement, frontMatter);
@@ -82109,8 +82477,8 @@ async function signInRepository(options, context, loaded) {
   context.setExit(ExitCode.ok);
 }
 async function signDocument(file, options, context) {
-  const path = (0, import_node_path25.resolve)(context.streams.cwd, file);
-  const text3 = await (0, import_promises17.readFile)(path, "utf8").catch(() => {
+  const path = (0, import_node_path26.resolve)(context.streams.cwd, file);
+  const text3 = await (0, import_promises18.readFile)(path, "utf8").catch(() => {
     throw new PledgeError("usage", `sign: cannot read ${file}`);
   });
   if (text3.includes("-----BEGIN PGP SIGNED MESSAGE-----")) throw new PledgeError("usage", `sign: ${file} already holds a signed block`);
@@ -82228,7 +82596,7 @@ ${EXIT_CODES_HELP}`
     addDiscoveryOptions(
       program2.command("verify").description("find every cleartext-signed block in the documents and verify each signature").argument("[paths...]", "documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json")
     )
-  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).env("PLEDGE_FORMAT")).addOption(new Option("--manifest <file>", "also write the manifest to FILE (atomically)").env("PLEDGE_MANIFEST")).addOption(new Option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").env("PLEDGE_CHECK_MANIFEST")).option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).addOption(new Option("-q, --quiet", "print nothing but the requested output (no report, no progress)").default(false).env("PLEDGE_QUIET")).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)", collect, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collect, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").addOption(new Option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)").default(false).env("PLEDGE_SIGNED_ONLY")).optionsGroup("Signers:").addOption(new Option("--min-signatures <n>", "a document passes only with N verified signatures by N distinct primary keys (like sqv -n)").argParser(positiveInteger).env("PLEDGE_MIN_SIGNATURES")).addOption(new Option("--signer <fingerprint>", "only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)").argParser(collect).default([])).addOption(new Option("--signer-file <file>", "only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)").argParser(collect).default([]).env("PLEDGE_SIGNER_FILE")).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger).env("PLEDGE_JOBS")).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
+  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).env("PLEDGE_FORMAT")).addOption(new Option("--manifest <file>", "also write the manifest to FILE (atomically)").env("PLEDGE_MANIFEST")).addOption(new Option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").env("PLEDGE_CHECK_MANIFEST")).option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).addOption(new Option("-q, --quiet", "print nothing but the requested output (no report, no progress)").default(false).env("PLEDGE_QUIET")).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)", collect, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collect, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").addOption(new Option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)").default(false).env("PLEDGE_SIGNED_ONLY")).option("--signature <file>", "a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does", collect, []).optionsGroup("Signers:").addOption(new Option("--min-signatures <n>", "a document passes only with N verified signatures by N distinct primary keys (like sqv -n)").argParser(positiveInteger).env("PLEDGE_MIN_SIGNATURES")).addOption(new Option("--signer <fingerprint>", "only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)").argParser(collect).default([])).addOption(new Option("--signer-file <file>", "only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)").argParser(collect).default([]).env("PLEDGE_SIGNER_FILE")).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger).env("PLEDGE_JOBS")).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
     "after",
     `
 Key lookup order: --keyring files, the cache, then ${DEFAULT_SOURCE_ORDER.join(", ")} (set with --sources).
@@ -82242,6 +82610,7 @@ Examples:
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
   pledge verify --against signers.json             the yearly check: same keys, same verdicts?
+  pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`
   ).action(async (paths, options) => handlers.verify(paths, options));
   addRepositoryOptions(
@@ -82611,12 +82980,12 @@ function leaveBy(name) {
 }
 
 // action/src/inputs.ts
-var import_node_path26 = require("node:path");
+var import_node_path27 = require("node:path");
 function input(env2, name) {
   return (env2[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
 function manifestPath(env2) {
-  return input(env2, "manifest") || (0, import_node_path26.join)(env2.RUNNER_TEMP ?? ".", "pledge-manifest.json");
+  return input(env2, "manifest") || (0, import_node_path27.join)(env2.RUNNER_TEMP ?? ".", "pledge-manifest.json");
 }
 function verifyArguments(env2) {
   const args = ["verify", "--format", input(env2, "format") || "github", "--manifest", manifestPath(env2)];
@@ -82635,8 +83004,8 @@ function verifyArguments(env2) {
 function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   if (!file) return;
-  const delimiter = `ghadelimiter_${(0, import_node_crypto8.randomUUID)()}`;
-  (0, import_node_fs13.appendFileSync)(file, `${name}<<${delimiter}
+  const delimiter = `ghadelimiter_${(0, import_node_crypto9.randomUUID)()}`;
+  (0, import_node_fs14.appendFileSync)(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -82644,7 +83013,7 @@ ${delimiter}
 function writeOutputs(path) {
   let manifest;
   try {
-    manifest = JSON.parse((0, import_node_fs13.readFileSync)(path, "utf8"));
+    manifest = JSON.parse((0, import_node_fs14.readFileSync)(path, "utf8"));
   } catch {
     return;
   }
@@ -82665,7 +83034,7 @@ async function runAction() {
     return;
   }
   const manifest = manifestPath(process.env);
-  (0, import_node_fs13.rmSync)(manifest, { force: true });
+  (0, import_node_fs14.rmSync)(manifest, { force: true });
   process.stdout.write(`${escapeLogMessage(`pledge ${args.map((arg) => quote(arg)).join(" ")}`)}
 `);
   await main(["node", "pledge", ...args]);

@@ -18,6 +18,11 @@ export interface ParsedSignature {
    * inline-signed message): verified over these octets, as the signer hashed them.
    */
   literal?: LiteralDataPacket;
+  /**
+   * A detached signature's signed data: the document's octets exactly as read. Absent for a
+   * cleartext block's signature, which signs its text.
+   */
+  signedData?: Uint8Array;
 }
 
 export interface ParsedBlock {
@@ -126,8 +131,9 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
 }
 
 /**
- * The signature packets that can sign a text, with what each claims; shared by cleartext blocks
- * and inline messages so both refuse the same packets and honour the same limit.
+ * The signature packets that can sign a text or a file, with what each claims; shared by cleartext
+ * blocks, inline messages and detached signature files so all refuse the same packets and honour
+ * the same limit.
  */
 export function usableSignatures(packets: SignaturePacket[], limits: Limits, where: string): { ok: true; signatures: ParsedSignature[] } | { ok: false; error: Reason<BlockErrorCode> } {
   // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
@@ -150,3 +156,4 @@ export function usableSignatures(packets: SignaturePacket[], limits: Limits, whe
     })),
   };
 }
+

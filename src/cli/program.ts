@@ -61,6 +61,8 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   minSignatures?: number;
   signer?: string[];
   signerFile?: string[];
+  /** --signature FILE: detached signatures of the one document given (issue 14). */
+  signature?: string[];
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -293,6 +295,7 @@ ${EXIT_CODES_HELP}`,
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)').default(false).env('PLEDGE_SIGNED_ONLY'))
+    .option('--signature <file>', 'a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does', collect, [])
     .optionsGroup('Signers:')
     .addOption(new Option('--min-signatures <n>', 'a document passes only with N verified signatures by N distinct primary keys (like sqv -n)').argParser(positiveInteger).env('PLEDGE_MIN_SIGNATURES'))
     .addOption(new Option('--signer <fingerprint>', 'only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)').argParser(collect).default([]))
@@ -322,6 +325,7 @@ Examples:
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
   pledge verify --against signers.json             the yearly check: same keys, same verdicts?
+  pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));

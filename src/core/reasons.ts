@@ -20,6 +20,14 @@ export type BlockErrorCode =
   | 'input-too-large' // a limit was exceeded before parsing
   | 'compression-bomb'; // an inline message's compressed data inflates past the size limits: refused before it is read
 
+/**
+ * Why a detached signature file met in a walk verifies nothing (pipeline/detached-documents.ts):
+ * reported on the signature file itself, never skipped.
+ */
+export type PairingErrorCode =
+  | 'orphan-signature' // no document beside it has a name its own name extends (X for X.sig)
+  | 'ambiguous-signature'; // the document its name points to is itself a signature file (X.sig.NAME beside X.sig)
+
 /** Why a signature is not `verified`, or what a `verified` one should warn about. */
 export type SignatureReasonCode =
   | 'key-not-found'

@@ -25,6 +25,7 @@ export {
   enums,
   readCleartextMessage,
   readKeys,
+  readSignature,
   unarmor,
   verify,
 } from 'openpgp';
@@ -51,3 +52,4 @@ export { fingerprintOf, keyIDOf } from './key-names.js';
 export { readCommonSignature } from './read-signature.js';
 export { readPublicKeys } from './read-public-keys.js';
 export { literalData, messageBytes, messageWith, signedMessagePackets } from './inline-messages.js';
+export { detachedLiteralPacket, detachedMessageWith, unarmorStrict } from './detached-messages.js';

@@ -48,6 +48,8 @@ export interface VerifyRequest extends ExecutionRequest {
   signal?: AbortSignal;
   /** --min-signatures, --signer, --signer-file: what each signed document must carry (verify/threshold.ts). */
   signers?: SignerRequirement | null;
+  /** `--signature FILE` (issue 14): the detached signatures of the one document in `paths`, instead of those its name pairs with. */
+  signatureFiles?: string[];
 }
 
 /** What is left of the manifest once every document has been handed on. */
@@ -71,7 +73,7 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   const totals = new ManifestTotals();
   const { lookups } = await runPlan(
     {
-      origin: { kind: 'paths', paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits) },
+      origin: { kind: 'paths', paths: request.paths, collect: request.collect ?? {}, pages, given: givenDocuments(request.texts, limits), ...(request.signatureFiles ? { signatureFiles: request.signatureFiles } : {}) },
       judging: verifyingJudge(() => loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy),
       execution: chooseExecution(request, () => workerSetup(request, limits, policy.now)),
       limits,

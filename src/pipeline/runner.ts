@@ -3,6 +3,7 @@ import { collectPaths, toPosixPath, type CollectedPath } from '../extract/collec
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { ManifestDocument } from '../report/manifest.js';
 import { describeDocument } from './describe-document.js';
+import { DetachedPairing } from './detached-documents.js';
 import { mapOrdered } from './map-ordered.js';
 import type { RunPlan } from './plan.js';
 import { VerifyPool } from './pool/pool.js';
@@ -38,14 +39,19 @@ export async function runPlan<S>(plan: RunPlan<S>, onDocument: (document: Manife
     };
     if (settings && walk && (await atLeast(collectPaths(walk.paths, walk.collect), settings.after))) startPool();
     let count = 0;
-    const describe = async (item: SourceItem): Promise<ManifestDocument<S>> => {
+    const pairing = new DetachedPairing();
+    const signatureFiles = origin.kind === 'paths' ? origin.signatureFiles : undefined;
+    // null: a detached signature met in the walk, which its document's entry holds.
+    const describe = async (item: SourceItem): Promise<ManifestDocument<S> | null> => {
       if (settings && !pool.tried && count++ >= settings.after) startPool();
       const { path, shown = path, walked = false, document: read } = item;
       const described = await guarded<S>(shown, async () => {
+        if (item.inMemory) return describeDocument(path, shown, limits, judge, read, walked);
         // Only a plain plan has a pool (origin 'paths'): its workers judge as `judge` does.
         const fromPool = !read && pool.current ? ((await pool.current.run(path, walked)) as ManifestDocument<S> | null) : null;
-        return fromPool ?? (await describeDocument(path, shown, limits, judge, read, walked));
+        return fromPool ?? (await pairing.describe(path, shown, limits, judge, read, walked, signatureFiles));
       });
+      if (!described) return null;
       if (item.fetch) described.fetch = item.fetch;
       if (plan.signedOnly && described.status === 'not-signed') described.verdict = 'skipped';
       return described;
@@ -53,7 +59,7 @@ export async function runPlan<S>(plan: RunPlan<S>, onDocument: (document: Manife
     try {
       for await (const document of mapOrdered(source.items, execution.concurrency, describe)) {
         if (plan.signal?.aborted) throw new PledgeError('interrupted', 'interrupted');
-        await onDocument(document);
+        if (document) await onDocument(document);
       }
     } finally {
       await pool.current?.close();
@@ -75,7 +81,7 @@ async function atLeast(paths: AsyncIterable<CollectedPath>, count: number): Prom
  * A bug met on one document (or a worker thread's failure on it) is reported on that document
  * (status unreadable, code internal-error, exit 4) and the run goes on with the others.
  */
-async function guarded<S>(path: string, describe: () => Promise<ManifestDocument<S>>): Promise<ManifestDocument<S>> {
+async function guarded<S>(path: string, describe: () => Promise<ManifestDocument<S> | null>): Promise<ManifestDocument<S> | null> {
   try {
     return await describe();
   } catch (error) {

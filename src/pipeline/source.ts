@@ -15,6 +15,8 @@ export interface SourceItem {
   /** Read and extracted already (by the reading thread, or fetched). */
   document?: ExtractedDocument;
   fetch?: FetchRecord;
+  /** Fetched or given as bytes: no file on disk, so no detached signature beside it. */
+  inMemory?: boolean;
 }
 
 export interface DocumentSource {
@@ -82,6 +84,6 @@ async function* withGiven(items: DocumentSource['items'], pages: Map<string, Fet
   for await (const item of items) {
     const page = pages.get(item.path);
     const document = given.get(item.path);
-    yield page ? { path: item.path, document: page.document, fetch: page.record } : document ? { path: item.path, document } : item;
+    yield page ? { path: item.path, document: page.document, fetch: page.record, inMemory: true } : document ? { path: item.path, document, inMemory: true } : item;
   }
 }

@@ -20,6 +20,7 @@ import type { DiscoveryRequest } from './create-discovery.js';
 import { MAIN_THREAD_IN_ORDER } from './plan.js';
 import { verifyingJudge } from './judging.js';
 import { runPlan } from './runner.js';
+import { DetachedPairing } from './detached-documents.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
@@ -136,15 +137,20 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   // with the repository's rules, on the main thread in file order; its checks follow over them all.
   const documents: ManifestDocument[] = [];
   const unchanged: ManifestDocument[] = [];
+  // Issue 14: a changed signature file re-verifies the document it signs; each document once.
+  const pairing = new DetachedPairing();
+  const toVerify = await pairing.documentsOf(paths, root);
+  const chosen = new Set(toVerify);
+  const rest = (await pairing.documentsOf(background, root)).filter((path) => !chosen.has(path));
   const { lookups } = await runPlan(
     {
-      origin: { kind: 'files', root, files: [...paths, ...background] },
+      origin: { kind: 'files', root, files: [...toVerify, ...rest] },
       judging: verifyingJudge(keyring, request.discovery, policy, config),
       execution: MAIN_THREAD_IN_ORDER,
       limits,
       ...(request.signal ? { signal: request.signal } : {}),
     },
-    (document) => void (documents.length < paths.length ? documents : unchanged).push(document),
+    (document) => void (chosen.has(document.path) ? documents : unchanged).push(document),
   );
   if (background.length) known = { signers: [], documents: unchanged };
   checkRepository(documents, config, known, allowed);

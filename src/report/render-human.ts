@@ -43,6 +43,7 @@ export function wrapLines(text: string, indent: string, width: number, continuat
 function blockHeading(block: ManifestBlock<unknown>, colour: Colours): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
+  if (block.form === 'detached') return `  detached signature ${escapeText(block.signatureFile ?? '')}${status}`;
   const what = block.form === 'inline' ? 'inline-signed message' : 'block';
   return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }

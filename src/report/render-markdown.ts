@@ -42,10 +42,14 @@ export function signerOf(signature: ManifestSignature): string {
   return fingerprint ? groupFingerprint(fingerprint) : `key ID ${signature.issuerKeyID}`;
 }
 
+/** Where a block is shown: its lines in the document, or a detached signature's own file (issue 14), which an annotation points at. */
+export function blockPlace(path: string, block: ManifestBlock | null): { path: string; startLine: number | null; endLine: number | null; where: string } {
+  if (block?.form === 'detached') return { path: block.signatureFile ?? path, startLine: null, endLine: null, where: `detached signature ${block.signatureFile ?? ''}` };
+  return { path, startLine: block?.startLine ?? null, endLine: block?.endLine ?? null, where: `lines ${lineRange(block?.startLine ?? null, block?.endLine ?? null)}` };
+}
+
 const problemAt = (path: string, block: ManifestBlock | null) => ({
-  path,
-  startLine: block?.startLine ?? null,
-  endLine: block?.endLine ?? null,
+  ...blockPlace(path, block),
   hint: null,
   signer: null,
   key: null,
@@ -174,7 +178,7 @@ function signatureRow(path: string, block: ManifestBlock, signature: ManifestSig
   const verified = signature.status === 'verified';
   const reasons = signature.reason ? [`${signature.reason.message} [${signature.reason.code}]`] : [];
   for (const warning of signature.warnings) reasons.push(`⚠️ ${WARNING_TEXT[warning]} [${warning}]`);
-  const lines = lineRange(block.startLine, block.endLine);
+  const lines = block.form === 'detached' ? blockPlace(path, block).where : lineRange(block.startLine, block.endLine);
   return [path, lines, signerOf(signature), `${verified ? '✅' : '❌'} ${signature.status}`, reasons.join('; ') || '—'];
 }
 

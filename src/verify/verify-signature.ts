@@ -1,4 +1,4 @@
-import { cleartextLiteralPacket, cleartextMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, messageWith, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
+import { cleartextLiteralPacket, cleartextMessageWith, detachedLiteralPacket, detachedMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, messageWith, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
@@ -9,7 +9,7 @@ import {
   type WarningCode,
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
-import { fastVerify, preparedKeyFor } from './fast-verify.js';
+import { fastVerify, fastVerifyData, preparedKeyFor } from './fast-verify.js';
 import { checkKeySignatures } from './key-signatures.js';
 import { memoFor } from './key-facts.js';
 import { VerificationMemory } from './verification-memory.js';
@@ -45,12 +45,18 @@ function fastVerifyWith(signedText: string, signature: ParsedSignature, signingK
   // The fast path hashes a cleartext text; a message's literal data goes to openpgp.js.
   if (signature.literal) return 'unsupported';
   const prepared = preparedKeyFor(signingKey.keyPacket, memory.preparedKeys);
-  return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
+  if (!prepared) return 'unsupported';
+  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
 }
 
-/** The literal data a signature is checked over: an inline message's own, else the cleartext's CRLF form (C-23). */
+/**
+ * The literal data a signature is checked over: an inline message's own, a detached signature's
+ * file octets, or the cleartext octets openpgp.js's cleartext verify hashes (C-23: CRLF, whatever
+ * the signature type).
+ */
 function signedLiteral(signedText: string, signature: ParsedSignature) {
-  return signature.literal ?? cleartextLiteralPacket(signedText);
+  if (signature.literal) return signature.literal;
+  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
 }
 
 /** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
@@ -101,12 +107,18 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
       return (error as Error).message;
     }
   }
-  // An inline message is verified as what it is: its literal data and this one signature.
-  const message = signature.literal ? messageWith(signature.literal, signature.packet) : cleartextMessageWith(signedText, [signature.packet]);
+  // Each form verified as what it is: an inline message's literal data, a detached signature's file octets, a cleartext text; this one signature.
+  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
+  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
   return judgeAlone(key, () =>
     ignoringUserIDRevocations(key, async () => {
       try {
-        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false as const };
+        const result = inline
+          ? await verify({ ...options, message: inline })
+          : detached
+            ? await verify({ ...options, message: detached.message, signature: detached.signature, format: 'binary' })
+            : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
         const [only] = result.signatures;
         if (!only) return 'openpgp.js found no signature';
         await only.verified;

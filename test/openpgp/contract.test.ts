@@ -14,6 +14,9 @@ import {
   cleartextMessageWith,
   clearRevokedMark,
   deepClone,
+  detachedLiteralPacket,
+  detachedMessageWith,
+  unarmorStrict,
   directSignaturesOf,
   keyExpirationSeconds,
   legacySignaturePacket,
@@ -176,5 +179,21 @@ describe('openpgp.js contract', () => {
     expect(data.text).toBe(true);
     const verified = await openpgp.verify({ message: messageWith(literals[0]!, signatures[0]!), verificationKeys: privateKey.toPublic(), expectSigned: true });
     await expect(verified.signatures[0]!.verified).resolves.toBe(true);
+  });
+
+  it('builds a binary literal with setBytes and a Message from packets, as a detached signature is verified against', async () => {
+    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Ada' }], format: 'object' });
+    const data = new TextEncoder().encode('the document\r\n');
+    const armored = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }), signingKeys: privateKey, detached: true });
+    const armor = await unarmorStrict(armored);
+    expect(armor.type).toBe(openpgp.enums.armor.signature);
+    const packet = (await openpgp.readSignature({ binarySignature: armor.data })).packets[0]!;
+    expect(literalData(detachedLiteralPacket(data))).toEqual({ bytes: data, text: false });
+    const { message, signature } = detachedMessageWith(data, packet);
+    const verified = await openpgp.verify({ message, signature, verificationKeys: privateKey.toPublic(), expectSigned: true });
+    await expect(verified.signatures[0]!.verified).resolves.toBe(true);
+    const altered = detachedMessageWith(new TextEncoder().encode('another document'), packet);
+    const refused = await openpgp.verify({ ...altered, verificationKeys: privateKey.toPublic() });
+    await expect(refused.signatures[0]!.verified).rejects.toThrow();
   });
 });

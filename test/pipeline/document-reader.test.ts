@@ -40,7 +40,7 @@ describe('the reading thread', () => {
     const paths = [join(root, 'missing.txt'), root];
     const limits = { ...DEFAULT_LIMITS, maxDocumentBytes: 4096 };
     const expected: unknown[] = [];
-    for await (const { path, walked } of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, document: extractDocument(await readDocument(path, limits, walked), limits) });
+    for await (const { path, walked } of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, walked, document: extractDocument(await readDocument(path, limits, walked), limits) });
     const reader = built.startDocumentReader(paths, { exclude: ['f0/s09*'] }, limits)!;
     const got: unknown[] = [];
     for await (const item of reader.documents) got.push(item);

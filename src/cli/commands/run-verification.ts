@@ -36,7 +36,7 @@ export function configFor(options: RepositoryCommandOptions, paths: string[], cw
   return loadConfig(found);
 }
 
-type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'jobs' | 'workersAfter'>> & SignerOptions;
+type RunOptions = DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly' | 'jobs' | 'workersAfter' | 'signature'>> & SignerOptions;
 
 /**
  * The plain plan's request, whatever the format: the same walk (--include, --exclude,
@@ -54,6 +54,8 @@ export function documentRequest(paths: string[], options: RunOptions, context: C
     collect: collectOptions(options),
     signedOnly: options.signedOnly === true,
     signers: signerRequirement(options, context.streams.cwd),
+    // --signature, as detachedArguments settled it (issue 14).
+    ...(options.signature?.length ? { signatureFiles: options.signature } : {}),
     workers: options.jobs ?? defaultJobs(),
     readerThread: true,
     ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),

@@ -7,6 +7,7 @@ import { collectOptions, configFor, documentRequest, runVerification } from './r
 import { signerRequirement } from '../../pipeline/signer-requirement.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
+import { detachedArguments } from '../../pipeline/detached-documents.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
@@ -165,8 +166,12 @@ export function warnAboutSecretKeys(keyrings: string[], context: CommandContext)
   }
 }
 
-export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
+export async function verifyCommand(given: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
   await checkWritablePaths(options, context.streams.cwd);
+  if (options.signature?.length && (options.config || options.changedSince)) throw new PledgeError('usage', '--signature names a document and its signatures; a signers repository pairs its own');
+  const detached = await detachedArguments(given, options.signature ?? []);
+  const paths = detached.paths;
+  options.signature = detached.signatureFiles ?? [];
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (options.against) {

@@ -3,7 +3,8 @@ import { createPolicy } from '../../verify/policy.js';
 import { Verifier } from '../../verify/verifier.js';
 import type { ManifestSignature } from '../../report/manifest.js';
 import { createDiscovery } from '../create-discovery.js';
-import { describeDocument, type SignatureJudge } from '../describe-document.js';
+import type { SignatureJudge } from '../describe-document.js';
+import { DetachedPairing } from '../detached-documents.js';
 import { judgeWith } from '../judge-signature.js';
 import { loadKeyring } from '../keyring-loader.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol.js';
@@ -31,10 +32,12 @@ const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fr
   return judge(signedText, signature, fromText, document);
 };
 
+const pairing = new DetachedPairing();
+
 parentPort!.on('message', async ({ id, path, walked }: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge, undefined, walked) };
+    reply = { id, document: await pairing.describe(path, path, setup.limits, localJudge, undefined, walked) };
   } catch (error) {
     reply = error === NEEDS_MAIN ? { id, needsMain: true } : { id, error: String((error as Error)?.message ?? error) };
   }

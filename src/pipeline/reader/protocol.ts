@@ -26,6 +26,8 @@ export interface ReaderSetup {
 
 export interface ReadItem {
   path: string;
+  /** A directory walk found it (a detached signature met in a walk is its document's, issue 14). */
+  walked: boolean;
   document: ExtractedDocument;
 }
 

@@ -53,7 +53,7 @@ function readAll(): void {
       // Blocking is all this thread has left to do until the main thread takes more.
       Atomics.wait(inFlight, IN_FLIGHT.documents, documents);
     }
-    const item: ReadItem = { path, document: extracted(path, walked) };
+    const item: ReadItem = { path, walked, document: extracted(path, walked) };
     Atomics.add(inFlight, IN_FLIGHT.kib, weightOf(item));
     Atomics.add(inFlight, IN_FLIGHT.documents, 1);
     batch.push(item);
