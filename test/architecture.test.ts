@@ -93,7 +93,7 @@ describe('architecture', () => {
     expect(outside.filter((f) => internals.test(code(f.text))).map((f) => f.path)).toEqual([]);
   });
 
-  it('never runs GnuPG or Sequoia to verify: pledge is not a wrapper (security.md O-03)', () => {
+  it('never runs GnuPG or Sequoia to verify: pledge is not a wrapper (threat catalogue O-03)', () => {
     // Only `pledge sign` hands the signing to the signer's own tool (it never reads a secret key);
     // nothing on the verification path may reach that module.
     expect(files.filter((f) => /child_process/.test(f.text)).map((f) => f.path)).toEqual(['repo/git-changes.ts', 'sign/signing-tool.ts']);

@@ -41,7 +41,7 @@ export interface Discovered {
   candidates: KeyCandidate[];
   /** Set when no key was found and some source could not be reached: "could not check". */
   unavailable: string | null;
-  /** Set when a source answered with keys, none holding the issuer (security.md K-01). */
+  /** Set when a source answered with keys, none holding the issuer (threat catalogue K-01). */
   mismatched?: string;
   /** Set when no key was found and no server was asked (--offline). */
   offline?: boolean;

@@ -61,7 +61,7 @@ export function mergeProvenance(a: Provenance, b: Provenance): Provenance {
 }
 
 /**
- * Which of a candidate's user IDs its source vouches for (security.md rule 5): keys.openpgp.org
+ * Which of a candidate's user IDs its source vouches for (security-model.md §1.5): keys.openpgp.org
  * publishes only verified addresses, Keybase and GitHub vouch for their account's keys, WKD for
  * one address; an HKP keyserver or a bare URL vouches for nothing.
  */

@@ -23,7 +23,7 @@ function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate)
  * Keys held for one run. Certificates are identified by their primary fingerprint only: copies
  * of one certificate from several sources are merged (a revocation any source published
  * applies), while two certificates that share a subkey stay apart. Anyone can publish a
- * certificate that claims someone else's key as its subkey (security.md K-05, K-06), so a
+ * certificate that claims someone else's key as its subkey (threat catalogue K-05, K-06), so a
  * fingerprint or key ID may lead to several certificates, and each is tried on its own.
  */
 export class Keyring {

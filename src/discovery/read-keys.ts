@@ -76,7 +76,7 @@ async function keysIn(binary: Uint8Array): Promise<PublicKey[]> {
 
 /**
  * Reads every key in some bytes: armored (any number of armor blocks, text around them
- * ignored) or binary (concatenated transferable keys). Never just the first (security.md K-02).
+ * ignored) or binary (concatenated transferable keys). Never just the first (threat catalogue K-02).
  */
 export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<ReadKeysResult> {
   const keys: PublicKey[] = [];

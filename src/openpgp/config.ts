@@ -1,7 +1,7 @@
 import { enums, type Config } from 'openpgp';
 
 /**
- * The configuration passed on every openpgp.js call (security.md §2). SHA-1 stays allowed in
+ * The configuration passed on every openpgp.js call (security-model.md §2). SHA-1 stays allowed in
  * self-signatures, where GnuPG and openpgp.js accept it; data signatures are judged by pledge's
  * own policy before openpgp.js is asked.
  */

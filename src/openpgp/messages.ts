@@ -16,7 +16,7 @@ export function literalTextPacket(text: string): LiteralDataPacket {
 /**
  * The literal packet openpgp.js's `CleartextMessage.verify` hashes for `text`: trailing spaces
  * removed and CRLF line endings (its constructor's form), so that a binary (0x00) signature is
- * checked over the same octets as a text (0x01) one, never over the LF text (security.md C-23).
+ * checked over the same octets as a text (0x01) one, never over the LF text (threat catalogue C-23).
  */
 export function cleartextLiteralPacket(text: string): LiteralDataPacket {
   const message = cleartextMessageWith(text, []) as unknown as { text: string };

@@ -177,7 +177,7 @@ function failure(code: SignatureReasonCode, message: string, fields: Partial<Sig
 
 /**
  * The mathematics failed. Matched by full fingerprint, that means the text or signature was
- * changed. Matched only by 64-bit key ID, the key may merely share the ID (security.md K-04):
+ * changed. Matched only by 64-bit key ID, the key may merely share the ID (threat catalogue K-04):
  * it is no evidence about the text, and the key is not named.
  */
 function mismatch(signature: ParsedSignature, identity: Partial<SignatureCheck>): SignatureCheck {
@@ -293,7 +293,7 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
 
 /**
  * Checks one signature against each candidate key alone (openpgp.js would take the first key
- * with a matching key ID, security.md K-05); the first that verifies wins. `memory`: what the
+ * with a matching key ID, threat catalogue K-05); the first that verifies wins. `memory`: what the
  * run has learnt about the keys (a Verifier passes its own; alone, the call learns for itself).
  */
 export async function checkSignature(
