@@ -77,7 +77,5 @@ for (const [name, options] of KEYS) {
     }
   });
   const f = (x) => Math.round(x).toLocaleString('en-US').padStart(9);
-  console.log(
-    `${name.padEnd(18)} ${f(fast.rate)}  ${f(packet.rate)}  ${f(full.rate)}    ${(fast.rate / packet.rate).toFixed(1).padStart(8)}×   ${(fast.rate / full.rate).toFixed(1).padStart(10)}×      (${fast.ok}, ${packet.ok}, ${full.ok} of ${N})`,
-  );
+  console.log(`${name.padEnd(18)} ${f(fast.rate)}  ${f(packet.rate)}  ${f(full.rate)}    ${(fast.rate / packet.rate).toFixed(1).padStart(8)}×   ${(fast.rate / full.rate).toFixed(1).padStart(10)}×      (${fast.ok}, ${packet.ok}, ${full.ok} of ${N})`);
 }

@@ -76,7 +76,9 @@ log(`peak RSS measured with ${RSS_METHOD} (child processes) and process.resource
 // ---------------------------------------------------------------------------------------------
 log('\n== 1. Corpus');
 const corpus = await ensureCorpus10k(BENCH, fresh, (line) => log(`  ${line}`));
-const types = Object.entries(corpus.meta.keyTypes).map(([type, n]) => `${n} ${type}`).join(', ');
+const types = Object.entries(corpus.meta.keyTypes)
+  .map(([type, n]) => `${n} ${type}`)
+  .join(', ');
 log(
   `  ${corpus.generated ? 'generated' : 'reused'} ${corpus.dir}: ${STATEMENTS.toLocaleString('en-US')} statements (${corpus.meta.hash}) from ${SIGNERS} signers (${types})` +
     `\n  generation ${corpus.generated ? 'took' : 'took, when made on ' + corpus.meta.createdAt.slice(0, 10) + ','} ${fmtTime(corpus.meta.keySeconds + corpus.meta.signSeconds)}: keys ${fmtTime(corpus.meta.keySeconds)} (GnuPG), signing ${fmtTime(corpus.meta.signSeconds)} (openpgp.js, 2 threads)`,
@@ -100,7 +102,13 @@ async function inProcess(args) {
   const run = await measure(NODE, [INPROC, ...args], { stdout: 'pipe', cwd: ROOT, env });
   if (run.code !== 0) throw new Error(`inproc ${args.join(' ')} exited ${run.code}: ${run.stderr.trim().slice(0, 500)}`);
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1));
-  return { seconds: result.seconds, cpuSeconds: result.cpuSeconds, rssKB: result.maxRssKB, n: result.documents, check: result.verified === result.documents && result.failed === 0 ? null : `verified ${result.verified}/${result.documents}, ${result.failed} failed` };
+  return {
+    seconds: result.seconds,
+    cpuSeconds: result.cpuSeconds,
+    rssKB: result.maxRssKB,
+    n: result.documents,
+    check: result.verified === result.documents && result.failed === 0 ? null : `verified ${result.verified}/${result.documents}, ${result.failed} failed`,
+  };
 }
 
 const tasks = [
@@ -208,7 +216,7 @@ if (sampled?.threadSeconds) {
   const { main, others } = sampled.threadSeconds;
   const total = main + others.reduce((a, b) => a + b, 0);
   log(`  pledge CLI, CPU by thread (one more run, ${fmtTime(sampled.seconds)}, sampled from /proc every 10 ms): main ${fmtTime(main)}; others ${others.map(fmtTime).join(', ')}; total ${fmtTime(total)} for ${cpus().length} cores`);
-  log('    (the others, unnamed by Node: libuv\'s pool, sized to one thread fewer than the cores, runs the signature mathematics; then the reading thread; then V8\'s compiler and collector threads)');
+  log("    (the others, unnamed by Node: libuv's pool, sized to one thread fewer than the cores, runs the signature mathematics; then the reading thread; then V8's compiler and collector threads)");
 }
 log('');
 log('  throughput ratios:');
@@ -279,7 +287,9 @@ try {
   if (cold.code !== 0) fail(`pledge verify (Keybase) exited ${cold.code}: ${(cold.stdout + cold.stderr).trim().slice(0, 500)}`);
   else log(`  pledge verify: exit code 0, all ${NETWORK_USERS} statements verified`);
   const sizes = stats.namesPerRequest;
-  log(`  pledge verify --sources keybase --no-cache: ${fmtTime(cold.seconds)} (start-up included; CPU ${cold.cpuSeconds == null ? 'n/a' : fmtTime(cold.cpuSeconds)}), ${stats.requests} requests (usernames per request: ${sizes.length ? `min ${Math.min(...sizes)}, max ${Math.max(...sizes)}` : 'none'}), at most ${stats.maxInFlight} in flight, peak RSS ${fmtMB(cold.maxRssKB)}`);
+  log(
+    `  pledge verify --sources keybase --no-cache: ${fmtTime(cold.seconds)} (start-up included; CPU ${cold.cpuSeconds == null ? 'n/a' : fmtTime(cold.cpuSeconds)}), ${stats.requests} requests (usernames per request: ${sizes.length ? `min ${Math.min(...sizes)}, max ${Math.max(...sizes)}` : 'none'}), at most ${stats.maxInFlight} in flight, peak RSS ${fmtMB(cold.maxRssKB)}`,
+  );
   log(`    usernames per request, in order: ${sizes.join(' ')}`);
   if (stats.requests > Math.ceil(NETWORK_USERS / 50) * 1.25) log(`  NOTE: ${stats.requests} requests, more than the ${Math.ceil(NETWORK_USERS / 50)} that full batches of 50 would need`);
 

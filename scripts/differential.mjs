@@ -21,16 +21,7 @@ const TEXT = 'We, the undersigned, compare verifiers.\n';
 const at = (iso) => new Date(`${iso}T00:00:00Z`);
 const gpgTime = (date) => `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}!`;
 
-const ALGORITHMS = [
-  ...(quick ? [] : ['rsa2048', 'rsa3072']),
-  'ed25519',
-  'nistp256',
-  'nistp384',
-  'nistp521',
-  'brainpoolP256r1',
-  'brainpoolP384r1',
-  'brainpoolP512r1',
-];
+const ALGORITHMS = [...(quick ? [] : ['rsa2048', 'rsa3072']), 'ed25519', 'nistp256', 'nistp384', 'nistp521', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1'];
 const STATES = ['fresh', 'expired-since', 'expired-at-signing', 'extended', 'revoked', 'subkey'];
 const HASHES = ['SHA256', 'SHA512'];
 
@@ -44,7 +35,11 @@ function gpgHome() {
       stdio: ['pipe', 'pipe', 'ignore'],
       ...(input === undefined ? {} : { input }),
     });
-  const fingerprints = () => run(null, ['--with-colons', '--list-keys']).split('\n').filter((l) => l.startsWith('fpr:')).map((l) => l.split(':')[9]);
+  const fingerprints = () =>
+    run(null, ['--with-colons', '--list-keys'])
+      .split('\n')
+      .filter((l) => l.startsWith('fpr:'))
+      .map((l) => l.split(':')[9]);
   return { home, run, fingerprints };
 }
 
@@ -140,7 +135,13 @@ function judge(name, key, document) {
   const gpgv = dearmored && spawnSync('gpgv', ['--keyring', keyring, doc], { stdio: 'ignore' }).status === 0;
   const sq = spawnSync('sq', ['verify', '--signer-cert', keyFile, doc], { stdio: 'ignore' }).status === 0;
   const [head, armor] = document.split('-----BEGIN PGP SIGNATURE-----');
-  writeFileSync(`${doc}.data`, head.slice(head.indexOf('\n\n') + 2).replace(/\n$/, '').replace(/^- /gm, ''));
+  writeFileSync(
+    `${doc}.data`,
+    head
+      .slice(head.indexOf('\n\n') + 2)
+      .replace(/\n$/, '')
+      .replace(/^- /gm, ''),
+  );
   writeFileSync(`${doc}.sig`, `-----BEGIN PGP SIGNATURE-----${armor}`);
   const sqv = spawnSync('sqv', ['--keyring', keyFile, `${doc}.sig`, `${doc}.data`], { stdio: 'ignore' }).status === 0;
   return { pledge: pledgeVerdict, gpgv, sq, sqv };
@@ -161,11 +162,7 @@ for (const algorithm of ALGORITHMS) {
 }
 // v6 keys (RFC 9580): GnuPG 2.2 and sq 0.27 make none, so openpgp.js makes them, and the three
 // other tools judge what they can (a tool that cannot read v6 rejects: not evidence of forgery).
-const V6_TYPES = [
-  ['v6-ed25519', { type: 'curve25519' }],
-  ['v6-nistp256', { type: 'ecc', curve: 'nistP256' }],
-  ...(quick ? [] : [['v6-rsa3072', { type: 'rsa', rsaBits: 3072 }]]),
-];
+const V6_TYPES = [['v6-ed25519', { type: 'curve25519' }], ['v6-nistp256', { type: 'ecc', curve: 'nistP256' }], ...(quick ? [] : [['v6-rsa3072', { type: 'rsa', rsaBits: 3072 }]])];
 const V6_STATES = ['fresh', 'expired-since', 'revoked'];
 for (const [algorithm, options] of V6_TYPES) {
   for (const state of V6_STATES) {
@@ -203,5 +200,7 @@ const judged = rows.filter((row) => row.gpgv !== null && !isV6(row));
 const v6 = rows.filter(isV6);
 console.log(`\nv6 (openpgp.js keys): ${v6.length} signatures; pledge accepts ${v6.filter(accepts).length}; another tool accepts ${v6.filter((r) => r.gpgv || r.sq || r.sqv).length} (none of the installed ones reads v6).`);
 const count = (tool) => judged.filter((row) => accepts(row) === row[tool]).length;
-console.log(`\n${judged.length} signatures judged by all four. pledge agrees with gpgv on ${count('gpgv')}, sq on ${count('sq')}, sqv on ${count('sqv')}; all four agree on ${judged.filter((r) => accepts(r) === r.gpgv && r.gpgv === r.sq && r.sq === r.sqv).length}.`);
+console.log(
+  `\n${judged.length} signatures judged by all four. pledge agrees with gpgv on ${count('gpgv')}, sq on ${count('sq')}, sqv on ${count('sqv')}; all four agree on ${judged.filter((r) => accepts(r) === r.gpgv && r.gpgv === r.sq && r.sq === r.sqv).length}.`,
+);
 console.log('Disagreements and why pledge is right: docs/differential-disagreements.md');

@@ -46,10 +46,7 @@ const ALL_NAMES = [...PROPERTY_NAMES, ...SCRIPT_CHECKS];
 
 function usage(message) {
   if (message) process.stderr.write(`fuzz: ${message}\n`);
-  process.stderr.write(
-    'usage: node scripts/fuzz.mjs [--runs N] [--seconds S] [--only NAME[,NAME…]] [--seed S --path P] [--verbose]\n' +
-      `properties: ${ALL_NAMES.join(', ')}\n`,
-  );
+  process.stderr.write('usage: node scripts/fuzz.mjs [--runs N] [--seconds S] [--only NAME[,NAME…]] [--seed S --path P] [--verbose]\n' + `properties: ${ALL_NAMES.join(', ')}\n`);
   process.exit(message ? 2 : 0);
 }
 
@@ -77,7 +74,10 @@ function parseArguments(argv) {
         options.seconds = positive(value());
         break;
       case '--only': {
-        const names = value().split(',').map((name) => name.trim()).filter(Boolean);
+        const names = value()
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean);
         const unknown = names.filter((name) => !ALL_NAMES.includes(name));
         if (unknown.length || !names.length) usage(`unknown property ${unknown.join(', ') || '(none)'}`);
         options.only = names;
@@ -107,10 +107,7 @@ function parseArguments(argv) {
 }
 
 /** Characters a terminal would hide or misplace, as \u escapes (fast-check prints them raw). */
-const visible = (text) =>
-  text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00A0\u00AD\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]/g, (character) =>
-    `\\u${character.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
-  );
+const visible = (text) => text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00A0\u00AD\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -164,7 +161,10 @@ async function frontMatterScalesLinearly() {
   };
   const problems = [];
   for (const [shape, make] of Object.entries(FRONT_MATTER_SHAPES)) {
-    for (const [small, large] of [[cap / 8, cap], [8 * cap, 64 * cap]]) {
+    for (const [small, large] of [
+      [cap / 8, cap],
+      [8 * cap, 64 * cap],
+    ]) {
       const [a, b] = [fastest(ofSize(make, small)), fastest(ofSize(make, large))];
       if (b > 24 * a + 5) problems.push(`${shape}: ${small} characters ${a.toFixed(2)} ms, ${large} characters ${b.toFixed(2)} ms`);
     }
@@ -205,10 +205,7 @@ async function main() {
   if (options.path !== null) env.PLEDGE_FUZZ_PATH = options.path;
 
   const budget = [options.runs !== null ? `${options.runs} cases` : null, perPropertySeconds !== null ? `${Math.round(perPropertySeconds)} s` : null].filter(Boolean).join(' or ');
-  process.stdout.write(
-    `fuzz: ${options.only.length} ${options.only.length === 1 ? 'property' : 'properties'}, up to ${budget} each${options.seed !== null ? `, seed ${options.seed}${options.path ? ` path ${options.path}` : ''}` : ''}` +
-      `\n`,
-  );
+  process.stdout.write(`fuzz: ${options.only.length} ${options.only.length === 1 ? 'property' : 'properties'}, up to ${budget} each${options.seed !== null ? `, seed ${options.seed}${options.path ? ` path ${options.path}` : ''}` : ''}` + `\n`);
 
   const properties = options.only.filter((name) => PROPERTY_NAMES.includes(name));
   const pattern = `^fuzz properties (${properties.map(escapeRegExp).join('|')})$`;
@@ -249,7 +246,10 @@ async function main() {
   const failures = outcomes.filter((outcome) => outcome.failed);
   for (const failure of failures) {
     // The report without the stack frames of fast-check and vitest.
-    const report = (failure.report ?? '').split('\n').filter((line) => !/^\s+at /.test(line)).join('\n');
+    const report = (failure.report ?? '')
+      .split('\n')
+      .filter((line) => !/^\s+at /.test(line))
+      .join('\n');
     process.stdout.write(`\n--- ${failure.name}: failed after ${failure.numRuns} cases\n${visible(report)}\n`);
     if (failure.counterexamplePath !== null) {
       process.stdout.write(

@@ -15,21 +15,64 @@ import * as openpgp from 'openpgp';
 const REPO = 'examples/signers-repo';
 const FIX = 'fixtures/signers-repo';
 const statement = (name) => `I, ${name}, commit to the neveragain.tech pledge.`;
-const write = (path, text) => { mkdirSync(dirname(path), { recursive: true }); writeFileSync(path, text); };
+const write = (path, text) => {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+};
 const json = (value) => JSON.stringify(value, null, 2) + '\n';
 
 // Signers: file, name, key file (pinned keys only), where the key is published, front matter.
 const PEOPLE = [
-  { id: 'ada', name: 'Ada Lovelace', file: 'ada-lovelace.md', pinned: true, claims: { fingerprint: true },
-    org: 'Analytical Engine Works', title: 'Mathematician', say: 'Data about people is never neutral. I will not help anyone sort my neighbours by their faith or their birthplace.' },
-  { id: 'grace', name: 'Grace Hopper', file: 'grace-hopper.md', pinned: true, claims: {},
-    org: 'Example Compiler Co.', title: 'Rear Admiral (retired), Programmer', say: 'It is easier to refuse at the start than to apologise later. I will refuse to build the database.' },
-  { id: 'alan', name: 'Alan Turing', file: 'alan-turing.md', pinned: true, claims: {},
-    org: 'Example Computing Laboratory', title: 'Researcher', say: 'I have seen what a state can do with a list of names. My skills will not be used to compile one.' },
-  { id: 'katherine', name: 'Katherine Johnson', file: 'katherine-johnson.md', pinned: false, claims: { keybase: 'kjohnson' },
-    org: 'Example Flight Research Center', title: 'Research Mathematician', say: 'I check the numbers, and I check what they are for. I commit to the actions below.' },
-  { id: 'margaret', name: 'Margaret Hamilton', file: 'margaret-hamilton.md', pinned: false, claims: { github: 'mhamilton' },
-    org: 'Example Systems Engineering', title: 'Software Engineer', say: 'Software does what its builders let it do. I will not let mine be used for mass deportation.' },
+  {
+    id: 'ada',
+    name: 'Ada Lovelace',
+    file: 'ada-lovelace.md',
+    pinned: true,
+    claims: { fingerprint: true },
+    org: 'Analytical Engine Works',
+    title: 'Mathematician',
+    say: 'Data about people is never neutral. I will not help anyone sort my neighbours by their faith or their birthplace.',
+  },
+  {
+    id: 'grace',
+    name: 'Grace Hopper',
+    file: 'grace-hopper.md',
+    pinned: true,
+    claims: {},
+    org: 'Example Compiler Co.',
+    title: 'Rear Admiral (retired), Programmer',
+    say: 'It is easier to refuse at the start than to apologise later. I will refuse to build the database.',
+  },
+  {
+    id: 'alan',
+    name: 'Alan Turing',
+    file: 'alan-turing.md',
+    pinned: true,
+    claims: {},
+    org: 'Example Computing Laboratory',
+    title: 'Researcher',
+    say: 'I have seen what a state can do with a list of names. My skills will not be used to compile one.',
+  },
+  {
+    id: 'katherine',
+    name: 'Katherine Johnson',
+    file: 'katherine-johnson.md',
+    pinned: false,
+    claims: { keybase: 'kjohnson' },
+    org: 'Example Flight Research Center',
+    title: 'Research Mathematician',
+    say: 'I check the numbers, and I check what they are for. I commit to the actions below.',
+  },
+  {
+    id: 'margaret',
+    name: 'Margaret Hamilton',
+    file: 'margaret-hamilton.md',
+    pinned: false,
+    claims: { github: 'mhamilton' },
+    org: 'Example Systems Engineering',
+    title: 'Software Engineer',
+    say: 'Software does what its builders let it do. I will not let mine be used for mass deportation.',
+  },
 ];
 // The signers of the broken files in bad/, whose keys go to bad/keys/.
 const BAD_PEOPLE = [
@@ -40,15 +83,19 @@ const BAD_PEOPLE = [
 
 async function makeKey(id, name) {
   const { privateKey, publicKey } = await openpgp.generateKey({
-    type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name, email: `${id}@example.org` }],
-    date: new Date('2024-01-01T00:00:00Z'), format: 'object',
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name, email: `${id}@example.org` }],
+    date: new Date('2024-01-01T00:00:00Z'),
+    format: 'object',
   });
   return { privateKey, armored: publicKey.armor(), fingerprint: publicKey.getFingerprint().toUpperCase() };
 }
 
 async function clearsign(key, text) {
   return openpgp.sign({
-    message: await openpgp.createCleartextMessage({ text }), signingKeys: key.privateKey,
+    message: await openpgp.createCleartextMessage({ text }),
+    signingKeys: key.privateKey,
     date: new Date('2024-06-01T00:00:00Z'),
   });
 }
@@ -92,47 +139,92 @@ for (const p of BAD_PEOPLE) write(`${FIX}/bad/keys/${p.id}.asc`, keys[p.id].armo
 
 // ---------------------------------------------------------------- the broken files
 const person = (id, name, extra = {}) => ({ id, name, org: 'Example Corp', title: 'Engineer', ...extra });
-const ada = PEOPLE[0], grace = PEOPLE[1];
+const ada = PEOPLE[0],
+  grace = PEOPLE[1];
 const BAD = [];
-{ // Barbara signed her statement; the name was then edited in the front matter and the signed text.
+{
+  // Barbara signed her statement; the name was then edited in the front matter and the signed text.
   const signed = await clearsign(keys.barbara, statement('Barbara Liskov'));
   const edited = signed.replace(statement('Barbara Liskov'), statement('Barbara H. Liskov'));
-  BAD.push({ file: 'bad-signature.md', signer: 'barbara', status: 'bad-signature', findings: [],
+  BAD.push({
+    file: 'bad-signature.md',
+    signer: 'barbara',
+    status: 'bad-signature',
+    findings: [],
     why: 'Barbara Liskov signed her statement; afterwards the name was changed to "Barbara H. Liskov" in both the front matter and the signed sentence, so the statement still fits the template but the signature no longer matches the text.',
-    text: signerFile(person('barbara', 'Barbara H. Liskov', { say: 'I sign the pledge.' }), {}, edited) });
+    text: signerFile(person('barbara', 'Barbara H. Liskov', { say: 'I sign the pledge.' }), {}, edited),
+  });
 }
-BAD.push({ file: 'wrong-statement.md', signer: 'charles', status: 'statement-mismatch', findings: [],
+BAD.push({
+  file: 'wrong-statement.md',
+  signer: 'charles',
+  status: 'statement-mismatch',
+  findings: [],
   why: 'A good signature by a pinned key (bad/keys/charles.asc) over "I, Charles Babbage, commit to some other pledge.", which is not the statement the template asks for.',
-  text: signerFile(person('charles', 'Charles Babbage', { say: 'I sign the pledge.' }), {}, await clearsign(keys.charles, 'I, Charles Babbage, commit to some other pledge.')) });
-BAD.push({ file: 'unbacked-github.md', signer: 'edsger', status: 'identity-mismatch', findings: [],
+  text: signerFile(person('charles', 'Charles Babbage', { say: 'I sign the pledge.' }), {}, await clearsign(keys.charles, 'I, Charles Babbage, commit to some other pledge.')),
+});
+BAD.push({
+  file: 'unbacked-github.md',
+  signer: 'edsger',
+  status: 'identity-mismatch',
+  findings: [],
   why: 'A good signature by a pinned key (bad/keys/edsger.asc) over the right statement, but the front matter claims `github_user: someoneelse`, and the keys GitHub serves for someoneelse do not include this key.',
-  text: signerFile(person('edsger', 'Edsger Dijkstra', { say: 'I sign the pledge.' }), { github: 'someoneelse' }, await clearsign(keys.edsger, statement('Edsger Dijkstra'))) });
-BAD.push({ file: 'duplicate-signer.md', signer: 'ada', status: 'verified', findings: [{ finding: 'duplicate-signer', with: `_signatures/${ada.file}` }],
+  text: signerFile(person('edsger', 'Edsger Dijkstra', { say: 'I sign the pledge.' }), { github: 'someoneelse' }, await clearsign(keys.edsger, statement('Edsger Dijkstra'))),
+});
+BAD.push({
+  file: 'duplicate-signer.md',
+  signer: 'ada',
+  status: 'verified',
+  findings: [{ finding: 'duplicate-signer', with: `_signatures/${ada.file}` }],
   why: 'Ada Lovelace\'s key signs a second file, under the name "Augusta Ada King" with a statement that matches that name: each signature is good, but one key signed two signer files.',
-  text: signerFile(person('augusta', 'Augusta Ada King', { say: 'I sign the pledge a second time, under another name.' }), {}, await clearsign(keys.ada, statement('Augusta Ada King'))) });
-BAD.push({ file: 'replayed-signature.md', signer: 'grace', status: 'verified',
-  findings: [{ finding: 'replayed-signature', with: `_signatures/${grace.file}` }, { finding: 'duplicate-signer', with: `_signatures/${grace.file}` }],
+  text: signerFile(person('augusta', 'Augusta Ada King', { say: 'I sign the pledge a second time, under another name.' }), {}, await clearsign(keys.ada, statement('Augusta Ada King'))),
+});
+BAD.push({
+  file: 'replayed-signature.md',
+  signer: 'grace',
+  status: 'verified',
+  findings: [
+    { finding: 'replayed-signature', with: `_signatures/${grace.file}` },
+    { finding: 'duplicate-signer', with: `_signatures/${grace.file}` },
+  ],
   why: `The signed block of ${grace.file} copied byte for byte, with Grace Hopper's front matter: the same signature in two files (and so also the same key signing two files).`,
-  text: signerFile(grace, {}, blocks.grace) });
+  text: signerFile(grace, {}, blocks.grace),
+});
 for (const b of BAD) {
   write(`${FIX}/bad/${b.file}`, b.text);
   expected[`${FIX}/bad/${b.file}`] = { fingerprint: keys[b.signer].fingerprint, key: `keys/${b.signer}.asc`, status: b.status, findings: b.findings };
 }
 
 // ---------------------------------------------------------------- configuration, documents, fixtures
-write(`${REPO}/pledge.config.json`, json({
-  $schema: '../../schema/pledge-config.schema.json', documents: ['_signatures/*.md'], exclude: ['_signatures/README.md'],
-  keys: 'keys', sources: ['keybase', 'github'], statement: { template: 'I, {name}, commit to the neveragain.tech pledge.' },
-  identity: { keybase: true, github: true, fingerprint: true }, duplicateSigner: 'error', replayedSignature: 'error',
-  appendOnly: true, manifest: 'signers.json',
-}));
+write(
+  `${REPO}/pledge.config.json`,
+  json({
+    $schema: '../../schema/pledge-config.schema.json',
+    documents: ['_signatures/*.md'],
+    exclude: ['_signatures/README.md'],
+    keys: 'keys',
+    sources: ['keybase', 'github'],
+    statement: { template: 'I, {name}, commit to the neveragain.tech pledge.' },
+    identity: { keybase: true, github: true, fingerprint: true },
+    duplicateSigner: 'error',
+    replayedSignature: 'error',
+    appendOnly: true,
+    manifest: 'signers.json',
+  }),
+);
 write(`${FIX}/remote.json`, json(remote));
-write(`${FIX}/expected.json`, json({
-  description: 'Generated by scripts/make-signers-repo.mjs. For each signer file: the primary key fingerprint that signed it, where pledge should find that key (paths relative to the signers repository, after the test has copied remote/*.md and bad/*.md into _signatures/ and bad/keys/*.asc into keys/), the expected signature status and the repository findings reported for it (with: the earlier file it clashes with).',
-  files: expected,
-}));
+write(
+  `${FIX}/expected.json`,
+  json({
+    description:
+      'Generated by scripts/make-signers-repo.mjs. For each signer file: the primary key fingerprint that signed it, where pledge should find that key (paths relative to the signers repository, after the test has copied remote/*.md and bad/*.md into _signatures/ and bad/keys/*.asc into keys/), the expected signature status and the repository findings reported for it (with: the earlier file it clashes with).',
+    files: expected,
+  }),
+);
 
-write(`${REPO}/README.md`, `# Example signers repository
+write(
+  `${REPO}/README.md`,
+  `# Example signers repository
 
 A small, complete example of a repository where people sign a public pledge, in the style of the
 neveragain.tech pledge's \`_signatures/\` folder. Every signer adds one Markdown file by pull request;
@@ -189,9 +281,12 @@ Run \`pledge manifest\` and commit \`signers.json\` after merging new signers.
 
 \`--changed-since origin/main\` needs a git clone of this folder with a \`main\` branch on \`origin\`.
 This folder is generated by \`node scripts/make-signers-repo.mjs\` (new keys on every run).
-`);
+`,
+);
 
-write(`${REPO}/_signatures/README.md`, `# Signatures
+write(
+  `${REPO}/_signatures/README.md`,
+  `# Signatures
 
 One file per signer, named \`firstname-lastname.md\`. Copy an existing file, change the front matter,
 write a paragraph of your own, then sign the statement and paste the whole block into the fence.
@@ -212,7 +307,8 @@ is yours; otherwise ask a maintainer to pin your key in \`keys/\`. Never edit an
 and do not edit yours after signing: open a new pull request if something must change.
 
 This README is not a signer file (\`pledge.config.json\` excludes it).
-`);
+`,
+);
 
 const keyCacheStep = `      # Keys found on Keybase, GitHub or a key server, kept between runs (pledge's own cache, with
       # its expiry). A pull request reads the main branch's cache and never writes to it.
@@ -222,7 +318,9 @@ const keyCacheStep = `      # Keys found on Keybase, GitHub or a key server, kep
           key: pledge-keys-\${{ github.run_id }}
           restore-keys: pledge-keys-`;
 // The workflow and Dependabot file `pledge init` writes (test/cli/init-workflow.test.ts keeps them equal).
-write(`${REPO}/.github/workflows/pledge.yml`, `# Checks every pull request that adds a signer file (signature, statement, identity claims), and
+write(
+  `${REPO}/.github/workflows/pledge.yml`,
+  `# Checks every pull request that adds a signer file (signature, statement, identity claims), and
 # on the main branch that the committed signers.json is still exactly what verification gives.
 # The pledge action is one bundled file run by the runner's Node: nothing is installed.
 name: pledge
@@ -261,17 +359,23 @@ ${keyCacheStep}
         with:
           check-manifest: signers.json
           cache-dir: \${{ runner.temp }}/pledge-keys
-`);
-write(`${REPO}/.github/dependabot.yml`, `version: 2
+`,
+);
+write(
+  `${REPO}/.github/dependabot.yml`,
+  `version: 2
 updates:
   - package-ecosystem: github-actions
     directory: /
     schedule:
       interval: weekly
-`);
+`,
+);
 
 const table = BAD.map((b) => `| \`${b.file}\` | ${b.status === 'verified' ? 'verified' : `\`${b.status}\``} | ${b.findings.map((f) => `\`${f.finding}\``).join(', ') || '—'} | ${b.why} |`);
-write(`${FIX}/bad/README.md`, `# Broken signer files
+write(
+  `${FIX}/bad/README.md`,
+  `# Broken signer files
 
 Generated by \`scripts/make-signers-repo.mjs\`. A test copies one of these files into \`_signatures/\`
 of a copy of \`examples/signers-repo/\`, and \`keys/*.asc\` from here into its \`keys/\` on the main branch
@@ -284,14 +388,20 @@ Fingerprints and key locations are in \`../expected.json\`.
 | file | signature status | finding | what is wrong |
 |---|---|---|---|
 ${table.join('\n')}
-`);
+`,
+);
 
 // ---------------------------------------------------------------- check every file with openpgp.js
 for (const [path, want] of Object.entries(expected)) {
   const id = Object.keys(keys).find((k) => keys[k].fingerprint === want.fingerprint);
   const message = await openpgp.readCleartextMessage({ cleartextMessage: blockOf(readFileSync(path, 'utf8')) });
-  const { signatures: [sig] } = await openpgp.verify({ message, verificationKeys: await openpgp.readKey({ armoredKey: keys[id].armored }) });
-  const good = await sig.verified.then(() => true, () => false);
+  const {
+    signatures: [sig],
+  } = await openpgp.verify({ message, verificationKeys: await openpgp.readKey({ armoredKey: keys[id].armored }) });
+  const good = await sig.verified.then(
+    () => true,
+    () => false,
+  );
   if (good !== (want.status !== 'bad-signature')) throw new Error(`${path}: openpgp.js says ${good ? 'good' : 'bad'}`);
 }
 console.log(`make-signers-repo: ${Object.keys(expected).length} signer files written and checked with openpgp.js`);

@@ -25,7 +25,14 @@ const imports = (text: string) => [...text.matchAll(/^(?:import|export)[^'"]*fro
 const runtimeImports = (text: string) => [...text.matchAll(/^(?:import|export)(?! type )[^'"]*from '([^']+)'/gm)].map((match) => match[1]!);
 
 /** The modules each source imports (type-only imports too: a cycle of types is still two modules that cannot be read apart). */
-const graph = new Map(files.map((file) => [file.path, imports(file.text).filter((t) => t.startsWith('.')).map((t) => relative(SRC, join(SRC, file.path, '..', t)).replace(/\.js$/, '.ts'))]));
+const graph = new Map(
+  files.map((file) => [
+    file.path,
+    imports(file.text)
+      .filter((t) => t.startsWith('.'))
+      .map((t) => relative(SRC, join(SRC, file.path, '..', t)).replace(/\.js$/, '.ts')),
+  ]),
+);
 
 /** Every import cycle in a module graph, each once, as the path that closes it (a → b → a). */
 function importCycles(modules: Map<string, string[]>): string[] {
@@ -58,7 +65,14 @@ describe('architecture', () => {
       ['pipeline/read-worker.ts', ['pipeline/document-reader.ts', 'core/limits.ts']],
     ]);
     expect(importCycles(cyclic)).toEqual(['pipeline/document-reader.ts → pipeline/read-worker.ts → pipeline/document-reader.ts']);
-    expect(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('imports only from the same or an earlier layer', () => {

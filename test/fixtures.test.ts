@@ -94,9 +94,7 @@ describe('fixture matrix (fixtures/cases.json)', () => {
             rendering: expected.rendering,
           });
           if (expected.signedText !== undefined) expect(block.signedText).toBe(expected.signedText);
-          expect(block.signatures.map((s) => ({ status: s.status, warnings: [...s.warnings].sort() }))).toEqual(
-            expected.signatures.map((s) => ({ status: s.status, warnings: [...s.warnings].sort() })),
-          );
+          expect(block.signatures.map((s) => ({ status: s.status, warnings: [...s.warnings].sort() }))).toEqual(expected.signatures.map((s) => ({ status: s.status, warnings: [...s.warnings].sort() })));
           for (const [position, signature] of expected.signatures.entries()) {
             if (signature.signer) expect(block.signatures[position]!.primaryKeyFingerprint).toBe(await fingerprintOf(signature.signer));
           }

@@ -143,7 +143,11 @@ export async function ensureCorpus10k(root, fresh, log) {
     signer: n % SIGNERS,
     text: statementText(n, n % SIGNERS, STATEMENTS),
   }));
-  await signInWorkers(jobs, keys.map((key) => key.armor()), 2);
+  await signInWorkers(
+    jobs,
+    keys.map((key) => key.armor()),
+    2,
+  );
   const signSeconds = (performance.now() - signStarted) / 1000;
 
   const types = {};

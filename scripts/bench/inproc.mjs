@@ -32,7 +32,10 @@ async function plainOpenPGP() {
       for (const part of [key, ...key.subkeys]) byKeyID.set(part.getKeyID().toHex(), key);
     }
   }
-  const files = readdirSync(docsDir).sort().slice(0, limit).map((name) => join(docsDir, name));
+  const files = readdirSync(docsDir)
+    .sort()
+    .slice(0, limit)
+    .map((name) => join(docsDir, name));
   let verified = 0;
   let next = 0;
   const one = async (file) => {

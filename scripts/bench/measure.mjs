@@ -100,12 +100,16 @@ export function measure(command, args, { stdout = 'ignore', cwd, env, threads = 
       if (poll) clearInterval(poll);
       if (threadPoll) clearInterval(threadPoll);
       const samples = [...seen.values()];
-      const threadSeconds = threads && samples.length
-        ? {
-            main: (samples.find((thread) => thread.main)?.ticks ?? 0) / CLOCK_TICKS,
-            others: samples.filter((thread) => !thread.main && thread.ticks > 0).map((thread) => thread.ticks / CLOCK_TICKS).sort((a, b) => b - a),
-          }
-        : null;
+      const threadSeconds =
+        threads && samples.length
+          ? {
+              main: (samples.find((thread) => thread.main)?.ticks ?? 0) / CLOCK_TICKS,
+              others: samples
+                .filter((thread) => !thread.main && thread.ticks > 0)
+                .map((thread) => thread.ticks / CLOCK_TICKS)
+                .sort((a, b) => b - a),
+            }
+          : null;
       let maxRssKB = polled || null;
       let cpuSeconds = null;
       if (timeFile) {

@@ -17,11 +17,7 @@ export const HASH_NAMES: Record<number, string> = {
  * Every spelling accepted in a "Hash:" header: the text names above and openpgp.js's own
  * `SHA3_256`/`SHA3_512`, which it writes for SHA-3 signatures (issue 12).
  */
-export const HASH_HEADER_NAMES: [string, number][] = [
-  ...Object.entries(HASH_NAMES).map(([id, name]): [string, number] => [name, Number(id)]),
-  ['SHA3_256', enums.hash.sha3_256],
-  ['SHA3_512', enums.hash.sha3_512],
-];
+export const HASH_HEADER_NAMES: [string, number][] = [...Object.entries(HASH_NAMES).map(([id, name]): [string, number] => [name, Number(id)]), ['SHA3_256', enums.hash.sha3_256], ['SHA3_512', enums.hash.sha3_512]];
 
 export function hashName(algorithm: number | null): string {
   return algorithm === null ? 'unknown' : (HASH_NAMES[algorithm] ?? `hash-${algorithm}`);

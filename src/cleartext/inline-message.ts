@@ -29,15 +29,13 @@ function inflate(body: Uint8Array, budget: number): Unwrapped {
   const algorithm = body[0];
   const data = body.subarray(1);
   if (algorithm === 0) return { ok: true, bytes: data };
-  if (algorithm !== 1 && algorithm !== 2)
-    return fail('unsupported-format', `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? ' (BZip2)' : ''}, which pledge does not read`);
+  if (algorithm !== 1 && algorithm !== 2) return fail('unsupported-format', `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? ' (BZip2)' : ''}, which pledge does not read`);
   try {
     // maxOutputLength stops zlib as soon as the output would pass the budget: a bomb is never inflated whole.
     const out = (algorithm === 1 ? inflateRawSync : inflateSync)(data, { maxOutputLength: budget });
     return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-      return fail('compression-bomb', `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fail('compression-bomb', `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
     return fail('malformed-packet', `the compressed data does not inflate: ${(error as Error).message}`);
   }
 }
@@ -46,7 +44,7 @@ function inflate(body: Uint8Array, budget: number): Unwrapped {
 function uncompressed(bytes: Uint8Array, budget: number, depth = 0): Unwrapped {
   const tags: number[] = [];
   let compressedBody: Uint8Array | null = null;
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const packet = wholePacketAt(bytes, offset);
     if (!packet) return fail('malformed-packet', `the message's packets do not parse (a truncated or invalid packet at octet ${offset})`);
     if (ENCRYPTED_TAGS.has(packet.tag)) return fail('unsupported-format', 'an encrypted message: pledge verifies signatures and never decrypts', 'encrypted-message');

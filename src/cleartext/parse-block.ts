@@ -140,10 +140,8 @@ export function usableSignatures(packets: SignaturePacket[], limits: Limits, whe
   const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
   if (usable.length === 0) return { ok: false, error: { code: 'no-signature', message: `the ${where} holds no usable text signature` } };
   // openpgp.js parses a malformed creation-time subpacket into an Invalid Date.
-  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
-    return { ok: false, error: { code: 'malformed-packet', message: 'a signature has no valid creation time' } };
-  if (usable.length > limits.maxSignaturesPerBlock)
-    return { ok: false, error: { code: 'input-too-large', message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
+  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime()))) return { ok: false, error: { code: 'malformed-packet', message: 'a signature has no valid creation time' } };
+  if (usable.length > limits.maxSignaturesPerBlock) return { ok: false, error: { code: 'input-too-large', message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
   return {
     ok: true,
     signatures: usable.map((packet) => ({
@@ -156,4 +154,3 @@ export function usableSignatures(packets: SignaturePacket[], limits: Limits, whe
     })),
   };
 }
-

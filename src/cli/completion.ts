@@ -16,7 +16,10 @@ interface Entry {
 function optionsOf(command: Command, program: Command): Option[] {
   const own = command.options.filter((option) => !option.hidden);
   const global = command === program ? [] : program.options.filter((option) => !option.hidden && !option.long?.startsWith('--version'));
-  const help = command.createHelp().visibleOptions(command).filter((option) => option.long === '--help');
+  const help = command
+    .createHelp()
+    .visibleOptions(command)
+    .filter((option) => option.long === '--help');
   const seen = new Set<string>();
   return [...own, ...global, ...help].filter((option) => {
     const key = option.long ?? option.short ?? option.flags;
@@ -44,8 +47,13 @@ const all = (entry: Entry): Entry[] => [entry, ...entry.subcommands.flatMap(all)
 
 function bash(root: Entry): string {
   const key = (entry: Entry) => JSON.stringify(entry.path.join(' '));
-  const cases = (body: (entry: Entry) => string) => all(root).map((entry) => `    ${key(entry)}) ${body(entry)} ;;`).join('\n');
-  const choices = all(root).flatMap((entry) => entry.options.filter((option) => option.argChoices).flatMap((option) => flagsOf(option).map((flag) => `    ${JSON.stringify(`${entry.path.join(' ')}|${flag}`)}) echo ${JSON.stringify(option.argChoices!.join(' '))} ;;`)));
+  const cases = (body: (entry: Entry) => string) =>
+    all(root)
+      .map((entry) => `    ${key(entry)}) ${body(entry)} ;;`)
+      .join('\n');
+  const choices = all(root).flatMap((entry) =>
+    entry.options.filter((option) => option.argChoices).flatMap((option) => flagsOf(option).map((flag) => `    ${JSON.stringify(`${entry.path.join(' ')}|${flag}`)}) echo ${JSON.stringify(option.argChoices!.join(' '))} ;;`)),
+  );
   return `# bash completion for pledge, generated from its command table by \`pledge completion bash\`.
 # Load it with: source <(pledge completion bash)
 _pledge_commands() {

@@ -52,7 +52,10 @@ Set to anything but the empty string: no colour (no\\-color.org).
 .TP
 .B XDG_CACHE_HOME
 Where the key cache goes (its pledge folder).
-${[...variables].sort(([a], [b]) => a.localeCompare(b)).map(([name, flag]) => `.TP\n.B ${roff(name)}\nAs ${roff(flag)}; an empty value is as unset, and a switch set to 0, false, no or off is off.`).join('\n')}
+${[...variables]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, flag]) => `.TP\n.B ${roff(name)}\nAs ${roff(flag)}; an empty value is as unset, and a switch set to 0, false, no or off is off.`)
+  .join('\n')}
 .SH EXIT STATUS
 .nf
 ${roff(exitCodes.trim())}

@@ -183,7 +183,10 @@ function optionDescription(this: Help, option: Option): string {
 }
 
 function sourceList(value: string): SourceName[] {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !(SOURCE_NAMES as readonly string[]).includes(name));
   if (unknown.length || names.length === 0) throw new InvalidArgumentError(`unknown source "${unknown.join(',')}": choose from ${SOURCE_NAMES.join(', ')}`);
   return names as SourceName[];
@@ -226,12 +229,7 @@ function addDiscoveryOptions(command: Command): Command {
     .optionsGroup('Keys:')
     .addOption(new Option('-k, --keyring <path>', 'a key file, a folder of them or a GnuPG home (its pubring.kbx), asked first; - for stdin (repeatable)').argParser(collect).default([]).env('PLEDGE_KEYRING'))
     .addOption(new Option('--offline', 'use only --keyring keys and the cache: no network request at all').default(false).env('PLEDGE_OFFLINE'))
-    .addOption(
-      new Option('--sources <list>', `network sources to ask, in order, from ${SOURCE_NAMES.join(' ')}`)
-        .argParser(sourceList)
-        .default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(','))
-        .env('PLEDGE_SOURCES'),
-    )
+    .addOption(new Option('--sources <list>', `network sources to ask, in order, from ${SOURCE_NAMES.join(' ')}`).argParser(sourceList).default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(',')).env('PLEDGE_SOURCES'))
     .addOption(new Option('--keybase-url <url>', 'Keybase API base URL').argParser(url))
     .addOption(new Option('--vks-url <url>', 'keys.openpgp.org (VKS) base URL').argParser(url))
     .addOption(new Option('--keyserver <url>', 'an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)').argParser((v: string, p: string[]) => [...p, url(v)]).default([]))
@@ -330,20 +328,17 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
 
-  addRepositoryOptions(
-    addDiscoveryOptions(
-      program
-        .command('manifest')
-        .description("write the signers repository's deterministic manifest: the public list of verified signers, to commit"),
-    ),
-  )
+  addRepositoryOptions(addDiscoveryOptions(program.command('manifest').description("write the signers repository's deterministic manifest: the public list of verified signers, to commit")))
     .option('-o, --output <file>', 'where to write it (default: the config\'s "manifest", else stdout; - for stdout)')
     .option('--timestamp', 'add the time it was made (then it is no longer byte-for-byte reproducible)', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge manifest                     write signers.json as pledge.config.json names it
   pledge manifest --redact -o -       print it without user IDs or signed texts
-${EXIT_CODES_HELP}`)
+${EXIT_CODES_HELP}`,
+    )
     .action(async (options: ManifestCommandOptions) => handlers.manifest(options));
 
   program
@@ -356,11 +351,14 @@ ${EXIT_CODES_HELP}`)
     .option('--repository-url <url>', 'where readers clone the signer files, for "Check it yourself"')
     .option('--config <file>', 'the repository policy to take the statement from (default: pledge.config.json here or above)')
     .option('--no-config', 'ignore any pledge.config.json')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge site --manifest signers.json -o site/
   pledge site --manifest signers.json -o public/signers.html --title "neveragain.tech signers" \\
-              --repository-url https://github.com/neveragaintech/pledge`)
+              --repository-url https://github.com/neveragaintech/pledge`,
+    )
     .action(async (options: SiteCommandOptions) => handlers.site(options));
 
   program
@@ -368,16 +366,19 @@ Examples:
     .description('scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow')
     .option('--statement <text>', 'the statement every signer signs; {name} is filled from the front matter')
     .option('--force', 'overwrite existing files', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge init
-  pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`)
+  pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`,
+    )
     .action(async (options: InitCommandOptions) => handlers.init(options));
 
   addDiscoveryOptions(
     program
       .command('sign')
-      .description("sign the pledge: in a signers repository, write and check your _signatures/ file; with FILE, cleartext-sign that document in place")
+      .description('sign the pledge: in a signers repository, write and check your _signatures/ file; with FILE, cleartext-sign that document in place')
       .argument('[file]', 'a document to sign in place (outside a signers repository)'),
   )
     .optionsGroup('Signer file:')
@@ -395,7 +396,9 @@ Examples:
     .option('--signer-file <file>', 'Sequoia: sign with sq and this key file')
     .option('--gpg <program>', 'the gpg program', 'gpg')
     .option('--sq <program>', 'the sq program', 'sq')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge sign --name "Ada Lovelace" --key ada@example.org        in a signers repository
   pledge sign --name "Ada Lovelace" --github-user ada --field organization="Analytical Engines"
@@ -405,7 +408,8 @@ Examples:
 
 The signature is checked with the repository's own policy before pledge says it is done,
 first offline (with the key your tool exports), then as CI will find the key.
-${EXIT_CODES_HELP}`)
+${EXIT_CODES_HELP}`,
+    )
     .action(async (file: string | undefined, options: SignCommandOptions) => handlers.sign(file, options));
 
   program
@@ -416,10 +420,13 @@ ${EXIT_CODES_HELP}`)
     .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'key cache directory')
     .option('--no-cache', 'do not look in the key cache')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge bundle -o evidence/
-  pledge bundle --manifest m.json --keyring keys/ -o evidence/`)
+  pledge bundle --manifest m.json --keyring keys/ -o evidence/`,
+    )
     .action(async (options: BundleCommandOptions) => handlers.bundle(options));
 
   program
@@ -427,25 +434,28 @@ Examples:
     .description('show each block, what rendering was undone, the signed text and what the signatures claim (no verification, no network)')
     .argument('<paths...>', 'documents or directories')
     .option('--json', 'print JSON to stdout', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge inspect post.md
-  pledge inspect --json post.md`)
+  pledge inspect --json post.md`,
+    )
     .action(async (paths: string[], options: InspectCommandOptions) => handlers.inspect(paths, options));
 
   const keys = program.command('keys').description('fetch, list or clear cached public keys');
   addDiscoveryOptions(
-    keys
-      .command('fetch')
-      .description('fetch a key by fingerprint, key ID, keybase:USER, github:USER or e-mail, and cache it')
-      .argument('<query>', 'fingerprint (40/64 hex), key ID (16 hex), keybase:USER, github:USER or an e-mail address'),
+    keys.command('fetch').description('fetch a key by fingerprint, key ID, keybase:USER, github:USER or e-mail, and cache it').argument('<query>', 'fingerprint (40/64 hex), key ID (16 hex), keybase:USER, github:USER or an e-mail address'),
   )
     .option('--json', 'print JSON', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   pledge keys fetch 0123456789ABCDEF0123456789ABCDEF01234567
   pledge keys fetch keybase:alice
-  pledge keys fetch alice@example.org --sources wkd`)
+  pledge keys fetch alice@example.org --sources wkd`,
+    )
     .action(async (query: string, options: DiscoveryCommandOptions & { json: boolean }) => handlers.keysFetch(query, options));
   keys
     .command('export')
@@ -455,10 +465,13 @@ Examples:
     .option('-k, --keyring <path>', 'a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'key cache directory')
     .option('--no-cache', 'do not look in the key cache')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Only the certificate the manifest recorded (same certificateSha256) is exported; another is reported.
 Examples:
-  pledge keys export --manifest signers.json -o keys/`)
+  pledge keys export --manifest signers.json -o keys/`,
+    )
     .action(async (options: KeysExportCommandOptions) => handlers.keysExport(options));
   keys
     .command('list')
@@ -477,18 +490,24 @@ Examples:
     .command('completion')
     .description('print a shell completion script, generated from this command table')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   source <(pledge completion bash)          in ~/.bashrc
   source <(pledge completion zsh)           in ~/.zshrc (after compinit)
-  pledge completion fish > ~/.config/fish/completions/pledge.fish`)
+  pledge completion fish > ~/.config/fish/completions/pledge.fish`,
+    )
     .action(async (shell: 'bash' | 'zsh' | 'fish') => handlers.completion(shell));
   program
     .command('man')
     .description('print the manual page (roff), generated from this command table')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
-  pledge man | man -l -`)
+  pledge man | man -l -`,
+    )
     .action(async () => handlers.man());
 
   return program;

@@ -49,17 +49,7 @@ export type SignatureReasonCode =
   | 'key-changed'
   | 'unsupported'; // the mathematics could not be checked (an algorithm, curve or library error): not evidence of tampering
 
-export type SignatureStatus =
-  | 'verified'
-  | 'bad-signature'
-  | 'no-public-key'
-  | 'expired-key'
-  | 'revoked-key'
-  | 'weak-algorithm'
-  | 'key-unavailable'
-  | 'statement-mismatch'
-  | 'identity-mismatch'
-  | 'unsupported';
+export type SignatureStatus = 'verified' | 'bad-signature' | 'no-public-key' | 'expired-key' | 'revoked-key' | 'weak-algorithm' | 'key-unavailable' | 'statement-mismatch' | 'identity-mismatch' | 'unsupported';
 
 /** Warnings never change a status; they tell the reader what to weigh. */
 export type WarningCode =
@@ -110,15 +100,7 @@ export const OUTCOME_CLASS_FOR: Record<SignatureStatus, OutcomeClass | null> = {
 };
 
 /** Repository-wide findings about a document (signers-repository mode). */
-export type FindingCode =
-  | 'duplicate-signer'
-  | 'replayed-signature'
-  | 'modified-signer-file'
-  | 'deleted-signer-file'
-  | 'protected-file-changed'
-  | 'unmatched-signer-file'
-  | 'too-few-signatures'
-  | 'signer-not-allowed';
+export type FindingCode = 'duplicate-signer' | 'replayed-signature' | 'modified-signer-file' | 'deleted-signer-file' | 'protected-file-changed' | 'unmatched-signer-file' | 'too-few-signatures' | 'signer-not-allowed';
 
 export interface Finding {
   code: FindingCode;

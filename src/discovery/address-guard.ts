@@ -42,7 +42,7 @@ function parseV4(text: string): number | undefined {
 function isBlockedV4(value: number): boolean {
   return BLOCKED_V4.some(([base, prefix]) => {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return ((value & mask) >>> 0) === base;
+    return (value & mask) >>> 0 === base;
   });
 }
 
@@ -70,8 +70,7 @@ function parseV6(text: string): number[] | undefined {
 function parseGroups(s: string, count: number): number[] | undefined {
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
-  const read = (half: string | undefined): number[] =>
-    half === undefined || half === '' ? [] : half.split(':').map((g) => parseInt(g, 16));
+  const read = (half: string | undefined): number[] => (half === undefined || half === '' ? [] : half.split(':').map((g) => parseInt(g, 16)));
   const head = read(halves[0]);
   if (halves.length === 1) return head.length === count ? head : undefined;
   const rest = read(halves[1]);

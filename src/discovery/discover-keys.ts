@@ -72,11 +72,7 @@ export interface DiscoveryOptions {
 
 /** Does this key hold the issuer the signature names (by fingerprint, else key ID)? */
 export function holdsIssuer(candidate: KeyCandidate, issuer: Issuer): boolean {
-  return [candidate.key, ...candidate.key.subkeys].some((key) =>
-    issuer.issuerFingerprint
-      ? fingerprintOf(key) === issuer.issuerFingerprint
-      : keyIDOf(key) === issuer.issuerKeyID,
-  );
+  return [candidate.key, ...candidate.key.subkeys].some((key) => (issuer.issuerFingerprint ? fingerprintOf(key) === issuer.issuerFingerprint : keyIDOf(key) === issuer.issuerKeyID));
 }
 
 /**
@@ -161,9 +157,7 @@ export class KeyDiscovery {
 
     let unavailable: string | null = null;
     let mismatched: string | undefined;
-    const primary: KeyQuery = issuer.issuerFingerprint
-      ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint }
-      : { kind: 'keyID', keyID: issuer.issuerKeyID };
+    const primary: KeyQuery = issuer.issuerFingerprint ? { kind: 'fingerprint', fingerprint: issuer.issuerFingerprint } : { kind: 'keyID', keyID: issuer.issuerKeyID };
     const budget = this.options.keyDeadlineMs ? new Deadline(this.options.keyDeadlineMs) : null;
     for (const source of this.options.sources) {
       const queries = [primary, ...hints].filter((q) => source.supports(q));
@@ -183,7 +177,10 @@ export class KeyDiscovery {
           mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? 'a key' : 'keys'} not holding the signature's key (refused)`;
           continue;
         }
-        const changed = await this.accountChange(query, lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()));
+        const changed = await this.accountChange(
+          query,
+          lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()),
+        );
         for (const found of matching) {
           const candidate = await this.withRevocations(found);
           if (changed) {
@@ -238,10 +235,7 @@ export class KeyDiscovery {
    * what was asked for; identity answers are what that service vouches for.
    */
   async fetch(query: KeyQuery): Promise<KeyCandidate[]> {
-    const issuer: Issuer | null =
-      query.kind === 'fingerprint' ? { issuerFingerprint: query.fingerprint, issuerKeyID: query.fingerprint.slice(-16) }
-      : query.kind === 'keyID' ? { issuerFingerprint: null, issuerKeyID: query.keyID }
-      : null;
+    const issuer: Issuer | null = query.kind === 'fingerprint' ? { issuerFingerprint: query.fingerprint, issuerKeyID: query.fingerprint.slice(-16) } : query.kind === 'keyID' ? { issuerFingerprint: null, issuerKeyID: query.keyID } : null;
     for (const source of this.options.sources.filter((s) => s.supports(query))) {
       const lookup = await this.ask(source, query, issuer);
       if (lookup.outcome !== 'found') continue;

@@ -64,17 +64,9 @@ export interface HttpClientOptions {
   env?: Record<string, string | undefined>;
 }
 
-export type HttpFailureCode =
-  | 'network-timeout'
-  | 'network-blocked'
-  | 'response-too-large'
-  | 'network-error'
-  | 'http-error'
-  | 'bad-redirect';
+export type HttpFailureCode = 'network-timeout' | 'network-blocked' | 'response-too-large' | 'network-error' | 'http-error' | 'bad-redirect';
 
-export type HttpResult =
-  | { ok: true; url: string; status: number; headers: Record<string, string>; body: Uint8Array; ms: number }
-  | { ok: false; url: string; code: HttpFailureCode; message: string; status?: number; ms: number };
+export type HttpResult = { ok: true; url: string; status: number; headers: Record<string, string>; body: Uint8Array; ms: number } | { ok: false; url: string; code: HttpFailureCode; message: string; status?: number; ms: number };
 
 export interface HttpClient {
   get(url: string, options?: { accept?: string; signal?: AbortSignal }): Promise<HttpResult>;
@@ -161,7 +153,6 @@ function nonEmpty(value: string | undefined): string | undefined {
   const v = value?.trim();
   return v ? v : undefined;
 }
-
 
 /** curl-style NO_PROXY: `*`, exact hosts, domain suffixes (`example.com`, `.example.com`), optional `:port`. */
 function matchesNoProxy(hostname: string, port: string, noProxy: string): boolean {
@@ -319,12 +310,7 @@ async function readBody(body: Readable, contentEncoding: string, maxBytes: numbe
     },
   });
   const rawCap = decoders.length === 0 ? maxBytes : maxBytes + RAW_SLACK_BYTES;
-  const streams: Array<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream> = [
-    body,
-    byteCap(rawCap, 'encoded body'),
-    ...decoders,
-    collect,
-  ];
+  const streams: Array<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream> = [body, byteCap(rawCap, 'encoded body'), ...decoders, collect];
   try {
     await pipeline(streams, { signal });
   } catch (err) {
@@ -582,11 +568,12 @@ export function createHttpClient(options: Partial<HttpClientOptions> & { userAge
 
   function classify(err: unknown, signals: { deadline: AbortSignal; run?: AbortSignal; caller?: AbortSignal }): Failure {
     if (signals.deadline.aborted) return { code: 'network-timeout', message: `no complete answer within ${requestTimeoutMs} ms` };
-    for (const [name, s] of [['run', signals.run], ['caller', signals.caller]] as const) {
+    for (const [name, s] of [
+      ['run', signals.run],
+      ['caller', signals.caller],
+    ] as const) {
       if (s?.aborted) {
-        return isTimeoutReason(s.reason)
-          ? { code: 'network-timeout', message: `${name} deadline passed` }
-          : { code: 'network-error', message: `aborted by ${name} signal` };
+        return isTimeoutReason(s.reason) ? { code: 'network-timeout', message: `${name} deadline passed` } : { code: 'network-error', message: `aborted by ${name} signal` };
       }
     }
     if (err instanceof TooLargeError) return { code: 'response-too-large', message: err.message };
@@ -633,14 +620,9 @@ export function createHttpClient(options: Partial<HttpClientOptions> & { userAge
   };
 }
 
-type Exchange =
-  | { kind: 'ok'; status: number; headers: Record<string, string>; body: Uint8Array }
-  | { kind: 'status'; status: number; headers: Record<string, string> }
-  | { kind: 'fail'; failure: Failure };
+type Exchange = { kind: 'ok'; status: number; headers: Record<string, string>; body: Uint8Array } | { kind: 'status'; status: number; headers: Record<string, string> } | { kind: 'fail'; failure: Failure };
 
-type HttpResultBody =
-  | { ok: true; status: number; headers: Record<string, string>; body: Uint8Array }
-  | ({ ok: false } & Failure);
+type HttpResultBody = { ok: true; status: number; headers: Record<string, string>; body: Uint8Array } | ({ ok: false } & Failure);
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -58,7 +58,10 @@ export class KeyCache {
       const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
       // A hit names the source that first served the key, so what it vouched for still holds and
       // a manifest does not depend on whether the cache was warm (issue 20); `cached` says where the bytes are.
-      found.push({ candidate: { key, source: entry.source, cached: true, url: entry.url ?? undefined, origin: entry.source, ...(entry.provenance ? { provenance: entry.provenance } : {}), ...(entry.keybase ? { keybase: entry.keybase } : {}) }, fresh });
+      found.push({
+        candidate: { key, source: entry.source, cached: true, url: entry.url ?? undefined, origin: entry.source, ...(entry.provenance ? { provenance: entry.provenance } : {}), ...(entry.keybase ? { keybase: entry.keybase } : {}) },
+        fresh,
+      });
     }
     return found;
   }

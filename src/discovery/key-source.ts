@@ -3,13 +3,7 @@ import type { HttpClient } from './http-client.js';
 import type { KeyLimits } from '../core/limits.js';
 
 /** What a source is asked for. Fingerprints and key IDs are upper-case hex. */
-export type KeyQuery =
-  | { kind: 'fingerprint'; fingerprint: string }
-  | { kind: 'keyID'; keyID: string }
-  | { kind: 'email'; email: string }
-  | { kind: 'keybase'; username: string }
-  | { kind: 'github'; username: string }
-  | { kind: 'url'; url: string };
+export type KeyQuery = { kind: 'fingerprint'; fingerprint: string } | { kind: 'keyID'; keyID: string } | { kind: 'email'; email: string } | { kind: 'keybase'; username: string } | { kind: 'github'; username: string } | { kind: 'url'; url: string };
 
 /** What a Keybase server says about the account that holds a key: its claim, not proof. */
 export interface KeybaseClaim {
@@ -71,10 +65,7 @@ export function vouchedBy(source: string): 'all' | 'none' | { email: string } {
   return 'all';
 }
 
-export type KeyLookup =
-  | { outcome: 'found'; candidates: KeyCandidate[] }
-  | { outcome: 'not-found' }
-  | { outcome: 'error'; code: string; message: string };
+export type KeyLookup = { outcome: 'found'; candidates: KeyCandidate[] } | { outcome: 'not-found' } | { outcome: 'error'; code: string; message: string };
 
 export interface LookupContext {
   http: HttpClient;

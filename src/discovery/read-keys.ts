@@ -86,9 +86,7 @@ export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT
   }
   const tooManyPackets = (binary: Uint8Array) => {
     const packets = countPackets(binary);
-    return packets !== null && packets > limits.maxKeyPackets
-      ? `the key data holds ${packets} packets (certification flooding?), over the limit of ${limits.maxKeyPackets} (raise it with --max-key-packets)`
-      : null;
+    return packets !== null && packets > limits.maxKeyPackets ? `the key data holds ${packets} packets (certification flooding?), over the limit of ${limits.maxKeyPackets} (raise it with --max-key-packets)` : null;
   };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64 * 1024 * 1024));
   const armoredBlocks = text.match(ARMORED_KEY_BLOCK);

@@ -85,7 +85,7 @@ interface IgnoreLevel {
 }
 
 /** The `ignore` package, loaded on the first .gitignore met (the CLI walks on another thread). */
-let ignore: (typeof import('ignore')) | null = null;
+let ignore: typeof import('ignore') | null = null;
 
 /** The .gitignore levels in force inside `directory`, given its own .gitignore's text (null: none). */
 function levelsIn(directory: string, ignores: IgnoreLevel[] | null, gitignore: string | null): IgnoreLevel[] | null {

@@ -26,10 +26,7 @@ export interface FetchRecord {
  * discovery in the layers, so the pipeline hands the guarded client in (pipeline/fetch-pages.ts).
  */
 export interface PageClient {
-  get(url: string, options: { accept: string }): Promise<
-    | { ok: true; url: string; status: number; headers: Record<string, string>; body: Uint8Array }
-    | { ok: false; url: string; code: string; message: string; status?: number }
-  >;
+  get(url: string, options: { accept: string }): Promise<{ ok: true; url: string; status: number; headers: Record<string, string>; body: Uint8Array } | { ok: false; url: string; code: string; message: string; status?: number }>;
 }
 
 export interface FetchedDocument {
@@ -92,4 +89,3 @@ export async function fetchDocument(url: string, http: PageClient, limits: Limit
   const read: DocumentReadResult = decodeDocument(url, result.body);
   return { record, document: extractDocument(read.ok ? { ok: true, document: { ...read.document, kind } } : read, limits) };
 }
-

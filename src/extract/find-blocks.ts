@@ -41,8 +41,7 @@ const OPENING_OR_END = /^[ \t>]*(-----(?:BEGIN PGP SIGNED MESSAGE|END PGP SIGNAT
  * U+3000, zero-width characters…): a renderer shows an armor line, openpgp.js and pledge's exact
  * match read text. Such a decoy is refused, never passed over in silence (D-05).
  */
-const DISGUISED =
-  /^[\s\p{Default_Ignorable_Code_Point}>]*(-----(?:BEGIN PGP SIGNED MESSAGE|BEGIN PGP SIGNATURE|END PGP SIGNATURE|BEGIN PGP MESSAGE|END PGP MESSAGE)-----)[\s\p{Default_Ignorable_Code_Point}]*$/u;
+const DISGUISED = /^[\s\p{Default_Ignorable_Code_Point}>]*(-----(?:BEGIN PGP SIGNED MESSAGE|BEGIN PGP SIGNATURE|END PGP SIGNATURE|BEGIN PGP MESSAGE|END PGP MESSAGE)-----)[\s\p{Default_Ignorable_Code_Point}]*$/u;
 const EXACT_ARMOR = /^[ \t>]*-----[^-]+-----[ \t]*$/;
 
 /** The armor line a disguised line shows, or null when the line is exact or no armor line at all. */
@@ -89,8 +88,7 @@ export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] 
       continue;
     }
     const { prefix, kind } = opening;
-    const scan =
-      kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
+    const scan = kind === ARMOR.signedMessage ? scanSignedMessage(view, index, prefix) : scanOther(view, index, prefix, kind);
     const lines = view.slice(index, scan.end + 1);
     // What a reader is shown is checked first: a block shown otherwise than it is read is refused as such.
     const error = checkShown(lines) ?? scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
@@ -161,8 +159,7 @@ function scanSignedMessage(view: LogicalLine[], start: number, prefix: string): 
         : malformed('malformed-armor', `line ${line.line}: the line after the headers must be empty`);
     } else if (state === 'text') {
       if (trimmed === ARMOR.signatureBegin) state = 'signature';
-      else if (ANY_ARMOR_LINE.test(trimmed))
-        error ??= malformed('malformed-armor', `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
+      else if (ANY_ARMOR_LINE.test(trimmed)) error ??= malformed('malformed-armor', `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
     } else if (ANY_ARMOR_LINE.test(trimmed)) {
       error ??= malformed('malformed-armor', `line ${line.line}: unexpected armor line inside the signature`);
     }
@@ -212,16 +209,13 @@ function countHeaders(lines: LogicalLine[]): number {
 }
 
 function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCode> | null {
-  if (countHeaders(lines) > limits.maxArmorHeaders)
-    return malformed('input-too-large', `the block holds more than ${limits.maxArmorHeaders} armor header lines (raise it with --max-armor-headers)`);
+  if (countHeaders(lines) > limits.maxArmorHeaders) return malformed('input-too-large', `the block holds more than ${limits.maxArmorHeaders} armor header lines (raise it with --max-armor-headers)`);
   let total = 0;
   for (const line of lines) {
     total += line.text.length + 1;
-    if (line.text.length > limits.maxLineLength)
-      return malformed('input-too-large', `line ${line.line} is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
+    if (line.text.length > limits.maxLineLength) return malformed('input-too-large', `line ${line.line} is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
   }
-  if (total > limits.maxBlockChars)
-    return malformed('input-too-large', `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
+  if (total > limits.maxBlockChars) return malformed('input-too-large', `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
   return null;
 }
 
@@ -231,17 +225,9 @@ function checkLimits(lines: LogicalLine[], limits: Limits): Reason<BlockErrorCod
  */
 function checkShown(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
   const hidden = lines.filter((line) => line.hidden);
-  if (hidden.length)
-    return malformed(
-      'hidden-block',
-      `${hidden.length === lines.length ? 'the whole block' : `line ${hidden[0]!.line}`} sits inside an HTML comment: no renderer shows what would be verified`,
-    );
+  if (hidden.length) return malformed('hidden-block', `${hidden.length === lines.length ? 'the whole block' : `line ${hidden[0]!.line}`} sits inside an HTML comment: no renderer shows what would be verified`);
   const joined = lines.find((line) => line.encodedBreak);
-  if (joined)
-    return malformed(
-      'encoded-line-break',
-      `line ${joined.line}: a character reference (such as &#10; or &NewLine;) decodes to a line break, so openpgp.js would read lines the page does not have`,
-    );
+  if (joined) return malformed('encoded-line-break', `line ${joined.line}: a character reference (such as &#10; or &NewLine;) decodes to a line break, so openpgp.js would read lines the page does not have`);
   for (const line of lines) {
     const shown = disguisedArmor(line.text);
     if (shown) {
@@ -258,10 +244,8 @@ function checkLines(lines: LogicalLine[]): Reason<BlockErrorCode> | null {
     // A lone CR is dropped by the hash but shown by renderers and terminals; U+2028 and U+2029
     // end lines for JavaScript's multiline regular expressions (openpgp.js's armor parser among
     // them). Either makes one reader see other lines than another: refuse them.
-    if (/[\r\u2028\u2029]/.test(line.text))
-      return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
-    if (line.markup)
-      return malformed('markup-in-block', `line ${line.line}: ${line.markup} inside the block can change what readers see; pledge undoes only highlighting markup`);
+    if (/[\r\u2028\u2029]/.test(line.text)) return malformed('bad-line-ending', `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
+    if (line.markup) return malformed('markup-in-block', `line ${line.line}: ${line.markup} inside the block can change what readers see; pledge undoes only highlighting markup`);
   }
   return null;
 }

@@ -42,7 +42,10 @@ function readStyle(style: string): { display: string | null } | { refused: strin
     if (declaration.trim() === '') continue;
     const colon = declaration.indexOf(':');
     const property = declaration.slice(0, colon).trim().toLowerCase();
-    const value = declaration.slice(colon + 1).trim().toLowerCase();
+    const value = declaration
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
     // No CSS escapes or comments: the value read must be the value the browser applies.
     const allowed = colon > 0 && !/[\\/]/.test(declaration) && DECLARATIONS[property]?.test(value) && value !== 'transparent';
     if (!allowed) return { refused: `style "${declaration.trim()}"` };

@@ -24,13 +24,7 @@ export type DocumentReadResult =
  * whatever its name.
  */
 const NOT_TEXT_EXTENSIONS = new Set(
-  (
-    'png jpg jpeg gif webp avif heic ico bmp tif tiff psd svgz ' +
-    'woff woff2 ttf otf eot ' +
-    'zip gz tgz bz2 xz 7z rar zst tar jar apk ' +
-    'pdf mp3 mp4 m4a m4v ogg oga ogv opus wav flac webm mov avi mkv ' +
-    'wasm exe dll so dylib class pyc o a'
-  )
+  ('png jpg jpeg gif webp avif heic ico bmp tif tiff psd svgz ' + 'woff woff2 ttf otf eot ' + 'zip gz tgz bz2 xz 7z rar zst tar jar apk ' + 'pdf mp3 mp4 m4a m4v ogg oga ogv opus wav flac webm mov avi mkv ' + 'wasm exe dll so dylib class pyc o a')
     .split(' ')
     .map((extension) => `.${extension}`),
 );
@@ -162,8 +156,7 @@ export function decodeGivenDocument(path: string, bytes: Uint8Array, limits: Lim
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** A callback of node:fs as a promise: one thread-pool round trip, without FileHandle's extra machinery. */
-const call = <T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void) =>
-  new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
+const call = <T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void) => new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
 
 /**
  * One open, one fstat, one read, one close: the size limit is checked on the open file, before

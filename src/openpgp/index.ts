@@ -15,20 +15,7 @@
  * re-exports below. openpgp is pinned exactly in package.json: upgrade it on purpose, with the
  * contract test.
  */
-export {
-  CleartextMessage,
-  LiteralDataPacket,
-  PacketList,
-  PublicKey,
-  Signature,
-  SignaturePacket,
-  enums,
-  readCleartextMessage,
-  readKeys,
-  readSignature,
-  unarmor,
-  verify,
-} from 'openpgp';
+export { CleartextMessage, LiteralDataPacket, PacketList, PublicKey, Signature, SignaturePacket, enums, readCleartextMessage, readKeys, readSignature, unarmor, verify } from 'openpgp';
 export type { AnyKeyPacket, Config, Key, KeyID, Subkey, User } from 'openpgp';
 export { MATH_ONLY_CONFIG, STRICT_CONFIG } from './config.js';
 export { cleartextLiteralPacket, cleartextMessageWith, literalTextPacket, mathematicsView, signaturePacketsOf } from './messages.js';

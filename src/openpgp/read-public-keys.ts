@@ -30,7 +30,7 @@ export async function readPublicKeys(bytes: Uint8Array): Promise<PublicKey[] | n
   const merged = { ...config, ...STRICT_CONFIG }; // as readKeys merges its configuration
   const packets = new PacketList<never>();
   const keyStarts: number[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const frame = packetFrameAt(bytes, offset);
     const Packet = frame && KEY_PACKETS.get(frame.tag);
     if (!frame || !Packet) return null;

@@ -47,15 +47,7 @@ export function keyExpirationSeconds(signature: SignaturePacket | null | undefin
  * packet, or the key, user ID and subkey packets a key signature binds), rejects with openpgp.js's
  * error if not. `at` null: no date checks (openpgp.js skips them for a null date).
  */
-export function verifySignaturePacket(
-  signature: SignaturePacket,
-  issuer: AnyKeyPacket,
-  type: enums.signature,
-  data: object,
-  at: Date | null,
-  detached: boolean,
-  config: ConfigName = 'strict',
-): Promise<void> {
+export function verifySignaturePacket(signature: SignaturePacket, issuer: AnyKeyPacket, type: enums.signature, data: object, at: Date | null, detached: boolean, config: ConfigName = 'strict'): Promise<void> {
   return signature.verify(issuer, type, data, at as Date, detached, lowLevelConfig(config));
 }
 

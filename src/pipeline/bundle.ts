@@ -82,6 +82,15 @@ export async function writeBundle(manifest: Manifest, root: string, out: string,
     binary.push(key.binary);
   }
   await writeFile(join(out, 'keys', 'keyring.gpg'), Buffer.concat(binary));
-  await writeFile(join(out, 'README.md'), README(blocks, manifest.documents.filter((d) => d.status === 'signed').map((d) => d.path).join(' ')));
+  await writeFile(
+    join(out, 'README.md'),
+    README(
+      blocks,
+      manifest.documents
+        .filter((d) => d.status === 'signed')
+        .map((d) => d.path)
+        .join(' '),
+    ),
+  );
   return { documents, blocks, keys };
 }

@@ -173,15 +173,7 @@ export class DetachedPairing {
    * those alone; a signature file paired with a document gives null (that document's entry holds
    * it). Recognition is by content: a file named like a signature that is not one is a document.
    */
-  async describe<S>(
-    file: string,
-    shownPath: string,
-    limits: Limits,
-    judge: SignatureJudge<S>,
-    extracted?: ExtractedDocument,
-    walked = false,
-    signatureFiles?: string[],
-  ): Promise<ManifestDocument<S> | null> {
+  async describe<S>(file: string, shownPath: string, limits: Limits, judge: SignatureJudge<S>, extracted?: ExtractedDocument, walked = false, signatureFiles?: string[]): Promise<ManifestDocument<S> | null> {
     const document = await describeDocument(file, shownPath, limits, judge, extracted, walked);
     if (signatureFiles) return signatureFiles.length ? withSignatures(document, file, signatureFiles, signatureFiles.map(toPosixPath), limits, judge) : document;
     // A file with a readable cleartext block is a document, whatever its name (a lone signature armor is read as an unsupported block).
@@ -246,6 +238,9 @@ export async function detachedArguments(paths: string[], signatures: string[]): 
   const [first, second] = paths as [string, string];
   if (isDocumentUrl(first) || isDocumentUrl(second)) return { paths };
   const read = await readAtMost(first, MAX_SIGNATURE_FILE_BYTES);
-  const isDirectory = await stat(second).then((info) => info.isDirectory(), () => false);
+  const isDirectory = await stat(second).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
   return read?.whole && signatureEncodingOf(read.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
 }

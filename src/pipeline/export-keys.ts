@@ -12,9 +12,7 @@ export interface UsedKey {
   signingKeys: Set<string>;
 }
 
-export type ExportedKey =
-  | { fingerprint: string; outcome: 'exported'; armored: string; binary: Uint8Array }
-  | { fingerprint: string; outcome: 'not-found' | 'changed'; message: string };
+export type ExportedKey = { fingerprint: string; outcome: 'exported'; armored: string; binary: Uint8Array } | { fingerprint: string; outcome: 'not-found' | 'changed'; message: string };
 
 /** Every primary key a verified signature of the manifest used. */
 export function usedKeys(manifest: Manifest): UsedKey[] {
@@ -55,14 +53,13 @@ export async function exportManifestKeys(manifest: Manifest, keyring: Keyring, c
   const out: ExportedKey[] = [];
   for (const used of usedKeys(manifest)) {
     const issuer = { issuerFingerprint: used.fingerprint, issuerKeyID: used.fingerprint.slice(-16) };
-    const candidates: KeyCandidate[] = [...keyring.candidatesFor(issuer), ...((await cache?.get(used.fingerprint, now)) ?? []).map((entry) => entry.candidate)]
-      .filter((candidate) => candidate.key.getFingerprint().toUpperCase() === used.fingerprint);
+    const candidates: KeyCandidate[] = [...keyring.candidatesFor(issuer), ...((await cache?.get(used.fingerprint, now)) ?? []).map((entry) => entry.candidate)].filter((candidate) => candidate.key.getFingerprint().toUpperCase() === used.fingerprint);
     const same = candidates.find((candidate) => used.certificateSha256 === null || certificateSha256(candidate.key) === used.certificateSha256);
     if (same) {
       const key = minimal ? minimalCertificate(same.key, used.signingKeys) : same.key;
       out.push({ fingerprint: used.fingerprint, outcome: 'exported', armored: key.armor(), binary: key.write() });
-    }
-    else if (candidates.length) out.push({ fingerprint: used.fingerprint, outcome: 'changed', message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0]!.key)}) is not the one the manifest recorded (${used.certificateSha256})` });
+    } else if (candidates.length)
+      out.push({ fingerprint: used.fingerprint, outcome: 'changed', message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0]!.key)}) is not the one the manifest recorded (${used.certificateSha256})` });
     else out.push({ fingerprint: used.fingerprint, outcome: 'not-found', message: 'not in the keyrings given, the repository keys or the cache' });
   }
   return out;

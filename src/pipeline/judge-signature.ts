@@ -25,12 +25,7 @@ async function applyRepositoryRules(check: SignatureCheck, signedText: string, d
     if (mismatch) return { ...check, status: 'statement-mismatch', reason: mismatch };
   }
   if (rules.identity) {
-    const identity = await checkIdentity(
-      document.frontMatter,
-      rules.identity,
-      { primaryKeyFingerprint: check.primaryKeyFingerprint!, signingKeyFingerprint: check.signingKeyFingerprint! },
-      (query) => discovery.keysClaimedBy(query),
-    );
+    const identity = await checkIdentity(document.frontMatter, rules.identity, { primaryKeyFingerprint: check.primaryKeyFingerprint!, signingKeyFingerprint: check.signingKeyFingerprint! }, (query) => discovery.keysClaimedBy(query));
     if (identity.outcome === 'unbacked') return { ...check, status: 'identity-mismatch', reason: identity.reason };
     if (identity.outcome === 'unavailable') {
       return { ...check, status: 'key-unavailable', reason: { code: 'key-unavailable', message: identity.message, ...(identity.offline ? { detail: 'offline-no-server-asked' as const } : {}) } };

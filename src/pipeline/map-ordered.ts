@@ -4,12 +4,7 @@
  * a finished call frees its slot at once, even when an earlier one is still running. At most
  * `buffered` results wait for an earlier one, which bounds memory.
  */
-export async function* mapOrdered<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
-  concurrency: number,
-  map: (item: T) => Promise<R>,
-  buffered = concurrency * 4,
-): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(items: Iterable<T> | AsyncIterable<T>, concurrency: number, map: (item: T) => Promise<R>, buffered = concurrency * 4): AsyncGenerator<R> {
   const iterator: AsyncIterator<T> | Iterator<T> = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const pending: Promise<R>[] = [];
   let running = 0;

@@ -23,9 +23,7 @@ export interface RunPlan<S> {
 }
 
 /** Paths named by the user, walked (pages given as https:// already fetched, documents given as bytes already read), or files a repository's globs chose. */
-export type DocumentOrigin =
-  | { kind: 'paths'; paths: string[]; collect: CollectOptions; pages: Map<string, FetchedDocument>; given?: Map<string, ExtractedDocument>; signatureFiles?: string[] }
-  | { kind: 'files'; root: string; files: string[] };
+export type DocumentOrigin = { kind: 'paths'; paths: string[]; collect: CollectOptions; pages: Map<string, FetchedDocument>; given?: Map<string, ExtractedDocument>; signatureFiles?: string[] } | { kind: 'files'; root: string; files: string[] };
 
 /** How each document's signatures are judged (plain, repository rules, claims only), and what asking for keys recorded. */
 export interface Judging<S> {

@@ -32,7 +32,6 @@ export function signerRequirement(options: SignerOptions, cwd: string): SignerRe
   if (allowed && allowed.size === 0) throw new PledgeError('usage', '--signer-file: the signer list names no fingerprint, so no signature could count');
   const requirement = requirementOf(options.minSignatures, allowed);
   // Fingerprints of subkeys may share a primary key, so only a list too short for any reading is refused.
-  if (requirement && allowed && requirement.minSignatures > allowed.size)
-    throw new PledgeError('usage', `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
+  if (requirement && allowed && requirement.minSignatures > allowed.size) throw new PledgeError('usage', `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
   return requirement;
 }

@@ -112,19 +112,33 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
     for (const [path, kind] of changes) if (kind === 'deleted' && matchesDocuments(path, config)) deleted.push(path);
     paths = all.filter((path) => changes.get(path) === 'added' || changes.get(path) === 'modified');
     for (const path of paths) if (changes.get(path) === 'modified') modified.add(path);
-    findingsOnly.push(...unmatchedSignerFiles([...changes].filter(([, kind]) => kind !== 'deleted').map(([path]) => path).sort(), config));
+    findingsOnly.push(
+      ...unmatchedSignerFiles(
+        [...changes]
+          .filter(([, kind]) => kind !== 'deleted')
+          .map(([path]) => path)
+          .sort(),
+        config,
+      ),
+    );
     const changed = new Set(paths);
     // Unchanged files are not reported; who signed them comes from the committed manifest,
     // or, without one, from verifying them too (quietly) so duplicates are still caught.
     known = committed;
     if (known) {
       known.documents = known.documents.filter((document) => !changed.has(document.path));
-      known.signers = known.signers
-        .map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) }))
-        .filter((signer) => signer.documents.length);
+      known.signers = known.signers.map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) })).filter((signer) => signer.documents.length);
     } else background = all.filter((path) => !changed.has(path));
   } else {
-    findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config.documents).map((folder) => `${folder}/**`)), config));
+    findingsOnly.push(
+      ...unmatchedSignerFiles(
+        await expandGlobs(
+          root,
+          signerFolders(config.documents).map((folder) => `${folder}/**`),
+        ),
+        config,
+      ),
+    );
   }
 
   const keyring = async () => {
@@ -156,13 +170,16 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
   checkRepository(documents, config, known, allowed);
   if (config.appendOnly) {
     for (const document of documents.filter((d) => modified.has(d.path))) {
-      document.findings = [
-        ...(document.findings ?? []),
-        { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
-      ];
+      document.findings = [...(document.findings ?? []), { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` }];
     }
     for (const path of deleted) {
-      documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
+      documents.push({
+        path,
+        status: 'not-signed',
+        error: null,
+        blocks: [],
+        findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }],
+      });
     }
   }
   documents.push(...findingsOnly);

@@ -6,10 +6,7 @@ import type { RepositoryConfig } from './load-config.js';
 /** Which primary keys a service says belong to an account or address; `error` when it could not say. */
 export type ClaimLookup = (query: KeyQuery) => Promise<{ fingerprints: Set<string>; error: string | null; offline?: boolean; changed?: { account: string; previous: string[]; since: string } }>;
 
-export type IdentityOutcome =
-  | { outcome: 'backed' }
-  | { outcome: 'unbacked'; reason: Reason<SignatureReasonCode> }
-  | { outcome: 'unavailable'; message: string; offline?: boolean };
+export type IdentityOutcome = { outcome: 'backed' } | { outcome: 'unbacked'; reason: Reason<SignatureReasonCode> } | { outcome: 'unavailable'; message: string; offline?: boolean };
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
 
@@ -36,12 +33,7 @@ function claimsOf(frontMatter: Record<string, unknown>, rules: NonNullable<Repos
  * (verified addresses only) or WKD; a fingerprint must be the key's. The document's word alone
  * never counts (threat catalogue D-01, K-07).
  */
-export async function checkIdentity(
-  frontMatter: Record<string, unknown> | null,
-  rules: RepositoryConfig['identity'],
-  key: { primaryKeyFingerprint: string; signingKeyFingerprint: string },
-  lookup: ClaimLookup,
-): Promise<IdentityOutcome> {
+export async function checkIdentity(frontMatter: Record<string, unknown> | null, rules: RepositoryConfig['identity'], key: { primaryKeyFingerprint: string; signingKeyFingerprint: string }, lookup: ClaimLookup): Promise<IdentityOutcome> {
   if (!rules || !frontMatter) return { outcome: 'backed' };
   const claimedFingerprint = text(frontMatter.fingerprint);
   if (rules.fingerprint && claimedFingerprint) {

@@ -26,12 +26,7 @@ function finding(severity: Severity | undefined, fallback: 'error' | 'warning', 
  * in the committed manifest count too, so a pull request that adds one file is checked against
  * every file before it.
  */
-export function checkRepository(
-  documents: ManifestDocument[],
-  config: RepositoryConfig,
-  known: KnownSignatures | null,
-  allowedSigners: Set<string> | null,
-): void {
+export function checkRepository(documents: ManifestDocument[], config: RepositoryConfig, known: KnownSignatures | null, allowedSigners: Set<string> | null): void {
   const signerOf = new Map<string, string>();
   const signatureIn = new Map<string, string>();
   for (const document of known?.documents ?? []) {

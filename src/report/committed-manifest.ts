@@ -8,9 +8,7 @@ import type { Manifest, ManifestDocument } from './manifest.js';
 export function toCommittedManifest(manifest: Manifest, options: { generatedAt?: Date } = {}): Manifest & { generatedAt?: string } {
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const documents = [...manifest.documents].sort(byPath);
-  const signers = [...manifest.signers]
-    .map((signer) => ({ ...signer, documents: [...signer.documents].sort() }))
-    .sort((a, b) => (a.primaryKeyFingerprint < b.primaryKeyFingerprint ? -1 : 1));
+  const signers = [...manifest.signers].map((signer) => ({ ...signer, documents: [...signer.documents].sort() })).sort((a, b) => (a.primaryKeyFingerprint < b.primaryKeyFingerprint ? -1 : 1));
   return {
     ...manifest,
     documents,

@@ -2,8 +2,7 @@ import type { SignatureReasonCode, WarningCode } from '../core/reasons.js';
 import type { Rendering } from '../extract/find-blocks.js';
 import type { ManifestSignature } from './manifest.js';
 
-const findKeyHint = (id: string | null) =>
-  `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
+const findKeyHint = (id: string | null) => `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
 
 /** What to do next, per reason: wording lives here, not in the verifier. */
 export function hintFor(signature: ManifestSignature): string | null {
@@ -60,7 +59,7 @@ export const WARNING_TEXT: Record<WarningCode, string> = {
   'binding-newer-than-signature': "the key's surviving self-signatures are all newer than this signature (older ones were dropped on export); nothing in them contradicts it",
   'control-characters': 'the signed text holds control characters (shown escaped)',
   'confusable-text': 'the signed text holds bidi or zero-width characters: it may read other than it is (shown escaped)',
-  'unverified-claim': 'the key came from a source that checks no identity (an HKP keyserver or a URL): its user IDs are anyone\'s claim',
+  'unverified-claim': "the key came from a source that checks no identity (an HKP keyserver or a URL): its user IDs are anyone's claim",
   'claim-mismatch': "the document names an author or signer that none of the key's user IDs carries: the key, not the page, says who signed",
 };
 

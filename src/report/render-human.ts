@@ -54,7 +54,7 @@ function documentHeading(document: ManifestDocument<unknown>, colour: Colours): 
       ? plural(document.blocks.length, 'block')
       : document.status === 'not-signed' && document.findings?.length
         ? colour.red(plural(document.findings.length, 'repository finding'))
-      : colour.red(document.status === 'not-signed' ? 'not signed: no cleartext-signed block found' : `unreadable: ${document.error?.message ?? ''}`);
+        : colour.red(document.status === 'not-signed' ? 'not signed: no cleartext-signed block found' : `unreadable: ${document.error?.message ?? ''}`);
   return `${colour.bold(escapeText(document.path))}  ${status}`;
 }
 
@@ -97,11 +97,7 @@ function signedTextLines(block: ManifestBlock<unknown>, width: number): string[]
 
 export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
   const { summary } = manifest;
-  const parts = [
-    plural(summary.documents, 'document'),
-    plural(summary.blocks, 'block'),
-    `${plural(summary.signatures, 'signature')}: ${summary.verified} verified, ${summary.failed} not verified`,
-  ];
+  const parts = [plural(summary.documents, 'document'), plural(summary.blocks, 'block'), `${plural(summary.signatures, 'signature')}: ${summary.verified} verified, ${summary.failed} not verified`];
   if (summary.malformedBlocks) parts.push(`${summary.malformedBlocks} malformed`);
   if (summary.unsignedDocuments) parts.push(`${summary.unsignedDocuments} not signed`);
   if (summary.unreadableDocuments) parts.push(`${summary.unreadableDocuments} unreadable`);
@@ -110,10 +106,7 @@ export function summaryLine(manifest: Pick<Manifest, 'summary'>): string {
 
 /** What was met but not judged: a walk's files that are not text, --signed-only's unsigned documents. */
 export function skippedParts(summary: Manifest['summary']): string[] {
-  return [
-    ...(summary.skippedDocuments ? [`${summary.skippedDocuments} skipped (not text)`] : []),
-    ...(summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, 'unsigned document')}`] : []),
-  ];
+  return [...(summary.skippedDocuments ? [`${summary.skippedDocuments} skipped (not text)`] : []), ...(summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, 'unsigned document')}`] : [])];
 }
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */

@@ -1,16 +1,6 @@
 import { escapeText } from './escape.js';
 import type { Manifest, ManifestDocument } from './manifest.js';
-import {
-  blockFailure,
-  describeProblem,
-  documentFailure,
-  findingProblem,
-  blockPlace,
-  signatureFailure,
-  signatureWarnings,
-  signerOf,
-  type Problem,
-} from './render-markdown.js';
+import { blockFailure, describeProblem, documentFailure, findingProblem, blockPlace, signatureFailure, signatureWarnings, signerOf, type Problem } from './render-markdown.js';
 
 /** Anything XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF, lone surrogates). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -79,7 +69,10 @@ function renderTestcase(testcase: Testcase): string[] {
     lines.push(`      <${element}${attributes({ message: description[0]!, type: failure.title })}>${description.map(xmlText).join('\n')}</${element}>`);
   }
   if (warnings.length) {
-    const text = warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`).map(xmlText).join('\n');
+    const text = warnings
+      .map((warning) => `warning: ${warning.detail} [${warning.title}]`)
+      .map(xmlText)
+      .join('\n');
     lines.push(`      <system-out>${text}</system-out>`);
   }
   lines.push('    </testcase>');
@@ -95,7 +88,10 @@ function renderTestsuite(document: ManifestDocument, testcases: Testcase[]): str
   const warnings = (document.findings ?? []).filter((finding) => finding.severity === 'warning');
   const lines = [`  <testsuite${attributes({ name: document.path, ...count(testcases) })}>`, ...testcases.flatMap(renderTestcase)];
   if (warnings.length) {
-    const text = warnings.map((finding) => `warning: ${finding.message} [${finding.code}]`).map(xmlText).join('\n');
+    const text = warnings
+      .map((finding) => `warning: ${finding.message} [${finding.code}]`)
+      .map(xmlText)
+      .join('\n');
     lines.push(`    <system-out>${text}</system-out>`);
   }
   lines.push('  </testsuite>');
@@ -106,11 +102,5 @@ function renderTestsuite(document: ManifestDocument, testcases: Testcase[]): str
 export function renderJunit(manifest: Manifest): string {
   const suites = manifest.documents.map((document) => ({ document, testcases: testcasesOf(document) }));
   const totals = count(suites.flatMap((suite) => suite.testcases));
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'pledge', ...totals })}>`,
-    ...suites.flatMap((suite) => renderTestsuite(suite.document, suite.testcases)),
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes({ name: 'pledge', ...totals })}>`, ...suites.flatMap((suite) => renderTestsuite(suite.document, suite.testcases)), '</testsuites>', ''].join('\n');
 }

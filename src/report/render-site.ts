@@ -156,11 +156,23 @@ export function renderSite(manifest: Manifest, options: SiteOptions = {}): strin
   const { summary } = manifest;
   const styleHash = hash('sha256', STYLE, 'base64');
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
-  const statement = options.statement ? `<h2 id="statement">The statement</h2>\n<blockquote><p>${escapeHtml(options.statement).replace(/\{name\}/g, '<em>[name]</em>').replace(/\n/g, '<br>')}</p></blockquote>` : '';
+  const statement = options.statement
+    ? `<h2 id="statement">The statement</h2>\n<blockquote><p>${escapeHtml(options.statement)
+        .replace(/\{name\}/g, '<em>[name]</em>')
+        .replace(/\n/g, '<br>')}</p></blockquote>`
+    : '';
   const failed = manifest.documents.filter((document) => document.verdict !== 'verified').length;
   const counts = `<p class="counts"><strong>${signers.length}</strong> verified signer${signers.length === 1 ? '' : 's'}, from ${summary.documents} file${summary.documents === 1 ? '' : 's'}${failed > 0 ? `; ${failed} not (yet) verified and not listed` : ''}.</p>`;
   const items = signers.length ? `<ol class="signers">\n${signers.map(signerItem).join('\n')}\n</ol>` : '<p>No verified signer yet.</p>';
-  const repository = options.repositoryUrl ? `git clone ${options.repositoryUrl}\ncd ${options.repositoryUrl.replace(/\/+$/, '').split('/').pop()?.replace(/\.git$/, '') ?? 'repository'}\n` : '';
+  const repository = options.repositoryUrl
+    ? `git clone ${options.repositoryUrl}\ncd ${
+        options.repositoryUrl
+          .replace(/\/+$/, '')
+          .split('/')
+          .pop()
+          ?.replace(/\.git$/, '') ?? 'repository'
+      }\n`
+    : '';
   const check = `<h2 id="check">Check it yourself</h2>
 <p>Every name here is a key that made a good signature over the statement. Nothing on this page needs to be trusted: with pledge or GnuPG, check the signer files of the repository yourself.</p>
 <pre><code>${escapeHtml(repository)}# every signer file, each key found and checked

@@ -33,11 +33,5 @@ export function publishHints(fingerprint: string, sources: readonly string[], ke
 
 /** The commands that turn the new file into a pull request. */
 export function gitCommands(relativePath: string, name: string, slug: string): string[] {
-  return [
-    `git checkout -b sign-${slug}`,
-    `git add ${relativePath}`,
-    `git commit -m ${JSON.stringify(`Sign the pledge: ${name}`)}`,
-    `git push -u origin sign-${slug}`,
-    'then open a pull request (gh pr create --fill)',
-  ];
+  return [`git checkout -b sign-${slug}`, `git add ${relativePath}`, `git commit -m ${JSON.stringify(`Sign the pledge: ${name}`)}`, `git push -u origin sign-${slug}`, 'then open a pull request (gh pr create --fill)'];
 }

@@ -57,5 +57,12 @@ export function splitDocument(text: string): { frontMatter: string; body: string
 
 /** A slug for the signer file's name: "Ada Lovelace" → "ada-lovelace". */
 export function slugOf(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'signer';
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'signer'
+  );
 }

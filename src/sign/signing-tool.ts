@@ -5,9 +5,7 @@ import { PledgeError } from '../core/reasons.js';
  * The signer's own OpenPGP tool makes the signature: pledge hands it the text and a key name
  * (gpg --local-user) or a key file path (sq), and never reads secret key material itself.
  */
-export type SigningTool =
-  | { tool: 'gpg'; program: string; key?: string }
-  | { tool: 'sq'; program: string; signerFile: string };
+export type SigningTool = { tool: 'gpg'; program: string; key?: string } | { tool: 'sq'; program: string; signerFile: string };
 
 export interface ToolRun {
   env: NodeJS.ProcessEnv;
@@ -22,9 +20,7 @@ function execute(program: string, args: string[], input: string | null, run: Too
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(new PledgeError('usage', error.code === 'ENOENT' ? `${program} is not installed (or not on PATH)` : `${program}: ${error.message}`)),
-    );
+    child.on('error', (error: NodeJS.ErrnoException) => reject(new PledgeError('usage', error.code === 'ENOENT' ? `${program} is not installed (or not on PATH)` : `${program}: ${error.message}`)));
     child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new PledgeError('usage', `${program} ${args[0]} failed (exit ${code})${stderr.trim() ? `:\n${stderr.trim()}` : ''}`))));
     if (input !== null) {
       // A tool that exits before reading all of it is reported by its exit code, not as EPIPE.

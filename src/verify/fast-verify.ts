@@ -278,12 +278,7 @@ export async function fastVerifyData(data: Uint8Array, signature: SignaturePacke
  * signature type: `toHashOf` gives the octets openpgp.js hashes (salt included). False where
  * openpgp.js would throw before or in the mathematics, 'unsupported' where unsure.
  */
-function mathematicsJob(
-  signature: SignaturePacket,
-  key: PreparedKey,
-  toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null,
-  keySignature = false,
-): boolean | 'unsupported' | VerificationJob {
+function mathematicsJob(signature: SignaturePacket, key: PreparedKey, toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null, keySignature = false): boolean | 'unsupported' | VerificationJob {
   const internals = signatureInternals(signature);
   const version = signature.version;
   if (version !== 4 && version !== 6) return 'unsupported';
@@ -326,20 +321,20 @@ function mathematicsJob(
  * date and policy checks, hashing exactly what openpgp.js hashes (its own `toHash`), or
  * 'unsupported'. Reads the packet, never writes to it.
  */
-export async function verifyKeySignature(
-  signature: SignaturePacket,
-  type: enums.signature,
-  data: object,
-  key: PreparedKey,
-): Promise<boolean | 'unsupported'> {
-  const job = mathematicsJob(signature, key, () => {
-    try {
-      const toHash = signatureToHash(signature, type, data);
-      return isBytes(toHash) ? toHash : null;
-    } catch {
-      return null; // openpgp.js would throw too; let it say so
-    }
-  }, true);
+export async function verifyKeySignature(signature: SignaturePacket, type: enums.signature, data: object, key: PreparedKey): Promise<boolean | 'unsupported'> {
+  const job = mathematicsJob(
+    signature,
+    key,
+    () => {
+      try {
+        const toHash = signatureToHash(signature, type, data);
+        return isBytes(toHash) ? toHash : null;
+      } catch {
+        return null; // openpgp.js would throw too; let it say so
+      }
+    },
+    true,
+  );
   return typeof job === 'object' ? runJob(job) : job;
 }
 

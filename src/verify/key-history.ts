@@ -23,7 +23,10 @@ export function judgeAlone<T>(key: PublicKey, judge: () => Promise<T>): Promise<
     },
     () => judge(),
   );
-  queues.set(key, next.catch(() => undefined));
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
   return next;
 }
 

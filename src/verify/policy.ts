@@ -49,11 +49,7 @@ const WEAK_ALGORITHMS: Record<number, string> = {
   [enums.publicKey.elgamal]: 'ElGamal signatures are deprecated and insecure',
 };
 
-const SOFT_REVOCATIONS = new Set<number>([
-  enums.reasonForRevocation.keySuperseded,
-  enums.reasonForRevocation.keyRetired,
-  enums.reasonForRevocation.userIDInvalid,
-]);
+const SOFT_REVOCATIONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired, enums.reasonForRevocation.userIDInvalid]);
 const REVOCATION_WORDS: Record<number, string> = {
   [enums.reasonForRevocation.noReason]: 'no reason given',
   [enums.reasonForRevocation.keySuperseded]: 'key superseded',
@@ -110,9 +106,7 @@ interface Revocation {
 
 /** Revocation signatures that really come from the key; the reason decides hard or soft (RFC 9580 §5.2.3.31). */
 async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Revocation[]> {
-  const targets: { signatures: SignaturePacket[]; type: enums.signature; data: object; of: string }[] = [
-    { signatures: key.revocationSignatures, type: enums.signature.keyRevocation, data: { key: key.keyPacket }, of: 'key' },
-  ];
+  const targets: { signatures: SignaturePacket[]; type: enums.signature; data: object; of: string }[] = [{ signatures: key.revocationSignatures, type: enums.signature.keyRevocation, data: { key: key.keyPacket }, of: 'key' }];
   if (signingKey !== key) {
     targets.push({
       signatures: (signingKey as Subkey).revocationSignatures,
@@ -250,9 +244,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
 
   if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 
-  const capable = policy.fastPath
-    ? memoFor(memory.capability, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
-    : mayHaveSigned(key, signingKey, signature, created);
+  const capable = policy.fastPath ? memoFor(memory.capability, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created)) : mayHaveSigned(key, signingKey, signature, created);
   let may = await capable;
   if (!may) {
     // Issue 12: older than every surviving self-signature; see bindingNewerAllows.
@@ -371,11 +363,7 @@ async function userIDLessKeyMayHaveSigned(key: PublicKey, signingKey: KeyPart, a
     return !direct?.keyFlags || signFlag(direct);
   }
   const bind = { key: primary, bind: signingKey.keyPacket };
-  const binding = await latestValid(
-    (signingKey as Subkey).bindingSignatures,
-    (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false),
-    at,
-  );
+  const binding = await latestValid((signingKey as Subkey).bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false), at);
   if (!binding || !signFlag(binding) || !binding.embeddedSignature) return false;
   try {
     await verifySignaturePacket(binding.embeddedSignature, signingKey.keyPacket, enums.signature.keyBinding, bind, at, false);

@@ -1,13 +1,23 @@
-import { cleartextLiteralPacket, cleartextMessageWith, detachedLiteralPacket, detachedMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, messageWith, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
+import {
+  cleartextLiteralPacket,
+  cleartextMessageWith,
+  detachedLiteralPacket,
+  detachedMessageWith,
+  enums,
+  fingerprintOf,
+  keyIDOf,
+  mathematicsView,
+  messageWith,
+  STRICT_CONFIG,
+  verify,
+  verifySignaturePacket,
+  verifyUserAt,
+  type PublicKey,
+  type Subkey,
+} from '../openpgp/index.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
-import {
-  SIGNATURE_STATUS_FOR,
-  type Reason,
-  type SignatureReasonCode,
-  type SignatureStatus,
-  type WarningCode,
-} from '../core/reasons.js';
+import { SIGNATURE_STATUS_FOR, type Reason, type SignatureReasonCode, type SignatureStatus, type WarningCode } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, fastVerifyData, preparedKeyFor } from './fast-verify.js';
 import { checkKeySignatures } from './key-signatures.js';
@@ -153,11 +163,7 @@ async function userIDsAt(key: PublicKey, at: Date): Promise<string[]> {
   return userIDs;
 }
 
-function verdict(
-  status: SignatureStatus,
-  reason: Reason<SignatureReasonCode> | null,
-  fields: Partial<SignatureCheck> = {},
-): SignatureCheck {
+function verdict(status: SignatureStatus, reason: Reason<SignatureReasonCode> | null, fields: Partial<SignatureCheck> = {}): SignatureCheck {
   // Field by field, not spread: one of these is made per signature of a batch.
   return {
     status,
@@ -210,13 +216,7 @@ function vouched(candidate: KeyCandidate, userIDs: string[], warnings: WarningCo
 }
 
 /** One candidate key: policy first, then the mathematics, then openpgp.js's own check. */
-async function checkWithCandidate(
-  signedText: string,
-  signature: ParsedSignature,
-  candidate: KeyCandidate,
-  policy: Policy,
-  memory: VerificationMemory,
-): Promise<SignatureCheck | null> {
+async function checkWithCandidate(signedText: string, signature: ParsedSignature, candidate: KeyCandidate, policy: Policy, memory: VerificationMemory): Promise<SignatureCheck | null> {
   const signingKey = findSigningKey(candidate.key, signature);
   if (!signingKey) return null;
   dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs), memory.pruned);
@@ -255,7 +255,11 @@ async function checkWithCandidate(
   }
   if (candidate.accountChanged) {
     const { account, previous, since } = candidate.accountChanged;
-    return failure('key-changed', `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
+    return failure(
+      'key-changed',
+      `${account} served ${previous.join(', ')} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`,
+      identity,
+    );
   }
   // Older than every surviving self-signature: the names are those the key certifies now.
   const namesAt = judged.warnings.includes('binding-newer-than-signature') ? policy.now : signature.created;
@@ -296,14 +300,7 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
  * with a matching key ID, threat catalogue K-05); the first that verifies wins. `memory`: what the
  * run has learnt about the keys (a Verifier passes its own; alone, the call learns for itself).
  */
-export async function checkSignature(
-  signedText: string,
-  signature: ParsedSignature,
-  candidates: KeyCandidate[],
-  policy: Policy,
-  search: SearchOutcome = { unavailable: null },
-  memory = new VerificationMemory(),
-): Promise<SignatureCheck> {
+export async function checkSignature(signedText: string, signature: ParsedSignature, candidates: KeyCandidate[], policy: Policy, search: SearchOutcome = { unavailable: null }, memory = new VerificationMemory()): Promise<SignatureCheck> {
   let best: SignatureCheck | null = null;
   for (const candidate of candidates) {
     const check = await checkWithCandidate(signedText, signature, candidate, policy, memory);

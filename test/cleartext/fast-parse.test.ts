@@ -18,11 +18,26 @@ import { clearsign, createSigner } from '../helpers/sign.js';
 function blocksOf(path: string): string[] {
   const decoded = decodeDocument(path, readFileSync(path));
   if (!decoded.ok) return [];
-  return extractBlocks(decoded.document, DEFAULT_LIMITS).filter((block) => !block.error).map((block) => block.armored);
+  return extractBlocks(decoded.document, DEFAULT_LIMITS)
+    .filter((block) => !block.error)
+    .map((block) => block.armored);
 }
 
 async function openpgpReads(armored: string) {
-  const withoutHash = armored.split('\n').filter((line, index) => !(index > 0 && line.startsWith('Hash: ') && armored.split('\n').slice(1, index).every((l) => l.startsWith('Hash: ')))).join('\n');
+  const withoutHash = armored
+    .split('\n')
+    .filter(
+      (line, index) =>
+        !(
+          index > 0 &&
+          line.startsWith('Hash: ') &&
+          armored
+            .split('\n')
+            .slice(1, index)
+            .every((l) => l.startsWith('Hash: '))
+        ),
+    )
+    .join('\n');
   try {
     const message = await readCleartextMessage({ cleartextMessage: withoutHash, config: STRICT_CONFIG });
     return { signedText: message.getText(), packets: signaturePacketsOf(message).map((p) => Buffer.from(p.write() as Uint8Array).toString('hex')) };

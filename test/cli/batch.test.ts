@@ -58,7 +58,12 @@ describe('pledge verify on folders', () => {
     const piped = await runCli(args);
     // Piped: no progress; only the one-line verdict of a failed run (issue 20: errors where people look).
     expect(piped.stderr).not.toContain('files ·');
-    expect(piped.stderr.split('\n').filter(Boolean).every((line) => /^pledge: \d+ of \d+ documents failed: /.test(line))).toBe(true);
+    expect(
+      piped.stderr
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => /^pledge: \d+ of \d+ documents failed: /.test(line)),
+    ).toBe(true);
     // util-linux script(1) gives the command a terminal; skipped where it is missing.
     if (spawnSync('script', ['--version']).status !== 0) return;
     const command = [process.execPath, join(REPO, 'bin/pledge.cjs'), ...args].map((arg) => `'${arg}'`).join(' ');

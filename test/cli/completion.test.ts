@@ -59,7 +59,9 @@ describe('generated from the command table', () => {
 
 describe.skipIf(!has('bash'))(`bash${has('bash') ? '' : ' (skipped: bash is not installed)'}`, () => {
   const complete = (words: string[]) =>
-    execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pledge; printf '%s\\n' "\${COMPREPLY[@]}"`, join(dir, 'pledge.bash'), ...words], { encoding: 'utf8' }).trim().split('\n');
+    execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pledge; printf '%s\\n' "\${COMPREPLY[@]}"`, join(dir, 'pledge.bash'), ...words], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   it('completes commands, subcommands, options and choices', () => {
     expect(complete(['pledge', 've'])).toEqual(['verify']);
     expect(complete(['pledge', 'keys', ''])).toEqual(['fetch', 'export', 'list', 'clear']);

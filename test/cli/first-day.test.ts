@@ -41,18 +41,15 @@ describe('exit codes in a mixed batch', () => {
 });
 
 describe('errors go to stderr whatever the format', () => {
-  it.each([['--json'], ['--format', 'junit'], ['--format', 'markdown'], ['--format', 'github']])(
-    'with %s: the unreadable file and a one-line verdict are on stderr, stdout holds only the format',
-    async (...format) => {
-      const { dir, good, forged } = batch();
-      const result = await verify(...format, good, forged, join(dir, 'nonexist.md'));
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('nonexist.md: unreadable');
-      expect(result.stderr).toMatch(/^pledge: 2 of 3 documents failed: 1 bad-signature, 1 unreadable$/m);
-      if (format[0] === '--json') expect(() => JSON.parse(result.stdout)).not.toThrow();
-      expect(result.stdout).not.toContain('documents failed');
-    },
-  );
+  it.each([['--json'], ['--format', 'junit'], ['--format', 'markdown'], ['--format', 'github']])('with %s: the unreadable file and a one-line verdict are on stderr, stdout holds only the format', async (...format) => {
+    const { dir, good, forged } = batch();
+    const result = await verify(...format, good, forged, join(dir, 'nonexist.md'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('nonexist.md: unreadable');
+    expect(result.stderr).toMatch(/^pledge: 2 of 3 documents failed: 1 bad-signature, 1 unreadable$/m);
+    if (format[0] === '--json') expect(() => JSON.parse(result.stdout)).not.toThrow();
+    expect(result.stdout).not.toContain('documents failed');
+  });
 
   it('-q silences the report and the closing verdict, never the error', async () => {
     const { dir, good } = batch();

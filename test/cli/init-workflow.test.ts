@@ -61,7 +61,7 @@ describe('the workflow pledge init writes (issue 17 #2)', () => {
     }
   });
 
-  it("gives the action only inputs action.yml declares", () => {
+  it('gives the action only inputs action.yml declares', () => {
     const given = pledgeSteps().flatMap((step) => Object.keys(step.with ?? {}));
     expect(given.filter((name) => !(name in action.inputs))).toEqual([]);
   });

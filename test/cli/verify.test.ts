@@ -24,7 +24,6 @@ beforeAll(async () => {
   await writeFile(signedPost, `---\ntitle: pledge\n---\n\n\`\`\`text\n${block}\`\`\`\n`);
 });
 
-
 describe('pledge verify', () => {
   describe('when the seed post is verified offline without its key', () => {
     it('reports the block at lines 31–46, the exact sentence and no-public-key with a hint naming Keybase', async () => {
@@ -38,9 +37,7 @@ describe('pledge verify', () => {
       const block = manifest.documents[0].blocks[0];
       expect(block).toMatchObject({ startLine: 31, endLine: 46, status: 'ok', hashAlgorithm: 'SHA512' });
       expect(block.signedText).toBe('I hereby commit to the neveragain.tech pledge. Please stand with me and hold me to it.');
-      expect(block.signatures).toMatchObject([
-        { status: 'no-public-key', issuerKeyID: '936A4EC5C21C369F', created: '2016-12-20T20:00:57Z', reason: { code: 'key-not-found' } },
-      ]);
+      expect(block.signatures).toMatchObject([{ status: 'no-public-key', issuerKeyID: '936A4EC5C21C369F', created: '2016-12-20T20:00:57Z', reason: { code: 'key-not-found' } }]);
       expect(manifest.signers).toEqual([]);
     });
   });
@@ -52,9 +49,7 @@ describe('pledge verify', () => {
       const manifest = JSON.parse(result.stdout);
       expectValidManifest(manifest);
       expect(manifest.summary).toMatchObject({ documents: 1, blocks: 1, signatures: 1, verified: 1, failed: 0 });
-      expect(manifest.signers).toEqual([
-        { primaryKeyFingerprint: alice.fingerprint, userIDs: ['Alice <alice@example.org>'], documents: [signedPost] },
-      ]);
+      expect(manifest.signers).toEqual([{ primaryKeyFingerprint: alice.fingerprint, userIDs: ['Alice <alice@example.org>'], documents: [signedPost] }]);
       expect(manifest.documents[0].blocks[0].signatures[0]).toMatchObject({
         status: 'verified',
         primaryKeyFingerprint: alice.fingerprint,

@@ -134,7 +134,7 @@ describe('a folder of detached signatures through the CLI', () => {
     expect(human.stdout).toContain('not verified (inspect does not verify)');
   });
 
-  it('finds a signature file\'s key on a key server by its issuer fingerprint, like any other', async () => {
+  it("finds a signature file's key on a key server by its issuer fingerprint, like any other", async () => {
     const cache = mkdtempSync(join(tmpdir(), 'pledge-detached-cache-'));
     const { code, manifest } = await verifyJSON(['--sources', 'vks', '--vks-url', vks.origin, '--cache-dir', cache, join(folder, 'canary.txt')]);
     expect(code).toBe(0);

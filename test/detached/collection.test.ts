@@ -17,8 +17,7 @@ describe.skipIf(!oraclesLive)(`a folder of detached signatures made by GnuPG, Se
   /** Signature file → statuses pledge gave its signatures. */
   const verdicts = () => {
     const found: Record<string, string[]> = {};
-    for (const document of manifest.documents)
-      for (const block of document.blocks) if (block.form === 'detached') found[block.signatureFile!.slice(collection.folder.length + 1)] = block.signatures.map((signature) => signature.status);
+    for (const document of manifest.documents) for (const block of document.blocks) if (block.form === 'detached') found[block.signatureFile!.slice(collection.folder.length + 1)] = block.signatures.map((signature) => signature.status);
     return found;
   };
 
@@ -33,7 +32,7 @@ describe.skipIf(!oraclesLive)(`a folder of detached signatures made by GnuPG, Se
     expectValidManifest(manifest);
   });
 
-  it("agrees with gpgv on every signature and with sqv on every file, asked live", () => {
+  it('agrees with gpgv on every signature and with sqv on every file, asked live', () => {
     const pledge = verdicts();
     for (const [signature, document] of Object.entries(collection.pairs)) {
       const [sig, doc] = [join(collection.folder, signature), join(collection.folder, document)];

@@ -53,8 +53,7 @@ export async function buildCollection(): Promise<Collection> {
   const yesterday = new Date(Date.now() - 86_400_000);
   const alice = gpg.generate(yesterday, 'Alice <alice@example.org>', 'ed25519', 'sign', 'never');
   const bob = gpg.generate(yesterday, 'Bob <bob@example.org>', 'rsa2048', 'sign', 'never');
-  const gpgSign = (signer: string, document: string, output: string, extra: string[] = []) =>
-    gpg.run(null, ['--local-user', `${signer}!`, ...extra, '--detach-sign', '--output', at(output), at(document)]);
+  const gpgSign = (signer: string, document: string, output: string, extra: string[] = []) => gpg.run(null, ['--local-user', `${signer}!`, ...extra, '--detach-sign', '--output', at(output), at(document)]);
 
   // Sequoia: carol's key, a signing subkey beside the primary.
   sq(['key', 'generate', '--userid', 'Carol <carol@example.org>', '--export', join(root, 'carol.pgp')]);

@@ -24,7 +24,10 @@ describe("the README's detached signatures section", () => {
 
   it('shows an example run that pledge gives, line for line', async () => {
     const example = /```console\n([\s\S]*?)```/.exec(SECTION)![1]!.split('\n');
-    const command = example.find((line) => line.startsWith('$ pledge '))!.slice('$ pledge '.length).split(' ');
+    const command = example
+      .find((line) => line.startsWith('$ pledge '))!
+      .slice('$ pledge '.length)
+      .split(' ');
     const expected = example.slice(example.findIndex((line) => line.startsWith('$ pledge ')) + 1).filter((line) => line.trim() !== '' && line.trim() !== '…');
     const dir = mkdtempSync(join(tmpdir(), 'pledge-readme-detached-'));
     mkdirSync(join(dir, 'canaries'));
@@ -33,7 +36,10 @@ describe("the README's detached signatures section", () => {
     writeFileSync(join(dir, 'team.asc'), alice.armoredPublicKey + bob.armoredPublicKey);
     const text = 'Canary 47: no secret orders.\n';
     writeFileSync(join(dir, 'canaries/canary-047.txt'), text);
-    for (const [name, signer] of [['alice', alice], ['bob', bob]] as const) {
+    for (const [name, signer] of [
+      ['alice', alice],
+      ['bob', bob],
+    ] as const) {
       writeFileSync(join(dir, `canaries/canary-047.txt.sig.${name}`), await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: signer.privateKey, detached: true }));
     }
     writeFileSync(join(dir, 'canaries/canary-050.txt.sig'), await openpgp.sign({ message: await openpgp.createMessage({ text: 'never published\n' }), signingKeys: alice.privateKey, detached: true }));

@@ -35,8 +35,27 @@ describe('the manifest schema for detached signatures', () => {
   });
 
   it('holds the new fields to their types: a form outside the three, a malformed data hash, are invalid', async () => {
-    const base = { manifestVersion: 1, generator: { name: 'pledge', version: 't' }, ok: false, summary: { documents: 1, blocks: 1, signatures: 0, verified: 0, failed: 0, malformedBlocks: 1, unsignedDocuments: 0, unreadableDocuments: 0, findings: {} }, signers: [], lookups: [] };
-    const block = { startLine: 1, endLine: 1, status: 'malformed', error: { code: 'no-signature', message: 'x' }, rendering: [], signedText: null, signedTextSha256: null, hashAlgorithm: null, signatures: [], form: 'detached', signatureFile: 'a.sig' };
+    const base = {
+      manifestVersion: 1,
+      generator: { name: 'pledge', version: 't' },
+      ok: false,
+      summary: { documents: 1, blocks: 1, signatures: 0, verified: 0, failed: 0, malformedBlocks: 1, unsignedDocuments: 0, unreadableDocuments: 0, findings: {} },
+      signers: [],
+      lookups: [],
+    };
+    const block = {
+      startLine: 1,
+      endLine: 1,
+      status: 'malformed',
+      error: { code: 'no-signature', message: 'x' },
+      rendering: [],
+      signedText: null,
+      signedTextSha256: null,
+      hashAlgorithm: null,
+      signatures: [],
+      form: 'detached',
+      signatureFile: 'a.sig',
+    };
     const document = { path: 'a', status: 'signed', error: null, blocks: [block], detachedSignatures: ['a.sig'], signedDataSha256: 'ab'.repeat(32) };
     expect(manifestIsValid({ ...base, documents: [document] })).toBe(true);
     expect(manifestIsValid({ ...base, documents: [{ ...document, blocks: [{ ...block, form: 'attached' }] }] })).toBe(false);

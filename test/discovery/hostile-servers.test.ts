@@ -43,8 +43,7 @@ async function run(args: string[]) {
   return { ...result, seconds: (Date.now() - started) / 1000, manifest: JSON.parse(result.stdout) };
 }
 
-const bobsSignature = (manifest: { documents: { path: string; blocks: { signatures: { status: string; reason: { code: string } | null }[] }[] }[] }) =>
-  manifest.documents.find((d) => d.path.endsWith('b-bob.md'))!.blocks[0]!.signatures[0]!;
+const bobsSignature = (manifest: { documents: { path: string; blocks: { signatures: { status: string; reason: { code: string } | null }[] }[] }[] }) => manifest.documents.find((d) => d.path.endsWith('b-bob.md'))!.blocks[0]!.signatures[0]!;
 
 describe('hostile key servers', () => {
   for (const fail of ['bad-json', 'rate-limit-503', 'server-500'] as const) {

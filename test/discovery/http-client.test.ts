@@ -9,17 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkRedirectHop,
-  createGuardedLookup,
-  createHttpClient,
-  isBlockedAddress,
-  parseRetryAfter,
-  proxyFor,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpResult,
-} from '../../src/discovery/http-client.js';
+import { checkRedirectHop, createGuardedLookup, createHttpClient, isBlockedAddress, parseRetryAfter, proxyFor, type HttpClient, type HttpClientOptions, type HttpResult } from '../../src/discovery/http-client.js';
 
 // ---------------------------------------------------------------------------
 // A tiny real server
@@ -120,34 +110,15 @@ const elapsed = (since: number): number => performance.now() - since;
 // Pure rules
 
 describe('isBlockedAddress', () => {
-  it.each([
-    '127.0.0.1',
-    '127.255.255.254',
-    '10.0.0.1',
-    '172.16.0.1',
-    '172.31.255.255',
-    '192.168.1.1',
-    '169.254.169.254',
-    '0.0.0.0',
-    '100.64.0.1',
-    '100.127.255.255',
-    '224.0.0.1',
-    '255.255.255.255',
-  ])('blocks IPv4 %s', (ip) => expect(isBlockedAddress(ip)).toBe(true));
-
-  it.each(['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '93.184.216.34'])(
-    'allows public IPv4 %s',
-    (ip) => expect(isBlockedAddress(ip)).toBe(false),
+  it.each(['127.0.0.1', '127.255.255.254', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '100.127.255.255', '224.0.0.1', '255.255.255.255'])('blocks IPv4 %s', (ip) =>
+    expect(isBlockedAddress(ip)).toBe(true),
   );
 
-  it.each(['::1', '::', '[::1]', 'fe80::1', 'fe80::1%eth0', 'febf:ffff::1', 'fec0::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '0:0:0:0:0:0:0:1'])(
-    'blocks IPv6 %s',
-    (ip) => expect(isBlockedAddress(ip)).toBe(true),
-  );
+  it.each(['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '93.184.216.34'])('allows public IPv4 %s', (ip) => expect(isBlockedAddress(ip)).toBe(false));
 
-  it.each(['2001:4860:4860::8888', '2606:4700:4700::1111', '2a00:1450::1'])('allows public IPv6 %s', (ip) =>
-    expect(isBlockedAddress(ip)).toBe(false),
-  );
+  it.each(['::1', '::', '[::1]', 'fe80::1', 'fe80::1%eth0', 'febf:ffff::1', 'fec0::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '0:0:0:0:0:0:0:1'])('blocks IPv6 %s', (ip) => expect(isBlockedAddress(ip)).toBe(true));
+
+  it.each(['2001:4860:4860::8888', '2606:4700:4700::1111', '2a00:1450::1'])('allows public IPv6 %s', (ip) => expect(isBlockedAddress(ip)).toBe(false));
 
   it.each([
     '::ffff:127.0.0.1',
@@ -161,13 +132,9 @@ describe('isBlockedAddress', () => {
     '2002:7f00:1::', // 6to4 wrapping 127.0.0.1
   ])('blocks v4-mapped or embedded private %s', (ip) => expect(isBlockedAddress(ip)).toBe(true));
 
-  it.each(['::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::8.8.8.8', '2002:808:808::1'])('allows v4-mapped public %s', (ip) =>
-    expect(isBlockedAddress(ip)).toBe(false),
-  );
+  it.each(['::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::8.8.8.8', '2002:808:808::1'])('allows v4-mapped public %s', (ip) => expect(isBlockedAddress(ip)).toBe(false));
 
-  it.each(['', 'localhost', 'example.com', '256.1.1.1', '1.2.3', '::ffff:1.2.3.4.5', 'gggg::1'])('fails closed on non-address %j', (ip) =>
-    expect(isBlockedAddress(ip)).toBe(true),
-  );
+  it.each(['', 'localhost', 'example.com', '256.1.1.1', '1.2.3', '::ffff:1.2.3.4.5', 'gggg::1'])('fails closed on non-address %j', (ip) => expect(isBlockedAddress(ip)).toBe(true));
 });
 
 describe('checkRedirectHop', () => {
@@ -235,14 +202,9 @@ describe('proxyFor', () => {
 });
 
 describe('createGuardedLookup (the connector lookup)', () => {
-  const resolver =
-    (addresses: LookupAddress[]) =>
-    async (): Promise<LookupAddress[]> =>
-      addresses;
+  const resolver = (addresses: LookupAddress[]) => async (): Promise<LookupAddress[]> => addresses;
   const call = (lookup: ReturnType<typeof createGuardedLookup>, all: boolean) =>
-    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) =>
-      lookup('keys.example', { all }, (err, address, family) => resolve({ err, address, family })),
-    );
+    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) => lookup('keys.example', { all }, (err, address, family) => resolve({ err, address, family })));
 
   it('refuses a name with any private address (DNS rebinding, mixed records)', async () => {
     const lookup = createGuardedLookup(

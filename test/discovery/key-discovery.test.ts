@@ -27,7 +27,9 @@ const skipSks = sksSkipReason();
 
 async function post(name: string, frontMatter: Record<string, string>, signer: TestSigner): Promise<string> {
   const path = join(dir, `${name}.md`);
-  const matter = Object.entries(frontMatter).map(([key, value]) => `${key}: ${value}`).join('\n');
+  const matter = Object.entries(frontMatter)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n');
   await writeFile(path, `---\n${matter}\n---\n\n\`\`\`text\n${await clearsign(`I, ${name}, commit to the pledge.\n`, [signer])}\`\`\`\n`);
   return path;
 }
@@ -39,9 +41,7 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory', 'frank']) {
     signers[name] = await createSigner(`${name} <${name}@example.org>`);
   }
-  servers.keybase = await startServer(
-    keybaseHandler({ users: [{ username: 'alice', armoredKeys: [signers.alice!.armoredPublicKey], proofs: [{ service: 'github', name: 'alice', url: 'https://github.com/alice' }] }] }),
-  );
+  servers.keybase = await startServer(keybaseHandler({ users: [{ username: 'alice', armoredKeys: [signers.alice!.armoredPublicKey], proofs: [{ service: 'github', name: 'alice', url: 'https://github.com/alice' }] }] }));
   servers.vks = await startServer(vksHandler({ keys: [await stripUserIDs(signers.bob!.armoredPublicKey)] }));
   servers.wkd = await startServer(wkdHandler({ domain: 'example.org', layout: 'both', entries: [{ email: 'dave@example.org', binaryKeys: await binary(signers.dave!) }] }));
   // GitHub lists erin's key for erin, and (a lie) mallory's key for frank.
@@ -59,14 +59,7 @@ afterAll(async () => {
 });
 
 function aimedAtServers(cacheDir: string): string[] {
-  return [
-    '--keybase-url', servers.keybase!.origin,
-    '--vks-url', servers.vks!.origin,
-    '--wkd-origin', servers.wkd!.origin,
-    '--github-url', servers.github!.origin,
-    '--keyserver', sks?.origin ?? servers.vks!.origin,
-    '--cache-dir', cacheDir,
-  ];
+  return ['--keybase-url', servers.keybase!.origin, '--vks-url', servers.vks!.origin, '--wkd-origin', servers.wkd!.origin, '--github-url', servers.github!.origin, '--keyserver', sks?.origin ?? servers.vks!.origin, '--cache-dir', cacheDir];
 }
 
 const requestCount = () => Object.values(servers).reduce((sum, server) => sum + server.requests.length, 0);
@@ -87,11 +80,7 @@ describe('pledge verify with key discovery', () => {
     expect(signature).toMatchObject({ status: 'verified', keySource: 'keybase:alice', keybase: { username: 'alice', proofs: [{ service: 'github', name: 'alice' }] } });
     // keys.openpgp.org is asked first and says 404; then Keybase answers; then the keyserver
     // after it is asked for revocations Keybase's copy might lack (K-12).
-    expect(manifest.lookups.map((l: { source: string; outcome: string }) => `${l.source}:${l.outcome}`)).toEqual([
-      'vks:not-found',
-      'keybase:found',
-      `hkp:${sks?.origin ?? servers.vks!.origin}:not-found`,
-    ]);
+    expect(manifest.lookups.map((l: { source: string; outcome: string }) => `${l.source}:${l.outcome}`)).toEqual(['vks:not-found', 'keybase:found', `hkp:${sks?.origin ?? servers.vks!.origin}:not-found`]);
     expect(servers.keybase!.requests.at(-1)!.query.get('key_fingerprint')).toBe(signers.alice!.fingerprint.toLowerCase());
   });
 

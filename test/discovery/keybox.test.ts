@@ -26,7 +26,10 @@ describe.skipIf(!HAVE_GPG && !REQUIRE)(`GnuPG keyboxes${HAVE_GPG ? '' : ' (skipp
     home = mkdtempSync(join(tmpdir(), 'pledge-kbx-'));
     gpg(['--quick-gen-key', 'Keybox User <kbx@example.org>', 'ed25519', 'sign', 'never']);
     gpg(['--quick-gen-key', 'Other User <other@example.org>', 'ed25519', 'sign', 'never']);
-    fingerprint = gpg(['--with-colons', '--list-keys', '<kbx@example.org>']).split('\n').find((line) => line.startsWith('fpr:'))!.split(':')[9]!;
+    fingerprint = gpg(['--with-colons', '--list-keys', '<kbx@example.org>'])
+      .split('\n')
+      .find((line) => line.startsWith('fpr:'))!
+      .split(':')[9]!;
     post = join(home, 'post.md');
     writeFileSync(post, `# Signed\n\n${gpg(['--local-user', 'kbx@example.org', '--clearsign'], TEXT)}`);
   });
@@ -41,7 +44,7 @@ describe.skipIf(!HAVE_GPG && !REQUIRE)(`GnuPG keyboxes${HAVE_GPG ? '' : ' (skipp
     expect(bytes.includes(Buffer.from([0xb0, 0x0c]))).toBe(true);
     for (const block of blocks) {
       const tags: number[] = [];
-      for (let offset = 0; offset < block.length; ) {
+      for (let offset = 0; offset < block.length;) {
         const frame = packetFrameAt(block, offset)!;
         tags.push(frame.tag);
         offset = frame.end;

@@ -18,7 +18,11 @@ function keyFiles(): string[] {
     ...readdirSync(join(REPO, 'fixtures/keys')).map((name) => join(REPO, 'fixtures/keys', name)),
     ...readdirSync(realworld, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => readdirSync(join(realworld, entry.name)).filter((name) => /^key.*\.asc$/.test(name)).map((name) => join(realworld, entry.name, name))),
+      .flatMap((entry) =>
+        readdirSync(join(realworld, entry.name))
+          .filter((name) => /^key.*\.asc$/.test(name))
+          .map((name) => join(realworld, entry.name, name)),
+      ),
   ];
 }
 
@@ -117,9 +121,7 @@ describe('dearmorKeyBlock', () => {
       const ours = await readAllKeys(bytes);
       const theirs = await readKeys({ armoredKeys: bytes.toString('utf8') }).catch(() => null);
       if (!theirs) continue; // files openpgp.js refuses whole are the limits tests' business
-      expect(ours.keys.map((key) => Buffer.from(key.write() as Uint8Array).toString('hex'))).toEqual(
-        theirs.map((key) => Buffer.from((key.isPrivate() ? key.toPublic() : key).write() as Uint8Array).toString('hex')),
-      );
+      expect(ours.keys.map((key) => Buffer.from(key.write() as Uint8Array).toString('hex'))).toEqual(theirs.map((key) => Buffer.from((key.isPrivate() ? key.toPublic() : key).write() as Uint8Array).toString('hex')));
     }
   });
 });

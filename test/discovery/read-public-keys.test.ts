@@ -44,45 +44,40 @@ describe('readPublicKeys', () => {
     expect(await expectSameAsReadKeys(new Uint8Array(all))).toBe(true);
     let handled = 0;
     await fc.assert(
-      fc.asyncProperty(
-        fc.nat(keys.length - 1),
-        fc.nat(),
-        fc.constantFrom('byte', 'truncate', 'marker', 'trust', 'padding', 'unknown', 'leading-signature', 'duplicate', 'drop-first'),
-        async (which, position, mutation) => {
-          const bytes = [...keys[which]!.bytes];
-          const at = position % bytes.length;
-          switch (mutation) {
-            case 'byte':
-              bytes[at] = (bytes[at]! + 1 + (position % 255)) & 0xff;
-              break;
-            case 'truncate':
-              bytes.length = at;
-              break;
-            case 'marker':
-              bytes.push(...packet(10, [0x50, 0x47, 0x50]));
-              break;
-            case 'trust':
-              bytes.push(...packet(12, [0, 0]));
-              break;
-            case 'padding':
-              bytes.push(...packet(21, [1, 2, 3]));
-              break;
-            case 'unknown':
-              bytes.push(...packet(40 + (position % 20), [1]));
-              break;
-            case 'leading-signature':
-              bytes.unshift(...packet(2, [4, 0x13, 1, 8, 0, 0, 0, 0, 0, 0]));
-              break;
-            case 'duplicate':
-              bytes.push(...bytes.slice(0, Math.min(bytes.length, 200 + (position % 400))));
-              break;
-            case 'drop-first':
-              bytes.splice(0, 2 + bytes[1]!);
-              break;
-          }
-          if (await expectSameAsReadKeys(new Uint8Array(bytes))) handled++;
-        },
-      ),
+      fc.asyncProperty(fc.nat(keys.length - 1), fc.nat(), fc.constantFrom('byte', 'truncate', 'marker', 'trust', 'padding', 'unknown', 'leading-signature', 'duplicate', 'drop-first'), async (which, position, mutation) => {
+        const bytes = [...keys[which]!.bytes];
+        const at = position % bytes.length;
+        switch (mutation) {
+          case 'byte':
+            bytes[at] = (bytes[at]! + 1 + (position % 255)) & 0xff;
+            break;
+          case 'truncate':
+            bytes.length = at;
+            break;
+          case 'marker':
+            bytes.push(...packet(10, [0x50, 0x47, 0x50]));
+            break;
+          case 'trust':
+            bytes.push(...packet(12, [0, 0]));
+            break;
+          case 'padding':
+            bytes.push(...packet(21, [1, 2, 3]));
+            break;
+          case 'unknown':
+            bytes.push(...packet(40 + (position % 20), [1]));
+            break;
+          case 'leading-signature':
+            bytes.unshift(...packet(2, [4, 0x13, 1, 8, 0, 0, 0, 0, 0, 0]));
+            break;
+          case 'duplicate':
+            bytes.push(...bytes.slice(0, Math.min(bytes.length, 200 + (position % 400))));
+            break;
+          case 'drop-first':
+            bytes.splice(0, 2 + bytes[1]!);
+            break;
+        }
+        if (await expectSameAsReadKeys(new Uint8Array(bytes))) handled++;
+      }),
       { numRuns: 300, seed: 9 },
     );
     expect(handled).toBeGreaterThan(20);

@@ -52,7 +52,10 @@ describe('a source that timed out', () => {
       const second = await discovery.candidatesFor({ issuerFingerprint: 'B'.repeat(40), issuerKeyID: 'B'.repeat(16) }, []);
       expect(first.unavailable).toContain('vks');
       expect(second.unavailable).toContain('did not answer earlier in this run');
-      expect(discovery.lookups.map((lookup) => [lookup.code, lookup.urls.length])).toEqual([['network-timeout', 1], ['source-down', 0]]);
+      expect(discovery.lookups.map((lookup) => [lookup.code, lookup.urls.length])).toEqual([
+        ['network-timeout', 1],
+        ['source-down', 0],
+      ]);
       expect(silent.requests.length).toBe(1);
     } finally {
       await close();

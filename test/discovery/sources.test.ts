@@ -23,9 +23,7 @@ describe('wkdURLs', () => {
       advanced: 'https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/7eoanuz7tfiit1qxso8dohktbxcd4bf8?l=Alice.Test',
       direct: 'https://example.org/.well-known/openpgpkey/hu/7eoanuz7tfiit1qxso8dohktbxcd4bf8?l=Alice.Test',
     });
-    expect(wkdURLs('joe.doe@example.org', 'http://127.0.0.1:8080/').advanced).toBe(
-      'http://127.0.0.1:8080/.well-known/openpgpkey/example.org/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=joe.doe',
-    );
+    expect(wkdURLs('joe.doe@example.org', 'http://127.0.0.1:8080/').advanced).toBe('http://127.0.0.1:8080/.well-known/openpgpkey/example.org/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=joe.doe');
   });
 });
 

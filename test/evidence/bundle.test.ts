@@ -13,7 +13,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pledge-bundle-'));
   const ada = await createSigner('Ada <ada@example.org>');
   mkdirSync(join(dir, 'posts'));
-  writeFileSync(join(dir, 'posts/pledge.md'), `---\ntitle: Pledge\n---\n\n> quoted\n\n${(await clearsign('I commit.', [ada])).split('\n').map((line) => `    ${line}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'posts/pledge.md'),
+    `---\ntitle: Pledge\n---\n\n> quoted\n\n${(await clearsign('I commit.', [ada]))
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n')}\n`,
+  );
   writeFileSync(join(dir, 'ada.asc'), ada.armoredPublicKey);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,13 +4,7 @@ import { extractBlocks } from '../../src/extract/extract-blocks.js';
 import { decodeDocument, type DocumentText } from '../../src/extract/read-document.js';
 
 const SIGNATURE = ['-----BEGIN PGP SIGNATURE-----', '', 'iHUEARYKAB0WIQQ=', '-----END PGP SIGNATURE-----'];
-const block = (text: string[], headers = ['Hash: SHA512']) => [
-  '-----BEGIN PGP SIGNED MESSAGE-----',
-  ...headers,
-  '',
-  ...text,
-  ...SIGNATURE,
-];
+const block = (text: string[], headers = ['Hash: SHA512']) => ['-----BEGIN PGP SIGNED MESSAGE-----', ...headers, '', ...text, ...SIGNATURE];
 
 function documentOf(path: string, lines: string[] | string): DocumentText {
   const text = Array.isArray(lines) ? lines.join('\n') : lines;
@@ -155,12 +149,27 @@ describe('extractBlocks', () => {
         const decoy = block(['I agree.']).map((line) => (line.startsWith('-----') ? line + blank : line));
         expect.soft(extract('post.md', decoy), JSON.stringify(blank)).toMatchObject([{ startLine: 1, endLine: 8, error: { code: 'disguised-armor' } }]);
       }
-      expect(extract('post.md', block(['I agree.']).map((line, index) => (index === 0 ? `\u00A0${line}` : line)))).toMatchObject([{ error: { code: 'disguised-armor' } }]);
+      expect(
+        extract(
+          'post.md',
+          block(['I agree.']).map((line, index) => (index === 0 ? `\u00A0${line}` : line)),
+        ),
+      ).toMatchObject([{ error: { code: 'disguised-armor' } }]);
     });
     it('refuses a block with one disguised armor line, and keeps ASCII blanks as they were', () => {
       const lines = block(['I agree.']);
-      expect(extract('a.txt', lines.map((line) => (line === SIGNATURE[3] ? `${line}\u00A0` : line)))).toMatchObject([{ error: { code: 'disguised-armor' } }]);
-      expect(extract('a.txt', lines.map((line) => (line.startsWith('-----') ? `${line} \t` : line)))).toMatchObject([{ error: null }]);
+      expect(
+        extract(
+          'a.txt',
+          lines.map((line) => (line === SIGNATURE[3] ? `${line}\u00A0` : line)),
+        ),
+      ).toMatchObject([{ error: { code: 'disguised-armor' } }]);
+      expect(
+        extract(
+          'a.txt',
+          lines.map((line) => (line.startsWith('-----') ? `${line} \t` : line)),
+        ),
+      ).toMatchObject([{ error: null }]);
     });
   });
 

@@ -104,14 +104,20 @@ function extractHtml(content: string) {
 describe('HTML highlighting markup inside <pre>/<code>', () => {
   const TEXT_LINE = 'We, the undersigned, support the pledge.';
 
-  it('Hugo\'s default fence and Chroma\'s classes are undone: the block verifies, recorded as html-highlighting', async () => {
+  it("Hugo's default fence and Chroma's classes are undone: the block verifies, recorded as html-highlighting", async () => {
     const alice = await newKey();
     const dir = await scratchDir();
     const ring = await writeIn(dir, 'alice.asc', alice.armored);
     const block = (await clearsign(`${TEXT_LINE}\n`, [alice])).replace(/\r/g, '');
     const hugo = await writeIn(dir, 'hugo.html', html(hugoDefault(block)));
     const chroma = await writeIn(dir, 'chroma.html', html(chromaClasses(block)));
-    const styled = await writeIn(dir, 'styled.html', html(`<pre>${escape(block).replace(TEXT_LINE, `<b style="font-weight:bold">We</b>, <i lang="en">the</i> <a id="u" data-x="1" tabindex="-1">undersigned</a>, <em><strong>support</strong></em> <span style="color: rgb(1,2,3); text-decoration: underline">the pledge</span>.`)}</pre>`));
+    const styled = await writeIn(
+      dir,
+      'styled.html',
+      html(
+        `<pre>${escape(block).replace(TEXT_LINE, `<b style="font-weight:bold">We</b>, <i lang="en">the</i> <a id="u" data-x="1" tabindex="-1">undersigned</a>, <em><strong>support</strong></em> <span style="color: rgb(1,2,3); text-decoration: underline">the pledge</span>.`)}</pre>`,
+      ),
+    );
     const manifest = await verify([hugo, chroma, styled], { keyrings: [ring] });
     expect(verdicts(manifest)).toEqual([VERIFIED, VERIFIED, VERIFIED]);
     for (const document of manifest.documents) expect(document.blocks[0]).toMatchObject({ signedText: `${TEXT_LINE}\n`, rendering: expect.arrayContaining(['html-highlighting']) });

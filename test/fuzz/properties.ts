@@ -56,13 +56,7 @@ export interface PropertyOutcome {
 
 export type Property = (options: FuzzOptions | number) => Promise<PropertyOutcome>;
 
-
-async function runProperty<Ts extends [unknown, ...unknown[]]>(
-  name: string,
-  property: fc.IAsyncPropertyWithHooks<Ts>,
-  options: FuzzOptions | number,
-  extra: fc.Parameters<Ts> = {},
-): Promise<PropertyOutcome> {
+async function runProperty<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IAsyncPropertyWithHooks<Ts>, options: FuzzOptions | number, extra: fc.Parameters<Ts> = {}): Promise<PropertyOutcome> {
   const { numRuns, seed, path, timeLimitMs } = typeof options === 'number' ? { numRuns: options } : options;
   const started = Date.now();
   const parameters: fc.Parameters<Ts> = {
@@ -204,8 +198,7 @@ export async function verifyContent(extension: string, content: string | Uint8Ar
   }
 }
 
-const verifiedSignatures = (document: ManifestDocument) =>
-  document.blocks.flatMap((block) => block.signatures.filter((signature) => signature.status === 'verified').map(() => block));
+const verifiedSignatures = (document: ManifestDocument) => document.blocks.flatMap((block) => block.signatures.filter((signature) => signature.status === 'verified').map(() => block));
 
 /** A compact view of a manifest document for failure messages. */
 function summary(document: ManifestDocument) {
@@ -245,17 +238,7 @@ export const ALL_BLOCK_ERROR_CODES_LISTED: [Exclude<BlockErrorCode, (typeof BLOC
 
 const RENDERINGS: readonly Rendering[] = ['bom', 'crlf', 'indentation', 'quote-prefix', 'html-entities', 'html-line-breaks', 'html-highlighting'];
 
-const SIGNATURE_STATUSES: readonly SignatureStatus[] = [
-  'verified',
-  'bad-signature',
-  'no-public-key',
-  'expired-key',
-  'revoked-key',
-  'weak-algorithm',
-  'key-unavailable',
-  'statement-mismatch',
-  'identity-mismatch',
-];
+const SIGNATURE_STATUSES: readonly SignatureStatus[] = ['verified', 'bad-signature', 'no-public-key', 'expired-key', 'revoked-key', 'weak-algorithm', 'key-unavailable', 'statement-mismatch', 'identity-mismatch'];
 
 // ---------------------------------------------------------------------------------------------
 // Text models
@@ -339,7 +322,6 @@ export function hasHiddenArmorLine(text: string): boolean {
   return text.split('\n').some((line) => /^-----[^-]+-----$/m.test(line.replace(/[ \t\r]+$/, '')) && !/^-----[^-]+-----$/.test(line.trimEnd()));
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 // ---------------------------------------------------------------------------------------------
@@ -422,10 +404,7 @@ const CHARACTER_FRAGMENTS = ['\n', '\n', '\n', '\u00A0', '\f', '\v', '\u2028', '
 /** Line ends that the signed text may not hold (a lone CR is refused; NUL makes a file binary). */
 const RAW_ONLY_FRAGMENTS = ['\r', '\r\n', '\r\n', '\0'];
 
-const signableFragment = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...ARMOR_FRAGMENTS, ...MARKUP_FRAGMENTS, ...CHARACTER_FRAGMENTS) },
-  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
-);
+const signableFragment = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...ARMOR_FRAGMENTS, ...MARKUP_FRAGMENTS, ...CHARACTER_FRAGMENTS) }, { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) });
 
 /**
  * A text a signer might sign: anything but a lone CR, U+2028/U+2029 (line separators to some
@@ -450,18 +429,14 @@ function blockSkeleton(signatureLines: string[]) {
         { weight: 3, arbitrary: fc.array(fc.constantFrom('Hash: SHA512', 'Hash: SHA256', 'Hash: SHA1', 'Hash: SHA512, SHA256', 'Hello: x', 'Hash: sha512 ', ''), { maxLength: 2 }) },
       ),
       separator: fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 3, arbitrary: fc.constantFrom(' ', '\t', '\u00A0', 'x') }),
-      text: fc.array(fc.array(signableFragment, { maxLength: 5 }).map((parts) => parts.join('')), { maxLength: 6 }),
-      signature: fc.oneof(
-        { weight: 4, arbitrary: fc.constant(signatureLines) },
-        { weight: 3, arbitrary: fc.constantFrom(signatureLines.slice(0, 3), [ARMOR.signatureBegin, '', '=AAAA', ARMOR.signatureEnd], [ARMOR.signatureEnd]) },
+      text: fc.array(
+        fc.array(signableFragment, { maxLength: 5 }).map((parts) => parts.join('')),
+        { maxLength: 6 },
       ),
+      signature: fc.oneof({ weight: 4, arbitrary: fc.constant(signatureLines) }, { weight: 3, arbitrary: fc.constantFrom(signatureLines.slice(0, 3), [ARMOR.signatureBegin, '', '=AAAA', ARMOR.signatureEnd], [ARMOR.signatureEnd]) }),
       dropPrefixAt: fc.option(fc.nat({ max: 20 }), { freq: 4 }),
     })
-    .map(({ prefix, lineEnd, headers, separator, text, signature, dropPrefixAt }) =>
-      [ARMOR.signedMessage, ...headers, separator, ...text, ...signature]
-        .map((line, index) => (index === dropPrefixAt ? line : prefix + line))
-        .join(lineEnd),
-    );
+    .map(({ prefix, lineEnd, headers, separator, text, signature, dropPrefixAt }) => [ARMOR.signedMessage, ...headers, separator, ...text, ...signature].map((line, index) => (index === dropPrefixAt ? line : prefix + line)).join(lineEnd));
 }
 
 /** Documents made of armor-ish fragments and block skeletons, raw line ends included. */
@@ -500,11 +475,19 @@ function signatureLinesOf(armored: string): string[] {
 function checkBlockInvariants(blocks: ArmoredBlock[], limits: Limits): void {
   // Blocks past the limit are reported, not read (R-02): whatever view (<pre>) they come from.
   const overLimit = blocks.slice(limits.maxBlocksPerDocument);
-  check(overLimit.every((block) => block.error?.code === 'input-too-large'), `no more than maxBlocksPerDocument (${limits.maxBlocksPerDocument}) blocks are read`, blocks);
+  check(
+    overLimit.every((block) => block.error?.code === 'input-too-large'),
+    `no more than maxBlocksPerDocument (${limits.maxBlocksPerDocument}) blocks are read`,
+    blocks,
+  );
   for (const [index, block] of blocks.entries()) {
     check(index === 0 || blocks[index - 1]!.startLine <= block.startLine, 'blocks come in document order');
     check(Number.isInteger(block.startLine) && block.startLine >= 1 && block.startLine <= block.endLine, 'a block spans lines startLine..endLine', block);
-    check(block.rendering.every((rendering) => RENDERINGS.includes(rendering)), 'renderings are known', block.rendering);
+    check(
+      block.rendering.every((rendering) => RENDERINGS.includes(rendering)),
+      'renderings are known',
+      block.rendering,
+    );
     check(new Set(block.rendering).size === block.rendering.length, 'no rendering is listed twice', block.rendering);
     check(block.armored === '' || (block.armored.startsWith('-----BEGIN PGP ') && block.armored.endsWith('\n')), 'armored starts at its BEGIN line and ends with a newline', block.armored);
     check(block.error === null || (BLOCK_ERROR_CODES as readonly string[]).includes(block.error.code), 'errors carry a documented code', block.error);
@@ -560,26 +543,19 @@ export const extractionNeverThrows: Property = async (options) => {
     fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ bytes })),
     armorishDocument(signatureLines).map((text) => ({ text })),
   );
-  const property = fc.asyncProperty(
-    fc.constantFrom(...EXTENSIONS),
-    input,
-    fc.boolean(),
-    fc.constantFrom(DEFAULT_LIMITS, SMALL_LIMITS),
-    fc.boolean(),
-    async (extension, source, bom, limits, inPre) => {
-      // HTML is read only inside <pre>, <code> and <textarea>.
-      const text = 'text' in source && extension === 'html' && inPre ? `<pre>${source.text}</pre>` : 'text' in source ? source.text : '';
-      const body = 'bytes' in source ? source.bytes : new TextEncoder().encode(text);
-      const bytes = bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...body]) : body;
-      const read = decodeDocument(`fuzz.${extension}`, bytes);
-      if (bytes.includes(0)) check(!read.ok && read.reason.code === 'binary', 'a file with NUL is binary', read);
-      if (!read.ok) return;
-      check(read.document.hadBom === (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf), 'the BOM is recorded');
-      const blocks = extractBlocks(read.document, limits);
-      checkBlockInvariants(blocks, limits);
-      for (const block of blocks) if (!block.error) await checkSignedTextIsVisibleText(block, limits);
-    },
-  );
+  const property = fc.asyncProperty(fc.constantFrom(...EXTENSIONS), input, fc.boolean(), fc.constantFrom(DEFAULT_LIMITS, SMALL_LIMITS), fc.boolean(), async (extension, source, bom, limits, inPre) => {
+    // HTML is read only inside <pre>, <code> and <textarea>.
+    const text = 'text' in source && extension === 'html' && inPre ? `<pre>${source.text}</pre>` : 'text' in source ? source.text : '';
+    const body = 'bytes' in source ? source.bytes : new TextEncoder().encode(text);
+    const bytes = bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...body]) : body;
+    const read = decodeDocument(`fuzz.${extension}`, bytes);
+    if (bytes.includes(0)) check(!read.ok && read.reason.code === 'binary', 'a file with NUL is binary', read);
+    if (!read.ok) return;
+    check(read.document.hadBom === (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf), 'the BOM is recorded');
+    const blocks = extractBlocks(read.document, limits);
+    checkBlockInvariants(blocks, limits);
+    for (const block of blocks) if (!block.error) await checkSignedTextIsVisibleText(block, limits);
+  });
   return runProperty('extraction-never-throws', property, options);
 };
 
@@ -695,11 +671,7 @@ export const outsideTextNeverSigned: Property = async (options) => {
       if (text.split('\n').some(isDisguisedArmor) || (unfencedMarkdown && text.includes('<!--'))) return;
       const expected = normaliseSigned(text);
       check(
-        document.blocks.length === 1 &&
-          document.blocks[0]!.status === 'ok' &&
-          document.blocks[0]!.signatures.length === 1 &&
-          document.blocks[0]!.signatures[0]!.status === 'verified' &&
-          document.blocks[0]!.signedText === expected,
+        document.blocks.length === 1 && document.blocks[0]!.status === 'ok' && document.blocks[0]!.signatures.length === 1 && document.blocks[0]!.signatures[0]!.status === 'verified' && document.blocks[0]!.signedText === expected,
         'the one block verifies with exactly the signed text',
         { content, expected, document: summary(document) },
       );
@@ -964,8 +936,7 @@ function splitRendering(rendered: Rendered, mode: (typeof SPLITTABLE_MODES)[numb
       } else if (how % 4 === 2) {
         if (lines.slice(next, rendered.end + 1).some(stillQuoted)) return null;
         for (let index = next; index <= rendered.end; index++) lines[index] = unquote(lines[index]!);
-      }
-      else {
+      } else {
         // "> foo" as ">foo" (not before white space: ">", "> " and ">\u00A0" are all a blank quote line).
         const target = lines.findIndex((line, index) => index >= next && index <= rendered.end && /^> \S/.test(line));
         if (target === -1) return null;
@@ -996,34 +967,27 @@ function splitRendering(rendered: Rendered, mode: (typeof SPLITTABLE_MODES)[numb
  * closing its <pre>) gives a malformed block and never a verified one (D-03).
  */
 export const splitRenderingsNeverVerify: Property = async (options) => {
-  const property = fc.asyncProperty(
-    signableText,
-    renderChoices,
-    fc.constantFrom(...SPLITTABLE_MODES),
-    fc.nat(),
-    fc.nat(),
-    fc.integer({ min: 1, max: 4 }),
-    async (text, choices, mode, how, where, dedent) => {
-      const armored = await clearsign(text);
-      const blockLines = armored.slice(0, -1).split('\n');
-      fc.pre(!(FENCE_SENSITIVE.includes(mode) && blockLines.some(isFenceLike)));
-      const rendered = renderBlock(armored, { ...choices, mode, codeInPre: false });
-      const cut = rendered.begin + (where % (rendered.end - rendered.begin));
-      const lines = splitRendering(rendered, mode, how, cut, dedent);
-      fc.pre(lines !== null);
-      const { content } = documentOf({ ...rendered, lines }, choices);
-      const document = await verifyContent(rendered.extension, content);
-      const details = { mode, cut, content, document: summary(document) };
-      check(verifiedSignatures(document).length === 0, 'a split block never verifies', details);
-      check(
-        document.blocks.some((block) => block.status === 'malformed'),
-        'a split block is reported malformed',
-        details,
-      );
-      // A cut can also turn a text line into an armor line (" -----BEGIN…" after "> " lost its space).
-      if (rendered.extension === 'md') check(['split-block', 'malformed-armor', 'hidden-block', 'disguised-armor'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block (or what the text itself earns: hidden-block, disguised-armor)', details);
-    },
-  );
+  const property = fc.asyncProperty(signableText, renderChoices, fc.constantFrom(...SPLITTABLE_MODES), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 4 }), async (text, choices, mode, how, where, dedent) => {
+    const armored = await clearsign(text);
+    const blockLines = armored.slice(0, -1).split('\n');
+    fc.pre(!(FENCE_SENSITIVE.includes(mode) && blockLines.some(isFenceLike)));
+    const rendered = renderBlock(armored, { ...choices, mode, codeInPre: false });
+    const cut = rendered.begin + (where % (rendered.end - rendered.begin));
+    const lines = splitRendering(rendered, mode, how, cut, dedent);
+    fc.pre(lines !== null);
+    const { content } = documentOf({ ...rendered, lines }, choices);
+    const document = await verifyContent(rendered.extension, content);
+    const details = { mode, cut, content, document: summary(document) };
+    check(verifiedSignatures(document).length === 0, 'a split block never verifies', details);
+    check(
+      document.blocks.some((block) => block.status === 'malformed'),
+      'a split block is reported malformed',
+      details,
+    );
+    // A cut can also turn a text line into an armor line (" -----BEGIN…" after "> " lost its space).
+    if (rendered.extension === 'md')
+      check(['split-block', 'malformed-armor', 'hidden-block', 'disguised-armor'].includes(document.blocks[0]?.error?.code ?? ''), 'Markdown reports split-block (or what the text itself earns: hidden-block, disguised-armor)', details);
+  });
   return runProperty('split-renderings-never-verify', property, options);
 };
 
@@ -1160,12 +1124,18 @@ export const parseBlockNeverThrows: Property = async (options) => {
       check(parsed.block.signatures.length > 0, 'a parsed block has a signature');
 
       const document = await verifyContent('txt', armored);
-      for (const block of document.blocks)
-        for (const judged of block.signatures) check(SIGNATURE_STATUSES.includes(judged.status), 'signature statuses are documented', judged);
+      for (const block of document.blocks) for (const judged of block.signatures) check(SIGNATURE_STATUSES.includes(judged.status), 'signature statuses are documented', judged);
       if (verifiedSignatures(document).length === 0) return;
       const message = await openpgp.readCleartextMessage({ cleartextMessage: armored.replace(/^Hash: .*\n/m, ''), config: STRICT_CONFIG });
       const result = await openpgp.verify({ message, verificationKeys: publicKey, date: JUDGED_AT, config: STRICT_CONFIG });
-      const outcomes = await Promise.all(result.signatures.map((entry) => entry.verified.then(() => true, () => false)));
+      const outcomes = await Promise.all(
+        result.signatures.map((entry) =>
+          entry.verified.then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       check(outcomes.some(Boolean), 'a signature pledge verifies is one openpgp.js verifies', { armored, document: summary(document) });
     },
   );
@@ -1203,9 +1173,7 @@ export const blockTextIsSignedText: Property = async (options) => {
   const textLine = fc.oneof(
     {
       weight: 8,
-      arbitrary: fc
-        .array(fc.oneof({ weight: 3, arbitrary: signableFragment }, { weight: 1, arbitrary: fc.constantFrom('\u2028', '\u2029', '\r', ...ARMOR_FRAGMENTS.slice(0, 7)) }), { maxLength: 6 })
-        .map((parts) => parts.join('')),
+      arbitrary: fc.array(fc.oneof({ weight: 3, arbitrary: signableFragment }, { weight: 1, arbitrary: fc.constantFrom('\u2028', '\u2029', '\r', ...ARMOR_FRAGMENTS.slice(0, 7)) }), { maxLength: 6 }).map((parts) => parts.join('')),
     },
     { weight: 1, arbitrary: fc.constant(signatureBody) },
     { weight: 2, arbitrary: nearArmorLine },
@@ -1376,30 +1344,26 @@ export const frontMatterCappedOrParsed: Property = async (options) => {
     // The boundary: one under the cap, at it, one over (the shape cut there, so maybe not YAML).
     fc.constantFrom(-1, 0, 1).map((offset) => ({ scale: 1.1, offset })),
   );
-  const property = fc.asyncProperty(
-    fc.constantFrom(...Object.keys(FRONT_MATTER_SHAPES)),
-    fc.constantFrom(256, 2048, DEFAULT_LIMITS.maxFrontMatterChars),
-    size,
-    fc.constantFrom('\n', '\r\n'),
-    async (shape, cap, { scale, offset }, lineEnd) => {
-      const limits = { ...DEFAULT_LIMITS, maxFrontMatterChars: cap };
-      const whole = FRONT_MATTER_SHAPES[shape]!(Math.ceil(cap * scale)).replace(/\n$/, '').replace(/\n/g, lineEnd);
-      // A cut never ends in a line break, which would end the front matter early.
-      const body = offset === null ? whole : whole.slice(0, cap + offset).replace(/\s$/, 'z');
-      const text = `---${lineEnd}${body}${lineEnd}---${lineEnd}${lineEnd}Some words.${lineEnd}`;
-      const result = readFrontMatter(text, limits);
-      const extracted = extractDocument(decodeDocument('post.md', new TextEncoder().encode(text)), limits);
-      const details = { shape, cap, length: body.length, result: result.ok ? (result.data === null ? 'no front matter' : 'parsed') : result.reason };
-      if (body.length > cap) {
-        check(!result.ok && result.reason.code === 'input-too-large', 'front matter over the cap is refused by its limit', details);
-        check(!extracted.ok && extracted.reason.code === 'input-too-large' && extracted.reason.message.includes('--max-front-matter-chars'), 'the document says which limit refused it', details);
-      } else {
-        check(result.ok, 'front matter at or under the cap is read', details);
-        check(extracted.ok, 'a document with front matter under the cap is read', details);
-        if (offset === null && MAPPINGS.has(shape)) check(result.data !== null, 'front matter of a plain shape parses to a mapping', details);
-      }
-    },
-  );
+  const property = fc.asyncProperty(fc.constantFrom(...Object.keys(FRONT_MATTER_SHAPES)), fc.constantFrom(256, 2048, DEFAULT_LIMITS.maxFrontMatterChars), size, fc.constantFrom('\n', '\r\n'), async (shape, cap, { scale, offset }, lineEnd) => {
+    const limits = { ...DEFAULT_LIMITS, maxFrontMatterChars: cap };
+    const whole = FRONT_MATTER_SHAPES[shape]!(Math.ceil(cap * scale))
+      .replace(/\n$/, '')
+      .replace(/\n/g, lineEnd);
+    // A cut never ends in a line break, which would end the front matter early.
+    const body = offset === null ? whole : whole.slice(0, cap + offset).replace(/\s$/, 'z');
+    const text = `---${lineEnd}${body}${lineEnd}---${lineEnd}${lineEnd}Some words.${lineEnd}`;
+    const result = readFrontMatter(text, limits);
+    const extracted = extractDocument(decodeDocument('post.md', new TextEncoder().encode(text)), limits);
+    const details = { shape, cap, length: body.length, result: result.ok ? (result.data === null ? 'no front matter' : 'parsed') : result.reason };
+    if (body.length > cap) {
+      check(!result.ok && result.reason.code === 'input-too-large', 'front matter over the cap is refused by its limit', details);
+      check(!extracted.ok && extracted.reason.code === 'input-too-large' && extracted.reason.message.includes('--max-front-matter-chars'), 'the document says which limit refused it', details);
+    } else {
+      check(result.ok, 'front matter at or under the cap is read', details);
+      check(extracted.ok, 'a document with front matter under the cap is read', details);
+      if (offset === null && MAPPINGS.has(shape)) check(result.data !== null, 'front matter of a plain shape parses to a mapping', details);
+    }
+  });
   return runProperty('front-matter-capped-or-parsed', property, options);
 };
 

@@ -38,7 +38,11 @@ export async function launchBrowser(): Promise<Browser> {
  * Opens `url` in a fresh context that answers only `allowed` (the page itself) and aborts
  * every other request, recording it: a self-contained page leaves `blocked` empty.
  */
-export async function openIsolated(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; requests: string[]; blocked: string[]; close: () => Promise<void> }> {
+export async function openIsolated(
+  browser: Browser,
+  url: string,
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<{ page: Page; requests: string[]; blocked: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1024, height: 768 }, javaScriptEnabled: true });
   const requests: string[] = [];
   const blocked: string[] = [];

@@ -9,6 +9,10 @@ export function fixtureAndRealWorldDocuments(): string[] {
     ...readdirSync(join(REPO, 'fixtures/documents')).map((name) => join(REPO, 'fixtures/documents', name)),
     ...readdirSync(realworld, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => readdirSync(join(realworld, entry.name)).filter((name) => name.startsWith('doc')).map((name) => join(realworld, entry.name, name))),
+      .flatMap((entry) =>
+        readdirSync(join(realworld, entry.name))
+          .filter((name) => name.startsWith('doc'))
+          .map((name) => join(realworld, entry.name, name)),
+      ),
   ];
 }

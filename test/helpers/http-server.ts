@@ -30,12 +30,7 @@ export interface Reply {
   body?: string | Uint8Array;
 }
 
-type FaultSpec =
-  | { kind: 'delay'; ms: number; reply: HandlerResult }
-  | { kind: 'hang-up' }
-  | { kind: 'drip'; intervalMs: number; byte: string }
-  | { kind: 'endless' }
-  | { kind: 'gzip-bomb'; decodedBytes: number };
+type FaultSpec = { kind: 'delay'; ms: number; reply: HandlerResult } | { kind: 'hang-up' } | { kind: 'drip'; intervalMs: number; byte: string } | { kind: 'endless' } | { kind: 'gzip-bomb'; decodedBytes: number };
 
 /** A reply the server acts out instead of sending a plain response. */
 export interface Fault {

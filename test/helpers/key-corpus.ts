@@ -13,12 +13,18 @@ export async function binaryKeys(): Promise<{ name: string; bytes: Uint8Array }[
     ...readdirSync(join(REPO, 'fixtures/keys')).map((name) => join(REPO, 'fixtures/keys', name)),
     ...readdirSync(realworld, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => readdirSync(join(realworld, entry.name)).filter((name) => /^key.*\.asc$/.test(name)).map((name) => join(realworld, entry.name, name))),
+      .flatMap((entry) =>
+        readdirSync(join(realworld, entry.name))
+          .filter((name) => /^key.*\.asc$/.test(name))
+          .map((name) => join(realworld, entry.name, name)),
+      ),
   ];
   const out: { name: string; bytes: Uint8Array }[] = [];
   for (const file of files) {
     for (const block of readFileSync(file, 'latin1').match(BLOCK) ?? []) {
-      const data = await unarmor(block).then((result) => result.data as Uint8Array).catch(() => null);
+      const data = await unarmor(block)
+        .then((result) => result.data as Uint8Array)
+        .catch(() => null);
       if (data) out.push({ name: file, bytes: data });
     }
   }
@@ -27,7 +33,11 @@ export async function binaryKeys(): Promise<{ name: string; bytes: Uint8Array }[
 
 /** What a key is, as far as pledge uses it: its bytes, names and what openpgp.js concludes about it. */
 export async function portrait(key: Key) {
-  const outcome = async (work: () => Promise<unknown>) => work().then((value) => (value instanceof Date ? value.toISOString() : String(value)), (error: Error) => `throws ${error.message}`);
+  const outcome = async (work: () => Promise<unknown>) =>
+    work().then(
+      (value) => (value instanceof Date ? value.toISOString() : String(value)),
+      (error: Error) => `throws ${error.message}`,
+    );
   const at = new Date('2025-06-01T00:00:00Z');
   const config = STRICT_CONFIG as never;
   return {

@@ -1,16 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { armor, enums, generateKey, readKeys } from 'openpgp';
 import type { PublicKey } from 'openpgp';
-import {
-  dripBytes,
-  endlessBody,
-  gzipBomb,
-  hangUp,
-  redirectTo,
-  respondAfter,
-  routes,
-  startServer,
-} from './http-server.js';
+import { dripBytes, endlessBody, gzipBomb, hangUp, redirectTo, respondAfter, routes, startServer } from './http-server.js';
 import type { Handler, TestServer } from './http-server.js';
 import { keybaseHandler } from './servers/keybase.js';
 import { stripUserIDs, vksHandler } from './servers/vks.js';
@@ -182,7 +173,11 @@ describe('startServer', () => {
 
   it('close() ends open sockets and pending faults', async () => {
     const server = await startServer((req) => (req.path === '/drip' ? dripBytes(10) : respondAfter(60_000, { status: 200 })));
-    const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (error: unknown) => error);
+    const settle = (p: Promise<unknown>): Promise<unknown> =>
+      p.then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
     const dripping = settle(fetch(`${server.origin}/drip`).then((r) => r.text()));
     const waiting = settle(fetch(`${server.origin}/wait`));
     while (server.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -201,7 +196,14 @@ describe('keybaseHandler', () => {
     server = await serve(
       keybaseHandler({
         users: [
-          { username: 'TestAlice', armoredKeys: [alice.armored], proofs: [{ service: 'github', name: 'testalice', url: 'https://gist.github.com/testalice/0123' }, { service: 'dns', name: 'alice.example.org', url: 'dns://alice.example.org' }] },
+          {
+            username: 'TestAlice',
+            armoredKeys: [alice.armored],
+            proofs: [
+              { service: 'github', name: 'testalice', url: 'https://gist.github.com/testalice/0123' },
+              { service: 'dns', name: 'alice.example.org', url: 'dns://alice.example.org' },
+            ],
+          },
           { username: 'bob', armoredKeys: [bob1.armored, bob2.armored] },
           { username: 'saltpack_only', armoredKeys: [] },
         ],

@@ -64,10 +64,7 @@ export async function startSks(options: SksOptions): Promise<RunningSks | Skippe
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
       const [hkpPort, reconPort] = await freePorts(2);
-      await writeFile(
-        path.join(base, 'etc/sks/sksconf'),
-        `hostname: localhost\nhkp_address: 127.0.0.1\nhkp_port: ${hkpPort}\nrecon_address: 127.0.0.1\nrecon_port: ${reconPort}\n`,
-      );
+      await writeFile(path.join(base, 'etc/sks/sksconf'), `hostname: localhost\nhkp_address: 127.0.0.1\nhkp_port: ${hkpPort}\nrecon_address: 127.0.0.1\nrecon_port: ${reconPort}\n`);
       const logPath = path.join(base, `db-${attempt}.log`);
       const child = await spawnLogged(sks, ['db', '-basedir', base, '-stdoutlog'], base, logPath);
       const origin = `http://127.0.0.1:${hkpPort}`;

@@ -62,7 +62,7 @@ describe('openpgp.js contract', () => {
     expect(locked).toBe(pinned);
   });
 
-  it('keeps a cleartext message\'s signature packets on `signature`, and builds one from (text, Signature)', () => {
+  it("keeps a cleartext message's signature packets on `signature`, and builds one from (text, Signature)", () => {
     expect((message as unknown as { signature: openpgp.Signature }).signature).toBeInstanceOf(openpgp.Signature);
     expect(packet).toBeInstanceOf(openpgp.SignaturePacket);
     const rebuilt = cleartextMessageWith(TEXT, [packet]);
@@ -91,7 +91,7 @@ describe('openpgp.js contract', () => {
     expect(mayHaveCriticalNotation(packet)).toBe(false);
   });
 
-  it('reads a packet body with SignaturePacket#read(bytes, config), as pledge\'s own reader does', () => {
+  it("reads a packet body with SignaturePacket#read(bytes, config), as pledge's own reader does", () => {
     const body = packet.write() as Uint8Array;
     const read = readSignaturePacketBody(body);
     expect(read.write()).toEqual(body);
@@ -100,7 +100,7 @@ describe('openpgp.js contract', () => {
     expect(signatureInternals(own!).signatureData).toEqual(signatureInternals(read).signatureData);
   });
 
-  it('reads eight octets into a KeyID with KeyID#read, and lets a packet\'s write be replaced (v3 signatures)', () => {
+  it("reads eight octets into a KeyID with KeyID#read, and lets a packet's write be replaced (v3 signatures)", () => {
     const body = Uint8Array.from([3, 5, 0x01, 0x5f, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 1, 8, 0, 0]);
     const legacy = legacySignaturePacket({ signatureType: 1, created: new Date(0x5f000000 * 1000), issuerKeyID: body.subarray(7, 15), publicKeyAlgorithm: 1, hashAlgorithm: 8 }, body);
     expect(legacy.issuerKeyID.toHex()).toBe('0102030405060708');
@@ -161,12 +161,12 @@ describe('openpgp.js contract', () => {
     expect(Object.getPrototypeOf(view)).toBe(packet);
   });
 
-  it('builds public keys from packets read one by one with each packet class\'s read (readPublicKeys)', async () => {
+  it("builds public keys from packets read one by one with each packet class's read (readPublicKeys)", async () => {
     const keys = await readPublicKeys(key.write() as Uint8Array);
     expect(keys?.map((k) => k.getFingerprint())).toEqual([key.getFingerprint()]);
   });
 
-  it('hands an inline message\'s packets after the literal data over packets.stream, and keeps the literal\'s octets and format', async () => {
+  it("hands an inline message's packets after the literal data over packets.stream, and keeps the literal's octets and format", async () => {
     const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Ada' }], format: 'object' });
     const armored = await openpgp.sign({ message: await openpgp.createMessage({ text: TEXT }), signingKeys: privateKey, config: { preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed } });
     const bytes = await messageBytes(armored);

@@ -49,7 +49,12 @@ describe('the reading thread', () => {
     expect(got).toEqual(expected);
     type Item = { path: string; document: { ok: boolean; reason?: { code: string }; blocks?: { rendering: string[] }[]; frontMatter?: unknown } };
     const items = got as Item[];
-    expect(items.map((item) => item.document.reason?.code).filter(Boolean).sort()).toEqual(['binary', 'input-too-large', 'io-error', 'not-utf8']);
+    expect(
+      items
+        .map((item) => item.document.reason?.code)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['binary', 'input-too-large', 'io-error', 'not-utf8']);
     const page = items.find((item) => item.path.endsWith('page.html'))!.document;
     expect(page.blocks?.[0]?.rendering).toContain('html-entities');
     expect(items.find((item) => item.path.endsWith('post.md'))!.document.frontMatter).toEqual({ keybase: 'someone' });

@@ -40,7 +40,11 @@ describe('threads a run starts', () => {
   });
 
   it('the same in every format that collects the manifest first, and with --jobs 2: none', async () => {
-    for (const args of [['--format', 'junit'], ['--format', 'markdown'], ['--jobs', '2']]) {
+    for (const args of [
+      ['--format', 'junit'],
+      ['--format', 'markdown'],
+      ['--jobs', '2'],
+    ]) {
       const result = await threadsOf(['verify', '--offline', '--keyring', 'examples/keys', ...args, 'examples/signed-post.md']);
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.threads, args.join(' ')).toBe(0);

@@ -9,7 +9,7 @@ import { REPO, runCli } from '../helpers/run-cli.js';
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('schema/pledge-config.schema.json', () => {
-  it('compiles under Ajv\'s strict mode, and the example config validates', () => {
+  it("compiles under Ajv's strict mode, and the example config validates", () => {
     const validate = strictAjv().compile(schemaAt('schema/pledge-config.schema.json'));
     const example = JSON.parse(readFileSync(join(REPO, 'examples/signers-repo/pledge.config.json'), 'utf8'));
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);

@@ -67,19 +67,13 @@ describe('checkRepository', () => {
   it('refuses signers not in the allowed-signers file', () => {
     const allowed = parseSignerList(`# maintainers\n${'A'.repeat(4)} ${'A'.repeat(36)}\n`, 'allowed-signers.txt');
     expect([...allowed]).toEqual(['A'.repeat(40)]);
-    const documents = [
-      document({ path: 'a.md', blocks: [block({ signatures: [verified('A'.repeat(40), '1'.repeat(64))] })] }),
-      document({ path: 'b.md', blocks: [block({ signatures: [verified('B'.repeat(40), '2'.repeat(64))] })] }),
-    ];
+    const documents = [document({ path: 'a.md', blocks: [block({ signatures: [verified('A'.repeat(40), '1'.repeat(64))] })] }), document({ path: 'b.md', blocks: [block({ signatures: [verified('B'.repeat(40), '2'.repeat(64))] })] })];
     checkRepository(documents, { documents: ['*.md'] }, null, allowed);
     expect(documents[0]!.findings).toBeUndefined();
     expect(documents[1]!.findings).toMatchObject([{ code: 'signer-not-allowed' }]);
   });
   it('reports duplicates as warnings or not at all when configured so', () => {
-    const make = () => [
-      document({ path: 'a.md', blocks: [block({ signatures: [verified('A'.repeat(40), '1'.repeat(64))] })] }),
-      document({ path: 'b.md', blocks: [block({ signatures: [verified('A'.repeat(40), '2'.repeat(64))] })] }),
-    ];
+    const make = () => [document({ path: 'a.md', blocks: [block({ signatures: [verified('A'.repeat(40), '1'.repeat(64))] })] }), document({ path: 'b.md', blocks: [block({ signatures: [verified('A'.repeat(40), '2'.repeat(64))] })] })];
     const warned = make();
     checkRepository(warned, { documents: ['*.md'], duplicateSigner: 'warning' }, null, null);
     expect(warned[1]!.findings).toMatchObject([{ code: 'duplicate-signer', severity: 'warning' }]);

@@ -91,13 +91,7 @@ describe('signers repository (examples/signers-repo)', () => {
     expect(result.code).toBe(0);
     const manifest = JSON.parse(result.stdout);
     expectValidManifest(manifest);
-    expect(manifest.documents.map((d: { path: string }) => d.path)).toEqual([
-      '_signatures/ada-lovelace.md',
-      '_signatures/alan-turing.md',
-      '_signatures/grace-hopper.md',
-      '_signatures/katherine-johnson.md',
-      '_signatures/margaret-hamilton.md',
-    ]);
+    expect(manifest.documents.map((d: { path: string }) => d.path)).toEqual(['_signatures/ada-lovelace.md', '_signatures/alan-turing.md', '_signatures/grace-hopper.md', '_signatures/katherine-johnson.md', '_signatures/margaret-hamilton.md']);
     const sources = manifest.documents.map((d: { blocks: { signatures: { status: string; keySource: string }[] }[] }) => d.blocks[0]!.signatures[0]!);
     expect(sources.every((s: { status: string }) => s.status === 'verified')).toBe(true);
     expect(sources.map((s: { keySource: string }) => s.keySource)).toEqual(['keyring:keys/ada.asc', 'keyring:keys/alan.asc', 'keyring:keys/grace.asc', 'keybase:kjohnson', 'github:mhamilton']);

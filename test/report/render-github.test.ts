@@ -7,7 +7,6 @@ import { escapeData, escapeProperty, renderGithub, renderGithubStepSummary, STEP
 import { renderSignatureTable } from '../../src/report/render-markdown.js';
 import { block, cellsOf, document, signature } from '../helpers/manifest-parts.js';
 
-
 /** What the Actions runner does to a line: split at the first "::" after the name, decode. */
 function parseCommand(line: string) {
   const end = line.indexOf('::', 2);
@@ -29,7 +28,6 @@ const outputLines = (output: string) => {
   expect(output.endsWith('\n')).toBe(true);
   return output.slice(0, -1).split('\n');
 };
-
 
 describe('renderGithub', () => {
   describe('when every signature is verified and nothing warns', () => {
@@ -162,12 +160,7 @@ describe('renderGithubStepSummary', () => {
     const summary = renderGithubStepSummary(manifest);
     expect(summary.startsWith('### ✅ pledge: 1 signature verified\n\n1 document · 1 block')).toBe(true);
     expect(summary.endsWith(renderSignatureTable(manifest))).toBe(true);
-    expect(renderSignatureTable(manifest).split('\n')).toEqual([
-      '| Document | Lines | Signer | Status | Reason |',
-      '|---|---|---|---|---|',
-      '| docs/post.md | 31–46 | Alice &lt;alice@example.org&gt; | ✅ verified | — |',
-      '',
-    ]);
+    expect(renderSignatureTable(manifest).split('\n')).toEqual(['| Document | Lines | Signer | Status | Reason |', '|---|---|---|---|---|', '| docs/post.md | 31–46 | Alice &lt;alice@example.org&gt; | ✅ verified | — |', '']);
   });
 });
 
@@ -176,12 +169,19 @@ describe('renderGithubStepSummary', () => {
 describe("GitHub's limits", () => {
   const failed = (n: number) => document({ path: `_signatures/s${n}.md`, blocks: [block({ signatures: [signature({ status: 'bad-signature', reason: { code: 'signature-mismatch', message: 'no match' } })] })] });
   const warned = (n: number) => document({ path: `_signatures/w${n}.md`, blocks: [block({ signatures: [signature({ warnings: ['key-expired-since'] })] })] });
-  const commands = (output: string) => outputLines(output).filter((line) => line.startsWith('::')).map(parseCommand);
+  const commands = (output: string) =>
+    outputLines(output)
+      .filter((line) => line.startsWith('::'))
+      .map(parseCommand);
 
   it('at exactly 10 errors and 10 warnings, annotates each and says nothing more', () => {
     const output = renderGithub(buildManifest([...Array.from({ length: 10 }, (_, n) => failed(n)), ...Array.from({ length: 10 }, (_, n) => warned(n))], '0.1.0'));
     expect(outputLines(output)).toHaveLength(20);
-    expect(commands(output).filter((c) => c.command === 'error').map((c) => c.properties.file)).toEqual(Array.from({ length: 10 }, (_, n) => `_signatures/s${n}.md`));
+    expect(
+      commands(output)
+        .filter((c) => c.command === 'error')
+        .map((c) => c.properties.file),
+    ).toEqual(Array.from({ length: 10 }, (_, n) => `_signatures/s${n}.md`));
   });
 
   it('past 10 of a severity: 9 annotations, a 10th "and N more", and the rest as plain log lines', () => {
@@ -221,6 +221,11 @@ describe("GitHub's limits", () => {
     expect(renderGithubStepSummary(manifest, 100_000).endsWith(renderSignatureTable(manifest))).toBe(true);
     const whole = Buffer.byteLength(renderGithubStepSummary(manifest));
     expect(renderGithubStepSummary(manifest, whole)).toBe(renderGithubStepSummary(manifest));
-    expect(renderGithubStepSummary(manifest, whole - 1).trimEnd().split('\n').at(-1)).toMatch(/^and 2 more rows \(1 verified, 1 with a problem\) not shown/);
+    expect(
+      renderGithubStepSummary(manifest, whole - 1)
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toMatch(/^and 2 more rows \(1 verified, 1 with a problem\) not shown/);
   });
 });

@@ -53,7 +53,10 @@ describe('the human report (issue 20 #9)', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
     const shown = lines.filter((line) => /^ {6}[│┆] /.test(line));
     // Joining soft wraps with a space and real lines with \n gives back the (escaped) text.
-    const rebuilt = shown.map((line) => (line.startsWith('      ┆ ') ? ' ' : '\n') + line.slice(8)).join('').slice(1);
+    const rebuilt = shown
+      .map((line) => (line.startsWith('      ┆ ') ? ' ' : '\n') + line.slice(8))
+      .join('')
+      .slice(1);
     expect(rebuilt).toBe(text.replace('\u001b', '\\x1B'));
     expect(report).not.toContain('\u001b');
     expect(report).not.toContain('…');
@@ -71,6 +74,11 @@ describe('the human report (issue 20 #9)', () => {
     const word = 'A'.repeat(130);
     const wrapped = wrapLines(`x ${word} y`, '  ', 50);
     expect(wrapped.every((line) => line.length <= 50)).toBe(true);
-    expect(wrapped.map((line) => line.slice(2)).join('').replace(/ /g, '')).toBe(`x${word}y`);
+    expect(
+      wrapped
+        .map((line) => line.slice(2))
+        .join('')
+        .replace(/ /g, ''),
+    ).toBe(`x${word}y`);
   });
 });

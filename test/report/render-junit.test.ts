@@ -5,7 +5,6 @@ import { hintFor } from '../../src/report/messages.js';
 import { renderJunit } from '../../src/report/render-junit.js';
 import { block, document, signature } from '../helpers/manifest-parts.js';
 
-
 interface XmlElement {
   name: string;
   attributes: Record<string, string>;
@@ -19,9 +18,7 @@ const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 /** Decodes entity references, failing on a bare "&" or an unknown entity, as an XML parser does. */
 function decode(raw: string): string {
   expect(raw.replace(/&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, '')).not.toContain('&');
-  const decoded = raw.replace(/&(#x?)?(\w+);/g, (_, numeric: string | undefined, value: string) =>
-    numeric ? String.fromCodePoint(parseInt(value, numeric === '#x' ? 16 : 10)) : ENTITIES[value]!,
-  );
+  const decoded = raw.replace(/&(#x?)?(\w+);/g, (_, numeric: string | undefined, value: string) => (numeric ? String.fromCodePoint(parseInt(value, numeric === '#x' ? 16 : 10)) : ENTITIES[value]!));
   // A character reference must name a character XML allows: "&#0;" is not well-formed.
   expect(decoded).not.toMatch(NOT_XML);
   return decoded;

@@ -4,8 +4,6 @@ import { hintFor } from '../../src/report/messages.js';
 import { escapeMarkdown, renderMarkdown, renderSignatureTable } from '../../src/report/render-markdown.js';
 import { block, cellsOf, document, signature } from '../helpers/manifest-parts.js';
 
-
-
 const tableRows = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('|'));
 
 describe('renderMarkdown', () => {
@@ -36,7 +34,11 @@ describe('renderMarkdown', () => {
 
     it('holds the same table as the step summary, a row per signature and per unsigned document', () => {
       expect(markdown).toContain(renderSignatureTable(manifest));
-      expect(tableRows(markdown).slice(2).map((row) => cellsOf(row).slice(1, 4))).toEqual([
+      expect(
+        tableRows(markdown)
+          .slice(2)
+          .map((row) => cellsOf(row).slice(1, 4)),
+      ).toEqual([
         ['31–46', 'AAAA BBBB CCCC DDDD EEEE FFFF 0000 1111 2222 3333', '❌ no-public-key'],
         ['31–46', 'Alice &lt;alice@example.org&gt;', '✅ verified'],
         ['—', '—', '❌ not-signed'],

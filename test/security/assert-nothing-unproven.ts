@@ -50,15 +50,19 @@ const FINGERPRINT = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/;
 const NO_KEY_PROVEN = new Set(['signature-mismatch', 'signature-invalid', 'key-not-found', 'key-mismatch', 'key-unavailable']);
 
 function allSignatures(manifest: Manifest): { path: string; signature: ManifestSignature }[] {
-  return manifest.documents.flatMap((document) =>
-    document.blocks.flatMap((block) => block.signatures.map((signature) => ({ path: document.path, signature }))),
-  );
+  return manifest.documents.flatMap((document) => document.blocks.flatMap((block) => block.signatures.map((signature) => ({ path: document.path, signature }))));
 }
 
 /** The block lines a renderer did not touch, as openpgp.js would be given them. */
 function rawBlock(path: string, startLine: number, endLine: number): string {
   const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  return text.split('\n').slice(startLine - 1, endLine).map((line) => line.replace(/\r$/, '')).join('\n') + '\n';
+  return (
+    text
+      .split('\n')
+      .slice(startLine - 1, endLine)
+      .map((line) => line.replace(/\r$/, ''))
+      .join('\n') + '\n'
+  );
 }
 
 /** openpgp.js's own signed text for a block (Hash: headers dropped if openpgp.js does not know a name); an inline message's literal data. */
@@ -119,7 +123,13 @@ export async function assertNothingUnproven(manifest: Manifest, options: Unprove
 
   // Blocks: malformed ones carry no text and no signature; ok ones carry openpgp.js's text.
   for (const document of manifest.documents) {
-    if (document.status !== 'signed') expect.soft(document.blocks.filter((b) => b.status === 'ok'), `${document.status} document has no ok block`).toEqual([]);
+    if (document.status !== 'signed')
+      expect
+        .soft(
+          document.blocks.filter((b) => b.status === 'ok'),
+          `${document.status} document has no ok block`,
+        )
+        .toEqual([]);
     for (const block of document.blocks) {
       if (block.status === 'malformed') {
         expect.soft({ signedText: block.signedText, signatures: block.signatures.length, error: block.error !== null }, 'a malformed block carries no text and no signature').toEqual({
@@ -130,7 +140,11 @@ export async function assertNothingUnproven(manifest: Manifest, options: Unprove
         continue;
       }
       expect.soft(block.signatures.length, 'an ok block has at least one signature').toBeGreaterThan(0);
-      expect.soft(block.signedTextSha256, 'signedTextSha256 is the hash of signedText').toBe(createHash('sha256').update(block.signedText ?? '').digest('hex'));
+      expect.soft(block.signedTextSha256, 'signedTextSha256 is the hash of signedText').toBe(
+        createHash('sha256')
+          .update(block.signedText ?? '')
+          .digest('hex'),
+      );
       const plain = block.rendering.every((r) => r === 'crlf' || r === 'bom');
       if (plain && options.recheckText !== false) {
         let theirs: string | Error;
@@ -207,7 +221,10 @@ export function gnupgRaw(input: string, keys: string[]): { status: string; human
 
 export function gnupgVerify(input: string, keys: string[]): GnupgVerdict {
   const result = gnupgRaw(input, keys);
-  const status = result.status.split('\n').filter((line) => line.startsWith('[GNUPG:] ')).map((line) => line.slice('[GNUPG:] '.length).split(' '));
+  const status = result.status
+    .split('\n')
+    .filter((line) => line.startsWith('[GNUPG:] '))
+    .map((line) => line.slice('[GNUPG:] '.length).split(' '));
   return {
     keywords: status.map((fields) => fields[0]!).filter((k) => ['GOODSIG', 'BADSIG', 'EXPKEYSIG', 'REVKEYSIG', 'EXPSIG', 'ERRSIG'].includes(k)),
     validsig: status.filter((fields) => fields[0] === 'VALIDSIG').map((fields) => fields[1]!),
@@ -242,7 +259,9 @@ export interface FixtureCase {
 
 const CASES: FixtureCase[] = JSON.parse(readFileSync(at('fixtures/cases.json'), 'utf8'));
 /** Every fixture key, as GnuPG was given them when the fixtures were made. */
-export const FIXTURE_KEYS = readdirSync(at('fixtures/keys')).sort().map((name) => readFileSync(at(`fixtures/keys/${name}`), 'utf8'));
+export const FIXTURE_KEYS = readdirSync(at('fixtures/keys'))
+  .sort()
+  .map((name) => readFileSync(at(`fixtures/keys/${name}`), 'utf8'));
 
 export function fixtureCases(prefix: string): FixtureCase[] {
   const found = CASES.filter((c) => c.id.startsWith(prefix));
@@ -308,7 +327,12 @@ type HashedWriter = { writeHashedSubPackets(): Uint8Array };
  */
 export function literalText(text: string): openpgp.LiteralDataPacket {
   const packet = new openpgp.LiteralDataPacket();
-  (packet as unknown as { setText(text: string): void }).setText(text.replace(/\n$/, '').replace(/[ \t]+$/gm, '').replace(/\r?\n/g, '\r\n'));
+  (packet as unknown as { setText(text: string): void }).setText(
+    text
+      .replace(/\n$/, '')
+      .replace(/[ \t]+$/gm, '')
+      .replace(/\r?\n/g, '\r\n'),
+  );
   return packet;
 }
 
@@ -317,11 +341,7 @@ export function literalText(text: string): openpgp.LiteralDataPacket {
  * a forged date or a chosen issuer can be used). `tweak` runs just before the hashed
  * subpackets are written, so what it sets is covered by the signature.
  */
-export async function craftSignature(
-  signer: SecretPacket,
-  data: object,
-  options: { type?: openpgp.enums.signature; hash?: openpgp.enums.hash; date?: Date; tweak?: (packet: openpgp.SignaturePacket) => void } = {},
-): Promise<openpgp.SignaturePacket> {
+export async function craftSignature(signer: SecretPacket, data: object, options: { type?: openpgp.enums.signature; hash?: openpgp.enums.hash; date?: Date; tweak?: (packet: openpgp.SignaturePacket) => void } = {}): Promise<openpgp.SignaturePacket> {
   const packet = new openpgp.SignaturePacket();
   packet.signatureType = options.type ?? enums.signature.text;
   packet.hashAlgorithm = options.hash ?? enums.hash.sha512;
@@ -403,21 +423,22 @@ export function certify(
   userID: openpgp.UserIDPacket,
   options: { hash?: openpgp.enums.hash; date?: Date; keyFlags?: number | null; type?: openpgp.enums.signature } = {},
 ): Promise<openpgp.SignaturePacket> {
-  return craftSignature(certifier, { userID, key }, {
-    type: options.type ?? enums.signature.certPositive,
-    hash: options.hash ?? enums.hash.sha512,
-    date: options.date ?? T0,
-    tweak: (packet) => {
-      if (options.keyFlags !== null) packet.keyFlags = new Uint8Array([options.keyFlags ?? enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
+  return craftSignature(
+    certifier,
+    { userID, key },
+    {
+      type: options.type ?? enums.signature.certPositive,
+      hash: options.hash ?? enums.hash.sha512,
+      date: options.date ?? T0,
+      tweak: (packet) => {
+        if (options.keyFlags !== null) packet.keyFlags = new Uint8Array([options.keyFlags ?? enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
+      },
     },
-  });
+  );
 }
 
 /** The public form of a key packet (primary or subkey), as it appears in a certificate. */
-export async function publicPacket<T extends openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket>(
-  Kind: new () => T,
-  from: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket,
-): Promise<T> {
+export async function publicPacket<T extends openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket>(Kind: new () => T, from: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket): Promise<T> {
   const packet = new Kind();
   const bytes = (from as unknown as { writePublicKey?: () => Uint8Array }).writePublicKey?.() ?? from.write();
   await (packet as unknown as { read(bytes: Uint8Array): Promise<void> }).read(bytes);
@@ -495,7 +516,9 @@ export function hkpHandler(answer: (search: string) => string | Uint8Array | nul
 
 /** A Markdown post: front matter, then the block in a ```text fence. */
 export function markdownPost(frontMatter: Record<string, string>, block: string): string {
-  const matter = Object.entries(frontMatter).map(([key, value]) => `${key}: ${value}`).join('\n');
+  const matter = Object.entries(frontMatter)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n');
   return `---\n${matter}\n---\n\n\`\`\`text\n${block}\`\`\`\n`;
 }
 

@@ -70,13 +70,17 @@ async function certificateBinding(owner: Made, stolen: Parameters<typeof publicP
   const userID = userIDPacket(owner.publicKey.getUserIDs()[0]!);
   const selfCertification = await certify(owner.privateKey.keyPacket as openpgp.SecretKeyPacket, primary, userID);
   const subkey = await publicPacket(openpgp.PublicSubkeyPacket, stolen);
-  const binding = await craftSignature(owner.privateKey.keyPacket as openpgp.SecretKeyPacket, { key: primary, bind: subkey }, {
-    type: enums.signature.subkeyBinding,
-    date: T0,
-    tweak: (packet) => {
-      packet.keyFlags = new Uint8Array([enums.keyFlags.signData]);
+  const binding = await craftSignature(
+    owner.privateKey.keyPacket as openpgp.SecretKeyPacket,
+    { key: primary, bind: subkey },
+    {
+      type: enums.signature.subkeyBinding,
+      date: T0,
+      tweak: (packet) => {
+        packet.keyFlags = new Uint8Array([enums.keyFlags.signData]);
+      },
     },
-  });
+  );
   return armorKey([primary, userID, selfCertification, subkey, binding]);
 }
 
@@ -192,7 +196,10 @@ describe('K: keys and identity', () => {
     const attacker = await certificateBinding(mallory, alice.publicKey.keyPacket);
     const document = await signedDocument('k05.txt', cleartextBlock(TEXT, [await signText(alice, TEXT)]));
     const results: Record<string, unknown> = {};
-    for (const [name, keys] of [['attacker first', [attacker, alice.armored]], ['attacker last', [alice.armored, attacker]]] as const) {
+    for (const [name, keys] of [
+      ['attacker first', [attacker, alice.armored]],
+      ['attacker last', [alice.armored, attacker]],
+    ] as const) {
       const keyring = await writeIn(dir, `k05-${name.replace(' ', '-')}.asc`, keys.join('\n'));
       const manifest = await outcome(() => verify([document], { keyrings: [keyring] }));
       results[`keyring, ${name}`] = 'threw' in manifest ? manifest : { verdicts: verdicts(manifest), primary: only(manifest).primaryKeyFingerprint };
@@ -226,7 +233,10 @@ describe('K: keys and identity', () => {
     await assertNothingUnproven(attackerOnly);
 
     // Both certificates known, in either order: the victim's, whose binding has the back-signature.
-    for (const [name, keys] of [['attacker first', [attacker, victim.armored]], ['victim first', [victim.armored, attacker]]] as const) {
+    for (const [name, keys] of [
+      ['attacker first', [attacker, victim.armored]],
+      ['victim first', [victim.armored, attacker]],
+    ] as const) {
       const keyring = await writeIn(dir, `k06-${name.replace(' ', '-')}.asc`, keys.join('\n'));
       const manifest = await outcome(() => verify([document], { keyrings: [keyring] }));
       const seen = 'threw' in manifest ? manifest : { verdicts: verdicts(manifest), primary: only(manifest).primaryKeyFingerprint };
@@ -392,14 +402,18 @@ describe('K: keys and identity', () => {
     const subkey = await publicPacket(openpgp.PublicSubkeyPacket, owner.publicKey.subkeys[0]!.keyPacket);
     const bySubkey = cleartextBlock(TEXT, [await signText(owner, TEXT, { subkey: 0 })]);
     const byPrimary = cleartextBlock(TEXT, [await signText(owner, TEXT)]);
-    const compromised = await craftSignature(secret, { key: primary, bind: subkey }, {
-      type: enums.signature.subkeyRevocation,
-      date: new Date('2024-06-01T00:00:00Z'),
-      tweak: (packet) => {
-        packet.reasonForRevocationFlag = enums.reasonForRevocation.keyCompromised;
-        packet.reasonForRevocationString = '';
+    const compromised = await craftSignature(
+      secret,
+      { key: primary, bind: subkey },
+      {
+        type: enums.signature.subkeyRevocation,
+        date: new Date('2024-06-01T00:00:00Z'),
+        tweak: (packet) => {
+          packet.reasonForRevocationFlag = enums.reasonForRevocation.keyCompromised;
+          packet.reasonForRevocationString = '';
+        },
       },
-    });
+    );
     const certificates = {
       // The subkey packet with no binding signature at all.
       'unbound subkey': { key: armorKey([primary, userID, await certify(secret, primary, userID), subkey]), block: bySubkey },

@@ -17,24 +17,7 @@ import { githubHandler } from '../helpers/servers/github.js';
 import { keybaseHandler } from '../helpers/servers/keybase.js';
 import { vksHandler } from '../helpers/servers/vks.js';
 import { wkdHandler } from '../helpers/servers/wkd.js';
-import {
-  assertNothingUnproven,
-  cleartextBlock,
-  cli,
-  hkpHandler,
-  localDiscovery,
-  markdownPost,
-  newKey,
-  scratchDir,
-  signText,
-  verdicts,
-  verify,
-  writeIn,
-  type Made,
-  TEXT,
-  serverPool,
-  oneSignatureBlock as ok,
-} from './assert-nothing-unproven.js';
+import { assertNothingUnproven, cleartextBlock, cli, hkpHandler, localDiscovery, markdownPost, newKey, scratchDir, signText, verdicts, verify, writeIn, type Made, TEXT, serverPool, oneSignatureBlock as ok } from './assert-nothing-unproven.js';
 
 let dir: string;
 let alice: Made;
@@ -86,7 +69,10 @@ describe('N: network', () => {
     // resolution, and one private answer among public ones refuses the name.
     let calls = 0;
     const rebinding = createGuardedLookup(async (): Promise<LookupAddress[]> => (calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]));
-    const mixed = createGuardedLookup(async (): Promise<LookupAddress[]> => [{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }]);
+    const mixed = createGuardedLookup(async (): Promise<LookupAddress[]> => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+    ]);
     const resolve = (lookup: ReturnType<typeof createGuardedLookup>) =>
       new Promise<string>((done) => lookup('keys.attacker.example', { all: true }, (err, addresses) => done(err ? `blocked: ${(err as { code?: string }).code}` : JSON.stringify(addresses))));
     expect(await resolve(rebinding)).toBe('[{"address":"93.184.216.34","family":4}]');
@@ -138,7 +124,24 @@ describe('N: network', () => {
     const typed = ['keybase:../../etc/passwd', 'github:alice/../../admin', 'github:%2e%2e', `https://127.0.0.1:${recorder.port}/x`, 'alice@example.org/../x', 'alice@evil.example@example.org'];
     const codes: Record<string, number | null> = {};
     for (const query of typed) {
-      const result = await cli(['keys', 'fetch', query, '--json', '--sources', 'keybase,github,wkd,hkp', '--keyserver', recorder.origin, '--keybase-url', recorder.origin, '--github-url', recorder.origin, '--wkd-origin', recorder.origin, '--cache-dir', cache]);
+      const result = await cli([
+        'keys',
+        'fetch',
+        query,
+        '--json',
+        '--sources',
+        'keybase,github,wkd,hkp',
+        '--keyserver',
+        recorder.origin,
+        '--keybase-url',
+        recorder.origin,
+        '--github-url',
+        recorder.origin,
+        '--wkd-origin',
+        recorder.origin,
+        '--cache-dir',
+        cache,
+      ]);
       codes[query] = result.code;
     }
     expect(codes).toEqual(Object.fromEntries(typed.map((query) => [query, 2])));

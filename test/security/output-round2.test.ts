@@ -33,7 +33,10 @@ describe('O/C: output, round 2', () => {
     const hostileKeys = await repositoryWith('o04-keys', '{"documents":["*.md"],"x\\n::error::pwned-key":1,"y\\r\\n::add-mask::secret":2}');
     // Invalid JSON whose error message quotes the text around the fault.
     const hostileJSON = await repositoryWith('o04-json', '{"documents": ["*.md"], "keys": ::set-output name=x::pwned-json ::add-mask::secret}');
-    for (const [folder, word] of [[hostileKeys, 'pwned-key'], [hostileJSON, 'pwned-json']] as const) {
+    for (const [folder, word] of [
+      [hostileKeys, 'pwned-key'],
+      [hostileJSON, 'pwned-json'],
+    ] as const) {
       const plain = await runCli(['verify'], {}, folder);
       expect(plain.code).toBe(2);
       // Without --format github the message is as it was: the attacker's text is quoted.
@@ -101,7 +104,7 @@ describe('O/C: output, round 2', () => {
     }
   });
 
-  it('O-05: --format markdown leaves no https://, http:// or www. in user IDs and signed text to GitHub\'s autolinker', async () => {
+  it("O-05: --format markdown leaves no https://, http:// or www. in user IDs and signed text to GitHub's autolinker", async () => {
     const mallory = await newKey('Mallory https://evil.example www.evil.example <mallory@example.org>');
     const keyring = await writeIn(dir, 'o05-keys.asc', `${alice.armored}\n${mallory.armored}`);
     const folder = join(dir, 'o05');

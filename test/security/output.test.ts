@@ -33,7 +33,6 @@ import {
   okBlock as ok,
 } from './assert-nothing-unproven.js';
 
-
 let dir: string;
 let alice: Made;
 let aliceKeyring: string;
@@ -85,7 +84,10 @@ describe('O: output', () => {
       const args = ['verify', '--format', format, '--offline', '--no-cache', '--keyring', keyring, outputsDir];
       const run = format === 'github' ? await runCli(args) : await cli(args);
       expect.soft(run.code, format).toBe(1);
-      for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
         expect.soft(text, `${format} ${stream}: raw control characters`).not.toMatch(RAW_CONTROL);
         for (const line of text.split('\n')) {
           // Only pledge's own annotations may start a line with "::", and none of the attacker's.
@@ -178,4 +180,3 @@ describe('O: output', () => {
     expect(spawning.every((source) => !/['"`]gpgv?['"`]|['"`]sqv?['"`]/.test(source))).toBe(true);
   });
 });
-

@@ -58,14 +58,18 @@ const signers = (manifest: Manifest) => manifest.signers.map((s) => s.primaryKey
 async function userIDLess(key: Made, keyExpirationTime: number | null, later: { date: Date; keyExpirationTime: number | null }[] = []): Promise<string> {
   const primary = await publicPacket(openpgp.PublicKeyPacket, key.publicKey.keyPacket);
   const direct = (date: Date, expiresAfter: number | null) =>
-    craftSignature(secret(key), { key: primary }, {
-      type: enums.signature.key,
-      date,
-      tweak: (packet) => {
-        packet.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
-        if (expiresAfter !== null) (packet as unknown as { keyExpirationTime: number }).keyExpirationTime = expiresAfter;
+    craftSignature(
+      secret(key),
+      { key: primary },
+      {
+        type: enums.signature.key,
+        date,
+        tweak: (packet) => {
+          packet.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
+          if (expiresAfter !== null) (packet as unknown as { keyExpirationTime: number }).keyExpirationTime = expiresAfter;
+        },
       },
-    });
+    );
   const signatures = [await direct(T0, keyExpirationTime)];
   for (const next of later) signatures.push(await direct(next.date, next.keyExpirationTime));
   return armorKey([primary, ...signatures]);
@@ -100,13 +104,7 @@ async function lapsedSubkey(key: Made, withUserID: boolean): Promise<string> {
   } else {
     identity.push(await craftSignature(secret(key), { key: primary }, { type: enums.signature.key, date: T0, tweak: (p) => void (p.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys])) }));
   }
-  return armorKey([
-    primary,
-    ...identity,
-    subkey,
-    await subkeyBinding(key, primary, subkey, T0, EXPIRES_AFTER),
-    await subkeyBinding(key, primary, subkey, EXTENDED_AT, null),
-  ]);
+  return armorKey([primary, ...identity, subkey, await subkeyBinding(key, primary, subkey, T0, EXPIRES_AFTER), await subkeyBinding(key, primary, subkey, EXTENDED_AT, null)]);
 }
 
 async function run(name: string, documents: Record<string, string>, keyArmored: string, fastPath = true): Promise<{ paths: string[]; manifest: Manifest; keyring: string }> {
@@ -195,12 +193,18 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
       Object.values(blocks).map(async (block) => {
         const message = await openpgp.readCleartextMessage({ cleartextMessage: block });
         const [only] = (await openpgp.verify({ message, verificationKeys: [key.publicKey], expectSigned: false })).signatures;
-        return only!.verified.then(() => true, () => false);
+        return only!.verified.then(
+          () => true,
+          () => false,
+        );
       }),
     );
     expect(reference).toEqual([false, true, true]);
 
-    for (const [label, armored] of [['user ID', key.armored], ['no user ID', await userIDLess(key, null)]] as const) {
+    for (const [label, armored] of [
+      ['user ID', key.armored],
+      ['no user ID', await userIDLess(key, null)],
+    ] as const) {
       for (const fastPath of [true, false]) {
         const { paths, manifest } = await run(`c23-${label.replace(' ', '-')}-${fastPath}`, blocks, armored, fastPath);
         // Was, without a user ID: the LF one verified and the CRLF one signature-mismatch (the

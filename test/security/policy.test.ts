@@ -60,8 +60,7 @@ function gnupgSigned(algorithm: string, userID: string): { key: string; block: s
   if (!GPG_AVAILABLE) return null;
   const home = mkdtempSync(join(tmpdir(), 'pledge-sec-gpgkey-'));
   gpgHomes.push(home);
-  const gpg = (args: string[], input?: string) =>
-    spawnSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  const gpg = (args: string[], input?: string) => spawnSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
   gpg(['--quick-gen-key', userID, algorithm, 'sign', 'never']);
   const key = gpg(['--armor', '--export', userID]).stdout;
   const block = gpg(['--clearsign', '--digest-algo', 'SHA256', '-u', userID, '-o', '-'], TEXT).stdout;

@@ -21,7 +21,13 @@ type Readable = openpgp.SignaturePacket & { params: Params; signedHashValue: Uin
 const signatureOf = async (bytes: Uint8Array) => (await openpgp.readSignature({ binarySignature: bytes })).packets[0] as Readable;
 
 function mpi(value: bigint): Uint8Array {
-  const bytes = Buffer.from(value.toString(16).padStart(2, '0').replace(/^(.(..)*)$/, '0$1'), 'hex');
+  const bytes = Buffer.from(
+    value
+      .toString(16)
+      .padStart(2, '0')
+      .replace(/^(.(..)*)$/, '0$1'),
+    'hex',
+  );
   return Uint8Array.from([...[value.toString(2).length >> 8, value.toString(2).length & 0xff], ...bytes]);
 }
 
@@ -61,8 +67,7 @@ async function repository(alice: Made, files: Record<string, string>): Promise<s
   return dir;
 }
 
-const findings = (manifest: Manifest) =>
-  Object.fromEntries(manifest.documents.map((d) => [d.path.split('/').pop(), (d as { findings?: { code: string }[] }).findings?.map((f) => f.code) ?? []]));
+const findings = (manifest: Manifest) => Object.fromEntries(manifest.documents.map((d) => [d.path.split('/').pop(), (d as { findings?: { code: string }[] }).findings?.map((f) => f.code) ?? []]));
 
 describe('C: a signature copied into another signer file', () => {
   it('C-24: a copy with unhashed subpackets added, moved or dropped, or an ECDSA value re-dressed as n − s, is still a replayed-signature', async () => {

@@ -68,7 +68,7 @@ beforeAll(async () => {
 });
 
 describe('signers repository against its pull requests, round 2 (S rows)', () => {
-  it('S-01: a pull request that empties the committed manifest is still checked against the merge base\'s; the same change on main is the maintainer\'s', async () => {
+  it("S-01: a pull request that empties the committed manifest is still checked against the merge base's; the same change on main is the maintainer's", async () => {
     const dir = checkout();
     expect((await runCli(['manifest', '--offline'], {}, dir)).code).toBe(0);
     commit(dir, 'manifest');
@@ -88,12 +88,21 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(attack.code).toBe(1);
     expectValidManifest(JSON.parse(attack.stdout));
     // Control: the maintainer empties the list on main; a pull request adding the file is judged by that.
-    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'signers.json'), emptied); }, 'maintainer: reset the list', () => { addDuplicate(dir); });
+    const control = await maintainerThenPullRequest(
+      dir,
+      () => {
+        writeFileSync(join(dir, 'signers.json'), emptied);
+      },
+      'maintainer: reset the list',
+      () => {
+        addDuplicate(dir);
+      },
+    );
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
 
-  it('S-02: a pull request that sets duplicateSigner off is judged by the merge base\'s config; the same change on main passes', async () => {
+  it("S-02: a pull request that sets duplicateSigner off is judged by the merge base's config; the same change on main passes", async () => {
     const dir = checkout();
     branch(dir, 'attack');
     editConfig(dir, (config) => (config.duplicateSigner = 'off'));
@@ -102,14 +111,27 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     const attack = await pullRequest(dir);
     expect(findings(attack.stdout)).toEqual(['_signatures/duplicate-signer.md:duplicate-signer', 'pledge.config.json:protected-file-changed']);
     const config = documents(attack.stdout).find((d) => d.path === 'pledge.config.json')!.findings![0]!;
-    expect(config.line).toBe(readFileSync(join(dir, 'pledge.config.json'), 'utf8').split('\n').findIndex((line) => line.includes('"duplicateSigner"')) + 1);
+    expect(config.line).toBe(
+      readFileSync(join(dir, 'pledge.config.json'), 'utf8')
+        .split('\n')
+        .findIndex((line) => line.includes('"duplicateSigner"')) + 1,
+    );
     expect(attack.code).toBe(1);
     // The github format gives the protected file its own annotation, at the line.
     const github = await runCli(['verify', '--format', 'github', '--offline', '--changed-since', 'main'], {}, dir);
     expect(github.stdout).toMatch(new RegExp(`^::error file=pledge\\.config\\.json,line=${config.line},endLine=${config.line},title=pledge%3A protected-file-changed::`, 'm'));
     expect(github.stdout).not.toContain('title=pledge%3A not-signed');
     // Control: the maintainer turns the rule off on main; the same file then passes.
-    const control = await maintainerThenPullRequest(dir, () => { editConfig(dir, (config) => (config.duplicateSigner = 'off')); }, 'maintainer: duplicates allowed', () => { addDuplicate(dir); });
+    const control = await maintainerThenPullRequest(
+      dir,
+      () => {
+        editConfig(dir, (config) => (config.duplicateSigner = 'off'));
+      },
+      'maintainer: duplicates allowed',
+      () => {
+        addDuplicate(dir);
+      },
+    );
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
@@ -130,18 +152,27 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     branch(dir, 'attack-edit');
     writeFileSync(join(dir, 'keys/alan.asc'), `${readFileSync(join(dir, 'keys/alan.asc'), 'utf8')}${mallory.armoredPublicKey}`);
     writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-    commit(dir, 'hide my key beside Alan\'s');
+    commit(dir, "hide my key beside Alan's");
     const edit = await pullRequest(dir);
     expect(findings(edit.stdout)).toEqual(['keys/alan.asc:protected-file-changed']);
     expect(statuses(edit.stdout)).toEqual(['_signatures/mallory.md:no-public-key']);
     // Control: the maintainer pins the key on main; the pull request with only the signer file passes.
-    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey); }, 'maintainer: pin Mallory', async () => { writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example')); });
+    const control = await maintainerThenPullRequest(
+      dir,
+      () => {
+        writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
+      },
+      'maintainer: pin Mallory',
+      async () => {
+        writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+      },
+    );
     expect(findings(control.stdout)).toEqual([]);
     expect(statuses(control.stdout)).toEqual(['_signatures/mallory.md:verified']);
     expect(control.code).toBe(0);
   });
 
-  it('S-03: a pull request that adds its key to the allowed signers list is judged by the merge base\'s list; the same line added on main passes', async () => {
+  it("S-03: a pull request that adds its key to the allowed signers list is judged by the merge base's list; the same line added on main passes", async () => {
     const dir = checkout();
     const ada = '0B0C87365E699AB6C5C3EABE82C4C1ED61774935';
     writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
@@ -157,7 +188,16 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(documents(attack.stdout).find((d) => d.path === 'allowed-signers.txt')!.findings![0]!.line).toBe(2);
     expect(attack.code).toBe(1);
     // Control: the maintainer allows Mallory on main; the pull request with only her file passes.
-    const control = await maintainerThenPullRequest(dir, () => { writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`); }, 'maintainer: allow Mallory', async () => { writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example')); });
+    const control = await maintainerThenPullRequest(
+      dir,
+      () => {
+        writeFileSync(join(dir, 'allowed-signers.txt'), `${ada}\n${mallory.fingerprint}\n`);
+      },
+      'maintainer: allow Mallory',
+      async () => {
+        writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+      },
+    );
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
   });
@@ -176,18 +216,23 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(findings(full.stdout)).toEqual(['_signatures/2024/x.md:unmatched-signer-file', '_signatures/X.MD:unmatched-signer-file']);
     expect(full.code).toBe(1);
     // Control: a matching signer file and an edit to the excluded README pass.
-    const control = await maintainerThenPullRequest(dir, () => {
-      writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
-    }, 'maintainer: pin Mallory', async () => {
-      writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-      writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n');
-    });
+    const control = await maintainerThenPullRequest(
+      dir,
+      () => {
+        writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
+      },
+      'maintainer: pin Mallory',
+      async () => {
+        writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+        writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n');
+      },
+    );
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);
   });
 
-  it('S-06: a front-matter name no user ID of the key carries is a claim-mismatch warning; the key\'s own name is not', async () => {
+  it("S-06: a front-matter name no user ID of the key carries is a claim-mismatch warning; the key's own name is not", async () => {
     const dir = checkout();
     writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
     writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Linus Torvalds'));

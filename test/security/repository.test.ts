@@ -22,8 +22,7 @@ function checkout(): string {
   return dir;
 }
 
-const findings = (stdout: string) =>
-  (JSON.parse(stdout).documents as { path: string; findings?: { code: string }[] }[]).flatMap((d) => (d.findings ?? []).map((f) => `${d.path}:${f.code}`));
+const findings = (stdout: string) => (JSON.parse(stdout).documents as { path: string; findings?: { code: string }[] }[]).flatMap((d) => (d.findings ?? []).map((f) => `${d.path}:${f.code}`));
 
 describe('signers repository against its pull requests (S rows)', () => {
   it('S-04: a pull request deleting a signer file under appendOnly is a finding; the same deletion on main is not', async () => {

@@ -133,7 +133,12 @@ describe('R: resource exhaustion', () => {
     await assertNothingUnproven(many);
     const blocks = many.documents[0]!.blocks;
     expect.soft(blocks.length, 'every block of the document is reported').toBe(65);
-    expect.soft(blocks.slice(0, 64).every((b) => b.status === 'ok'), 'the first 64 blocks are judged').toBe(true);
+    expect
+      .soft(
+        blocks.slice(0, 64).every((b) => b.status === 'ok'),
+        'the first 64 blocks are judged',
+      )
+      .toBe(true);
     expect.soft(blocks[64] ? verdicts({ ...many, documents: [{ ...many.documents[0]!, blocks: [blocks[64]] }] }) : null, 'block 65').toEqual([malformed('input-too-large')]);
 
     // (c) 20 blocks of 16 signatures (the per-block cap), 320 distinct issuers: a per-run cap
@@ -199,34 +204,31 @@ describe('R: resource exhaustion', () => {
     const original = TEXT.replace(/\n$/, '');
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({ kind: fc.constantFrom('flip', 'drop', 'insert', 'truncate', 'text'), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-        async ({ kind, at, value }) => {
-          runs++;
-          let bytes = Uint8Array.from(good);
-          let text = TEXT;
-          const i = at % bytes.length;
-          if (kind === 'flip') bytes[i] = bytes[i]! ^ (value || 1);
-          if (kind === 'drop') bytes = new Uint8Array([...bytes.subarray(0, i), ...bytes.subarray(i + 1)]);
-          if (kind === 'insert') bytes = new Uint8Array([...bytes.subarray(0, i), value, ...bytes.subarray(i)]);
-          if (kind === 'truncate') bytes = bytes.subarray(0, i);
-          if (kind === 'text') {
-            const j = at % original.length;
-            text = `${original.slice(0, j)}${String.fromCharCode(33 + (value % 90))}${original.slice(j + 1)}\n`;
-          }
-          const block = cleartextBlock(text, bytes);
-          const fuzzed = await writeIn(dir, 'r04-fuzz.txt', block);
-          const result = await outcome(() => verify([fuzzed], { keyrings: [aliceKeyring] }));
-          if ('threw' in result) throw new Error(`pledge threw on ${kind}@${at}: ${result.threw}`);
-          for (const b of result.documents[0]!.blocks) {
-            if (!b.signatures.some((s) => s.status === 'verified')) continue;
-            if (b.signedText !== original) throw new Error(`${kind}@${at}: verified a changed text ${JSON.stringify(b.signedText)}`);
-            const message = await openpgp.readCleartextMessage({ cleartextMessage: block });
-            const { signatures } = await openpgp.verify({ message, verificationKeys: [alice.publicKey], expectSigned: false });
-            await signatures[0]!.verified; // throws if openpgp.js does not agree
-          }
-        },
-      ),
+      fc.asyncProperty(fc.record({ kind: fc.constantFrom('flip', 'drop', 'insert', 'truncate', 'text'), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), async ({ kind, at, value }) => {
+        runs++;
+        let bytes = Uint8Array.from(good);
+        let text = TEXT;
+        const i = at % bytes.length;
+        if (kind === 'flip') bytes[i] = bytes[i]! ^ (value || 1);
+        if (kind === 'drop') bytes = new Uint8Array([...bytes.subarray(0, i), ...bytes.subarray(i + 1)]);
+        if (kind === 'insert') bytes = new Uint8Array([...bytes.subarray(0, i), value, ...bytes.subarray(i)]);
+        if (kind === 'truncate') bytes = bytes.subarray(0, i);
+        if (kind === 'text') {
+          const j = at % original.length;
+          text = `${original.slice(0, j)}${String.fromCharCode(33 + (value % 90))}${original.slice(j + 1)}\n`;
+        }
+        const block = cleartextBlock(text, bytes);
+        const fuzzed = await writeIn(dir, 'r04-fuzz.txt', block);
+        const result = await outcome(() => verify([fuzzed], { keyrings: [aliceKeyring] }));
+        if ('threw' in result) throw new Error(`pledge threw on ${kind}@${at}: ${result.threw}`);
+        for (const b of result.documents[0]!.blocks) {
+          if (!b.signatures.some((s) => s.status === 'verified')) continue;
+          if (b.signedText !== original) throw new Error(`${kind}@${at}: verified a changed text ${JSON.stringify(b.signedText)}`);
+          const message = await openpgp.readCleartextMessage({ cleartextMessage: block });
+          const { signatures } = await openpgp.verify({ message, verificationKeys: [alice.publicKey], expectSigned: false });
+          await signatures[0]!.verified; // throws if openpgp.js does not agree
+        }
+      }),
       { numRuns: 120 },
     );
     expect(runs).toBeGreaterThanOrEqual(120);
@@ -257,7 +259,10 @@ describe('R: resource exhaustion', () => {
     const document = await writeIn(dir, 'r06.txt', cleartextBlock(TEXT, [await signText(alice, TEXT)]));
     const drip = await serve(() => dripBytes(100));
     const silent = await serve(() => respondAfter(60_000, { status: 404 }));
-    for (const [name, server] of [['drip', drip], ['no headers', silent]] as const) {
+    for (const [name, server] of [
+      ['drip', drip],
+      ['no headers', silent],
+    ] as const) {
       const started = Date.now();
       const manifest = await verify([document], { discovery: localDiscovery({ vks: server.origin }, ['vks'], { timeoutMs: 1_000 }) });
       expect.soft(Date.now() - started, `${name}: one request deadline of 1 s`).toBeLessThan(3_000);

@@ -28,10 +28,7 @@ describe('a repository threshold', () => {
   });
 
   it('an allowed signer may be named by its signing subkey; a key off the list fails the file once, by signer-not-allowed', () => {
-    const documents = [
-      document({ path: 'sub.md', blocks: [block({ signatures: [signed(A, S, '4')] })] }),
-      document({ path: 'off.md', blocks: [block({ signatures: [signed(B, B, '5')] })] }),
-    ];
+    const documents = [document({ path: 'sub.md', blocks: [block({ signatures: [signed(A, S, '4')] })] }), document({ path: 'off.md', blocks: [block({ signatures: [signed(B, B, '5')] })] })];
     checkRepository(documents, { documents: ['*.md'] }, null, new Set([S]));
     expect(documents[0]!.findings).toBeUndefined();
     expect(documents[0]!.threshold).toMatchObject({ counted: [A], met: true });

@@ -29,7 +29,10 @@ describe('fast path against openpgp.js', () => {
   it('agrees on every committed fixture', async () => {
     const cases: Case[] = JSON.parse(readFileSync(join(REPO, 'fixtures/cases.json'), 'utf8'));
     for (const fixture of cases) {
-      const { fast, slow } = await both([join(REPO, fixture.document)], fixture.keyrings.map((k) => join(REPO, k)));
+      const { fast, slow } = await both(
+        [join(REPO, fixture.document)],
+        fixture.keyrings.map((k) => join(REPO, k)),
+      );
       expect(fast, fixture.document).toEqual(slow);
     }
   });

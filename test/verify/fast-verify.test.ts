@@ -488,7 +488,13 @@ describe('fastVerify against openpgp.js: hostile and unusual signatures', () => 
       const body = await signBody(v6, text, { hash });
       const packet = parse(body);
       const salt = (packet as unknown as { salt: Uint8Array }).salt;
-      expect(salt.length).toBe(new Map<number, number>([[enums.hash.sha256, 16], [enums.hash.sha384, 24], [enums.hash.sha512, 32]]).get(hash));
+      expect(salt.length).toBe(
+        new Map<number, number>([
+          [enums.hash.sha256, 16],
+          [enums.hash.sha384, 24],
+          [enums.hash.sha512, 32],
+        ]).get(hash),
+      );
       const altered = Uint8Array.from(salt);
       altered[0]! ^= 1;
       (packet as unknown as { salt: Uint8Array }).salt = altered;
@@ -524,13 +530,20 @@ describe('fastVerify against openpgp.js: properties', () => {
 
   function mutate(text: string, how: string): string {
     switch (how) {
-      case 'append space': return `${text} `;
-      case 'append newline': return `${text}\n`;
-      case 'change a character': return changeOneCharacter(text);
-      case 'crlf': return text.replace(/\r?\n/g, '\r\n');
-      case 'lf': return text.replace(/\r\n/g, '\n');
-      case 'prepend dash': return `-${text}`;
-      default: return text;
+      case 'append space':
+        return `${text} `;
+      case 'append newline':
+        return `${text}\n`;
+      case 'change a character':
+        return changeOneCharacter(text);
+      case 'crlf':
+        return text.replace(/\r?\n/g, '\r\n');
+      case 'lf':
+        return text.replace(/\r\n/g, '\n');
+      case 'prepend dash':
+        return `-${text}`;
+      default:
+        return text;
     }
   }
 

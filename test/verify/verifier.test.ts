@@ -7,7 +7,7 @@ import { checkSignature } from '../../src/verify/verify-signature.js';
 
 /** The verifier owns what a run learns about keys (issue 13): the same verdicts, nothing shared between runs. */
 describe('Verifier', () => {
-  it('gives checkSignature\'s verdict and keeps what it learnt about the key to itself', async () => {
+  it("gives checkSignature's verdict and keeps what it learnt about the key to itself", async () => {
     const { publicKey, privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Ada', email: 'ada@example.org' }], format: 'object' });
     const armored = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: 'I agree.' }), signingKeys: privateKey });
     const parsed = await parseBlock(armored.trimEnd(), DEFAULT_LIMITS);

@@ -22,7 +22,10 @@ const REQUIRED = process.env['PLEDGE_REQUIRE_BROWSER'] === '1' || process.env['P
 const has = (tool: string) => spawnSync(tool, ['--version']).status === 0 || spawnSync(tool, ['version']).status === 0;
 const HUGO = has('hugo');
 const PANDOC = has('pandoc');
-for (const [tool, present] of [['hugo', HUGO], ['pandoc', PANDOC]] as const)
+for (const [tool, present] of [
+  ['hugo', HUGO],
+  ['pandoc', PANDOC],
+] as const)
   if (!present && !REQUIRED) console.warn(`test/web/generators.test.ts: ${tool} tests skipped: ${tool} not found (apt-get install ${tool}); set PLEDGE_REQUIRE_GENERATORS=1 to make this an error`);
 announceSkip('test/web/generators.test.ts');
 
@@ -30,7 +33,9 @@ const POST = join(REPO, 'examples/signed-post.md');
 const KEYS = join(REPO, 'examples/keys');
 /** The example signers repository's files: statements signed in a ```text fence, as signers write them. */
 const SIGNERS = join(REPO, 'examples/signers-repo/_signatures');
-const SIGNER_FILES = readdirSync(SIGNERS).filter((name) => name.endsWith('.md') && name !== 'README.md').map((name) => join(SIGNERS, name));
+const SIGNER_FILES = readdirSync(SIGNERS)
+  .filter((name) => name.endsWith('.md') && name !== 'README.md')
+  .map((name) => join(SIGNERS, name));
 const SIGNER_KEYS = join(REPO, 'examples/signers-repo/keys');
 const SOURCES = [POST, ...SIGNER_FILES];
 

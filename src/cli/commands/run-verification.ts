@@ -96,4 +96,3 @@ export async function runVerification(paths: string[], options: RunOptions, cont
 export function collectOptions(options: Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore'>>): CollectOptions {
   return { include: options.include ?? [], exclude: options.exclude ?? [], gitignore: options.gitignore !== false };
 }
-

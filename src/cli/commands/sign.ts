@@ -62,7 +62,10 @@ async function gatherFields(options: SignCommandOptions, needed: string[], conte
 function signaturesFolder(loaded: LoadedConfig): string {
   const glob = loaded.config.documents[0] ?? '_signatures/*.md';
   const parts = glob.split('/');
-  const fixed = parts.slice(0, parts.findIndex((part) => /[*?[{]/.test(part)));
+  const fixed = parts.slice(
+    0,
+    parts.findIndex((part) => /[*?[{]/.test(part)),
+  );
   return fixed.join('/') || '.';
 }
 
@@ -87,9 +90,7 @@ async function signInRepository(options: SignCommandOptions, context: CommandCon
   // Offline first, with the key the tool exports: the signature, the statement and the repository's rules.
   const publicKey = await exportPublicKey(tool, run);
   const base = discoveryRequest(options, context, loaded.config, sourcesGiven(options));
-  const offline = await withPublicKeyFile(publicKey, (file) =>
-    verifyRepository({ loaded, version: context.version, keyrings: [file], discovery: { ...base, offline: true } }),
-  );
+  const offline = await withPublicKeyFile(publicKey, (file) => verifyRepository({ loaded, version: context.version, keyrings: [file], discovery: { ...base, offline: true } }));
   const mine = offline.documents.find((document) => document.path === path);
   const [signature] = signaturesOf(mine);
   if (!signature || (signature.status !== 'verified' && signature.status !== 'key-unavailable') || mine?.findings?.some((f) => f.severity === 'error')) {
@@ -99,9 +100,11 @@ async function signInRepository(options: SignCommandOptions, context: CommandCon
     return;
   }
   const fingerprint = signature.primaryKeyFingerprint ?? signature.issuerFingerprint ?? signature.issuerKeyID;
-  stdout.write(signature.status === 'verified'
-    ? `checked offline: good signature by ${fingerprint}, the statement matches, no finding\n`
-    : `checked offline: good signature by ${fingerprint} and the statement matches; ${escapeText(signature.reason?.message ?? 'the front matter claims need the network')}\n`);
+  stdout.write(
+    signature.status === 'verified'
+      ? `checked offline: good signature by ${fingerprint}, the statement matches, no finding\n`
+      : `checked offline: good signature by ${fingerprint} and the statement matches; ${escapeText(signature.reason?.message ?? 'the front matter claims need the network')}\n`,
+  );
 
   // Then as CI will: without the exported key, from the repository's pinned keys and public sources.
   let found: string | null = null;
@@ -113,7 +116,7 @@ async function signInRepository(options: SignCommandOptions, context: CommandCon
   }
   if (found) stdout.write(`CI will find your key: ${escapeText(found)}\n`);
   else {
-    const sources = base.offline ? loaded.config.sources ?? [] : base.sources.order;
+    const sources = base.offline ? (loaded.config.sources ?? []) : base.sources.order;
     stdout.write(`${base.offline ? 'not checked online (--offline). ' : ''}If no source the repository asks has your key, publish it:\n`);
     for (const hint of publishHints(fingerprint, sources, loaded.config.keys)) stdout.write(`  - ${hint}\n`);
   }
@@ -137,9 +140,7 @@ async function signDocument(file: string, options: SignCommandOptions, context: 
   const block = await clearsignWith(tool, signed, run);
   await writeFileAtomic(path, `${frontMatter}${frontMatter ? '\n' : ''}${fencedBlock(block)}`);
   const publicKey = await exportPublicKey(tool, run);
-  const manifest = await withPublicKeyFile(publicKey, (keyring) =>
-    verifyDocuments({ paths: [path], keyrings: [keyring], version: context.version, discovery: { ...discoveryRequest(options, context), offline: true } }),
-  );
+  const manifest = await withPublicKeyFile(publicKey, (keyring) => verifyDocuments({ paths: [path], keyrings: [keyring], version: context.version, discovery: { ...discoveryRequest(options, context), offline: true } }));
   const [signature] = signaturesOf(manifest.documents[0]);
   if (signature?.status !== 'verified') {
     context.streams.stderr.write(`pledge: signed ${file}, but it does not verify: ${signature?.status ?? 'no signature'}\n`);

@@ -97,8 +97,7 @@ function reportWidth(context: CommandContext): number {
   return stdout.isTTY && stdout.columns ? stdout.columns : DEFAULT_WIDTH;
 }
 
-const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
-  new Promise<void>((done) => (stream.write(chunk) ? done() : stream.once('drain', () => done())));
+const toStream = (stream: NodeJS.WritableStream) => (chunk: string) => new Promise<void>((done) => (stream.write(chunk) ? done() : stream.once('drain', () => done())));
 
 /**
  * Documents without a repository, in the formats that can stream: each document is written as
@@ -109,10 +108,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const { stdout, stderr, env } = context.streams;
   const redact = options.redact;
   const file = options.manifest ? await AtomicFile.open(resolve(context.streams.cwd, options.manifest)) : null;
-  const writers = [
-    ...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []),
-    ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
-  ];
+  const writers = [...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []), ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : [])];
   const colour = colourFor(stdout, env, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
@@ -120,25 +116,26 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
   const collect = collectOptions(options);
   // The total, for the ETA: a second walk of the names only, alongside the work.
-  if (progress) void countPaths(paths, collect).then((total) => progress.setTotal(total), () => undefined);
+  if (progress)
+    void countPaths(paths, collect).then(
+      (total) => progress.setTotal(total),
+      () => undefined,
+    );
   const write = toStream(stdout);
   const verdict = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
     const hooks = { onLookup: (lookup: LookupRecord) => (fetched += lookup.outcome === 'found' ? 1 : 0), ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}) };
-    const tail = await verifyDocumentStream(
-      documentRequest(paths, options, context, hooks, input),
-      async (verified) => {
-        const document = redact ? redactDocument(verified) : verified;
-        progress?.document(document);
-        verdict.add(document);
-        for (const writer of writers) await writer.document(document);
-        if (format === 'human' && !options.quiet && document.verdict !== 'skipped') {
-          progress?.clear();
-          await write(renderHumanDocument(document, colour, width));
-        }
-      },
-    );
+    const tail = await verifyDocumentStream(documentRequest(paths, options, context, hooks, input), async (verified) => {
+      const document = redact ? redactDocument(verified) : verified;
+      progress?.document(document);
+      verdict.add(document);
+      for (const writer of writers) await writer.document(document);
+      if (format === 'human' && !options.quiet && document.verdict !== 'skipped') {
+        progress?.clear();
+        await write(renderHumanDocument(document, colour, width));
+      }
+    });
     progress?.done();
     for (const writer of writers) await writer.end(tail);
     if (format === 'human' && !options.quiet) await write(renderHumanTail(tail, colour));
@@ -184,7 +181,11 @@ export async function verifyCommand(given: string[], options: VerifyCommandOptio
   if (loaded && signerOptions) throw new PledgeError('usage', "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
   signerRequirement(options, context.streams.cwd); // a bad fingerprint or list is a usage error before any work
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
-  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  if (!loaded)
+    await checkSomethingToRead(
+      paths.filter((path) => path !== STDIN),
+      collectOptions(options),
+    );
   await warnUnmatchedGlobs(paths, options, loaded, context);
   const input = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');

@@ -16,8 +16,7 @@ export function hkpBaseURL(keyserver: string): string {
  */
 export function createHkpSource(keyserver: string): KeySource {
   const base = hkpBaseURL(keyserver);
-  const searchFor = (query: KeyQuery): string | null =>
-    query.kind === 'fingerprint' ? query.fingerprint : query.kind === 'keyID' ? query.keyID : null;
+  const searchFor = (query: KeyQuery): string | null => (query.kind === 'fingerprint' ? query.fingerprint : query.kind === 'keyID' ? query.keyID : null);
   return {
     name: `hkp:${base}`,
     supports: (query) => searchFor(query) !== null,

@@ -100,11 +100,7 @@ export function createKeybaseSource(baseURL = 'https://keybase.io'): KeySource {
   }
 
   const selectorFor = (query: KeyQuery): string | null =>
-    query.kind === 'fingerprint' && query.fingerprint.length === 40
-      ? `key_fingerprint=${query.fingerprint.toLowerCase()}`
-      : query.kind === 'keyID'
-        ? `key_suffix=${query.keyID.toLowerCase()}`
-        : null;
+    query.kind === 'fingerprint' && query.fingerprint.length === 40 ? `key_fingerprint=${query.fingerprint.toLowerCase()}` : query.kind === 'keyID' ? `key_suffix=${query.keyID.toLowerCase()}` : null;
 
   return {
     name: 'keybase',

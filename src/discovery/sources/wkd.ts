@@ -3,8 +3,7 @@ import { isEmail } from '../identifiers.js';
 import { keysFromResponse } from './http-keys.js';
 import { wkdURLs } from './wkd-url.js';
 
-const holdsAddress = (email: string) => (candidate: { key: { users: { userID: { email: string } | null }[] } }) =>
-  candidate.key.users.some((user) => user.userID?.email.toLowerCase() === email.toLowerCase());
+const holdsAddress = (email: string) => (candidate: { key: { users: { userID: { email: string } | null }[] } }) => candidate.key.users.some((user) => user.userID?.email.toLowerCase() === email.toLowerCase());
 
 /**
  * Web Key Directory: the advanced method, then the direct one. A domain serves keys for its

@@ -31,10 +31,7 @@ export interface ReadItem {
   document: ExtractedDocument;
 }
 
-export type ReaderMessage =
-  | { kind: 'documents'; documents: ReadItem[] }
-  | { kind: 'done' }
-  | { kind: 'error'; code: PledgeError['code'] | null; message: string };
+export type ReaderMessage = { kind: 'documents'; documents: ReadItem[] } | { kind: 'done' } | { kind: 'error'; code: PledgeError['code'] | null; message: string };
 
 /** Where the two threads count what is in flight (Atomics, no messages): documents, then KiB. */
 export const IN_FLIGHT = { documents: 0, kib: 1 } as const;

@@ -26,8 +26,7 @@ export interface GithubOptions {
  * (the same bytes Gitea reproduces in its TestExportUserGPGKeys): an armor
  * block with a `Note:` header, no data and the CRC of empty input.
  */
-export const GITHUB_NO_KEYS_BODY =
-  "-----BEGIN PGP PUBLIC KEY BLOCK-----\nNote: This user hasn't uploaded any GPG keys.\n\n\n=twTO\n-----END PGP PUBLIC KEY BLOCK-----\n";
+export const GITHUB_NO_KEYS_BODY = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nNote: This user hasn't uploaded any GPG keys.\n\n\n=twTO\n-----END PGP PUBLIC KEY BLOCK-----\n";
 
 export function githubHandler(options: GithubOptions): Handler {
   const users = new Map(Object.entries(options.users).map(([login, keys]) => [login.toLowerCase(), keys]));

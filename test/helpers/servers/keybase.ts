@@ -38,14 +38,7 @@ export interface KeybaseOptions {
 }
 
 /** Sub-objects served when `fields=` is omitted (`id` is always present). */
-export const KEYBASE_FIELDS = [
-  'basics',
-  'profile',
-  'public_keys',
-  'proofs_summary',
-  'cryptocurrency_addresses',
-  'devices',
-] as const;
+export const KEYBASE_FIELDS = ['basics', 'profile', 'public_keys', 'proofs_summary', 'cryptocurrency_addresses', 'devices'] as const;
 
 const LOOKUP_PATH = '/_/api/1.0/user/lookup.json';
 const NO_KEY_BODY = 'SELF-SIGNED PUBLIC KEY NOT FOUND';
@@ -120,20 +113,24 @@ function lookup(req: RecordedRequest, all: IndexedUser[]): Reply {
     if (value === null) continue;
     const names = value.split(',');
     if (names.some((n) => n.length === 0)) return inputError(service, 'bad list value');
-    return ok(names.map((name) => {
-      const hit = all.find((u) => (u.user.proofs ?? []).some((p) => p.service === service && p.name.toLowerCase() === name.toLowerCase()));
-      return hit ? project(hit.object) : null;
-    }));
+    return ok(
+      names.map((name) => {
+        const hit = all.find((u) => (u.user.proofs ?? []).some((p) => p.service === service && p.name.toLowerCase() === name.toLowerCase()));
+        return hit ? project(hit.object) : null;
+      }),
+    );
   }
 
   const domain = q.get('domain');
   if (domain !== null) {
     const names = domain.split(',');
     if (names.some((n) => n.length === 0)) return inputError('domain', 'bad list value');
-    return ok(names.map((name) => {
-      const hit = all.find((u) => (u.user.proofs ?? []).some((p) => WEB_SERVICES.has(p.service) && p.name.toLowerCase() === name.toLowerCase()));
-      return hit ? project(hit.object) : null;
-    }));
+    return ok(
+      names.map((name) => {
+        const hit = all.find((u) => (u.user.proofs ?? []).some((p) => WEB_SERVICES.has(p.service) && p.name.toLowerCase() === name.toLowerCase()));
+        return hit ? project(hit.object) : null;
+      }),
+    );
   }
 
   return inputError('usernames', 'missing', 'need one of usernames, key_fingerprint, key_suffix, domain, twitter, github, reddit, hackernews');

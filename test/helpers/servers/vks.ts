@@ -6,15 +6,7 @@
  * Keys are served exactly as given (they may lack user IDs, as Hagrid publishes
  * keys whose addresses were never verified).
  */
-import {
-  PacketList,
-  SignaturePacket,
-  UserAttributePacket,
-  UserIDPacket,
-  armor,
-  enums,
-  readKeys,
-} from 'openpgp';
+import { PacketList, SignaturePacket, UserAttributePacket, UserIDPacket, armor, enums, readKeys } from 'openpgp';
 import type { AnyPacket } from 'openpgp';
 import type { Handler, Reply } from '../http-server.js';
 import { textReply } from '../http-server.js';

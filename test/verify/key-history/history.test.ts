@@ -71,14 +71,18 @@ describe('class 1a: a key that had expired when it signed, extended later', () =
     const userID = userIDPacket('Lapse <lapse@example.org>');
     const secret = made.privateKey.keyPacket as openpgp.SecretKeyPacket;
     const first = await certify(secret, primary, userID, { date: at('2020-01-01') });
-    const expiring = await craftSignature(secret, { userID, key: primary }, {
-      type: enums.signature.certPositive,
-      date: at('2020-01-01'),
-      tweak: (p) => {
-        p.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
-        (p as unknown as { keyExpirationTime: number }).keyExpirationTime = 366 * 24 * 3600;
+    const expiring = await craftSignature(
+      secret,
+      { userID, key: primary },
+      {
+        type: enums.signature.certPositive,
+        date: at('2020-01-01'),
+        tweak: (p) => {
+          p.keyFlags = new Uint8Array([enums.keyFlags.certifyKeys | enums.keyFlags.signData]);
+          (p as unknown as { keyExpirationTime: number }).keyExpirationTime = 366 * 24 * 3600;
+        },
       },
-    });
+    );
     void first;
     const extension = await certify(secret, primary, userID, { date: at('2022-01-01') });
     const key = armorKey([primary, userID, expiring, extension]);
@@ -141,14 +145,18 @@ describe('class 1b: a signature older than every surviving self-signature', () =
     const secret = made.privateKey.keyPacket as openpgp.SecretKeyPacket;
     const newest = await certify(secret, primary, userID, { date: at('2023-01-01') });
     const certifyOnly = await certify(secret, primary, userID, { date: at('2023-01-01'), keyFlags: enums.keyFlags.certifyKeys });
-    const superseded = await craftSignature(secret, { key: primary }, {
-      type: enums.signature.keyRevocation,
-      date: at('2020-03-01'),
-      tweak: (p) => {
-        p.reasonForRevocationFlag = enums.reasonForRevocation.keySuperseded;
-        p.reasonForRevocationString = '';
+    const superseded = await craftSignature(
+      secret,
+      { key: primary },
+      {
+        type: enums.signature.keyRevocation,
+        date: at('2020-03-01'),
+        tweak: (p) => {
+          p.reasonForRevocationFlag = enums.reasonForRevocation.keySuperseded;
+          p.reasonForRevocationString = '';
+        },
       },
-    });
+    );
     const old = await signWith(made.privateKey, at('2020-06-01'));
 
     const plain = await pledgeSays(dir, 'k1b-openpgp', [old], [armorKey([primary, userID, newest])], NOW);
@@ -191,14 +199,18 @@ describe('class 1c: revoking a user ID is not revoking the key, and no verdict d
     const primary = await publicPacket(openpgp.PublicKeyPacket, made.publicKey.keyPacket);
     const userID = userIDPacket('Solo <solo@example.org>');
     const secret = made.privateKey.keyPacket as openpgp.SecretKeyPacket;
-    const revocation = await craftSignature(secret, { userID, key: primary }, {
-      type: enums.signature.certRevocation,
-      date: at('2022-01-01'),
-      tweak: (p) => {
-        p.reasonForRevocationFlag = enums.reasonForRevocation.userIDInvalid;
-        p.reasonForRevocationString = 'address gone';
+    const revocation = await craftSignature(
+      secret,
+      { userID, key: primary },
+      {
+        type: enums.signature.certRevocation,
+        date: at('2022-01-01'),
+        tweak: (p) => {
+          p.reasonForRevocationFlag = enums.reasonForRevocation.userIDInvalid;
+          p.reasonForRevocationString = 'address gone';
+        },
       },
-    });
+    );
     const key = armorKey([primary, userID, await certify(secret, primary, userID, { date: at('2020-01-01') }), revocation]);
     const before = await signWith(made.privateKey, at('2021-01-01'));
     const after = await signWith(made.privateKey, at('2023-01-01'));
@@ -209,8 +221,19 @@ describe('class 1c: revoking a user ID is not revoking the key, and no verdict d
       [1, 0],
       [1, 0, 0, 1],
     ]) {
-      const { verdicts } = await pledgeSays(dir, `k1c-openpgp-${order.join('')}`, order.map((i) => documents[i]!), [key], NOW);
-      runs.push(order.map((i, position) => [i, verdicts[position]] as const).sort((a, b) => a[0] - b[0]).filter((entry, position, all) => position === 0 || all[position - 1]![0] !== entry[0]));
+      const { verdicts } = await pledgeSays(
+        dir,
+        `k1c-openpgp-${order.join('')}`,
+        order.map((i) => documents[i]!),
+        [key],
+        NOW,
+      );
+      runs.push(
+        order
+          .map((i, position) => [i, verdicts[position]] as const)
+          .sort((a, b) => a[0] - b[0])
+          .filter((entry, position, all) => position === 0 || all[position - 1]![0] !== entry[0]),
+      );
     }
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);

@@ -105,7 +105,10 @@ export function sequoiaAccepts(document: string, key: string): boolean {
  */
 export function sqvAccepts(documentPath: string, document: string, keyPath: string): boolean {
   const [head, armor] = document.split('-----BEGIN PGP SIGNATURE-----');
-  const body = head!.slice(head!.indexOf('\n\n') + 2).replace(/\n$/, '').replace(/^- /gm, '');
+  const body = head!
+    .slice(head!.indexOf('\n\n') + 2)
+    .replace(/\n$/, '')
+    .replace(/^- /gm, '');
   writeFileSync(`${documentPath}.txt`, body);
   writeFileSync(`${documentPath}.sig`, `-----BEGIN PGP SIGNATURE-----${armor}`);
   return spawnSync('sqv', ['--keyring', keyPath, `${documentPath}.sig`, `${documentPath}.txt`], { stdio: 'ignore' }).status === 0;
@@ -128,11 +131,7 @@ export async function pledgeSays(dir: string, name: string, documents: string[],
     return path;
   });
   const manifest = await verifyDocuments({ paths, keyrings: [keyring], version: 'key-history', ...(now ? { now } : {}) });
-  const verdicts = manifest.documents.flatMap((document) =>
-    document.blocks.flatMap((block) =>
-      block.signatures.map((s) => ({ status: s.status, reason: s.reason?.code ?? null, warnings: [...s.warnings], userIDs: [...s.userIDs] })),
-    ),
-  );
+  const verdicts = manifest.documents.flatMap((document) => document.blocks.flatMap((block) => block.signatures.map((s) => ({ status: s.status, reason: s.reason?.code ?? null, warnings: [...s.warnings], userIDs: [...s.userIDs] }))));
   return { verdicts, manifest, paths, keyring };
 }
 
