@@ -61,7 +61,7 @@ const rawBodies = new WeakMap<SignaturePacket, Uint8Array>();
 
 /** The packet body as it was on the wire, when the fast reader read it (else openpgp.js re-encodes it). */
 export function wireBytesOf(packet: SignaturePacket): Uint8Array {
-  return rawBodies.get(packet) ?? (packet.write() as Uint8Array);
+  return rawBodies.get(packet) ?? packet.write();
 }
 
 /**

@@ -37,8 +37,8 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       bundle: (options) => bundleCommand(options, context),
       keysClear: (options) => keysClearCommand(options, context),
       // The program itself is the table the script and the page are generated from.
-      completion: async (shell) => void streams.stdout.write(completionScript(program, shell)),
-      man: async () => void streams.stdout.write(manPage(program, EXIT_CODES_HELP)),
+      completion: (shell) => Promise.resolve(void streams.stdout.write(completionScript(program, shell))),
+      man: () => Promise.resolve(void streams.stdout.write(manPage(program, EXIT_CODES_HELP))),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );

@@ -309,8 +309,8 @@ export class KeyDiscovery {
     };
     const started = performance.now();
     let lookup = await source.lookup(query, { http: recording, keyLimits: this.keyLimits });
-    if (shortened && lookup.outcome === 'error' && SOURCE_DOWN_CODES.has(lookup.code) && budget!.remaining() === 0) {
-      lookup = { outcome: 'error', code: 'key-deadline', message: `cut short: the sources asked before it used up this key's ${budget!.ms / 1000} s deadline` };
+    if (shortened && lookup.outcome === 'error' && SOURCE_DOWN_CODES.has(lookup.code) && budget.remaining() === 0) {
+      lookup = { outcome: 'error', code: 'key-deadline', message: `cut short: the sources asked before it used up this key's ${budget.ms / 1000} s deadline` };
     }
     const mismatch = lookup.outcome === 'found' && issuer !== null && !lookup.candidates.some((candidate) => holdsIssuer(candidate, issuer));
     const record: LookupRecord = {

@@ -202,6 +202,7 @@ class HostLimiter {
         const onAbort = (): void => {
           const i = slot.waiting.indexOf(wake);
           if (i !== -1) slot.waiting.splice(i, 1);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason is passed on as abort() was given it
           reject(signal.reason);
         };
         const wake = (): void => {
@@ -382,7 +383,7 @@ function errorChain(err: unknown): unknown[] {
   let current: unknown = err;
   while (current !== undefined && current !== null && chain.length < 8) {
     chain.push(current);
-    if (current instanceof AggregateError) chain.push(...current.errors);
+    if (current instanceof AggregateError) chain.push(...(current.errors as unknown[]));
     current = current instanceof Error ? current.cause : undefined;
   }
   return chain;
@@ -610,7 +611,7 @@ export function createHttpClient(options: Partial<HttpClientOptions> & { userAge
         outcome = { ok: false, ...classify(err, { deadline, run: runSignal, caller }) };
       }
       const ms = Math.round(performance.now() - started);
-      return { ...outcome, url: at.url.href, ms } as HttpResult;
+      return { ...outcome, url: at.url.href, ms };
     },
     async close() {
       if (closed) return;

@@ -10,7 +10,7 @@ export async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise
   setDirectSignatures(revocations, []);
   revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
   for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
-  return (await deepClone(key).update(revocations)) as PublicKey;
+  return await deepClone(key).update(revocations);
 }
 
 function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate): void {
@@ -37,7 +37,7 @@ export class Keyring {
     if (known) {
       // Each user ID and subkey keeps the sources that supplied it (K-18): the merged copy is not one source's word.
       known.provenance = mergeProvenance(provenanceOf(known), provenanceOf(candidate));
-      known.key = (await known.key.update(candidate.key)) as PublicKey;
+      known.key = await known.key.update(candidate.key);
       this.index(known);
       return;
     }

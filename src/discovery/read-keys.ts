@@ -66,7 +66,7 @@ export function dearmorKeyBlock(block: string): Uint8Array | null {
 }
 
 function toPublic(key: Key): PublicKey {
-  return (key.isPrivate() ? key.toPublic() : key) as PublicKey;
+  return key.isPrivate() ? key.toPublic() : key;
 }
 
 /** The public keys in binary key data: pledge's packet reader for the common case, else openpgp.js's readKeys. */

@@ -9,8 +9,9 @@ import { LOW_LEVEL_STRICT } from './config.js';
 
 /** openpgp.js's reading of an armor with pledge's configuration: its type (enums.armor) and bytes. */
 export async function unarmorStrict(text: string): Promise<{ type: enums.armor; data: Uint8Array }> {
-  const { type, data } = await unarmor(text, LOW_LEVEL_STRICT);
-  return { type, data: data as Uint8Array };
+  // openpgp.js types `data` as a web stream (its stream typings are not installed); read whole, it is the bytes.
+  const armor = await unarmor(text, LOW_LEVEL_STRICT);
+  return { type: armor.type, data: armor.data as Uint8Array };
 }
 
 /** A binary literal packet holding the document's octets: what `createMessage({ binary })` builds, without its stream machinery. */

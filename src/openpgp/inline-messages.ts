@@ -10,8 +10,9 @@ import { LOW_LEVEL_STRICT, STRICT_CONFIG } from './config.js';
 
 /** The bytes of a BEGIN PGP MESSAGE armor; throws when openpgp.js cannot read the armor. */
 export async function messageBytes(armored: string): Promise<Uint8Array> {
-  const { data } = await unarmor(armored, LOW_LEVEL_STRICT);
-  return data as Uint8Array;
+  // Typed as a web stream (its stream typings are not installed); read whole, it is the bytes.
+  const armor = await unarmor(armored, LOW_LEVEL_STRICT);
+  return armor.data as Uint8Array;
 }
 
 type PacketStream = { readToEnd?: (join: (parts: AnyPacket[]) => AnyPacket[]) => Promise<AnyPacket[]> };

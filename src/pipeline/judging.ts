@@ -17,6 +17,7 @@ export function verifyingJudge(keyring: () => Promise<Keyring>, request: Discove
 }
 
 /** What each signature claims, nothing checked, no keys (`pledge inspect`). */
-export async function claimsOnly(): Promise<Judging<SignatureClaims>> {
-  return { judge: async (_text, signature) => claimsOf(signature), lookups: () => [], close: async () => undefined };
+export function claimsOnly(): Promise<Judging<SignatureClaims>> {
+  // A judge's throw must be a rejection, as for a judge that awaits: claimsOf is wrapped, not called bare.
+  return Promise.resolve({ judge: (_text, signature) => Promise.resolve().then(() => claimsOf(signature)), lookups: () => [], close: () => Promise.resolve() });
 }

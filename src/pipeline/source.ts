@@ -27,7 +27,7 @@ export interface DocumentSource {
 
 /** The documents of a plan in order; the walk starts at once, so it overlaps loading the keys. */
 export function openSource(origin: DocumentOrigin, limits: Limits, readerAfter: number | null): DocumentSource {
-  if (origin.kind === 'files') return { items: origin.files.map((file) => ({ path: join(origin.root, file), shown: file })), close: async () => undefined };
+  if (origin.kind === 'files') return { items: origin.files.map((file) => ({ path: join(origin.root, file), shown: file })), close: () => Promise.resolve() };
   const source = walkSource(origin.paths, origin.collect, limits, readerAfter);
   const given = origin.given ?? new Map<string, ExtractedDocument>();
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
@@ -74,7 +74,7 @@ function walkSource(paths: string[], collect: CollectOptions, limits: Limits, re
     async close() {
       closed = true;
       await ready;
-      await (reader as DocumentReader | null)?.close();
+      await reader?.close();
     },
   };
 }

@@ -53,7 +53,7 @@ let validate: ReturnType<Ajv2020['compile']> | null = null;
 
 function validator() {
   if (!validate) {
-    const schema = JSON.parse(readFileSync(new URL('../../schema/pledge-config.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(readFileSync(new URL('../../schema/pledge-config.schema.json', import.meta.url), 'utf8')) as object;
     // Loaded on first use: runs without a repository config never pay for Ajv. Strict, as a
     // consumer's Ajv would be: a schema mistake fails here, not silently in someone's editor.
     const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');

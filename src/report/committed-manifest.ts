@@ -52,8 +52,10 @@ export function diffText(expected: string, actual: string, context = 2): string 
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) lines.push({ mark: ' ', text: a[i++]! }) && j++;
-    else if (j < b.length && (i >= a.length || table[i]![j + 1]! >= table[i + 1]![j]!)) lines.push({ mark: '+', text: b[j++]! });
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      lines.push({ mark: ' ', text: a[i++]! });
+      j++;
+    } else if (j < b.length && (i >= a.length || table[i]![j + 1]! >= table[i + 1]![j]!)) lines.push({ mark: '+', text: b[j++]! });
     else lines.push({ mark: '-', text: a[i++]! });
   }
   const keep = lines.map((line, index) => line.mark !== ' ' || lines.slice(Math.max(0, index - context), index + context + 1).some((near) => near.mark !== ' '));

@@ -1,4 +1,4 @@
-import { directSignaturesOf, keyExpirationSeconds, type PublicKey, type SignaturePacket, type Subkey } from '../openpgp/index.js';
+import { directSignaturesOf, keyExpirationSeconds, type PublicKey, type SignaturePacket } from '../openpgp/index.js';
 
 /**
  * Answers about a key that depend on time only through comparisons with the times written in
@@ -54,7 +54,7 @@ function changePoints(key: PublicKey): number[] {
   times.push(primaryCreated.getTime());
   for (const signature of [...directSignaturesOf(key), ...key.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
   for (const user of key.users) for (const signature of [...user.selfCertifications, ...user.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
-  for (const subkey of key.subkeys as Subkey[]) {
+  for (const subkey of key.subkeys) {
     const created = subkey.getCreationTime();
     times.push(created.getTime());
     for (const signature of [...subkey.bindingSignatures, ...subkey.revocationSignatures]) signatureTimes(signature, created, times);

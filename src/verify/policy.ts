@@ -78,7 +78,7 @@ export interface PolicyMemory {
 function algorithmInfoOf(packet: KeyPart['keyPacket'], algorithmInfos: PolicyMemory['algorithmInfos']): AlgorithmInfo {
   let info = algorithmInfos.get(packet);
   if (!info) {
-    info = packet.getAlgorithmInfo() as AlgorithmInfo;
+    info = packet.getAlgorithmInfo();
     algorithmInfos.set(packet, info);
   }
   return info;

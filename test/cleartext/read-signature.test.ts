@@ -23,7 +23,7 @@ function view(packet: openpgp.SignaturePacket): unknown {
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, norm(v)]));
     return value;
   };
-  return { fields: norm(packet), written: hex(packet.write() as Uint8Array) };
+  return { fields: norm(packet), written: hex(packet.write()) };
 }
 
 function openpgpRead(body: Uint8Array): openpgp.SignaturePacket | null {

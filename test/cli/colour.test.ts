@@ -45,7 +45,7 @@ describe('pledge verify --color', () => {
     await writeFile(key, signer.armoredPublicKey);
     await writeFile(post, await clearsign('Colours.\n', [signer]));
   });
-  // eslint-disable-next-line no-control-regex
+
   const ANSI = /\u001b\[/;
   const verify = (args: string[], env: Record<string, string>, tty: boolean) => runInProcess(['verify', '--offline', '--no-cache', '-k', key, ...args, post], { env: { NO_COLOR: '', ...env }, tty });
 

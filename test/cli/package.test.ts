@@ -57,7 +57,7 @@ describe('the published package (issue 17 #1)', () => {
   });
 
   it('is publint clean, strict, suggestions included', async () => {
-    const result = await publint({ pack: { tarball: readFileSync(tarball).buffer as ArrayBuffer }, level: 'suggestion', strict: true });
+    const result = await publint({ pack: { tarball: readFileSync(tarball).buffer }, level: 'suggestion', strict: true });
     expect(result.messages).toEqual([]);
   });
 

@@ -74,7 +74,7 @@ describe('pledge verify', () => {
     it('reads every key in it', async () => {
       const bob = await createSigner('Bob <bob@example.org>');
       const binary = join(dir, 'both.gpg');
-      const keys = await Promise.all([alice, bob].map(async (signer) => (await readKey({ armoredKey: signer.armoredPublicKey })).write() as Uint8Array));
+      const keys = await Promise.all([alice, bob].map(async (signer) => (await readKey({ armoredKey: signer.armoredPublicKey })).write()));
       await writeFile(binary, Buffer.concat(keys));
       const bobPost = join(dir, 'bob.txt');
       await writeFile(bobPost, await clearsign('Bob agrees.\n', [bob]));

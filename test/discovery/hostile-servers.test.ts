@@ -72,9 +72,9 @@ describe('hostile key servers', () => {
   it('a key flooded with certifications (5,200 packets, under the size cap) is refused unread: key-too-large', async () => {
     const key = await openpgp.readKey({ armoredKey: bob.armoredPublicKey });
     const certified = await key.signAllUsers([alice.privateKey]);
-    const certification = certified.users[0]!.otherCertifications[0]!.write() as Uint8Array;
+    const certification = certified.users[0]!.otherCertifications[0]!.write();
     const flood = frame(2, certification);
-    const flooded = new Uint8Array([...(key.write() as Uint8Array), ...Array.from({ length: 5200 }, () => [...flood]).flat()]);
+    const flooded = new Uint8Array([...key.write(), ...Array.from({ length: 5200 }, () => [...flood]).flat()]);
     expect(flooded.length).toBeLessThan(1024 * 1024);
     const hkp = await startServer(() => ({ status: 200, headers: { 'Content-Type': 'application/pgp-keys' }, body: flooded }));
     servers.push(hkp);

@@ -11,7 +11,7 @@ import { binaryKeys, portrait } from '../helpers/key-corpus.js';
  */
 async function theirs(bytes: Uint8Array): Promise<PublicKey[] | null> {
   try {
-    return (await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map((key) => (key.isPrivate() ? key.toPublic() : key) as PublicKey);
+    return (await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map((key) => (key.isPrivate() ? key.toPublic() : key));
   } catch {
     return null;
   }

@@ -97,7 +97,7 @@ const SHOWN_LINES = `(() => {
 export async function shownLines(browser: Browser, page: string): Promise<{ shown: string; innerText: string }> {
   const tab = await browser.newPage({ javaScriptEnabled: true });
   await tab.goto(pathToFileURL(page).href);
-  const shown = (await tab.evaluate(SHOWN_LINES)) as string;
+  const shown = await tab.evaluate<string>(SHOWN_LINES);
   const innerText = await tab.locator('pre').first().innerText();
   await tab.close();
   return { shown, innerText };

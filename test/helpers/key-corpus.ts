@@ -41,7 +41,7 @@ export async function portrait(key: Key) {
   const at = new Date('2025-06-01T00:00:00Z');
   const config = STRICT_CONFIG as never;
   return {
-    bytes: Buffer.from(key.write() as Uint8Array).toString('hex'),
+    bytes: Buffer.from(key.write()).toString('hex'),
     fingerprint: key.getFingerprint(),
     userIDs: key.getUserIDs(),
     subkeys: key.subkeys.map((subkey) => subkey.getFingerprint()),

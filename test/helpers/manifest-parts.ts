@@ -49,8 +49,10 @@ export function cellsOf(row: string): string[] {
   let cell = '';
   for (let i = 1; i < row.length; i++) {
     if (row[i] === '\\') cell += row[i]! + row[++i]!;
-    else if (row[i] === '|') (cells.push(cell.trim()), (cell = ''));
-    else cell += row[i];
+    else if (row[i] === '|') {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += row[i];
   }
   return cells;
 }

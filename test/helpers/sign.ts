@@ -26,5 +26,6 @@ function parseUserID(userID: string): { name: string; email: string } {
 /** A cleartext-signed block as openpgp.js writes it (with a Hash: header, like GnuPG). */
 export async function clearsign(text: string, signers: TestSigner[], date = new Date('2024-06-01T00:00:00Z')): Promise<string> {
   const message = await openpgp.createCleartextMessage({ text });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- openpgp.js's typings have no overload for a CleartextMessage, whose armored signature is a string
   return openpgp.sign({ message, signingKeys: signers.map((s) => s.privateKey), date, format: 'armored' }) as Promise<string>;
 }

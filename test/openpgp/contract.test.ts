@@ -92,7 +92,7 @@ describe('openpgp.js contract', () => {
   });
 
   it("reads a packet body with SignaturePacket#read(bytes, config), as pledge's own reader does", () => {
-    const body = packet.write() as Uint8Array;
+    const body = packet.write();
     const read = readSignaturePacketBody(body);
     expect(read.write()).toEqual(body);
     const own = readCommonSignature(body);
@@ -109,13 +109,13 @@ describe('openpgp.js contract', () => {
 
   it('marks a checked signature under a private symbol described "verified", which pledge may set', async () => {
     expect(VERIFIED_MARK_FOUND).toBe(true);
-    const fresh = readSignaturePacketBody(packet.write() as Uint8Array);
+    const fresh = readSignaturePacketBody(packet.write());
     expect(markedVerified(fresh)).toBe(false);
     await verifySignaturePacket(fresh, key.keyPacket, openpgp.enums.signature.text, cleartextLiteralPacket(TEXT), null, true);
     expect(markedVerified(fresh), 'openpgp.js sets it after a successful check').toBe(true);
     // A message signature is checked again whatever the mark (its data can change): set by pledge, it spares nothing there.
     const broken = (signature: openpgp.SignaturePacket) => {
-      const copy = readSignaturePacketBody(signature.write() as Uint8Array);
+      const copy = readSignaturePacketBody(signature.write());
       const value = Object.values(signatureInternals(copy).params as Record<string, Uint8Array>)[0]!;
       value[value.length - 1]! ^= 1;
       return copy;
@@ -162,7 +162,7 @@ describe('openpgp.js contract', () => {
   });
 
   it("builds public keys from packets read one by one with each packet class's read (readPublicKeys)", async () => {
-    const keys = await readPublicKeys(key.write() as Uint8Array);
+    const keys = await readPublicKeys(key.write());
     expect(keys?.map((k) => k.getFingerprint())).toEqual([key.getFingerprint()]);
   });
 

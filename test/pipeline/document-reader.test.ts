@@ -14,7 +14,7 @@ import { readDocument } from '../../src/extract/read-document.js';
 
 type Reader = typeof import('../../src/pipeline/reader/reader.js');
 const built = (await import(new URL('../../dist/pipeline/reader/reader.js', import.meta.url).href)) as Reader;
-const fromSources = (await import('../../src/pipeline/reader/reader.js')) as Reader;
+const fromSources = await import('../../src/pipeline/reader/reader.js');
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), 'pledge-reader-'));

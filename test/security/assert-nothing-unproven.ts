@@ -204,9 +204,9 @@ function gnupgHome(keys: string[]): string {
   let home = gnupgHomes.get(id);
   if (home) return home;
   home = mkdtempSync(join(tmpdir(), 'pledge-sec-gpg-'));
-  keys.forEach((key, index) => writeFileSync(join(home!, `key-${index}.asc`), key));
+  keys.forEach((key, index) => writeFileSync(join(home, `key-${index}.asc`), key));
   if (keys.length) {
-    spawnSync('gpg', ['--homedir', home, '--batch', '--quiet', '--no-autostart', '--import', ...keys.map((_, index) => join(home!, `key-${index}.asc`))], { stdio: 'ignore' });
+    spawnSync('gpg', ['--homedir', home, '--batch', '--quiet', '--no-autostart', '--import', ...keys.map((_, index) => join(home, `key-${index}.asc`))], { stdio: 'ignore' });
   }
   gnupgHomes.set(id, home);
   return home;
@@ -400,6 +400,7 @@ export function cleartextBlock(text: string, signature: openpgp.SignaturePacket[
 /** A signed block made by openpgp.js's own `sign`, for the ordinary cases. */
 export async function clearsign(text: string, keys: Made[], date = SIGNED_AT): Promise<string> {
   const message = await openpgp.createCleartextMessage({ text });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- openpgp.js's typings have no overload for a CleartextMessage, whose armored signature is a string
   return openpgp.sign({ message, signingKeys: keys.map((k) => k.privateKey), date, format: 'armored' }) as Promise<string>;
 }
 
@@ -560,7 +561,7 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
 export const TEXT = 'I, the undersigned, support the pledge.\n';
 
 /** Local servers a test file starts, all closed by `closeAll` (afterAll). */
-export function serverPool(): { serve(handler: Handler): Promise<TestServer>; closeAll(): Promise<void> } {
+export function serverPool(): { serve: (handler: Handler) => Promise<TestServer>; closeAll: () => Promise<void> } {
   const servers: TestServer[] = [];
   return {
     async serve(handler) {

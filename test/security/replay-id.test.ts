@@ -46,7 +46,7 @@ async function copies(original: Uint8Array): Promise<Record<string, Uint8Array>>
   const r = toBig(signature.params.r!);
   const s = toBig(signature.params.s!);
   const withNotation = await signatureOf(original);
-  withNotation.unhashedSubpackets.push({ type: 20, critical: false, body: Uint8Array.from([0x80, 0, 0, 0, 0, 4, 0, 1, ...Buffer.from('copy'), 0x78]) } as never);
+  withNotation.unhashedSubpackets.push({ type: 20, critical: false, body: Uint8Array.from([0x80, 0, 0, 0, 0, 4, 0, 1, ...Buffer.from('copy'), 0x78]) });
   return {
     'exact-copy': original,
     'unhashed-notation': packetFrom(signature, withNotation.writeUnhashedSubPackets(), r, s),

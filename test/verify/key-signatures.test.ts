@@ -17,7 +17,7 @@ import { binaryKeys, portrait } from '../helpers/key-corpus.js';
 
 async function keysOf(bytes: Uint8Array): Promise<PublicKey[] | null> {
   try {
-    return (await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map((key) => (key.isPrivate() ? key.toPublic() : key) as PublicKey);
+    return (await readKeys({ binaryKeys: bytes, config: STRICT_CONFIG })).map((key) => (key.isPrivate() ? key.toPublic() : key));
   } catch {
     return null;
   }

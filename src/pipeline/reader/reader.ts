@@ -33,7 +33,7 @@ export interface DocumentReader {
  */
 export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits, skip = 0): DocumentReader | null {
   const inFlight = new Int32Array(new SharedArrayBuffer(8));
-  const setup: ReaderSetup = { paths, collect, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer as SharedArrayBuffer };
+  const setup: ReaderSetup = { paths, collect, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer };
   // Its heap holds one batch, the document being read (a few 2 MB documents at worst) and the
   // listing of the directory being walked: 100,000 names in one directory take some 15 MB.
   const worker = startThread(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });

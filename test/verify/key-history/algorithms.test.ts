@@ -90,7 +90,7 @@ describe('class 3: what cannot be checked is said so', () => {
     const signature = await craftSignature(made.privateKey.keyPacket as openpgp.SecretKeyPacket, literalText(TEXT), {
       tweak: (p) => {
         (p.issuerKeyID as unknown as { bytes: string }).bytes = '';
-        p.issuerFingerprint = null as unknown as Uint8Array;
+        p.issuerFingerprint = null;
       },
     });
     const { verdicts, manifest } = await pledgeSays(dir, 'no-issuer', [cleartextBlock(TEXT, [signature])], [made.armored], NOW);
