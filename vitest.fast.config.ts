@@ -10,6 +10,15 @@ export default mergeConfig(
     test: {
       exclude: [
         'test/cli/**',
+        'test/action/**',
+        'test/detached/batch.test.ts',
+        'test/detached/cli.test.ts',
+        'test/detached/readme.test.ts',
+        'test/detached/repository.test.ts',
+        'test/inline/inline-everywhere.test.ts',
+        'test/pipeline/pool.test.ts',
+        'test/pipeline/threads.test.ts',
+        'test/threshold/threshold.test.ts',
         'test/web/**',
         'test/fuzz/**',
         'test/security/**',
