@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { DEFAULT_KEYSERVERS, DEFAULT_SOURCE_ORDER, namedHosts } from '../discovery/create-sources.js';
@@ -24,10 +23,7 @@ export interface CommandContext {
   signal?: AbortSignal;
 }
 
-export function packageVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return packageJson.version;
-}
+export { packageVersion } from './version.js';
 
 /** Colour only on a terminal, never with NO_COLOR (no-color.org); FORCE_COLOR wins. */
 export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ChalkInstance {

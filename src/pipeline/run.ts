@@ -15,6 +15,9 @@ import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf, describeDocument, type SignatureJudge } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
 import { fetchDocuments } from './fetch-pages.js';
+import { statSync } from 'node:fs';
+
+const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 
 export type { DiscoveryRequest } from './create-discovery.js';
 
@@ -85,7 +88,8 @@ export async function verifyDocumentStream(request: VerifyRequest, onDocument: (
   // https:// paths are fetched first (refused offline, before any work); the walk then meets them as names.
   const fetched = await fetchDocuments(request.paths, request.discovery, limits);
   // Started first, so the walk and the reads overlap loading the keys.
-  const reader = request.readerThread && workers === 0 ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
+  // A few named files do not repay the thread's start-up (issue 15; r13's runner decides this in full).
+  const reader = request.readerThread && workers === 0 && (request.paths.length > 4 || request.paths.some(isDirectory)) ? startDocumentReader(request.paths, request.collect ?? {}, limits) : null;
   // Any failure before the documents are taken (a --keyring that cannot be read) stops the
   // reading thread too, or it would wait for room forever and keep the process alive.
   const opened = async () => createDiscovery(await loadKeyring(request.keyrings, request.discovery?.keyLimits), request.discovery, policy.now);
