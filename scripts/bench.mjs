@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus100k, ensureCorpus10k, ensureNetworkCorpus, NETWORK_USERS, SIGNERS, STATEMENTS } from './bench/corpus.mjs';
+import { DETACHED_DOCUMENTS, ensureDetachedCorpus } from './bench/detached-corpus.mjs';
 import { startKeybase } from './bench/keybase-server.mjs';
 import { measure, RSS_METHOD } from './bench/measure.mjs';
 import { measureStartup, median } from './bench/startup.mjs';
@@ -266,6 +267,47 @@ log('  throughput ratios:');
 for (const { text, ratio } of ratios) log(`    ${text.padEnd(52)} ${fmtRatio(ratio)}`);
 
 // ---------------------------------------------------------------------------------------------
+log(`\n== 2b. Detached signatures: ${DETACHED_DOCUMENTS} statements × 3 signature files (best of ${REPEAT})`);
+const detached = await ensureDetachedCorpus(BENCH, fresh, (line) => log(`  ${line}`));
+log(`  ${detached.generated ? 'generated' : 'reused'} ${detached.docs}: ${detached.meta.documents} statements, ${detached.meta.signatures} signature files (armored text type, binary, armored binary type)`);
+const detachedRows = [];
+{
+  const runs = { pledge: [], gpgv: [] };
+  // The same files, file by file, as a shell loop over `gpgv SIG DOC` checks them.
+  const loop = 'while IFS="$(printf \'\\t\')" read -r sig doc; do gpgv --keyring "$1" --status-fd 1 "$sig" "$doc" 2>/dev/null || echo "FAILED $sig"; done < "$2"';
+  for (let round = 0; round < REPEAT; round++) {
+    const run = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', detached.keys, detached.docs], { cwd: ROOT });
+    runs.pledge.push({ seconds: run.seconds, rssKB: run.maxRssKB, check: run.code === 0 ? null : `exit code ${run.code}: ${run.stderr.trim().slice(0, 300)}` });
+    if (gpgvPath) {
+      const loopRun = await measure('bash', ['-c', loop, 'gpgv-detached', detached.keyring, detached.pairs], { stdout: 'pipe' });
+      const good = (loopRun.stdout.match(/^\[GNUPG:\] GOODSIG /gm) ?? []).length;
+      runs.gpgv.push({ seconds: loopRun.seconds, rssKB: loopRun.maxRssKB, check: good === detached.meta.signatures ? null : `${good} GOODSIG of ${detached.meta.signatures}` });
+    }
+  }
+  for (const [id, tool] of [
+    ['pledge', 'pledge verify DIR (CLI process, start-up included)'],
+    ['gpgv', 'gpgv SIG DOC per signature file, shell loop'],
+  ]) {
+    if (!runs[id].length) continue;
+    const problems = runs[id].filter((run) => run.check);
+    if (problems.length) fail(`detached, ${tool}: ${problems.map((run) => run.check).join('; ')}`);
+    const best = runs[id].reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    detachedRows.push({ id, tool, seconds: best.seconds, rate: detached.meta.signatures / best.seconds, runs: runs[id], rssKB: Math.max(...runs[id].map((run) => run.rssKB ?? 0)) || null });
+  }
+  log('');
+  log(
+    table(
+      ['tool', 'signatures', 'signatures/s', 'time (best)', 'all runs', 'peak RSS'],
+      detachedRows.map((row) => [row.tool, detached.meta.signatures.toLocaleString('en-US'), fmtRate(row.rate), fmtTime(row.seconds), row.runs.map((run) => run.seconds.toFixed(2)).join(' / '), fmtMB(row.rssKB)]),
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  if (!gpgvPath) log('  gpgv: SKIPPED — gpgv is not installed');
+}
+const detachedRatio = detachedRows.length === 2 ? detachedRows[0].rate / detachedRows[1].rate : null;
+if (detachedRatio !== null) log(`\n  throughput ratio, detached: pledge CLI / gpgv (per-file loop) ${fmtRatio(detachedRatio)}`);
+
+// ---------------------------------------------------------------------------------------------
 log('\n== 3. Memory over 100,000 statements (pledge verify --offline --json > /dev/null)');
 const big = await ensureCorpus100k(BENCH, corpus, fresh, (line) => log(`  ${line}`));
 log(`  ${big.generated ? 'made' : 'reused'} ${big.docs} (${big.meta.copied ? `${big.meta.copied} copies, ` : ''}hard links to corpus-10000, 10 names per statement)`);
@@ -338,7 +380,7 @@ ${STATEMENTS.toLocaleString('en-US')} cleartext statements (SHA-512) from ${SIGN
 ${summaryRows.join('\n')}
 
 The pledge CLI's throughput is ${ratioLine}.${gpgvPath ? ` gpgv was timed on the first ${GPGV_SAMPLE.toLocaleString('en-US')} files (one process per file).` : ' gpgv: not measured (not installed).'}
-100,000 statements (\`--json\` streamed to /dev/null): ${fmtRate(100_000 / memory.seconds)} statements/s, peak RSS ${fmtMB(memory.maxRssKB)} (${memoryPass ? 'under' : 'NOT under'} ${MEMORY_LIMIT_MB} MB).
+${detachedRatio === null ? '' : `Detached signatures: ${DETACHED_DOCUMENTS} statements × 3 signature files in one \`pledge verify DIR\`: ${fmtRate(detachedRows[0].rate)} signatures/s, ${fmtRatio(detachedRatio)} a \`gpgv SIG DOC\` loop over the same files.\n`}100,000 statements (\`--json\` streamed to /dev/null): ${fmtRate(100_000 / memory.seconds)} statements/s, peak RSS ${fmtMB(memory.maxRssKB)} (${memoryPass ? 'under' : 'NOT under'} ${MEMORY_LIMIT_MB} MB).
 Cold network, ${NETWORK_USERS.toLocaleString('en-US')} signers looked up on a local Keybase imitation answering after ${KEYBASE_DELAY_MS} ms: ${fmtTime(networkResult.seconds)} with ${networkResult.requests} batched requests, against ~${fmtTime(networkResult.sequentialSeconds)} fetching the keys one after another (${fmtRatio(networkResult.ratio)}; timed on ${SEQUENTIAL_SAMPLE} and extrapolated).${startLoad > 0.5 ? `\n(Measured with other work on the machine: load average ${startLoad} at the start.)` : ''}`;
 log(summary);
 

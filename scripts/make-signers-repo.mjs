@@ -166,8 +166,9 @@ the real keybase.io and github.com they would not verify.
 
 ## How CI checks a pull request
 
-[\`.github/workflows/pledge.yml\`](.github/workflows/pledge.yml) runs
-\`pledge verify --changed-since origin/<base branch> --format github\` on every pull request. It fails,
+[\`.github/workflows/pledge.yml\`](.github/workflows/pledge.yml) runs the pledge action
+(\`pledge verify --changed-since origin/<base branch> --format github\`) on every pull request, and
+\`--check-manifest signers.json\` on the main branch. It fails,
 with an annotation on the offending file, when a changed signer file has no good signature, signs
 another text, claims an account or fingerprint its key does not back, reuses a key or a signature
 already in the repository (\`duplicateSigner\`, \`replayedSignature\`), or modifies an existing signer
@@ -177,12 +178,12 @@ file instead of adding one (\`appendOnly\`).
 
 From this folder (pledge finds \`pledge.config.json\` by walking up):
 
-    npx pledge verify                               # every signer file, keys from keys/, then Keybase and GitHub
-    npx pledge verify --offline                     # pinned keys only, no server asked (the same result here)
-    npx pledge verify --changed-since origin/main   # what CI does
-    npx pledge manifest                             # regenerate signers.json, the list of verified signers
-    npx pledge verify --check-manifest signers.json # fail if signers.json is out of date
-    npx pledge site --manifest signers.json -o site/  # the signers page, static HTML to publish
+    npx pledge-verify verify                                # every signer file, keys from keys/, then Keybase and GitHub
+    npx pledge-verify verify --offline                      # pinned keys only, no server asked (the same result here)
+    npx pledge-verify verify --changed-since origin/main    # what CI does
+    npx pledge-verify manifest                              # regenerate signers.json, the list of verified signers
+    npx pledge-verify verify --check-manifest signers.json  # fail if signers.json is out of date
+    npx pledge-verify site --manifest signers.json -o site/ # the signers page, static HTML to publish
 
 Run \`pledge manifest\` and commit \`signers.json\` after merging new signers.
 
@@ -197,7 +198,7 @@ write a paragraph of your own, then sign the statement and paste the whole block
 \`pledge sign\` does all of it, from a clone of this repository (your key stays with GnuPG or
 Sequoia; pledge never reads it):
 
-    npx pledge sign --name "Your Name" --key you@example.org --field link=https://example.org/~you
+    npx pledge-verify sign --name "Your Name" --key you@example.org --field link=https://example.org/~you
 
 It fills the statement exactly as CI checks it, writes \`_signatures/your-name.md\`, verifies it
 with \`pledge.config.json\` and prints the git commands for the pull request (\`--signer-file
@@ -213,37 +214,60 @@ and do not edit yours after signing: open a new pull request if something must c
 This README is not a signer file (\`pledge.config.json\` excludes it).
 `);
 
-write(`${REPO}/.github/workflows/pledge.yml`, `# Verify the signer files of every pull request with pledge.
-# Only files changed against the base branch are checked, so one broken old file cannot block new
-# signers, and appendOnly (pledge.config.json) rejects edits to files that are already merged.
+const keyCacheStep = `      # Keys found on Keybase, GitHub or a key server, kept between runs (pledge's own cache, with
+      # its expiry). A pull request reads the main branch's cache and never writes to it.
+      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0
+        with:
+          path: \${{ runner.temp }}/pledge-keys
+          key: pledge-keys-\${{ github.run_id }}
+          restore-keys: pledge-keys-`;
+// The workflow and Dependabot file `pledge init` writes (test/cli/init-workflow.test.ts keeps them equal).
+write(`${REPO}/.github/workflows/pledge.yml`, `# Checks every pull request that adds a signer file (signature, statement, identity claims), and
+# on the main branch that the committed signers.json is still exactly what verification gives.
+# The pledge action is one bundled file run by the runner's Node: nothing is installed.
 name: pledge
-
 on:
   pull_request: # not pull_request_target: the pull request's code runs without secrets, read-only
-
+  push:
+    branches: [main]
 permissions:
   contents: read
-
 jobs:
   verify:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      # The whole history, so that pledge can diff against the base branch (origin/<base>).
-      - uses: actions/checkout@v4
+      # The whole history, so --changed-since can find the merge base with the target branch.
+      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1
         with:
           fetch-depth: 0
-
-      # pledge needs Node 20 or newer.
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-
-      # Verify every signer file added or changed since the base branch, with the policy of
-      # pledge.config.json; --format github turns each problem into an annotation on the file.
-      - uses: pledge/pledge@v0
+          persist-credentials: false
+${keyCacheStep}
+      # Annotates each bad file in the pull request and writes a summary table.
+      - uses: pledge-verify/pledge@0000000000000000000000000000000000000000 # v0.1.0
         with:
           changed-since: origin/\${{ github.base_ref }}
-          format: github
+          cache-dir: \${{ runner.temp }}/pledge-keys
+  manifest:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1
+        with:
+          persist-credentials: false
+${keyCacheStep}
+      # Fails when signers.json no longer matches: run \`pledge manifest\` and commit it.
+      - uses: pledge-verify/pledge@0000000000000000000000000000000000000000 # v0.1.0
+        with:
+          check-manifest: signers.json
+          cache-dir: \${{ runner.temp }}/pledge-keys
+`);
+write(`${REPO}/.github/dependabot.yml`, `version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
 `);
 
 const table = BAD.map((b) => `| \`${b.file}\` | ${b.status === 'verified' ? 'verified' : `\`${b.status}\``} | ${b.findings.map((f) => `\`${f.finding}\``).join(', ') || '—'} | ${b.why} |`);

@@ -1,6 +1,8 @@
 /** pledge as a library: the same pipeline the CLI runs, with typed results. */
-export { verifyDocuments, verifyDocumentStream, inspectDocuments, fetchKeys, type VerifyRequest, type ManifestTail } from './pipeline/run.js';
+export { verifyDocuments, verifyDocumentStream, inspectDocuments, fetchKeys, threadsStarted, type VerifyRequest, type ManifestTail } from './pipeline/run.js';
+export { verifyText, type VerifyTextOptions } from './pipeline/verify-text.js';
 export { verifyRepository, type RepositoryRequest } from './pipeline/verify-repository.js';
+export type { KeyringInput, KeyringText } from './discovery/sources/keyring-files.js';
 export type { DiscoveryRequest } from './pipeline/create-discovery.js';
 export { loadConfig, findConfig, type RepositoryConfig } from './repo/load-config.js';
 export { extractBlocks } from './extract/extract-blocks.js';
@@ -13,3 +15,8 @@ export { DEFAULT_LIMITS, DEFAULT_KEY_LIMITS, type Limits, type KeyLimits } from 
 export * from './core/reasons.js';
 export type * from './report/manifest.js';
 export type { KeySource, KeyQuery, KeyLookup, KeyCandidate } from './discovery/key-source.js';
+export { renderHuman, renderHumanDocument, renderInspect, type Colours } from './report/render-human.js';
+export { renderGithub, renderGithubStepSummary } from './report/render-github.js';
+export { renderJunit } from './report/render-junit.js';
+export { renderMarkdown } from './report/render-markdown.js';
+export { renderSite, type SiteOptions } from './report/render-site.js';

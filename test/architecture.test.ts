@@ -24,7 +24,43 @@ const imports = (text: string) => [...text.matchAll(/^(?:import|export)[^'"]*fro
 /** Imports that bring code at run time (a type-only import, such as chalk's ChalkInstance, does not). */
 const runtimeImports = (text: string) => [...text.matchAll(/^(?:import|export)(?! type )[^'"]*from '([^']+)'/gm)].map((match) => match[1]!);
 
+/** The modules each source imports (type-only imports too: a cycle of types is still two modules that cannot be read apart). */
+const graph = new Map(files.map((file) => [file.path, imports(file.text).filter((t) => t.startsWith('.')).map((t) => relative(SRC, join(SRC, file.path, '..', t)).replace(/\.js$/, '.ts'))]));
+
+/** Every import cycle in a module graph, each once, as the path that closes it (a → b → a). */
+function importCycles(modules: Map<string, string[]>): string[] {
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (module: string) => {
+    state.set(module, 'open');
+    stack.push(module);
+    for (const target of modules.get(module) ?? []) {
+      if (state.get(target) === 'open') cycles.push([...stack.slice(stack.indexOf(target)), target].join(' → '));
+      else if (!state.has(target)) visit(target);
+    }
+    stack.pop();
+    state.set(module, 'done');
+  };
+  for (const module of [...modules.keys()].sort()) if (!state.has(module)) visit(module);
+  return cycles;
+}
+
 describe('architecture', () => {
+  it('has no import cycle among the modules of src/ (issue 13: a thread protocol lives beside its two ends)', () => {
+    expect(importCycles(graph)).toEqual([]);
+  });
+
+  it('control: the cycle check finds a cycle, such as the reader and its thread importing each other', () => {
+    const cyclic = new Map([
+      ['pipeline/run.ts', ['pipeline/document-reader.ts']],
+      ['pipeline/document-reader.ts', ['pipeline/read-worker.ts']],
+      ['pipeline/read-worker.ts', ['pipeline/document-reader.ts', 'core/limits.ts']],
+    ]);
+    expect(importCycles(cyclic)).toEqual(['pipeline/document-reader.ts → pipeline/read-worker.ts → pipeline/document-reader.ts']);
+    expect(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+  });
+
   it('imports only from the same or an earlier layer', () => {
     const upward: string[] = [];
     for (const file of files.filter((f) => f.path.includes('/'))) {

@@ -169,7 +169,6 @@ const SEQUOIA_DIFFERS: Record<string, string> = {
   'C-14-em-space-separator-line': 'as above, with an em space',
   'C-17-good-and-unknown-signer': 'sq verify passes at one good signature (threshold 1); pledge judges each signature on its own and reports the unknown one',
   'C-18-unhashed-issuer-swapped': 'sq follows the hashed issuer fingerprint; pledge refuses a signature whose unhashed issuer contradicts it',
-  'C-22-inline-signed-message': 'sq verifies inline-signed messages; pledge verifies cleartext blocks only (security.md §2, CVE-2025-47934)',
   'D-02-hidden-span-inside-pre': 'sq was given the block without its HTML; as published, it hides markup pledge will not strip',
   'D-03-split-across-fences': 'sq was given the block whole; as published, a renderer splits it',
   'D-03-blockquote-ends-mid-block': 'sq was given the block whole; as published, a renderer splits it',

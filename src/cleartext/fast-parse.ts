@@ -38,7 +38,7 @@ function legacySignature(body: Uint8Array): SignaturePacket | null {
 }
 
 /** Packet framing (RFC 9580 §4.2): definite lengths only; anything else goes to openpgp.js. */
-function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
+export function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
   const packets: SignaturePacket[] = [];
   let offset = 0;
   while (offset < bytes.length) {

@@ -1,4 +1,4 @@
-import { enums, readCleartextMessage, type KeyID, type SignaturePacket } from 'openpgp';
+import { enums, readCleartextMessage, type KeyID, type LiteralDataPacket, type SignaturePacket } from 'openpgp';
 import { fastParseCleartext } from './fast-parse.js';
 import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
@@ -15,6 +15,16 @@ export interface ParsedSignature {
   created: Date;
   hashAlgorithm: string;
   publicKeyAlgorithm: string;
+  /**
+   * The literal data packet the signature covers when it is not a cleartext block's text (an
+   * inline-signed message): verified over these octets, as the signer hashed them.
+   */
+  literal?: LiteralDataPacket;
+  /**
+   * A detached signature's signed data: the document's octets exactly as read. Absent for a
+   * cleartext block's signature, which signs its text.
+   */
+  signedData?: Uint8Array;
 }
 
 export interface ParsedBlock {
@@ -113,30 +123,39 @@ export async function parseBlock(armored: string, limits: Limits): Promise<Parse
       return fail('malformed-packet', `the signature does not parse: ${(error as Error).message}`);
     }
   }
+  const usable = usableSignatures(read.packets, limits, 'signature armor');
+  if (!usable.ok) return usable;
+  if (hashHeader.present) {
+    const missing = usable.signatures.find((signature) => signature.packet.hashAlgorithm === null || !hashHeader.names.has(signature.packet.hashAlgorithm));
+    if (missing) return fail('hash-header', `the Hash: header does not name ${missing.hashAlgorithm}, the signature's hash algorithm`);
+  }
+  return { ok: true, block: { signedText: read.signedText, signatures: usable.signatures } };
+}
+
+/**
+ * The signature packets that can sign a text or a file, with what each claims; shared by cleartext
+ * blocks, inline messages and detached signature files so all refuse the same packets and honour
+ * the same limit.
+ */
+export function usableSignatures(packets: SignaturePacket[], limits: Limits, where: string): { ok: true; signatures: ParsedSignature[] } | { ok: false; error: Reason<BlockErrorCode> } {
   // Standalone, timestamp or certification signatures cannot sign a text (GHSA-qwqc-28w3-fww6).
-  const usable = read.packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
-  if (usable.length === 0) return fail('no-signature', 'the signature armor holds no usable text signature');
+  const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
+  if (usable.length === 0) return { ok: false, error: { code: 'no-signature', message: `the ${where} holds no usable text signature` } };
   // openpgp.js parses a malformed creation-time subpacket into an Invalid Date.
   if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
-    return fail('malformed-packet', 'a signature has no valid creation time');
+    return { ok: false, error: { code: 'malformed-packet', message: 'a signature has no valid creation time' } };
   if (usable.length > limits.maxSignaturesPerBlock)
-    return fail('input-too-large', `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)`);
-  if (hashHeader.present) {
-    const missing = usable.find((packet) => packet.hashAlgorithm === null || !hashHeader.names.has(packet.hashAlgorithm));
-    if (missing) return fail('hash-header', `the Hash: header does not name ${hashName(missing.hashAlgorithm)}, the signature's hash algorithm`);
-  }
+    return { ok: false, error: { code: 'input-too-large', message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
   return {
     ok: true,
-    block: {
-      signedText: read.signedText,
-      signatures: usable.map((packet) => ({
-        packet,
-        issuerKeyID: keyIDHex(packet.issuerKeyID),
-        issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
-        created: packet.created ?? new Date(0),
-        hashAlgorithm: hashName(packet.hashAlgorithm),
-        publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm),
-      })),
-    },
+    signatures: usable.map((packet) => ({
+      packet,
+      issuerKeyID: keyIDHex(packet.issuerKeyID),
+      issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : null,
+      created: packet.created ?? new Date(0),
+      hashAlgorithm: hashName(packet.hashAlgorithm),
+      publicKeyAlgorithm: publicKeyAlgorithmName(packet.publicKeyAlgorithm),
+    })),
   };
 }
+

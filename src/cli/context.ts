@@ -11,6 +11,8 @@ import type { DiscoveryCommandOptions, DocumentLimitOptions } from './program.js
 export interface CliStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Read for a document or keyring named `-`. */
+  stdin?: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -19,17 +21,43 @@ export interface CommandContext {
   streams: CliStreams;
   version: string;
   setExit(code: number): void;
+  /** --color: set once the options are parsed. */
+  colour?: ColourMode;
   /** Fires on Ctrl-C: the run stops between documents and removes any partial file. */
   signal?: AbortSignal;
 }
 
-export { packageVersion } from './version.js';
+export { packageVersion } from '../core/package-version.js';
 
-/** Colour only on a terminal, never with NO_COLOR (no-color.org); FORCE_COLOR wins. */
-export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ChalkInstance {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  const wanted = forced || (stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb');
-  return new Chalk({ level: wanted ? 1 : 0 });
+export const COLOUR_MODES = ['auto', 'always', 'never'] as const;
+export type ColourMode = (typeof COLOUR_MODES)[number];
+
+/**
+ * The colour level (0: none) as other Node CLIs decide it: --color=always|never first (what was
+ * typed beats the environment); then FORCE_COLOR as chalk's supports-color reads it ("0" or
+ * "false": none, "1"-"3": that level, empty or "true": 1), which Node itself lets win over
+ * NO_COLOR; then NO_COLOR set to anything but "" (no-color.org); then a terminal that is not
+ * TERM=dumb. A pipe or a file never gets colour unless forced.
+ */
+export function colourLevel(isTTY: boolean, env: NodeJS.ProcessEnv, mode: ColourMode = 'auto'): 0 | 1 | 2 | 3 {
+  if (mode === 'never') return 0;
+  const forced = forcedLevel(env.FORCE_COLOR);
+  if (mode === 'always') return forced || 1;
+  if (forced !== undefined) return forced;
+  if (env.NO_COLOR) return 0;
+  return isTTY && env.TERM !== 'dumb' ? 1 : 0;
+}
+
+function forcedLevel(value: string | undefined): 0 | 1 | 2 | 3 | undefined {
+  if (value === undefined) return undefined;
+  if (value === '' || value === 'true') return 1;
+  if (value === 'false') return 0;
+  const level = Number.parseInt(value, 10);
+  return Number.isNaN(level) ? undefined : (Math.max(0, Math.min(level, 3)) as 0 | 1 | 2 | 3);
+}
+
+export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, mode: ColourMode = 'auto'): ChalkInstance {
+  return new Chalk({ level: colourLevel(stream.isTTY === true, env, mode) });
 }
 
 export function cacheDirectory(option: string | undefined, streams: CliStreams): string {

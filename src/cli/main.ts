@@ -1,9 +1,10 @@
 import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
-import type { CliStreams, CommandContext } from './context.js';
+import type { CliStreams, ColourMode, CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
-import { createProgram } from './program.js';
-import { packageVersion } from './version.js';
+import { createProgram, EXIT_CODES_HELP } from './program.js';
+import { dropUnsetVariables } from './environment.js';
+import { packageVersion } from '../core/package-version.js';
 
 export type { CliStreams } from './context.js';
 
@@ -26,9 +27,17 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       keysExport: async (options) => (await import('./commands/keys.js')).keysExportCommand(options, context),
       bundle: async (options) => (await import('./commands/bundle.js')).bundleCommand(options, context),
       keysClear: async (options) => (await import('./commands/keys.js')).keysClearCommand(options, context),
+      // The program itself is the table the script and the page are generated from.
+      completion: async (shell) => void streams.stdout.write((await import('./completion.js')).completionScript(program, shell)),
+      man: async () => void streams.stdout.write((await import('./man-page.js')).manPage(program, EXIT_CODES_HELP)),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
+  dropUnsetVariables(program);
+  program.hook('preAction', () => {
+    const color = program.opts<{ color?: ColourMode | false }>().color;
+    context.colour = color === false ? 'never' : (color ?? 'auto');
+  });
   // The options are not parsed yet when parsing is what failed, so argv says whether this is a CI log.
   const github = argv.some((arg, index) => arg === '--format=github' || (arg === '--format' && argv[index + 1] === 'github'));
   try {
@@ -71,7 +80,20 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, interrupt.signal);
+  const code = await run(
+    argv,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
+      get stdin() {
+        return process.stdin;
+      },
+      env: process.env,
+      cwd: process.cwd(),
+    },
+    interrupt.signal,
+  );
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

@@ -1,4 +1,4 @@
-import { Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { Argument, Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/source-names.js';
 
 /** Where keys come from: shared by `verify` and `keys fetch`. */
@@ -58,6 +58,11 @@ export interface VerifyCommandOptions extends DiscoveryCommandOptions, Repositor
   against?: string;
   online?: boolean;
   quiet: boolean;
+  minSignatures?: number;
+  signer?: string[];
+  signerFile?: string[];
+  /** --signature FILE: detached signatures of the one document given (issue 14). */
+  signature?: string[];
 }
 
 export interface ManifestCommandOptions extends DiscoveryCommandOptions, RepositoryCommandOptions {
@@ -131,9 +136,11 @@ export interface CommandHandlers {
   keysExport(options: KeysExportCommandOptions): Promise<void>;
   bundle(options: BundleCommandOptions): Promise<void>;
   keysClear(options: CacheCommandOptions): Promise<void>;
+  completion(shell: 'bash' | 'zsh' | 'fish'): Promise<void>;
+  man(): Promise<void>;
 }
 
-const EXIT_CODES_HELP = `
+export const EXIT_CODES_HELP = `
 Exit codes:
   0  every document signed and every signature verified
   1  a signature not verified, a malformed block, or a document with no signed block
@@ -208,31 +215,32 @@ function hostName(value: string): string {
 function addRepositoryOptions(command: Command): Command {
   return command
     .optionsGroup('Repository:')
-    .option('--config <file>', 'the repository policy (default: pledge.config.json in this folder or above, when no paths are given)')
+    .addOption(new Option('--config <file>', 'the repository policy (default: pledge.config.json in this folder or above, when no paths are given)').env('PLEDGE_CONFIG'))
     .option('--no-config', 'ignore any pledge.config.json')
-    .option('--changed-since <ref>', 'verify only signer files changed since this git ref (pull-request CI)')
-    .option('--redact', 'leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)', false);
+    .addOption(new Option('--changed-since <ref>', 'verify only signer files changed since this git ref (pull-request CI)').env('PLEDGE_CHANGED_SINCE'))
+    .addOption(new Option('--redact', 'leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)').default(false).env('PLEDGE_REDACT'));
 }
 
 function addDiscoveryOptions(command: Command): Command {
   return command
     .optionsGroup('Keys:')
-    .option('-k, --keyring <path>', 'a file or directory of public keys, asked first (repeatable)', collect, [])
-    .option('--offline', 'use only --keyring keys and the cache: no network request at all', false)
+    .addOption(new Option('-k, --keyring <path>', 'a key file, a folder of them or a GnuPG home (its pubring.kbx), asked first; - for stdin (repeatable)').argParser(collect).default([]).env('PLEDGE_KEYRING'))
+    .addOption(new Option('--offline', 'use only --keyring keys and the cache: no network request at all').default(false).env('PLEDGE_OFFLINE'))
     .addOption(
       new Option('--sources <list>', `network sources to ask, in order, from ${SOURCE_NAMES.join(' ')}`)
         .argParser(sourceList)
-        .default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(',')),
+        .default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(','))
+        .env('PLEDGE_SOURCES'),
     )
     .addOption(new Option('--keybase-url <url>', 'Keybase API base URL').argParser(url))
     .addOption(new Option('--vks-url <url>', 'keys.openpgp.org (VKS) base URL').argParser(url))
     .addOption(new Option('--keyserver <url>', 'an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)').argParser((v: string, p: string[]) => [...p, url(v)]).default([]))
     .addOption(new Option('--wkd-origin <url>', 'serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN').argParser(url))
     .addOption(new Option('--github-url <url>', 'GitHub base URL for USER.gpg').argParser(url))
-    .option('--cache-dir <dir>', 'key cache directory (default $XDG_CACHE_HOME/pledge)')
-    .option('--no-cache', 'neither read nor write the key cache')
-    .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24))
-    .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10))
+    .addOption(new Option('--cache-dir <dir>', 'key cache directory (default: $XDG_CACHE_HOME/pledge, else ~/.cache/pledge; ~/Library/Caches/pledge on macOS, %LOCALAPPDATA%\\pledge\\Cache on Windows)').env('PLEDGE_CACHE_DIR'))
+    .addOption(new Option('--no-cache', 'neither read nor write the key cache').env('PLEDGE_NO_CACHE'))
+    .addOption(new Option('--cache-ttl <hours>', 'refetch cached keys older than this, to see new revocations').argParser(positiveInteger).default(24).env('PLEDGE_CACHE_TTL'))
+    .addOption(new Option('--timeout <seconds>', 'deadline per network request').argParser(positiveInteger).default(10).env('PLEDGE_TIMEOUT'))
     .addOption(new Option('--allow-host <host>', 'a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)').argParser((v: string, p: string[] = []) => [...p, hostName(v)]))
     .optionsGroup('Limits:')
     .addOption(new Option('--max-keys <n>', 'most distinct keys looked up on the network in one run (default 10000)').argParser(positiveInteger))
@@ -249,6 +257,8 @@ export function createProgram(version: string, handlers: CommandHandlers, output
     .description('Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--color <when>', 'colour the report: auto (a terminal, unless NO_COLOR), always or never; FORCE_COLOR is honoured').choices(['auto', 'always', 'never']))
+    .option('--no-color', 'the same as --color=never')
     .configureHelp({ optionDescription })
     .showHelpAfterError('(run pledge --help for usage)')
     .addHelpText(
@@ -274,20 +284,25 @@ ${EXIT_CODES_HELP}`,
   )
     .optionsGroup('Output:')
     .option('--json', 'print the manifest (JSON) to stdout: the same as --format json', false)
-    .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS))
-    .option('--manifest <file>', 'also write the manifest to FILE (atomically)')
-    .option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches')
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS).env('PLEDGE_FORMAT'))
+    .addOption(new Option('--manifest <file>', 'also write the manifest to FILE (atomically)').env('PLEDGE_MANIFEST'))
+    .addOption(new Option('--check-manifest <file>', 'fail, with a diff, when the committed manifest FILE no longer matches').env('PLEDGE_CHECK_MANIFEST'))
     .option('--against <file>', 'verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change')
     .option('--online', 'with --against, also ask the network for keys', false)
-    .option('-q, --quiet', 'print nothing but the requested output (no report, no progress)', false)
+    .addOption(new Option('-q, --quiet', 'print nothing but the requested output (no report, no progress)').default(false).env('PLEDGE_QUIET'))
     .optionsGroup('Input:')
-    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across)', collect, [])
+    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)', collect, [])
     .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
-    .option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)', false)
+    .addOption(new Option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)').default(false).env('PLEDGE_SIGNED_ONLY'))
+    .option('--signature <file>', 'a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does', collect, [])
+    .optionsGroup('Signers:')
+    .addOption(new Option('--min-signatures <n>', 'a document passes only with N verified signatures by N distinct primary keys (like sqv -n)').argParser(positiveInteger).env('PLEDGE_MIN_SIGNATURES'))
+    .addOption(new Option('--signer <fingerprint>', 'only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)').argParser(collect).default([]))
+    .addOption(new Option('--signer-file <file>', 'only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)').argParser(collect).default([]).env('PLEDGE_SIGNER_FILE'))
     .addOption(new Option('--workers-after <n>', 'documents verified before worker threads start').argParser((v: string) => Number(v)).hideHelp())
     .optionsGroup('Limits:')
-    .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger))
+    .addOption(new Option('-j, --jobs <n>', 'threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)').argParser(positiveInteger).env('PLEDGE_JOBS'))
     .addOption(new Option('--max-document-bytes <size>', 'largest document read, e.g. 512K or 10M (default 2 MiB)').argParser(byteSize))
     .addOption(new Option('--max-line-length <n>', 'longest line inside a block (default 65536)').argParser(positiveInteger))
     .addOption(new Option('--max-block-chars <n>', 'largest block (default 262144)').argParser(positiveInteger))
@@ -310,6 +325,7 @@ Examples:
   pledge verify --check-manifest signers.json
   pledge verify https://blog.example/neveragain/     fetch the page and verify what its readers see
   pledge verify --against signers.json             the yearly check: same keys, same verdicts?
+  pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`,
     )
     .action(async (paths: string[], options: VerifyCommandOptions) => handlers.verify(paths, options));
@@ -456,6 +472,24 @@ Examples:
     .option('--cache-dir <dir>', 'key cache directory')
     .option('--json', 'print JSON', false)
     .action(async (options: CacheCommandOptions) => handlers.keysClear(options));
+
+  program
+    .command('completion')
+    .description('print a shell completion script, generated from this command table')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', `
+Examples:
+  source <(pledge completion bash)          in ~/.bashrc
+  source <(pledge completion zsh)           in ~/.zshrc (after compinit)
+  pledge completion fish > ~/.config/fish/completions/pledge.fish`)
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => handlers.completion(shell));
+  program
+    .command('man')
+    .description('print the manual page (roff), generated from this command table')
+    .addHelpText('after', `
+Examples:
+  pledge man | man -l -`)
+    .action(async () => handlers.man());
 
   return program;
 }

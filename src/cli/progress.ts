@@ -50,7 +50,8 @@ export class Progress {
   }
 
   document(document: ManifestDocument): void {
-    this.files++;
+    // The walk counted each detached signature file too (issue 14): they were read with their document.
+    this.files += 1 + (document.detachedSignatures?.length ?? 0);
     for (const block of document.blocks) {
       this.signatures += block.signatures.length;
       this.verified += block.signatures.filter((signature) => signature.status === 'verified').length;

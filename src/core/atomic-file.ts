@@ -1,6 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type Rename = (from: string, to: string) => Promise<void>;
+
+/** Errors Windows gives while another process (an antivirus, an indexer, a reader) holds the target open: gone moments later. */
+const TRANSIENT = new Set(['EPERM', 'EBUSY', 'EACCES']);
+/** The pauses before each retry: half a second in all, then the error stands. */
+const RETRY_DELAYS_MS = [10, 40, 100, 350];
+
+/**
+ * rename, retried a few times with a growing pause on Windows' transient refusals. Retried on
+ * every system: elsewhere those errors last (a read-only folder), and the retries only delay the
+ * same error by half a second.
+ */
+export async function renameRetrying(from: string, to: string, renameFile: Rename = rename): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await renameFile(from, to);
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !TRANSIENT.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      await sleep(delay);
+    }
+  }
+}
 
 /**
  * A file written in pieces that readers see whole or not at all: the pieces go to a temporary
@@ -12,11 +37,13 @@ export class AtomicFile {
     private readonly path: string,
     private readonly temporary: string,
     private readonly handle: FileHandle,
+    private readonly renameFile: Rename,
   ) {}
 
-  static async open(path: string): Promise<AtomicFile> {
+  /** `renameFile` is for tests: a rename that fails as Windows' do. */
+  static async open(path: string, renameFile: Rename = rename): Promise<AtomicFile> {
     const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-    return new AtomicFile(path, temporary, await open(temporary, 'wx', 0o644));
+    return new AtomicFile(path, temporary, await open(temporary, 'wx', 0o644), renameFile);
   }
 
   async write(chunk: string): Promise<void> {
@@ -27,7 +54,7 @@ export class AtomicFile {
     try {
       await this.handle.sync();
       await this.handle.close();
-      await rename(this.temporary, this.path);
+      await renameRetrying(this.temporary, this.path, this.renameFile);
     } catch (error) {
       await this.abort();
       throw error;
@@ -41,8 +68,8 @@ export class AtomicFile {
 }
 
 /** The whole content at once, atomically. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const file = await AtomicFile.open(path);
+export async function writeFileAtomic(path: string, content: string, renameFile: Rename = rename): Promise<void> {
+  const file = await AtomicFile.open(path, renameFile);
   try {
     await file.write(content);
   } catch (error) {

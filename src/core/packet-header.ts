@@ -43,3 +43,49 @@ export function packetFrameAt(bytes: Uint8Array, offset: number): PacketFrame | 
   const end = position + length;
   return end <= bytes.length ? { tag, start: position, end } : null;
 }
+
+/** One packet whole: its tag, its body (partial chunks joined) and where the next packet starts. */
+export interface WholePacket {
+  tag: number;
+  body: Uint8Array;
+  next: number;
+}
+
+/**
+ * The packet at `offset` with any length a writer may use (RFC 9580 §4.2): definite, partial
+ * body chunks (sq writes them) or, in the old format, indeterminate to the end of the data
+ * (gpg writes its compressed packet so). Null when the header or a chunk is truncated.
+ */
+export function wholePacketAt(bytes: Uint8Array, offset: number): WholePacket | null {
+  const header = bytes[offset];
+  if (header === undefined || (header & 0x80) === 0) return null;
+  if ((header & 0x40) === 0 && (header & 0x03) === 3) return { tag: (header >> 2) & 0x0f, body: bytes.subarray(offset + 1), next: bytes.length };
+  const definite = packetFrameAt(bytes, offset);
+  if (definite) return { tag: definite.tag, body: bytes.subarray(definite.start, definite.end), next: definite.end };
+  if ((header & 0x40) === 0) return null;
+  // New format with partial lengths: chunks of 2^n octets, then a definite-length last chunk.
+  const chunks: Uint8Array[] = [];
+  let position = offset + 1;
+  for (;;) {
+    const first = bytes[position];
+    if (first === undefined) return null;
+    if (first >= 224 && first < 255) {
+      const end = position + 1 + (1 << (first & 0x1f));
+      if (end > bytes.length) return null;
+      chunks.push(bytes.subarray(position + 1, end));
+      position = end;
+      continue;
+    }
+    // The last chunk: a definite length (one, two or five octets).
+    let length: number;
+    let start: number;
+    if (first < 192) [length, start] = [first, position + 1];
+    else if (first < 224) [length, start] = [((first - 192) << 8) + (bytes[position + 1] ?? 0) + 192, position + 2];
+    else if (position + 5 <= bytes.length) [length, start] = [Buffer.from(bytes.subarray(position + 1, position + 5)).readUInt32BE(0), position + 5];
+    else return null;
+    const end = start + length;
+    if (end > bytes.length) return null;
+    chunks.push(bytes.subarray(start, end));
+    return { tag: header & 0x3f, body: Buffer.concat(chunks), next: end };
+  }
+}

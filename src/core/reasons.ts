@@ -17,7 +17,16 @@ export type BlockErrorCode =
   | 'unsupported-format' // an inline message or detached signature where a cleartext block was expected
   | 'no-signature' // the signature armor holds no usable text signature
   | 'malformed-packet' // the signature packets do not parse
-  | 'input-too-large'; // a limit was exceeded before parsing
+  | 'input-too-large' // a limit was exceeded before parsing
+  | 'compression-bomb'; // an inline message's compressed data inflates past the size limits: refused before it is read
+
+/**
+ * Why a detached signature file met in a walk verifies nothing (pipeline/detached-documents.ts):
+ * reported on the signature file itself, never skipped.
+ */
+export type PairingErrorCode =
+  | 'orphan-signature' // no document beside it has a name its own name extends (X for X.sig)
+  | 'ambiguous-signature'; // the document its name points to is itself a signature file (X.sig.NAME beside X.sig)
 
 /** Why a signature is not `verified`, or what a `verified` one should warn about. */
 export type SignatureReasonCode =
@@ -122,8 +131,9 @@ export interface Finding {
 /**
  * What a code alone does not say, where the advice differs (stable strings, like codes).
  * offline-no-server-asked: --offline (or no HTTP client) asked no server, so nothing "could not be reached".
+ * encrypted-message: an unsupported-format block is an encrypted OpenPGP message (pledge verifies, never decrypts).
  */
-export type ReasonDetail = 'offline-no-server-asked';
+export type ReasonDetail = 'offline-no-server-asked' | 'encrypted-message';
 
 export interface Reason<C extends string = string> {
   code: C;

@@ -1,5 +1,5 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { makeDirectory } from '../core/make-directory.js';
 import { mergeProvenance, provenanceOf, type KeybaseClaim, type KeyCandidate, type Provenance } from './key-source.js';
@@ -166,7 +166,14 @@ export class KeyCache {
   }
 }
 
-/** $XDG_CACHE_HOME/pledge, else ~/.cache/pledge. */
-export function defaultCacheDirectory(env: Record<string, string | undefined>, home: string): string {
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'pledge');
+/**
+ * Where the key cache lives by default: $XDG_CACHE_HOME/pledge when it is set (on any system:
+ * it was set on purpose), else the system's cache folder: ~/Library/Caches/pledge on macOS,
+ * %LOCALAPPDATA%\pledge\Cache on Windows (a local, not roaming, profile folder), ~/.cache/pledge elsewhere.
+ */
+export function defaultCacheDirectory(env: Record<string, string | undefined>, home: string, platform: NodeJS.Platform = process.platform): string {
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'pledge');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'pledge');
+  if (platform === 'win32') return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), 'pledge', 'Cache');
+  return join(home, '.cache', 'pledge');
 }

@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
-import { globToRegExp, matchesAny } from '../core/glob.js';
+import { globMatcher } from '../core/glob.js';
 import { naturalCompare } from '../core/natural-order.js';
 import { isNotTextByName } from './read-document.js';
 
@@ -23,12 +23,12 @@ export interface CollectOptions {
 
 /** Which files under a named directory the walk keeps: --include and --exclude, relative to it. */
 function wantedUnder(root: string, options: CollectOptions): (file: string) => boolean {
-  const include = options.include?.length ? options.include.map(globToRegExp) : null;
-  const exclude = (options.exclude ?? []).map(globToRegExp);
-  if (!include && exclude.length === 0) return () => true;
+  const include = options.include?.length ? globMatcher(options.include) : null;
+  const exclude = globMatcher(options.exclude ?? []);
+  if (!include && !options.exclude?.length) return () => true;
   return (file: string) => {
     const relativePath = toPosixPath(relative(root, file));
-    return (!include || matchesAny(relativePath, include)) && !matchesAny(relativePath, exclude);
+    return (!include || include(relativePath)) && !exclude(relativePath);
   };
 }
 
@@ -60,7 +60,7 @@ export async function* collectPaths(paths: string[], options: CollectOptions = {
 }
 
 /**
- * The same walk with blocking calls, for a thread that does nothing else (pipeline/read-worker.ts):
+ * The same walk with blocking calls, for a thread that does nothing else (pipeline/reader/worker.ts):
  * a plain generator costs none of the promises an async one pays for every path.
  */
 export function* collectPathsSync(paths: string[], options: CollectOptions = {}): Generator<CollectedPath> {

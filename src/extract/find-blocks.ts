@@ -5,12 +5,16 @@ import type { LogicalLine } from './line-views.js';
 /** Which rendering pledge undid to get back the block as it was signed. */
 export type Rendering = 'bom' | 'crlf' | 'indentation' | 'quote-prefix' | 'html-entities' | 'html-line-breaks' | 'html-highlighting';
 
+export type BlockForm = 'cleartext' | 'inline';
+
 /**
  * One armored block cut out of a document. `armored` is the block as the signer's tool wrote
  * it (rendering undone, LF line endings); it is what the cleartext parser reads, one block per
  * parse.
  */
 export interface ArmoredBlock {
+  /** A cleartext-signed block, or an inline-signed message (BEGIN PGP MESSAGE: issue 14). */
+  form: BlockForm;
   startLine: number;
   endLine: number;
   rendering: Rendering[];
@@ -91,6 +95,7 @@ export function findBlocks(view: LogicalLine[], limits: Limits): ArmoredBlock[] 
     // What a reader is shown is checked first: a block shown otherwise than it is read is refused as such.
     const error = checkShown(lines) ?? scan.error ?? checkLimits(lines, limits) ?? checkLines(lines);
     blocks.push({
+      form: kind === ARMOR.messageBegin ? 'inline' : 'cleartext',
       startLine: view[index]!.line,
       endLine: view[scan.end]!.line,
       rendering: renderingOf(lines, prefix),
@@ -170,19 +175,26 @@ function scanSignedMessage(view: LogicalLine[], start: number, prefix: string): 
   };
 }
 
-/** An inline-signed message or a lone detached signature: reported, never verified as cleartext. */
+/**
+ * An inline-signed message (read as such by cleartext/inline-message.ts) or a lone detached
+ * signature, which without its signed text is reported, never verified.
+ */
 function scanOther(view: LogicalLine[], start: number, prefix: string, kind: string): Scan {
   const endLine = kind === ARMOR.messageBegin ? ARMOR.messageEnd : ARMOR.signatureEnd;
-  const what = kind === ARMOR.messageBegin ? 'an inline-signed or encrypted message' : 'a detached signature without its signed text';
-  const error = malformed('unsupported-format', `${what}; pledge verifies cleartext-signed blocks only`);
+  const error = kind === ARMOR.messageBegin ? null : malformed('unsupported-format', 'a detached signature without its signed text; pledge verifies cleartext-signed blocks and inline-signed messages');
+  const message = kind === ARMOR.messageBegin;
   const contents: string[] = [kind];
   for (let index = start + 1; index < view.length; index++) {
-    const content = stripPrefix(view[index]!.text, prefix);
-    if (content === null) return { end: index - 1, resumeAt: index, contents, error };
+    const line = view[index]!;
+    const content = line.fence === view[start]!.fence ? stripPrefix(line.text, prefix) : null;
+    if (content === null) {
+      const split = message ? malformed('split-block', `the message is split at line ${line.line}: its quote, indentation or code fence stops there`) : error;
+      return { end: index - 1, resumeAt: index, contents, error: split };
+    }
     contents.push(content);
     if ((disguisedArmor(content) ?? content.trimEnd()) === endLine) return { end: index, resumeAt: index + 1, contents, error };
   }
-  return { end: view.length - 1, resumeAt: view.length, contents, error };
+  return { end: view.length - 1, resumeAt: view.length, contents, error: error ?? malformed('malformed-armor', 'the message has no END PGP MESSAGE line') };
 }
 
 /** Armor header lines: Hash: headers after BEGIN, and key: value lines after BEGIN PGP SIGNATURE. */

@@ -135,15 +135,24 @@ const ioError = (path: string, error: unknown): DocumentReadResult => {
 /** Why an open file is not read at all, judged on its fstat before reading: null when it may be. */
 function refusal(path: string, info: Stats, limits: Limits): DocumentReadResult | null {
   if (!info.isFile()) return { ok: false, path, reason: { code: 'io-error', message: 'not a regular file' } };
-  if (info.size <= limits.maxDocumentBytes) return null;
+  return tooLarge(path, info.size, limits, 'file');
+}
+
+function tooLarge(path: string, size: number, limits: Limits, what: 'file' | 'document'): DocumentReadResult | null {
+  if (size <= limits.maxDocumentBytes) return null;
   return {
     ok: false,
     path,
     reason: {
       code: 'input-too-large',
-      message: `the file is ${info.size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`,
+      message: `the ${what} is ${size} bytes, over the limit of ${limits.maxDocumentBytes} (raise it with --max-document-bytes)`,
     },
   };
+}
+
+/** Bytes handed over whole (stdin, a library caller's text): the size limit holds as for a file. */
+export function decodeGivenDocument(path: string, bytes: Uint8Array, limits: Limits): DocumentReadResult {
+  return tooLarge(path, bytes.length, limits, 'document') ?? decodeDocument(path, bytes);
 }
 
 /**
@@ -186,7 +195,7 @@ export async function readDocument(path: string, limits: Limits, walked = false)
   }
 }
 
-/** The same, blocking: for a thread that does nothing but read (pipeline/read-worker.ts). */
+/** The same, blocking: for a thread that does nothing but read (pipeline/reader/worker.ts). */
 export function readDocumentSync(path: string, limits: Limits, walked = false): DocumentReadResult {
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor: number | null = null;

@@ -3,6 +3,7 @@ import type { Limits } from '../core/limits.js';
 import type { WarningCode } from '../core/reasons.js';
 import { textWarnings } from '../core/text-warnings.js';
 import { parseBlock, type ParsedSignature } from '../cleartext/parse-block.js';
+import { parseInlineMessage } from '../cleartext/inline-message.js';
 import { wireBytesOf } from '../cleartext/fast-parse.js';
 import { toPosixPath } from '../extract/collect-paths.js';
 import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
@@ -60,6 +61,7 @@ export type SignatureJudge<S> = (signedText: string, signature: ParsedSignature,
 /** A block's manifest entry, field by field in the manifest's order (no spreads: one per block of a batch). */
 function blockEntry<S>(block: ArmoredBlock, error: ManifestBlock<S>['error'], parsed: { signedText: string; hashAlgorithm: string; signatures: S[] } | null): ManifestBlock<S> {
   return {
+    form: block.form,
     startLine: block.startLine,
     endLine: block.endLine,
     status: parsed ? 'ok' : 'malformed',
@@ -74,7 +76,7 @@ function blockEntry<S>(block: ArmoredBlock, error: ManifestBlock<S>['error'], pa
 
 async function describeBlock<S>(block: ArmoredBlock, limits: Limits, judge: SignatureJudge<S>, document: DocumentContext): Promise<ManifestBlock<S>> {
   if (block.error) return blockEntry<S>(block, block.error, null);
-  const parsed = await parseBlock(block.armored, limits);
+  const parsed = block.form === 'inline' ? await parseInlineMessage(block.armored, limits) : await parseBlock(block.armored, limits);
   if (!parsed.ok) return blockEntry<S>(block, parsed.error, null);
   const { signedText, signatures } = parsed.block;
   const warnings = textWarnings(signedText);

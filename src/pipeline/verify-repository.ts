@@ -1,32 +1,40 @@
+import { packageVersion } from '../core/package-version.js';
+import type { KeyringInput } from '../discovery/sources/keyring-files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { PullRequest } from '../repo/git-changes.js';
-import { expandGlobs, globToRegExp, matchesAny } from '../core/glob.js';
+import { expandGlobs, globMatcher } from '../core/glob.js';
 import type { LoadedConfig, RepositoryConfig } from '../repo/load-config.js';
 import { readBaseState, type BaseState } from '../repo/protected-files.js';
 import { signerFolders, unmatchedSignerFiles } from '../repo/signer-folders.js';
 import { Keyring } from '../discovery/keyring.js';
 import type { KeyCandidate } from '../discovery/key-source.js';
 import { keyFileCandidates, loadKeyringFiles } from '../discovery/sources/keyring-files.js';
-import { checkRepository, parseAllowedSigners, type KnownSignatures } from '../repo/repository-checks.js';
+import { checkRepository, type KnownSignatures } from '../repo/repository-checks.js';
+import { parseSignerList } from '../verify/threshold.js';
 import { buildManifest, type Manifest, type ManifestDocument } from '../report/manifest.js';
 import { PledgeError } from '../core/reasons.js';
 import { createPolicy } from '../verify/policy.js';
-import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
-import { describeDocument } from './describe-document.js';
-import { judgeWith } from './judge-signature.js';
+import type { DiscoveryRequest } from './create-discovery.js';
+import { MAIN_THREAD_IN_ORDER } from './plan.js';
+import { verifyingJudge } from './judging.js';
+import { runPlan } from './runner.js';
+import { DetachedPairing } from './detached-documents.js';
 
 export interface RepositoryRequest {
   loaded: LoadedConfig;
-  version: string;
+  /** The generator version the manifest names (default: this pledge's). */
+  version?: string;
   /** --keyring files, on top of the config's pinned `keys` folder. */
-  keyrings: string[];
+  keyrings: KeyringInput[];
   discovery: DiscoveryRequest;
   /** Verify only files changed since this git ref (pull-request CI). */
   changedSince?: string;
   now?: Date;
   limits?: Partial<Limits>;
+  /** Stops the run between documents (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** What a committed manifest already says, from its text (the merge base's in a pull request run). */
@@ -42,13 +50,14 @@ function parseKnown(text: string | null, name: string | undefined): KnownSignatu
 
 /** Would the config's globs take this path, were the file there? */
 function matchesDocuments(path: string, config: LoadedConfig['config']): boolean {
-  return matchesAny(path, config.documents.map(globToRegExp)) && !matchesAny(path, (config.exclude ?? []).map(globToRegExp));
+  return globMatcher(config.documents)(path) && !globMatcher(config.exclude ?? [])(path);
 }
 
 function readAllowedSigners(file: string): Set<string> {
   try {
-    return parseAllowedSigners(readFileSync(file, 'utf8'));
+    return parseSignerList(readFileSync(file, 'utf8'), `allowedSigners ${file}`);
   } catch (error) {
+    if (error instanceof PledgeError) throw error;
     throw new PledgeError('usage', `allowedSigners ${file}: ${(error as Error).message}`);
   }
 }
@@ -72,7 +81,7 @@ async function trusted(loaded: LoadedConfig, base: BaseState | null): Promise<{ 
   return {
     config,
     known: parseKnown(base.manifestText, config.manifest),
-    allowed: base.allowedSignersText === null ? null : parseAllowedSigners(base.allowedSignersText),
+    allowed: base.allowedSignersText === null ? null : parseSignerList(base.allowedSignersText, `allowedSigners ${config.allowedSigners} (merge base)`),
     pinned,
   };
 }
@@ -118,36 +127,46 @@ export async function verifyRepository(request: RepositoryRequest): Promise<Mani
     findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config.documents).map((folder) => `${folder}/**`)), config));
   }
 
-  const keyring = new Keyring();
-  for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings, undefined, root))]) await keyring.add(candidate);
+  const keyring = async () => {
+    const loaded = new Keyring();
+    for (const candidate of [...pinned, ...(await loadKeyringFiles(request.keyrings, undefined, root))]) await loaded.add(candidate);
+    return loaded;
+  };
   const policy = createPolicy(request.now);
-  const { discovery, close } = await createDiscovery(keyring, request.discovery, policy.now);
-  try {
-    const judge = judgeWith(discovery, policy, config);
-    const documents: ManifestDocument[] = [];
-    for (const path of paths) documents.push(await describeDocument(join(root, path), path, limits, judge));
-    if (background.length) {
-      const unchanged: ManifestDocument[] = [];
-      for (const path of background) unchanged.push(await describeDocument(join(root, path), path, limits, judge));
-      known = { signers: [], documents: unchanged };
+  // The repository plan: the files the globs chose (then, quietly, the unchanged ones), judged
+  // with the repository's rules, on the main thread in file order; its checks follow over them all.
+  const documents: ManifestDocument[] = [];
+  const unchanged: ManifestDocument[] = [];
+  // Issue 14: a changed signature file re-verifies the document it signs; each document once.
+  const pairing = new DetachedPairing();
+  const toVerify = await pairing.documentsOf(paths, root);
+  const chosen = new Set(toVerify);
+  const rest = (await pairing.documentsOf(background, root)).filter((path) => !chosen.has(path));
+  const { lookups } = await runPlan(
+    {
+      origin: { kind: 'files', root, files: [...toVerify, ...rest] },
+      judging: verifyingJudge(keyring, request.discovery, policy, config),
+      execution: MAIN_THREAD_IN_ORDER,
+      limits,
+      ...(request.signal ? { signal: request.signal } : {}),
+    },
+    (document) => void (chosen.has(document.path) ? documents : unchanged).push(document),
+  );
+  if (background.length) known = { signers: [], documents: unchanged };
+  checkRepository(documents, config, known, allowed);
+  if (config.appendOnly) {
+    for (const document of documents.filter((d) => modified.has(d.path))) {
+      document.findings = [
+        ...(document.findings ?? []),
+        { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
+      ];
     }
-    checkRepository(documents, config, known, allowed);
-    if (config.appendOnly) {
-      for (const document of documents.filter((d) => modified.has(d.path))) {
-        document.findings = [
-          ...(document.findings ?? []),
-          { code: 'modified-signer-file', severity: 'error', message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` },
-        ];
-      }
-      for (const path of deleted) {
-        documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
-      }
+    for (const path of deleted) {
+      documents.push({ path, status: 'not-signed', error: null, blocks: [], findings: [{ code: 'deleted-signer-file', severity: 'error', message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
     }
-    documents.push(...findingsOnly);
-    const manifest = buildManifest(documents, request.version, discovery.lookups);
-    // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
-    return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
-  } finally {
-    await close();
   }
+  documents.push(...findingsOnly);
+  const manifest = buildManifest(documents, request.version ?? packageVersion(), lookups);
+  // Issue 20 #2: a pull request that changes no signer file (and nothing protected) has nothing to verify, and passes.
+  return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
 }

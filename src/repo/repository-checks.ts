@@ -1,6 +1,7 @@
 import type { Finding } from '../core/reasons.js';
 import type { ManifestDocument, ManifestSigner } from '../report/manifest.js';
 import type { RepositoryConfig, Severity } from './load-config.js';
+import { applyThreshold, isAllowed, requirementOf } from '../verify/threshold.js';
 
 /** What a committed manifest already says: who signed which file, and with which signatures. */
 export interface KnownSignatures {
@@ -42,12 +43,11 @@ export function checkRepository(
   }
   for (const signer of known?.signers ?? []) if (!signerOf.has(signer.primaryKeyFingerprint)) signerOf.set(signer.primaryKeyFingerprint, signer.documents[0] ?? '');
 
+  const requirement = requirementOf(config.minSignatures, allowedSigners);
   for (const document of documents) {
-    let verified = 0;
     for (const block of document.blocks) {
       for (const signature of block.signatures) {
         if (signature.status !== 'verified' || !signature.primaryKeyFingerprint) continue;
-        verified++;
         const fingerprint = signature.primaryKeyFingerprint;
         // A copied signature is also a repeated signer; one annotation says it best.
         const firstCopy = signatureIn.get(signature.signatureSha256);
@@ -59,24 +59,13 @@ export function checkRepository(
         }
         if (firstCopy === undefined) signatureIn.set(signature.signatureSha256, document.path);
         if (firstSigner === undefined) signerOf.set(fingerprint, document.path);
-        if (allowedSigners && !allowedSigners.has(fingerprint)) {
+        // A repository's own rule: a key off its list fails the file (verify --signer only leaves it uncounted).
+        if (!isAllowed(signature, requirement)) {
           add(document, finding('error', 'error', 'signer-not-allowed', `key ${fingerprint} is not in the allowed signers list`, block.startLine));
         }
       }
     }
-    const minimum = config.minSignatures ?? 1;
-    if (document.status === 'signed' && verified < minimum && minimum > 1) {
-      add(document, finding('error', 'error', 'too-few-signatures', `${verified} verified signature(s); the repository requires ${minimum}`));
-    }
+    // minSignatures and allowedSigners are the threshold `verify --min-signatures --signer-file` applies.
+    applyThreshold(document, requirement);
   }
-}
-
-/** An allowed-signers file: one fingerprint per line, # comments, spaces ignored. */
-export function parseAllowedSigners(text: string): Set<string> {
-  const fingerprints = new Set<string>();
-  for (const line of text.split('\n')) {
-    const content = line.replace(/#.*/, '').replace(/\s+/g, '').toUpperCase();
-    if (content) fingerprints.add(content);
-  }
-  return fingerprints;
 }

@@ -1,4 +1,4 @@
-import { globToRegExp, matchesAny } from '../core/glob.js';
+import { globMatcher } from '../core/glob.js';
 import type { ManifestDocument } from '../report/manifest.js';
 import type { RepositoryConfig } from './load-config.js';
 
@@ -29,12 +29,12 @@ export function signerFolders(documents: string[]): string[] {
 export function unmatchedSignerFiles(paths: string[], config: RepositoryConfig): ManifestDocument[] {
   const folders = signerFolders(config.documents);
   if (!folders.length) return [];
-  const wanted = config.documents.map(globToRegExp);
-  const unwanted = (config.exclude ?? []).map(globToRegExp);
+  const wanted = globMatcher(config.documents);
+  const unwanted = globMatcher(config.exclude ?? []);
   const documents: ManifestDocument[] = [];
   for (const path of paths) {
     const folder = folders.find((candidate) => path.startsWith(`${candidate}/`));
-    if (!folder || matchesAny(path, wanted) || matchesAny(path, unwanted)) continue;
+    if (!folder || wanted(path) || unwanted(path)) continue;
     documents.push({
       path,
       status: 'not-signed',

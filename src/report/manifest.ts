@@ -3,6 +3,7 @@ import type { Rendering } from '../extract/find-blocks.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { KeybaseClaim } from '../discovery/key-source.js';
 import type { FetchRecord } from '../extract/fetch-document.js';
+import type { ThresholdRecord } from '../verify/threshold.js';
 
 /** Version 1 of the manifest; `schema/manifest-v1.schema.json` documents it. Add fields, never rename. */
 export const MANIFEST_VERSION = 1;
@@ -20,6 +21,8 @@ export interface SignatureClaims {
    * however its unhashed subpackets or its value were re-dressed.
    */
   signatureSha256: string;
+  /** A detached signature's file, as walked or given (issue 14); absent for a cleartext block's. */
+  signatureFile?: string;
 }
 
 export interface ManifestSignature extends SignatureClaims {
@@ -39,6 +42,11 @@ export interface ManifestSignature extends SignatureClaims {
 }
 
 export interface ManifestBlock<S = ManifestSignature> {
+  /**
+   * How the signatures are carried (issue 14): a cleartext-signed block, a detached signature
+   * file (its lines are the signature file's), or an inline-signed message.
+   */
+  form: BlockForm;
   startLine: number;
   endLine: number;
   status: 'ok' | 'malformed';
@@ -48,7 +56,11 @@ export interface ManifestBlock<S = ManifestSignature> {
   signedTextSha256: string | null;
   hashAlgorithm: string | null;
   signatures: S[];
+  /** A detached block's signature file, as walked or given. */
+  signatureFile?: string;
 }
+
+export type BlockForm = 'cleartext' | 'detached' | 'inline';
 
 export type DocumentStatus = 'signed' | 'not-signed' | 'unreadable';
 
@@ -64,8 +76,14 @@ export interface ManifestDocument<S = ManifestSignature> {
   findings?: Finding[];
   /** A document named by an https:// URL: what was fetched, to reproduce the verdict from a saved copy. */
   fetch?: FetchRecord;
+  /** The detached signature files of this document (issue 14), as walked or given. */
+  detachedSignatures?: string[];
+  /** SHA-256 of the octets its detached signatures sign: the file exactly as read. */
+  signedDataSha256?: string;
   /** Set as the document is counted (ManifestTotals.add), after every check has had its say. */
   verdict?: DocumentVerdict;
+  /** A signer requirement (--min-signatures, --signer, a repository's minSignatures/allowedSigners) and how it was met. */
+  threshold?: ThresholdRecord;
 }
 
 export interface ManifestSigner {

@@ -1,9 +1,15 @@
-import type { ChalkInstance } from 'chalk';
+import { thresholdSummary } from '../verify/threshold.js';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
 import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** The styles the report uses: a chalk instance is one (the CLI's, by the terminal, NO_COLOR and --color). */
+export type Colours = Record<'bold' | 'dim' | 'green' | 'red' | 'yellow', (text: string) => string>;
+const same = (text: string) => text;
+/** No colour: the library's default. */
+const PLAIN: Colours = { bold: same, dim: same, green: same, red: same, yellow: same };
 
 /** The report's width when the terminal does not say (a pipe, a CI log). */
 export const DEFAULT_WIDTH = 80;
@@ -34,13 +40,15 @@ export function wrapLines(text: string, indent: string, width: number, continuat
   return lines.map((part, index) => (index ? continuation : indent) + part);
 }
 
-function blockHeading(block: ManifestBlock<unknown>, colour: ChalkInstance): string {
+function blockHeading(block: ManifestBlock<unknown>, colour: Colours): string {
   const undone = block.rendering.length ? ` · undone: ${block.rendering.map((r) => RENDERING_TEXT[r]).join(', ')}` : '';
   const status = block.status === 'ok' ? '' : ` · ${colour.red('malformed')}`;
-  return `  block, lines ${block.startLine}–${block.endLine}${undone}${status}`;
+  if (block.form === 'detached') return `  detached signature ${escapeText(block.signatureFile ?? '')}${status}`;
+  const what = block.form === 'inline' ? 'inline-signed message' : 'block';
+  return `  ${what}, lines ${block.startLine}–${block.endLine}${undone}${status}`;
 }
 
-function documentHeading(document: ManifestDocument<unknown>, colour: ChalkInstance): string {
+function documentHeading(document: ManifestDocument<unknown>, colour: Colours): string {
   const status =
     document.status === 'signed'
       ? plural(document.blocks.length, 'block')
@@ -56,7 +64,7 @@ function labelled(label: string, text: string, paint: (text: string) => string, 
   return [first.replace(label, paint(label)), ...more];
 }
 
-function renderSignature(signature: ManifestSignature, colour: ChalkInstance, width: number): string[] {
+function renderSignature(signature: ManifestSignature, colour: Colours, width: number): string[] {
   const ok = signature.status === 'verified';
   const mark = ok ? colour.green('✓') : colour.red('✗');
   // A user ID is shown only where the key vouched for this signature; otherwise the issuer it claims.
@@ -75,7 +83,7 @@ function renderSignature(signature: ManifestSignature, colour: ChalkInstance, wi
   return lines;
 }
 
-function renderBlockBody(block: ManifestBlock<unknown>, colour: ChalkInstance): string[] {
+function renderBlockBody(block: ManifestBlock<unknown>, colour: Colours): string[] {
   if (block.error) return [`    ${colour.red('✗')} ${escapeText(block.error.message)} [${block.error.code}]`];
   return block.signedText === null ? [] : [`    signed text: "${previewText(block.signedText)}"`];
 }
@@ -109,12 +117,12 @@ export function skippedParts(summary: Manifest['summary']): string[] {
 }
 
 /** The default report: per document and block, each signature with its verdict, then a summary. */
-export function renderHuman(manifest: Manifest, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
+export function renderHuman(manifest: Manifest, colour: Colours = PLAIN, width = DEFAULT_WIDTH): string {
   return manifest.documents.map((document) => renderHumanDocument(document, colour, width)).join('') + renderHumanTail(manifest, colour);
 }
 
 /** One document of the report, written as soon as it is verified; `width`: the terminal's columns. */
-export function renderHumanDocument(document: ManifestDocument, colour: ChalkInstance, width = DEFAULT_WIDTH): string {
+export function renderHumanDocument(document: ManifestDocument, colour: Colours = PLAIN, width = DEFAULT_WIDTH): string {
   const lines = [documentHeading(document, colour)];
   for (const block of document.blocks) {
     // Highlighting was undone: the page's own stylesheet (classes) may show its text otherwise.
@@ -122,6 +130,7 @@ export function renderHumanDocument(document: ManifestDocument, colour: ChalkIns
     lines.push(blockHeading(block, colour), ...note, ...(block.error ? renderBlockBody(block, colour) : signedTextLines(block, width)));
     for (const signature of block.signatures) lines.push(...renderSignature(signature, colour, width));
   }
+  lines.push(...thresholdLines(document, colour));
   for (const finding of document.findings ?? []) {
     const mark = finding.severity === 'error' ? colour.red('✗') : colour.yellow('!');
     const where = finding.line ? ` (line ${finding.line})` : '';
@@ -131,8 +140,16 @@ export function renderHumanDocument(document: ManifestDocument, colour: ChalkIns
   return lines.join('\n') + '\n';
 }
 
+/** "✓ 2 of 2 required signers"; a shortfall is said once, by its too-few-signatures finding. */
+function thresholdLines(document: ManifestDocument, colour: Colours): string[] {
+  const record = document.threshold;
+  if (!record || document.findings?.some((finding) => finding.code === 'too-few-signatures')) return [];
+  const uncounted = record.notAllowed.length ? ` (not on the signer list, not counted: ${record.notAllowed.join(', ')})` : '';
+  return [`  ${record.met ? colour.green('✓') : colour.red('✗')} ${thresholdSummary(record)}${uncounted}`];
+}
+
 /** The closing lines: totals, and which hosts were asked. */
-export function renderHumanTail(tail: Pick<Manifest, 'summary' | 'lookups'>, colour: ChalkInstance): string {
+export function renderHumanTail(tail: Pick<Manifest, 'summary' | 'lookups'>, colour: Colours = PLAIN): string {
   const lines = [summaryLine(tail)];
   if (tail.lookups.length) lines.push(lookupLine(tail));
   if (tail.summary.verified === 0 && tail.summary.signatures > 0) lines.push(colour.red('no signature verified'));
@@ -146,7 +163,7 @@ function lookupLine(manifest: Pick<Manifest, 'lookups'>): string {
 }
 
 /** `pledge inspect`: what each block claims, nothing verified. */
-export function renderInspect(documents: ManifestDocument<SignatureClaims>[], colour: ChalkInstance): string {
+export function renderInspect(documents: ManifestDocument<SignatureClaims>[], colour: Colours = PLAIN): string {
   const lines: string[] = [];
   for (const document of documents) {
     lines.push(documentHeading(document, colour));

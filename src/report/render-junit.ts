@@ -5,7 +5,7 @@ import {
   describeProblem,
   documentFailure,
   findingProblem,
-  lineRange,
+  blockPlace,
   signatureFailure,
   signatureWarnings,
   signerOf,
@@ -50,12 +50,13 @@ function testcasesOf(document: ManifestDocument): Testcase[] {
   const failure = documentFailure(document);
   if (failure) testcases.push(testcase(failure.title === 'unreadable' ? 'document is readable' : 'document is signed', failure));
   for (const block of document.blocks) {
-    const where = `lines ${lineRange(block.startLine, block.endLine)}`;
+    const { where, startLine } = blockPlace(path, block);
     const malformed = blockFailure(path, block);
-    if (malformed) testcases.push(testcase(`${where} · cleartext-signed block`, malformed, block.startLine));
+    const what = block.form === 'detached' ? 'signature file' : block.form === 'inline' ? 'inline-signed message' : 'cleartext-signed block';
+    if (malformed) testcases.push(testcase(`${where} · ${what}`, malformed, startLine));
     for (const signature of block.signatures) {
       const name = `${where} · ${signerOf(signature)}`;
-      testcases.push(testcase(name, signatureFailure(path, block, signature), block.startLine, signatureWarnings(path, block, signature)));
+      testcases.push(testcase(name, signatureFailure(path, block, signature), startLine, signatureWarnings(path, block, signature)));
     }
   }
   for (const finding of document.findings ?? []) {

@@ -42,10 +42,14 @@ export function signerOf(signature: ManifestSignature): string {
   return fingerprint ? groupFingerprint(fingerprint) : `key ID ${signature.issuerKeyID}`;
 }
 
+/** Where a block is shown: its lines in the document, or a detached signature's own file (issue 14), which an annotation points at. */
+export function blockPlace(path: string, block: ManifestBlock | null): { path: string; startLine: number | null; endLine: number | null; where: string } {
+  if (block?.form === 'detached') return { path: block.signatureFile ?? path, startLine: null, endLine: null, where: `detached signature ${block.signatureFile ?? ''}` };
+  return { path, startLine: block?.startLine ?? null, endLine: block?.endLine ?? null, where: `lines ${lineRange(block?.startLine ?? null, block?.endLine ?? null)}` };
+}
+
 const problemAt = (path: string, block: ManifestBlock | null) => ({
-  path,
-  startLine: block?.startLine ?? null,
-  endLine: block?.endLine ?? null,
+  ...blockPlace(path, block),
   hint: null,
   signer: null,
   key: null,
@@ -174,7 +178,7 @@ function signatureRow(path: string, block: ManifestBlock, signature: ManifestSig
   const verified = signature.status === 'verified';
   const reasons = signature.reason ? [`${signature.reason.message} [${signature.reason.code}]`] : [];
   for (const warning of signature.warnings) reasons.push(`⚠️ ${WARNING_TEXT[warning]} [${warning}]`);
-  const lines = lineRange(block.startLine, block.endLine);
+  const lines = block.form === 'detached' ? blockPlace(path, block).where : lineRange(block.startLine, block.endLine);
   return [path, lines, signerOf(signature), `${verified ? '✅' : '❌'} ${signature.status}`, reasons.join('; ') || '—'];
 }
 
@@ -184,24 +188,38 @@ function problemRow(problem: Problem): string[] {
   return [problem.path, lineRange(problem.startLine, problem.endLine), '—', `${mark} ${problem.title}`, describeProblem(problem)[0]!];
 }
 
+/** A row of the signature table, as Markdown, and whether it reports something wrong. */
+export interface TableRow {
+  line: string;
+  problem: boolean;
+}
+
 /**
- * The signature table of the pull-request comment and of `$GITHUB_STEP_SUMMARY`: one row per
- * signature, plus one per malformed block, not-signed or unreadable document and finding.
+ * The rows of the signature table: one per signature, plus one per malformed block, not-signed
+ * or unreadable document and finding.
  */
-export function renderSignatureTable(manifest: Manifest): string {
-  const rows: string[][] = [];
+export function signatureTableRows(manifest: Manifest): TableRow[] {
+  const rows: TableRow[] = [];
+  const add = (cells: string[], problem: boolean) => rows.push({ line: tableRow(cells), problem });
   for (const document of manifest.documents) {
     const failure = documentFailure(document);
-    if (failure) rows.push(problemRow(failure));
+    if (failure) add(problemRow(failure), true);
     for (const block of document.blocks) {
       const malformed = blockFailure(document.path, block);
-      if (malformed) rows.push(problemRow(malformed));
-      for (const signature of block.signatures) rows.push(signatureRow(document.path, block, signature));
+      if (malformed) add(problemRow(malformed), true);
+      for (const signature of block.signatures) add(signatureRow(document.path, block, signature), signature.status !== 'verified' || signature.warnings.length > 0);
     }
-    for (const finding of document.findings ?? []) rows.push(problemRow(findingProblem(document.path, finding)));
+    for (const finding of document.findings ?? []) add(problemRow(findingProblem(document.path, finding)), true);
   }
-  const rule = `|${TABLE_HEADER.map(() => '---').join('|')}|`;
-  return [tableRow(TABLE_HEADER), rule, ...rows.map(tableRow)].join('\n') + '\n';
+  return rows;
+}
+
+/** The table's header and rule lines. */
+export const TABLE_HEAD = `${tableRow(TABLE_HEADER)}\n|${TABLE_HEADER.map(() => '---').join('|')}|`;
+
+/** The signature table of the pull-request comment and of `$GITHUB_STEP_SUMMARY`. */
+export function renderSignatureTable(manifest: Manifest): string {
+  return [TABLE_HEAD, ...signatureTableRows(manifest).map((row) => row.line)].join('\n') + '\n';
 }
 
 /** ✅ only when the exit code would be 0: something verified and no error of any kind. */

@@ -164,9 +164,9 @@ export function renderSite(manifest: Manifest, options: SiteOptions = {}): strin
   const check = `<h2 id="check">Check it yourself</h2>
 <p>Every name here is a key that made a good signature over the statement. Nothing on this page needs to be trusted: with pledge or GnuPG, check the signer files of the repository yourself.</p>
 <pre><code>${escapeHtml(repository)}# every signer file, each key found and checked
-npx pledge verify
+npx pledge-verify verify
 # this list is exactly what verification gives
-npx pledge verify --check-manifest signers.json
+npx pledge-verify verify --check-manifest signers.json
 # one file, with the signer's key imported
 gpg --verify _signatures/FILE.md</code></pre>
 <p>Compare the fingerprint shown here with the one <code>gpg</code> prints.</p>`;

@@ -201,15 +201,7 @@ function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
 function verificationJob(signedText: string, signature: SignaturePacket, key: PreparedKey): boolean | 'unsupported' | VerificationJob {
   if (typeof signedText !== 'string') return 'unsupported';
   // A binary (0x00) signature goes to openpgp.js, which hashes the CRLF text for it in a cleartext block (C-23).
-  if (signature.signatureType !== enums.signature.text) return 'unsupported';
-  const internals = signature as unknown as SignatureInternals;
-  // Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics
-  // say, so the fast path leaves them to openpgp.js rather than copy them.
-  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return 'unsupported';
-  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return 'unsupported';
-  if (signature.revocationKeyClass !== null) return 'unsupported';
-  // The signature's own expiry is a date check this function does not make.
-  if (signature.signatureNeverExpires !== true) return 'unsupported';
+  if (signature.signatureType !== enums.signature.text || leftToOpenpgp(signature)) return 'unsupported';
   return mathematicsJob(signature, key, (salt, signatureData) => {
     if (AMBIGUOUS_LINE_END.test(signedText)) return null;
     // salt, text, signature data and trailer written into one buffer (one allocation per signature).
@@ -219,14 +211,74 @@ function verificationJob(signedText: string, signature: SignaturePacket, key: Pr
     const toHash = Buffer.allocUnsafe(saltLength + textLength + signatureData.length + 6);
     if (salt) toHash.set(salt, 0);
     toHash.write(text, saltLength, 'utf8'); // lone surrogates become U+FFFD, as with TextEncoder
-    let offset = saltLength + textLength;
-    toHash.set(signatureData, offset);
-    offset += signatureData.length;
-    toHash[offset] = signature.version;
-    toHash[offset + 1] = 0xff;
-    toHash.writeUInt32BE(signatureData.length, offset + 2);
+    writeTrailer(toHash, saltLength + textLength, signature.version, signatureData);
     return toHash;
   });
+}
+
+/**
+ * Checks openpgp.js makes after the mathematics; they fail the signature whatever the mathematics
+ * say, so the fast path leaves them to openpgp.js rather than copy them. The signature's own
+ * expiry is a date check the fast path does not make either.
+ */
+function leftToOpenpgp(signature: SignaturePacket): boolean {
+  const internals = signature as unknown as SignatureInternals;
+  if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return true;
+  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return true;
+  return signature.revocationKeyClass !== null || signature.signatureNeverExpires !== true;
+}
+
+/** signatureData, then version, 0xFF and its length in four octets (RFC 9580 §5.2.4), at `offset`. */
+function writeTrailer(toHash: Buffer, offset: number, version: number, signatureData: Uint8Array): void {
+  toHash.set(signatureData, offset);
+  offset += signatureData.length;
+  toHash[offset] = version;
+  toHash[offset + 1] = 0xff;
+  toHash.writeUInt32BE(signatureData.length, offset + 2);
+}
+
+/**
+ * The octets a detached signature hashes for its data: the data as it is for a binary (0x00)
+ * signature; for a text (0x01) one, every LF not after a CR made CRLF, as openpgp.js's
+ * `util.canonicalizeEOL` does for a literal packet's bytes (RFC 9580 §5.2.1.2).
+ */
+export function detachedSignedOctets(data: Uint8Array, signatureType: number | null): Uint8Array {
+  if (signatureType !== enums.signature.text) return data;
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let lone = 0;
+  for (let index = buffer.indexOf(10); index !== -1; index = buffer.indexOf(10, index + 1)) if (index === 0 || buffer[index - 1] !== 13) lone++;
+  if (lone === 0) return data;
+  const canonical = Buffer.allocUnsafe(buffer.length + lone);
+  let written = 0;
+  let from = 0;
+  for (let index = buffer.indexOf(10); index !== -1; index = buffer.indexOf(10, index + 1)) {
+    if (index > 0 && buffer[index - 1] === 13) continue;
+    written += buffer.copy(canonical, written, from, index);
+    canonical[written++] = 13;
+    from = index;
+  }
+  buffer.copy(canonical, written, from);
+  return canonical;
+}
+
+/**
+ * The mathematics of one detached signature over `data` (a file's octets, binary or text type),
+ * with the same contract as fastVerify: true or false where openpgp.js's verify of that literal
+ * data would resolve or reject (given no date), else 'unsupported'.
+ */
+export async function fastVerifyData(data: Uint8Array, signature: SignaturePacket, key: PreparedKey): Promise<boolean | 'unsupported'> {
+  const type = signature.signatureType;
+  if ((type !== enums.signature.text && type !== enums.signature.binary) || leftToOpenpgp(signature)) return 'unsupported';
+  const job = mathematicsJob(signature, key, (salt, signatureData) => {
+    const octets = detachedSignedOctets(data, type);
+    const saltLength = salt ? salt.length : 0;
+    const toHash = Buffer.allocUnsafe(saltLength + octets.length + signatureData.length + 6);
+    if (salt) toHash.set(salt, 0);
+    toHash.set(octets, saltLength);
+    writeTrailer(toHash, saltLength + octets.length, signature.version, signatureData);
+    return toHash;
+  });
+  return typeof job === 'object' ? runJob(job) : job;
 }
 
 /**

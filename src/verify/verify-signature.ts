@@ -1,6 +1,7 @@
 import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
 import { cleartextLiteralPacket, cleartextMessageWith, mathematicsView } from '../cleartext/openpgp-internals.js';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import { messageWith } from '../cleartext/inline-openpgp.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
@@ -11,7 +12,8 @@ import {
   type WarningCode,
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
-import { fastVerify, preparedKeyFor } from './fast-verify.js';
+import { fastVerify, fastVerifyData, preparedKeyFor } from './fast-verify.js';
+import { detachedLiteralPacket, detachedMessageWith } from './detached-openpgp.js';
 import { checkKeySignatures } from './key-signatures.js';
 import { memoFor, type TimeClassMemo } from './key-facts.js';
 import { dropFutureRevocations, ignoringUserIDRevocations, judgeAlone } from './key-history.js';
@@ -44,8 +46,21 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
 }
 
 function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | 'unsupported'> | 'unsupported' {
+  // The fast path hashes a cleartext text; a message's literal data goes to openpgp.js.
+  if (signature.literal) return 'unsupported';
   const prepared = preparedKeyFor(signingKey.keyPacket);
-  return prepared ? fastVerify(signedText, signature.packet, prepared) : 'unsupported';
+  if (!prepared) return 'unsupported';
+  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
+}
+
+/**
+ * The literal data a signature is checked over: an inline message's own, a detached signature's
+ * file octets, or the cleartext octets openpgp.js's cleartext verify hashes (C-23: CRLF, whatever
+ * the signature type).
+ */
+function signedLiteral(signedText: string, signature: ParsedSignature) {
+  if (signature.literal) return signature.literal;
+  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
 }
 
 /** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
@@ -59,7 +74,7 @@ const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature ve
 async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
   const fast = await fastVerifyWith(signedText, signature, signingKey);
   if (fast !== 'unsupported') return fast;
-  const literal = cleartextLiteralPacket(signedText);
+  const literal = signedLiteral(signedText, signature);
   try {
     await mathematicsView(signature.packet).verify(
       signingKey.keyPacket,
@@ -89,17 +104,24 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, cleartextLiteralPacket(signedText), date, true, STRICT_CONFIG as never);
+      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG as never);
       return true;
     } catch (error) {
       return (error as Error).message;
     }
   }
-  const message = cleartextMessageWith(signedText, [signature.packet]);
+  // Each form verified as what it is: an inline message's literal data, a detached signature's file octets, a cleartext text; this one signature.
+  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
+  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
   return judgeAlone(key, () =>
     ignoringUserIDRevocations(key, async () => {
       try {
-        const result = await verify({ message, verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false });
+        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false as const };
+        const result = inline
+          ? await verify({ ...options, message: inline })
+          : detached
+            ? await verify({ ...options, message: detached.message, signature: detached.signature, format: 'binary' })
+            : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
         const [only] = result.signatures;
         if (!only) return 'openpgp.js found no signature';
         await only.verified;

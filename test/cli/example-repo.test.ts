@@ -13,10 +13,10 @@ const temporary: string[] = [];
 afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** The README's `npx pledge …` lines, as argument lists (none of them quotes an argument). */
+/** The README's `npx pledge-verify …` lines (the package's name), as argument lists (none quotes an argument). */
 function readmeCommands(): string[][] {
   const readme = readFileSync(join(EXAMPLE, 'README.md'), 'utf8');
-  return [...readme.matchAll(/^ {4}npx pledge ([^#\n]*?)\s*(?:#.*)?$/gm)].map((match) => match[1]!.split(/\s+/));
+  return [...readme.matchAll(/^ {4}npx pledge-verify ([^#\n]*?)\s*(?:#.*)?$/gm)].map((match) => match[1]!.split(/\s+/));
 }
 
 /** A clone of the example with `main` on `origin`, as a maintainer's checkout is; `edit` runs on the origin first. */

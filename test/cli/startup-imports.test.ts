@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/run-cli.js';
@@ -29,5 +29,16 @@ describe('start-up', () => {
     expect(packages).toEqual(['commander']);
     expect(modules.filter((module) => /^(cli\/commands|pipeline|verify|cleartext|extract|sign|repo)\//.test(module))).toEqual([]);
     expect(modules.filter((module) => module.startsWith('discovery/'))).toEqual(['discovery/source-names.ts']);
+  });
+
+  it('bundles the CLI so that every file it opens beside its code exists: the thread scripts, package.json, the schema', () => {
+    // Built by `npm run build` (scripts/bundle.mjs). A thread script that is not found would not
+    // fail: the run would quietly do the work on the main thread.
+    const bundle = join(REPO, 'dist', 'bundle');
+    const files = readdirSync(bundle).filter((name) => name.endsWith('.js'));
+    const opened = files.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((match) => match[1]!));
+    expect(opened).toEqual(expect.arrayContaining(['./reader-worker.js', './pool-worker.js', '../../package.json']));
+    expect(opened.filter((target) => !existsSync(join(bundle, target)))).toEqual([]);
+    expect(readFileSync(join(REPO, 'bin', 'pledge.cjs'), 'utf8')).toContain("import('../dist/bundle/pledge.js')");
   });
 });

@@ -191,9 +191,18 @@ describe('extractBlocks', () => {
     it('refuses a block with no END line', () => {
       expect(extract('a.txt', block(['x']).slice(0, -1))[0]).toMatchObject({ error: { code: 'malformed-armor' } });
     });
-    it('reports an inline message as unsupported-format (C-22)', () => {
+    it('takes an inline message as a block of form inline, for the message reader (C-22, issue 14)', () => {
       const lines = ['-----BEGIN PGP MESSAGE-----', '', 'owGbwMvMwCE=', '-----END PGP MESSAGE-----'];
-      expect(extract('a.txt', lines)).toMatchObject([{ startLine: 1, endLine: 4, error: { code: 'unsupported-format' } }]);
+      expect(extract('a.txt', lines)).toMatchObject([{ form: 'inline', startLine: 1, endLine: 4, error: null }]);
+    });
+    it('reports an inline message a quote or fence splits (split-block), and one with no END line (malformed-armor)', () => {
+      const lines = ['> -----BEGIN PGP MESSAGE-----', '>', '> owGbwMvMwCE=', 'owGbwMvMwCE=', '-----END PGP MESSAGE-----'];
+      expect(extract('a.md', lines)[0]).toMatchObject({ form: 'inline', error: { code: 'split-block' } });
+      expect(extract('a.txt', ['-----BEGIN PGP MESSAGE-----', '', 'owGbwMvMwCE='])).toMatchObject([{ form: 'inline', error: { code: 'malformed-armor' } }]);
+    });
+    it('still reports a lone detached signature block in a document as unsupported-format', () => {
+      const lines = ['-----BEGIN PGP SIGNATURE-----', '', 'iHUEARYKAB0=', '-----END PGP SIGNATURE-----'];
+      expect(extract('a.txt', lines)).toMatchObject([{ error: { code: 'unsupported-format' } }]);
     });
     it('does not take a dash-escaped inner block for a block of its own (C-13)', () => {
       const inner = block(['inner']).map((line) => (line.startsWith('-') ? `- ${line}` : line));

@@ -237,6 +237,7 @@ export const BLOCK_ERROR_CODES = [
   'no-signature',
   'malformed-packet',
   'input-too-large',
+  'compression-bomb',
 ] as const satisfies readonly BlockErrorCode[];
 
 /** Compile-time check that the list above names every code (true only when none is missing). */

@@ -22,6 +22,7 @@ export const signature = (overrides: Partial<ManifestSignature> = {}): ManifestS
 });
 
 export const block = (overrides: Partial<ManifestBlock> = {}): ManifestBlock => ({
+  form: 'cleartext',
   startLine: 31,
   endLine: 46,
   status: 'ok',

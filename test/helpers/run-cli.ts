@@ -37,3 +37,26 @@ export function startCli(args: string[], env: Record<string, string> = {}, cwd: 
   });
   return { child, done };
 }
+
+/**
+ * The CLI in this process (src/cli/main.ts `run`), with captured output and an optional stdin:
+ * no build and no process start. Commander reads Option.env() from process.env, so a test of
+ * PLEDGE_* variables runs the binary (runCli) instead.
+ */
+export async function runInProcess(args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string | Uint8Array; tty?: boolean } = {}): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  const { PassThrough, Readable } = await import('node:stream');
+  const out = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
+  const err = Object.assign(new PassThrough(), { isTTY: false });
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  out.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
+  err.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
+  const code = await run(['node', 'pledge', ...args], {
+    stdout: out,
+    stderr: err,
+    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_CACHE_HOME: CACHE, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? REPO,
+  });
+  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
+}

@@ -1,5 +1,5 @@
 /**
- * The reading thread (pipeline/read-worker.ts) runs from dist/ (`npm run build` first, as
+ * The reading thread (pipeline/reader/worker.ts) runs from dist/ (`npm run build` first, as
  * `npm test` does): it must hand over exactly what the walk and readDocument give in-thread,
  * in the same order, through more documents than its read-ahead window.
  */
@@ -12,9 +12,9 @@ import { collectPaths } from '../../src/extract/collect-paths.js';
 import { extractDocument } from '../../src/extract/extract-document.js';
 import { readDocument } from '../../src/extract/read-document.js';
 
-type Reader = typeof import('../../src/pipeline/document-reader.js');
-const built = (await import(new URL('../../dist/pipeline/document-reader.js', import.meta.url).href)) as Reader;
-const fromSources = (await import('../../src/pipeline/document-reader.js')) as Reader;
+type Reader = typeof import('../../src/pipeline/reader/reader.js');
+const built = (await import(new URL('../../dist/pipeline/reader/reader.js', import.meta.url).href)) as Reader;
+const fromSources = (await import('../../src/pipeline/reader/reader.js')) as Reader;
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), 'pledge-reader-'));
@@ -40,7 +40,7 @@ describe('the reading thread', () => {
     const paths = [join(root, 'missing.txt'), root];
     const limits = { ...DEFAULT_LIMITS, maxDocumentBytes: 4096 };
     const expected: unknown[] = [];
-    for await (const { path, walked } of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, document: extractDocument(await readDocument(path, limits, walked), limits) });
+    for await (const { path, walked } of collectPaths(paths, { exclude: ['f0/s09*'] })) expected.push({ path, walked, document: extractDocument(await readDocument(path, limits, walked), limits) });
     const reader = built.startDocumentReader(paths, { exclude: ['f0/s09*'] }, limits)!;
     const got: unknown[] = [];
     for await (const item of reader.documents) got.push(item);

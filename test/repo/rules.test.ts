@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIdentity } from '../../src/repo/identity.js';
-import { checkRepository, parseAllowedSigners } from '../../src/repo/repository-checks.js';
+import { checkRepository } from '../../src/repo/repository-checks.js';
+import { parseSignerList } from '../../src/verify/threshold.js';
 import { checkStatement, normaliseStatement } from '../../src/repo/statement.js';
 import type { KeyQuery } from '../../src/discovery/key-source.js';
 import { block, document, signature } from '../helpers/manifest-parts.js';
@@ -64,7 +65,7 @@ describe('checkRepository', () => {
     expect(documents[0]!.findings).toMatchObject([{ code: 'too-few-signatures', severity: 'error' }]);
   });
   it('refuses signers not in the allowed-signers file', () => {
-    const allowed = parseAllowedSigners(`# maintainers\n${'A'.repeat(4)} ${'A'.repeat(36)}\n`);
+    const allowed = parseSignerList(`# maintainers\n${'A'.repeat(4)} ${'A'.repeat(36)}\n`, 'allowed-signers.txt');
     expect([...allowed]).toEqual(['A'.repeat(40)]);
     const documents = [
       document({ path: 'a.md', blocks: [block({ signatures: [verified('A'.repeat(40), '1'.repeat(64))] })] }),

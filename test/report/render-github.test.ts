@@ -3,7 +3,7 @@ import type { Finding } from '../../src/core/reasons.js';
 import { escapeText } from '../../src/report/escape.js';
 import { buildManifest } from '../../src/report/manifest.js';
 import { hintFor } from '../../src/report/messages.js';
-import { escapeData, escapeProperty, renderGithub, renderGithubStepSummary } from '../../src/report/render-github.js';
+import { escapeData, escapeProperty, renderGithub, renderGithubStepSummary, STEP_SUMMARY_BYTES } from '../../src/report/render-github.js';
 import { renderSignatureTable } from '../../src/report/render-markdown.js';
 import { block, cellsOf, document, signature } from '../helpers/manifest-parts.js';
 
@@ -168,5 +168,59 @@ describe('renderGithubStepSummary', () => {
       '| docs/post.md | 31–46 | Alice &lt;alice@example.org&gt; | ✅ verified | — |',
       '',
     ]);
+  });
+});
+
+// Issue 17 #2: GitHub shows 10 error and 10 warning annotations per step and drops the rest
+// silently; a step summary over 1 MiB is refused whole.
+describe("GitHub's limits", () => {
+  const failed = (n: number) => document({ path: `_signatures/s${n}.md`, blocks: [block({ signatures: [signature({ status: 'bad-signature', reason: { code: 'signature-mismatch', message: 'no match' } })] })] });
+  const warned = (n: number) => document({ path: `_signatures/w${n}.md`, blocks: [block({ signatures: [signature({ warnings: ['key-expired-since'] })] })] });
+  const commands = (output: string) => outputLines(output).filter((line) => line.startsWith('::')).map(parseCommand);
+
+  it('at exactly 10 errors and 10 warnings, annotates each and says nothing more', () => {
+    const output = renderGithub(buildManifest([...Array.from({ length: 10 }, (_, n) => failed(n)), ...Array.from({ length: 10 }, (_, n) => warned(n))], '0.1.0'));
+    expect(outputLines(output)).toHaveLength(20);
+    expect(commands(output).filter((c) => c.command === 'error').map((c) => c.properties.file)).toEqual(Array.from({ length: 10 }, (_, n) => `_signatures/s${n}.md`));
+  });
+
+  it('past 10 of a severity: 9 annotations, a 10th "and N more", and the rest as plain log lines', () => {
+    const output = renderGithub(buildManifest([...Array.from({ length: 25 }, (_, n) => failed(n)), ...Array.from({ length: 12 }, (_, n) => warned(n))], '0.1.0'));
+    const shown = commands(output);
+    const errors = shown.filter((c) => c.command === 'error');
+    const warnings = shown.filter((c) => c.command === 'warning');
+    expect(errors).toHaveLength(10);
+    expect(warnings).toHaveLength(10);
+    expect(errors.slice(0, 9).map((c) => c.properties.file)).toEqual(Array.from({ length: 9 }, (_, n) => `_signatures/s${n}.md`));
+    expect(errors[9]!.properties).toEqual({ title: 'pledge: and 16 more errors' });
+    expect(warnings[9]!.properties).toEqual({ title: 'pledge: and 3 more warnings' });
+    // Nothing is lost: every problem past the cap is in the log, and none of those lines is a command.
+    const logged = outputLines(output).filter((line) => line.startsWith('pledge: '));
+    expect(logged.map((line) => /^pledge: (\w+): (\S+?):31: /.exec(line)?.slice(1, 3).join(' '))).toEqual([
+      ...Array.from({ length: 16 }, (_, n) => `error _signatures/s${n + 9}.md`),
+      ...Array.from({ length: 3 }, (_, n) => `warning _signatures/w${n + 9}.md`),
+    ]);
+    expect(outputLines(output).filter((line) => !line.startsWith('::') && !line.startsWith('pledge: ') && !line.startsWith('  '))).toEqual([]);
+  });
+
+  it('keeps the step summary within 1 MiB, problem rows first, with an "and N more rows" line', () => {
+    const many = [...Array.from({ length: 4000 }, (_, n) => document({ path: `_signatures/${'x'.repeat(200)}${n}.md` })), failed(1), failed(2)];
+    const manifest = buildManifest(many, '0.1.0');
+    const summary = renderGithubStepSummary(manifest);
+    expect(Buffer.byteLength(renderSignatureTable(manifest))).toBeGreaterThan(STEP_SUMMARY_BYTES);
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(STEP_SUMMARY_BYTES);
+    const rows = summary.split('\n').filter((line) => line.startsWith('| '));
+    expect(rows[1]).toContain('_signatures/s1.md');
+    expect(rows[2]).toContain('_signatures/s2.md');
+    const kept = rows.length - 1 - 2; // less the header and the two problem rows
+    expect(summary.trimEnd().split('\n').at(-1)).toBe(`and ${4000 - kept} more rows (${4000 - kept} verified, 0 with a problem) not shown: a step summary holds 1 MiB. The run's manifest lists every one.`);
+  });
+
+  it('control: a summary within the limit is the whole table, in document order', () => {
+    const manifest = buildManifest([document(), failed(1)], '0.1.0');
+    expect(renderGithubStepSummary(manifest, 100_000).endsWith(renderSignatureTable(manifest))).toBe(true);
+    const whole = Buffer.byteLength(renderGithubStepSummary(manifest));
+    expect(renderGithubStepSummary(manifest, whole)).toBe(renderGithubStepSummary(manifest));
+    expect(renderGithubStepSummary(manifest, whole - 1).trimEnd().split('\n').at(-1)).toMatch(/^and 2 more rows \(1 verified, 1 with a problem\) not shown/);
   });
 });

@@ -13,6 +13,7 @@ function documentWith(signedText: string, reason: string | null = null): Manifes
     error: null,
     blocks: [
       {
+        form: 'cleartext',
         startLine: 1,
         endLine: 9,
         status: 'ok',

@@ -61,8 +61,14 @@ function rawBlock(path: string, startLine: number, endLine: number): string {
   return text.split('\n').slice(startLine - 1, endLine).map((line) => line.replace(/\r$/, '')).join('\n') + '\n';
 }
 
-/** openpgp.js's own signed text for a block (Hash: headers dropped if openpgp.js does not know a name). */
+/** openpgp.js's own signed text for a block (Hash: headers dropped if openpgp.js does not know a name); an inline message's literal data. */
 async function openpgpText(armored: string): Promise<string> {
+  if (armored.startsWith('-----BEGIN PGP MESSAGE-----')) {
+    // Text-mode literal data as openpgp.js reads it (CRLF as LF), binary data exactly.
+    const message = await openpgp.readMessage({ armoredMessage: armored });
+    const literal = message.packets.findPacket(openpgp.enums.packet.literalData) as unknown as { format: number } | undefined;
+    return literal?.format === openpgp.enums.literal.binary ? new TextDecoder('utf-8', { fatal: true }).decode(message.getLiteralData() as Uint8Array) : (message.getText() as string);
+  }
   try {
     return (await openpgp.readCleartextMessage({ cleartextMessage: armored })).getText();
   } catch {

@@ -295,14 +295,15 @@ describe('C: the cleartext framework', () => {
     expect.soft(renderHuman(userIDResult, plain), 'user ID shown escaped').not.toMatch(RAW_CONFUSABLE);
   });
 
-  it('C-22: an inline-signed message or a lone detached signature is rejected, never read as cleartext (unsupported-format)', async () => {
-    // GnuPG: GOODSIG on the inline message (it reads every format): pledge disagrees on purpose,
-    // it verifies cleartext blocks only (security.md §2, CVE-2025-47934). No signature on the
-    // lone detached signature: agrees.
-    await row({
-      'C-22-inline-signed-message': { verdicts: [malformed('unsupported-format')], gnupg: ['GOODSIG'] },
+  it('C-22: an inline-signed message is read as one (issue 14), a lone detached signature is rejected, neither is read as cleartext', async () => {
+    // GnuPG: GOODSIG on the inline message, and pledge verifies it as an inline message (its
+    // literal data is the signed text, checked against openpgp.js's readMessage): agrees. No
+    // signature on the lone detached signature: agrees.
+    const { 'C-22-inline-signed-message': inline } = await row({
+      'C-22-inline-signed-message': { verdicts: [ok(VERIFIED)], gnupg: ['GOODSIG'], unsigned: ["Alice's statement"] },
       'C-22-detached-signature-alone': { verdicts: [malformed('unsupported-format')], gnupg: [] },
     });
+    expect(inline!.documents[0]!.blocks[0]!.form).toBe('inline');
     expect(fixtureCases('C-22')).toHaveLength(2);
   });
 });

@@ -108,12 +108,12 @@ describe('pledge sign FILE (no repository)', () => {
 });
 
 describe('the signer instructions', () => {
-  it('pledge init writes _signatures/README.md with no literal backslashes, pointing to pledge sign', async () => {
+  it('pledge init writes _signatures/README.md with no literal backslashes, pointing to pledge sign (the package pledge-verify)', async () => {
     const dir = mkdtempSync(join(work, 'init-'));
     expect((await runCli(['init'], {}, dir)).code).toBe(0);
     const readme = readFileSync(join(dir, '_signatures/README.md'), 'utf8');
     expect(readme).not.toContain('\\');
-    expect(readme).toContain('pledge sign --name');
+    expect(readme).toContain('npx pledge-verify sign --name');
     expect(readme).toContain('\n```text\n');
   });
 });

@@ -7,7 +7,7 @@ import type { Manifest } from '../../report/manifest.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import type { VerifyCommandOptions } from '../program.js';
-import { runVerification } from './verify.js';
+import { runVerification } from './run-verification.js';
 
 /**
  * `verify --against FILE`: verify again, offline unless --online (pinned keys and the cache:

@@ -29,7 +29,7 @@ const SIGNATURES_README = `# Signers
 Add one Markdown file per signer here, by pull request. The easiest way, from a clone of this
 repository (your key stays with GnuPG or Sequoia; pledge never reads it):
 
-    npx pledge sign --name "Ada Lovelace" --key ada@example.org
+    npx pledge-verify sign --name "Ada Lovelace" --key ada@example.org
 
 It writes \`_signatures/ada-lovelace.md\` with the statement filled in exactly as CI checks it,
 verifies it with this repository's policy, and prints the git commands for the pull request
@@ -62,28 +62,73 @@ owner has no Keybase, GitHub or keys.openpgp.org presence, or to stop a later ke
 from mattering.
 `;
 
-const WORKFLOW = `# Checks every pull request that adds a signer file: signature, statement, identity claims.
+/**
+ * The actions the workflow uses, pinned by commit (a tag can be moved; a commit cannot), with the
+ * tag in a comment that Dependabot updates along with the commit. pledge's own reference is the
+ * commit of its release tag: set when the release is tagged.
+ */
+export const WORKFLOW_ACTIONS = {
+  checkout: 'actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1',
+  cache: 'actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0',
+  pledge: 'pledge-verify/pledge@0000000000000000000000000000000000000000 # v0.1.0',
+};
+
+const KEY_CACHE_STEP = `      # Keys found on Keybase, GitHub or a key server, kept between runs (pledge's own cache, with
+      # its expiry). A pull request reads the main branch's cache and never writes to it.
+      - uses: ${WORKFLOW_ACTIONS.cache}
+        with:
+          path: \${{ runner.temp }}/pledge-keys
+          key: pledge-keys-\${{ github.run_id }}
+          restore-keys: pledge-keys-`;
+
+const WORKFLOW = `# Checks every pull request that adds a signer file (signature, statement, identity claims), and
+# on the main branch that the committed signers.json is still exactly what verification gives.
+# The pledge action is one bundled file run by the runner's Node: nothing is installed.
 name: pledge
 on:
-  pull_request:
+  pull_request: # not pull_request_target: the pull request's code runs without secrets, read-only
+  push:
+    branches: [main]
 permissions:
   contents: read
 jobs:
   verify:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
       # The whole history, so --changed-since can find the merge base with the target branch.
-      - uses: actions/checkout@v4
+      - uses: ${WORKFLOW_ACTIONS.checkout}
         with:
           fetch-depth: 0
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
+          persist-credentials: false
+${KEY_CACHE_STEP}
       # Annotates each bad file in the pull request and writes a summary table.
-      - uses: pledge/pledge@v0
+      - uses: ${WORKFLOW_ACTIONS.pledge}
         with:
           changed-since: origin/\${{ github.base_ref }}
-          format: github
+          cache-dir: \${{ runner.temp }}/pledge-keys
+  manifest:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${WORKFLOW_ACTIONS.checkout}
+        with:
+          persist-credentials: false
+${KEY_CACHE_STEP}
+      # Fails when signers.json no longer matches: run \`pledge manifest\` and commit it.
+      - uses: ${WORKFLOW_ACTIONS.pledge}
+        with:
+          check-manifest: signers.json
+          cache-dir: \${{ runner.temp }}/pledge-keys
+`;
+
+/** Dependabot keeps the pinned actions current: a pull request per release, commit and tag comment. */
+const DEPENDABOT = `version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
 `;
 
 /** `pledge init`: the files a new signers repository needs, never overwriting without --force. */
@@ -96,6 +141,7 @@ export async function initCommand(options: InitCommandOptions, context: CommandC
     'keys/.gitignore': '# Secret keys never belong in keys/: pin public keys only (gpg --export --armor FPR > keys/NAME.asc).\n*secret*\n*private*\n*.sec\n*.sec.asc\nsecring.*\nprivate-keys-v1.d/\n',
     '_signatures/README.md': SIGNATURES_README,
     '.github/workflows/pledge.yml': WORKFLOW,
+    '.github/dependabot.yml': DEPENDABOT,
   };
   const existing = Object.keys(files).filter((path) => existsSync(join(root, path)));
   if (existing.length && !options.force) {

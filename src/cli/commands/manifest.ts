@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../core/atomic-file.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { ManifestCommandOptions } from '../program.js';
+import { warnUnmatchedGlobs } from '../glob-warnings.js';
 import { checkWritablePaths, configFor, runVerification, warnAboutSecretKeys } from './verify.js';
 
 /** `pledge manifest`: verify the whole repository and write its deterministic manifest. */
@@ -14,6 +15,7 @@ export async function manifestCommand(options: ManifestCommandOptions, context: 
   const loaded = configFor(options, [], context.streams.cwd);
   if (!loaded) throw new PledgeError('usage', 'pledge manifest needs a signers repository (pledge.config.json)');
   if (options.changedSince) throw new PledgeError('usage', 'pledge manifest lists the whole repository; --changed-since does not apply');
+  await warnUnmatchedGlobs([], {}, loaded, context);
   const verified = await runVerification([], options, context, loaded);
   const redact = options.redact || loaded.config.redact === true;
   const manifest = toCommittedManifest(redact ? redactManifest(verified) : verified, options.timestamp ? { generatedAt: new Date() } : {});

@@ -1,17 +1,20 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { keyringFilesWithSecretKeys } from '../../discovery/sources/keyring-files.js';
 import { PledgeError } from '../../core/reasons.js';
-import { verifyDocumentStream, verifyDocuments } from '../../pipeline/run.js';
+import { verifyDocumentStream } from '../../pipeline/run.js';
+import { collectOptions, configFor, documentRequest, runVerification } from './run-verification.js';
+import { signerRequirement } from '../../pipeline/signer-requirement.js';
 import { countPaths, nothingToRead, type CollectOptions } from '../../extract/collect-paths.js';
 import { isDocumentUrl } from '../../extract/fetch-document.js';
-import { verifyRepository } from '../../pipeline/verify-repository.js';
-import { findConfig, loadConfig, type LoadedConfig } from '../../repo/load-config.js';
+import { detachedArguments } from '../../pipeline/detached-documents.js';
 import { diffText, redactDocument, redactManifest, toCommittedManifest } from '../../report/committed-manifest.js';
 import { ManifestWriter } from '../../report/manifest-writer.js';
 import { Progress } from '../progress.js';
-import type { LookupStart } from '../../discovery/discover-keys.js';
+import type { LookupRecord, LookupStart } from '../../discovery/discover-keys.js';
+import { warnUnmatchedGlobs } from '../glob-warnings.js';
+import { STDIN, standardInput, type StandardInput } from '../stdin.js';
+import { DEFAULT_KEY_LIMITS, DEFAULT_LIMITS } from '../../core/limits.js';
 import { verifyAgainst } from './against.js';
 import type { Manifest } from '../../report/manifest.js';
 import { renderGithub, renderGithubStepSummary } from '../../report/render-github.js';
@@ -19,65 +22,13 @@ import { DEFAULT_WIDTH, renderHuman, renderHumanDocument, renderHumanTail, skipp
 import { renderJunit } from '../../report/render-junit.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { AtomicFile, writeFileAtomic } from '../../core/atomic-file.js';
-import { colourFor, discoveryRequest, documentLimits, sourcesGiven, type CommandContext } from '../context.js';
+import { colourFor, documentLimits, type CommandContext } from '../context.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { checkCacheDirectory, checkOutputFile } from '../output-paths.js';
 import { RunVerdict } from '../run-verdict.js';
-import type { DiscoveryCommandOptions, DocumentLimitOptions, Format, RepositoryCommandOptions, VerifyCommandOptions } from '../program.js';
+import type { Format, VerifyCommandOptions } from '../program.js';
 
-/** The repository config in force: --config, else (with no paths) the nearest one; --no-config: none. */
-/**
- * Worker threads only where there are cores left for them: the signature mathematics and file
- * reads already run on libuv's pool, one thread per core but one (bin/pledge.cjs), so on two
- * cores a worker only competes with it (100,000 statements: 12.3 s without, 13.3 s with one).
- */
-function defaultJobs(): number {
-  const cores = availableParallelism();
-  return cores <= 2 ? 1 : Math.min(4, cores);
-}
-
-export function configFor(options: RepositoryCommandOptions, paths: string[], cwd: string): LoadedConfig | null {
-  if (options.config === false) return null;
-  if (typeof options.config === 'string') return loadConfig(resolve(cwd, options.config));
-  if (paths.length) return null;
-  const found = findConfig(cwd);
-  if (!found) throw new PledgeError('usage', 'no documents given and no pledge.config.json here or above (see pledge init)');
-  return loadConfig(found);
-}
-
-/** Verify documents, or a signers repository when a config applies. */
-export async function runVerification(
-  paths: string[],
-  options: DiscoveryCommandOptions & RepositoryCommandOptions & DocumentLimitOptions & Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore' | 'signedOnly'>>,
-  context: CommandContext,
-  loaded: LoadedConfig | null,
-): Promise<Manifest> {
-  const limits = documentLimits(options);
-  if (!loaded) {
-    if (options.changedSince) throw new PledgeError('usage', '--changed-since needs a signers repository (pledge.config.json)');
-    const walk = { collect: collectOptions(options), signedOnly: options.signedOnly === true };
-    return verifyDocuments({ paths, keyrings: options.keyring, version: context.version, limits, discovery: discoveryRequest(options, context), ...walk });
-  }
-  const manifest = await verifyRepository({
-    loaded,
-    version: context.version,
-    keyrings: options.keyring,
-    discovery: discoveryRequest(options, context, loaded.config, sourcesGiven(options)),
-    ...(options.changedSince ? { changedSince: options.changedSince } : {}),
-    limits,
-  });
-  if (!paths.length) return manifest;
-  // --config with paths: only those files, as the repository's rules judge them.
-  const wanted = new Set(paths.map((path) => resolve(context.streams.cwd, path)));
-  const documents = manifest.documents.filter((document) => wanted.has(join(loaded.root, document.path)));
-  // Named files none of which is a signer file verify nothing: never ok (only a pull request changing none is).
-  return { ...manifest, documents, ok: manifest.ok && documents.length > 0 };
-}
-
-/** How directories are walked: --include, --exclude, --no-gitignore. */
-function collectOptions(options: Partial<Pick<VerifyCommandOptions, 'include' | 'exclude' | 'gitignore'>>): CollectOptions {
-  return { include: options.include ?? [], exclude: options.exclude ?? [], gitignore: options.gitignore !== false };
-}
+export { configFor, runVerification } from './run-verification.js';
 
 /**
  * Each path named must give something to read: an empty folder, or a pattern the shell passed
@@ -114,7 +65,7 @@ function render(format: Format, full: Manifest, context: CommandContext): string
     case 'markdown':
       return renderMarkdown(manifest);
     case 'human':
-      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env), reportWidth(context));
+      return renderHuman(manifest, colourFor(context.streams.stdout, context.streams.env, context.colour), reportWidth(context));
   }
 }
 
@@ -154,7 +105,7 @@ const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
  * soon as it is verified, so memory stays flat over 100,000 of them. A --manifest file is
  * written beside its target and renamed into place only when the run completes.
  */
-async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human'): Promise<number> {
+async function streamDocuments(paths: string[], options: VerifyCommandOptions, context: CommandContext, format: 'json' | 'human', input: StandardInput): Promise<number> {
   const { stdout, stderr, env } = context.streams;
   const redact = options.redact;
   const file = options.manifest ? await AtomicFile.open(resolve(context.streams.cwd, options.manifest)) : null;
@@ -162,7 +113,7 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
     ...(format === 'json' ? [new ManifestWriter(toStream(stdout), context.version)] : []),
     ...(file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []),
   ];
-  const colour = colourFor(stdout, env);
+  const colour = colourFor(stdout, env, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
   // On a terminal, unless --quiet; erased before each document of a report to the same terminal.
@@ -174,25 +125,9 @@ async function streamDocuments(paths: string[], options: VerifyCommandOptions, c
   const verdict = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
+    const hooks = { onLookup: (lookup: LookupRecord) => (fetched += lookup.outcome === 'found' ? 1 : 0), ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}) };
     const tail = await verifyDocumentStream(
-      {
-        paths,
-        keyrings: options.keyring,
-        version: context.version,
-        limits: documentLimits(options),
-        discovery: {
-          ...discoveryRequest(options, context),
-          onLookup: (lookup) => (fetched += lookup.outcome === 'found' ? 1 : 0),
-          ...(progress ? { onAsk: (ask: LookupStart) => progress.lookup(ask) } : {}),
-          ...(context.signal ? { signal: context.signal } : {}),
-        },
-        collect,
-        signedOnly: options.signedOnly,
-        workers: options.jobs ?? defaultJobs(),
-        readerThread: true,
-        ...(options.workersAfter !== undefined ? { workersAfter: options.workersAfter } : {}),
-        ...(context.signal ? { signal: context.signal } : {}),
-      },
+      documentRequest(paths, options, context, hooks, input),
       async (verified) => {
         const document = redact ? redactDocument(verified) : verified;
         progress?.document(document);
@@ -231,8 +166,12 @@ export function warnAboutSecretKeys(keyrings: string[], context: CommandContext)
   }
 }
 
-export async function verifyCommand(paths: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
+export async function verifyCommand(given: string[], options: VerifyCommandOptions, context: CommandContext): Promise<void> {
   await checkWritablePaths(options, context.streams.cwd);
+  if (options.signature?.length && (options.config || options.changedSince)) throw new PledgeError('usage', '--signature names a document and its signatures; a signers repository pairs its own');
+  const detached = await detachedArguments(given, options.signature ?? []);
+  const paths = detached.paths;
+  options.signature = detached.signatureFiles ?? [];
   warnAboutSecretKeys(options.keyring, context);
   const loaded = configFor(options, paths, context.streams.cwd);
   if (options.against) {
@@ -241,15 +180,20 @@ export async function verifyCommand(paths: string[], options: VerifyCommandOptio
   }
   if (!loaded && !paths.length) throw new PledgeError('usage', 'no documents given');
   if (loaded && paths.some(isDocumentUrl)) throw new PledgeError('usage', 'a signers repository verifies its own files: give https:// pages with --no-config');
+  const signerOptions = options.minSignatures !== undefined || options.signer?.length || options.signerFile?.length;
+  if (loaded && signerOptions) throw new PledgeError('usage', "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
+  signerRequirement(options, context.streams.cwd); // a bad fingerprint or list is a usage error before any work
   if (loaded && options.signedOnly) throw new PledgeError('usage', '--signed-only does not apply to a signers repository: every signer file must be signed');
-  if (!loaded) await checkSomethingToRead(paths, collectOptions(options));
+  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  await warnUnmatchedGlobs(paths, options, loaded, context);
+  const input = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? 'json' : 'human');
   if (!loaded && !options.checkManifest && (streamFormat === 'json' || streamFormat === 'human')) {
-    context.setExit(await streamDocuments(paths, options, context, streamFormat));
+    context.setExit(await streamDocuments(paths, options, context, streamFormat, input));
     return;
   }
   if (options.checkManifest && options.changedSince) throw new PledgeError('usage', '--check-manifest compares the whole repository; it cannot be combined with --changed-since');
-  let manifest = await runVerification(paths, options, context, loaded);
+  let manifest = await runVerification(paths, options, context, loaded, input);
   const redact = options.redact || loaded?.config.redact === true;
   if (redact) manifest = redactManifest(manifest);
   const format: Format = options.format ?? (options.json ? 'json' : 'human');

@@ -1,25 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { KeyLimits, Limits } from '../core/limits.js';
-import { createPolicy } from '../verify/policy.js';
-import { createDiscovery } from './create-discovery.js';
-import { describeDocument, type SignatureJudge } from './describe-document.js';
-import { judgeWith } from './judge-signature.js';
-import { loadKeyring } from './keyring-loader.js';
-import type { ManifestSignature } from '../report/manifest.js';
-
-/** What a worker is started with: everything it needs to judge documents on local keys. */
-export interface WorkerSetup {
-  keyrings: string[];
-  keyLimits: Partial<KeyLimits>;
-  limits: Limits;
-  now: number;
-  fastPath: boolean;
-  /** Offline runs may use the cache in workers too; online, only the main thread asks anything. */
-  offline: boolean;
-  cacheDirectory: string | null;
-}
-
-export type WorkerReply = { id: number; document: unknown } | { id: number; needsMain: true } | { id: number; error: string };
+import { createPolicy } from '../../verify/policy.js';
+import type { ManifestSignature } from '../../report/manifest.js';
+import { createDiscovery } from '../create-discovery.js';
+import type { SignatureJudge } from '../describe-document.js';
+import { DetachedPairing } from '../detached-documents.js';
+import { judgeWith } from '../judge-signature.js';
+import { loadKeyring } from '../keyring-loader.js';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol.js';
 
 /** Thrown inside a worker when a signature's key is not local: the main thread, which owns discovery, takes the document. */
 const NEEDS_MAIN = Symbol('needs the main thread');
@@ -44,10 +31,12 @@ const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fr
   return judge(signedText, signature, fromText, document);
 };
 
-parentPort!.on('message', async ({ id, path, walked }: { id: number; path: string; walked: boolean }) => {
+const pairing = new DetachedPairing();
+
+parentPort!.on('message', async ({ id, path, walked }: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = { id, document: await describeDocument(path, path, setup.limits, localJudge, undefined, walked) };
+    reply = { id, document: await pairing.describe(path, path, setup.limits, localJudge, undefined, walked) };
   } catch (error) {
     reply = error === NEEDS_MAIN ? { id, needsMain: true } : { id, error: String((error as Error)?.message ?? error) };
   }

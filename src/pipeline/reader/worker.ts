@@ -1,35 +1,10 @@
 import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Limits } from '../core/limits.js';
-import { PledgeError } from '../core/reasons.js';
-import { collectPathsSync, type CollectOptions } from '../extract/collect-paths.js';
-import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
-import { readDocumentSync } from '../extract/read-document.js';
-import { IN_FLIGHT, weightOf } from './document-reader.js';
-
-/** What the reading thread is started with. */
-export interface ReaderSetup {
-  paths: string[];
-  collect: CollectOptions;
-  limits: Limits;
-  /** Documents, and KiB of block text, it may read ahead of those the main thread has taken. */
-  window: number;
-  windowKiB: number;
-  /** Two Int32 counted by both threads: documents and KiB read but not yet taken (document-reader.ts IN_FLIGHT). */
-  inFlight: SharedArrayBuffer;
-  /** Documents per message. */
-  batch: number;
-}
-
-export interface ReadItem {
-  path: string;
-  document: ExtractedDocument;
-}
-
-export type ReaderMessage =
-  | { kind: 'documents'; documents: ReadItem[] }
-  | { kind: 'done' }
-  | { kind: 'error'; code: PledgeError['code'] | null; message: string };
+import { PledgeError } from '../../core/reasons.js';
+import { collectPathsSync } from '../../extract/collect-paths.js';
+import { extractDocument, type ExtractedDocument } from '../../extract/extract-document.js';
+import { readDocumentSync } from '../../extract/read-document.js';
+import { IN_FLIGHT, weightOf, type ReaderMessage, type ReaderSetup, type ReadItem } from './protocol.js';
 
 /*
  * The first steps of a batch, on a thread of their own: the walk, the reads and the extraction
@@ -50,7 +25,7 @@ if (platform() === 'linux') {
 }
 const inFlight = new Int32Array(setup.inFlight);
 
-/** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (run.ts `guarded`). */
+/** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (runner.ts `guarded`). */
 function extracted(path: string, walked: boolean): ExtractedDocument {
   try {
     return extractDocument(readDocumentSync(path, setup.limits, walked), setup.limits);
@@ -65,7 +40,12 @@ function readAll(): void {
     if (batch.length) port.postMessage({ kind: 'documents', documents: batch } satisfies ReaderMessage);
     batch = [];
   };
+  let skipped = 0;
   for (const { path, walked } of collectPathsSync(setup.paths, setup.collect)) {
+    if (skipped < setup.skip) {
+      skipped++;
+      continue;
+    }
     for (;;) {
       const documents = Atomics.load(inFlight, IN_FLIGHT.documents);
       if (documents <= 0 || (documents < setup.window && Atomics.load(inFlight, IN_FLIGHT.kib) < setup.windowKiB)) break;
@@ -73,7 +53,7 @@ function readAll(): void {
       // Blocking is all this thread has left to do until the main thread takes more.
       Atomics.wait(inFlight, IN_FLIGHT.documents, documents);
     }
-    const item: ReadItem = { path, document: extracted(path, walked) };
+    const item: ReadItem = { path, walked, document: extracted(path, walked) };
     Atomics.add(inFlight, IN_FLIGHT.kib, weightOf(item));
     Atomics.add(inFlight, IN_FLIGHT.documents, 1);
     batch.push(item);

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { Limits } from '../core/limits.js';
-import { PledgeError } from '../core/reasons.js';
-import type { CollectOptions } from '../extract/collect-paths.js';
-import type { ReaderMessage, ReaderSetup, ReadItem } from './read-worker.js';
+import type { Limits } from '../../core/limits.js';
+import { PledgeError } from '../../core/reasons.js';
+import type { CollectOptions } from '../../extract/collect-paths.js';
+import { startThread } from '../threads.js';
+import { IN_FLIGHT, weightOf, type ReaderMessage, type ReaderSetup, type ReadItem } from './protocol.js';
 
-export type { ReadItem } from './read-worker.js';
+export type { ReadItem } from './protocol.js';
 
 /**
  * Read-ahead: at most this many documents and this much block text waiting for the main thread
@@ -16,16 +14,6 @@ export type { ReadItem } from './read-worker.js';
 const WINDOW = 256;
 const WINDOW_KIB = 16 * 1024;
 const BATCH = 32;
-
-/** Where the two threads count what is in flight (Atomics, no messages): documents, then KiB. */
-export const IN_FLIGHT = { documents: 0, kib: 1 } as const;
-
-/** What a handed-over document weighs, in KiB: its blocks' text, and a little for the rest. */
-export function weightOf(item: ReadItem): number {
-  let chars = 0;
-  if (item.document.ok) for (const block of item.document.blocks) chars += block.armored.length;
-  return 1 + Math.ceil(chars / 1024);
-}
 
 export interface DocumentReader {
   /** The documents in walk order, each read (or refused) as readDocument would, and extracted. */
@@ -37,20 +25,19 @@ export interface DocumentReader {
 }
 
 /**
- * Walks and reads the documents of a run on a worker thread (pipeline/read-worker.ts), handing
- * them over in walk order, at most WINDOW documents and WINDOW_KIB of text ahead of what has
- * been taken (always at least one). Starts at once, so the reads overlap the main thread's own
- * start-up. Null where the worker script is not built.
+ * Walks and reads the documents of a run on a worker thread (reader/worker.ts), handing them
+ * over in walk order, at most WINDOW documents and WINDOW_KIB of text ahead of what has been
+ * taken (always at least one), after the first `skip` documents of the walk (those the main
+ * thread took itself). Starts at once, so the reads overlap the main thread's own work. Null
+ * where the worker script is not built (run from the TypeScript sources): the caller reads in-thread.
  */
-export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits): DocumentReader | null {
-  const script = new URL('./read-worker.js', import.meta.url);
-  // Run from the TypeScript sources (tests), there is no script to start: the caller reads in-thread.
-  if (!existsSync(fileURLToPath(script))) return null;
+export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits, skip = 0): DocumentReader | null {
   const inFlight = new Int32Array(new SharedArrayBuffer(8));
-  const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer as SharedArrayBuffer };
+  const setup: ReaderSetup = { paths, collect, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer as SharedArrayBuffer };
   // Its heap holds one batch, the document being read (a few 2 MB documents at worst) and the
   // listing of the directory being walked: 100,000 names in one directory take some 15 MB.
-  const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
+  const worker = startThread(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
+  if (!worker) return null;
   const batches: ReadItem[][] = [];
   let finished = false;
   let failure: Error | null = null;
