@@ -16,8 +16,8 @@ import * as openpgp from 'openpgp';
 
 const dist = resolve(process.env.PLEDGE_DIST ?? new URL('../dist', import.meta.url).pathname);
 const { fastVerify, prepareKey } = await import(pathToFileURL(`${dist}/verify/fast-verify.js`).href);
-const { literalTextPacket, cleartextMessageWith } = await import(pathToFileURL(`${dist}/cleartext/openpgp-internals.js`).href);
-const { MATH_ONLY_CONFIG, STRICT_CONFIG } = await import(pathToFileURL(`${dist}/cleartext/openpgp-config.js`).href);
+const { literalTextPacket, cleartextMessageWith } = await import(pathToFileURL(`${dist}/openpgp/messages.js`).href);
+const { MATH_ONLY_CONFIG, STRICT_CONFIG } = await import(pathToFileURL(`${dist}/openpgp/config.js`).href);
 
 const N = Number(process.argv[2] ?? 2000);
 const KEYS = [

@@ -224,7 +224,7 @@ sign shape-several-3 "$T_SIGN" SHA512 carol <<'EOF'
 Third block: Carol signs.
 EOF
 
-# --- hostile cases (security.md §3) ---------------------------------------------------------------
+# --- hostile cases (docs/threat-catalogue.md) ---------------------------------------------------------------
 sign c01 "$T_SIGN" SHA512 alice <<'EOF'
 I agree to the terms of the pledge.
 EOF

@@ -11,6 +11,7 @@ export { parseBlock } from './cleartext/parse-block.js';
 export { Keyring } from './discovery/keyring.js';
 export { checkSignature } from './verify/verify-signature.js';
 export { createPolicy, type Policy } from './verify/policy.js';
+export { Verifier, createVerifier } from './verify/verifier.js';
 export { DEFAULT_LIMITS, DEFAULT_KEY_LIMITS, type Limits, type KeyLimits } from './core/limits.js';
 export * from './core/reasons.js';
 export type * from './report/manifest.js';

@@ -11,7 +11,7 @@ import { REPO } from './helpers/run-cli.js';
 /**
  * The committed fixture matrix (fixtures/cases.json, made by scripts/make-fixtures.sh with
  * GnuPG, sq and openpgp.js): every status, warning, document shape and the document and
- * cleartext rows of security.md. Each case names pledge's verdict and GnuPG's --status-fd
+ * cleartext rows of the threat catalogue. Each case names pledge's verdict and GnuPG's --status-fd
  * verdict; where they differ the case says why pledge is deliberately stricter.
  */
 interface ExpectedSignature {
@@ -127,7 +127,7 @@ describe('fixture matrix (fixtures/cases.json)', () => {
 
 /**
  * The recorded GnuPG verdicts are re-checked against the gpg on this machine, from its
- * --status-fd lines only (security.md O-03): the oracle is live, not a copy.
+ * --status-fd lines only (threat catalogue O-03): the oracle is live, not a copy.
  */
 const gpg = spawnSync('gpg', ['--version']).status === 0 ? 'gpg' : null;
 const requireOracles = process.env.PLEDGE_REQUIRE_ORACLES === '1';

@@ -29365,33 +29365,10 @@ var init_openpgp = __esm({
   }
 });
 
-// src/core/limits.ts
-var DEFAULT_KEY_LIMITS, DEFAULT_LIMITS;
-var init_limits = __esm({
-  "src/core/limits.ts"() {
-    "use strict";
-    DEFAULT_KEY_LIMITS = {
-      maxKeyBytes: 1024 * 1024,
-      maxKeyPackets: 5e3,
-      maxDistinctKeys: 1e4
-    };
-    DEFAULT_LIMITS = {
-      maxDocumentBytes: 2 * 1024 * 1024,
-      maxLineLength: 64 * 1024,
-      maxBlockChars: 256 * 1024,
-      maxBlocksPerDocument: 64,
-      maxSignaturesPerBlock: 16,
-      maxArmorHeaders: 32,
-      maxKeysPerDocument: 32,
-      maxFrontMatterChars: 16 * 1024
-    };
-  }
-});
-
-// src/cleartext/openpgp-config.ts
-var STRICT_CONFIG, MATH_ONLY_CONFIG;
-var init_openpgp_config = __esm({
-  "src/cleartext/openpgp-config.ts"() {
+// src/openpgp/config.ts
+var STRICT_CONFIG, MATH_ONLY_CONFIG, LOW_LEVEL_STRICT, LOW_LEVEL_MATH_ONLY, lowLevelConfig;
+var init_config = __esm({
+  "src/openpgp/config.ts"() {
     "use strict";
     init_openpgp();
     STRICT_CONFIG = {
@@ -29415,24 +29392,287 @@ var init_openpgp_config = __esm({
       rejectPublicKeyAlgorithms: /* @__PURE__ */ new Set(),
       rejectCurves: /* @__PURE__ */ new Set()
     };
+    LOW_LEVEL_STRICT = STRICT_CONFIG;
+    LOW_LEVEL_MATH_ONLY = MATH_ONLY_CONFIG;
+    lowLevelConfig = (name) => name === "strict" ? LOW_LEVEL_STRICT : LOW_LEVEL_MATH_ONLY;
   }
 });
 
-// src/core/radix64.ts
-function decodeArmorData(lines) {
-  const end = lines.length > 0 && CHECKSUM_LINE.test(lines[lines.length - 1]) ? lines.length - 1 : lines.length;
-  if (end === 0 || lines[end - 1].startsWith("=")) return null;
-  for (let index3 = 0; index3 < end; index3++) if (lines[index3] === "") return null;
-  const joined = lines.slice(0, end).join("");
-  const decoded = Buffer.from(joined, "base64");
-  if (decoded.toString("base64") !== joined) return null;
-  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+// src/openpgp/messages.ts
+function literalTextPacket(text3) {
+  const literal = new LiteralDataPacket();
+  literal.setText(text3);
+  return literal;
 }
-var CHECKSUM_LINE;
-var init_radix64 = __esm({
-  "src/core/radix64.ts"() {
+function cleartextLiteralPacket(text3) {
+  const message = cleartextMessageWith(text3, []);
+  return literalTextPacket(message.text);
+}
+function cleartextMessageWith(text3, packets) {
+  const list = new PacketList();
+  list.push(...packets);
+  const Constructor = CleartextMessage;
+  return new Constructor(text3, new Signature(list));
+}
+function signaturePacketsOf(message) {
+  const signature = message.signature;
+  return [...signature.packets];
+}
+function mathematicsView(packet) {
+  const original = packet;
+  const view = Object.create(packet);
+  view.rawNotations = original.rawNotations.map((notation) => ({ ...notation, critical: false }));
+  view.unknownSubpackets = (original.unknownSubpackets ?? []).map((subpacket) => ({ ...subpacket, critical: false }));
+  view.revocationKeyClass = null;
+  return view;
+}
+var init_messages = __esm({
+  "src/openpgp/messages.ts"() {
     "use strict";
-    CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
+    init_openpgp();
+  }
+});
+
+// src/openpgp/signatures.ts
+function signatureInternals(signature) {
+  return signature;
+}
+function mayHaveCriticalNotation(signature) {
+  const { rawNotations } = signatureInternals(signature);
+  return !Array.isArray(rawNotations) || rawNotations.some((notation) => notation.critical);
+}
+function keyExpirationSeconds(signature) {
+  return signature?.keyExpirationTime ?? null;
+}
+function verifySignaturePacket(signature, issuer, type, data, at, detached, config2 = "strict") {
+  return signature.verify(issuer, type, data, at, detached, lowLevelConfig(config2));
+}
+function signatureToHash(signature, type, data) {
+  return signature.toHash(type, data);
+}
+function markedVerified(signature) {
+  return VERIFIED !== null && signature[VERIFIED] === true;
+}
+function markVerified(signature) {
+  if (VERIFIED !== null) signature[VERIFIED] = true;
+}
+function clearRevokedMark(signature) {
+  signature.revoked = null;
+}
+function legacySignaturePacket(claims, body) {
+  const packet = new SignaturePacket();
+  packet.version = 3;
+  packet.signatureType = claims.signatureType;
+  packet.created = claims.created;
+  packet.issuerKeyID.read(claims.issuerKeyID);
+  packet.publicKeyAlgorithm = claims.publicKeyAlgorithm;
+  packet.hashAlgorithm = claims.hashAlgorithm;
+  packet.write = () => body;
+  return packet;
+}
+function readSignaturePacketBody(body) {
+  const packet = new SignaturePacket();
+  packet.read(body, LOW_LEVEL_STRICT);
+  return packet;
+}
+var VERIFIED, VERIFIED_MARK_FOUND;
+var init_signatures = __esm({
+  "src/openpgp/signatures.ts"() {
+    "use strict";
+    init_openpgp();
+    init_config();
+    VERIFIED = Object.getOwnPropertySymbols(new SignaturePacket()).find((symbol) => symbol.description === "verified") ?? null;
+    VERIFIED_MARK_FOUND = VERIFIED !== null;
+  }
+});
+
+// src/openpgp/keys.ts
+function directSignaturesOf(key) {
+  return key.directSignatures;
+}
+function setDirectSignatures(key, signatures) {
+  key.directSignatures = signatures;
+}
+function deepClone(key) {
+  return key.clone(true);
+}
+function certificateExpirationTime(key) {
+  return key.getExpirationTime(void 0, LOW_LEVEL_STRICT);
+}
+function subkeyExpirationTime(subkey) {
+  return subkey.getExpirationTime(null, LOW_LEVEL_STRICT);
+}
+function signingKeyAt(key, keyID, at) {
+  return key.getSigningKey(keyID, at, void 0, LOW_LEVEL_STRICT);
+}
+function verifyUserAt(user, at) {
+  return user.verify(at, LOW_LEVEL_STRICT);
+}
+var init_keys = __esm({
+  "src/openpgp/keys.ts"() {
+    "use strict";
+    init_config();
+  }
+});
+
+// src/openpgp/key-names.ts
+function fingerprintOf(key) {
+  let fingerprint = fingerprints.get(key.keyPacket);
+  if (fingerprint === void 0) {
+    fingerprint = key.getFingerprint().toUpperCase();
+    fingerprints.set(key.keyPacket, fingerprint);
+  }
+  return fingerprint;
+}
+function keyIDOf(key) {
+  let keyID = keyIDs.get(key.keyPacket);
+  if (keyID === void 0) {
+    keyID = key.getKeyID().toHex().toUpperCase();
+    keyIDs.set(key.keyPacket, keyID);
+  }
+  return keyID;
+}
+var fingerprints, keyIDs;
+var init_key_names = __esm({
+  "src/openpgp/key-names.ts"() {
+    "use strict";
+    fingerprints = /* @__PURE__ */ new WeakMap();
+    keyIDs = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/openpgp/read-signature.ts
+function readNumber(bytes, start, length) {
+  let n = 0;
+  for (let i2 = 0; i2 < length; i2++) n = n * 256 + bytes[start + i2];
+  return n;
+}
+function readArea(packet, body, start, hashed) {
+  if (start + 2 > body.length) return -1;
+  const end = start + 2 + readNumber(body, start, 2);
+  if (end > body.length) return -1;
+  let i2 = start + 2;
+  while (i2 < end) {
+    const first = body[i2];
+    let length;
+    if (first < 192) {
+      length = first;
+      i2 += 1;
+    } else if (first < 255) {
+      if (i2 + 1 >= end) return -1;
+      length = (first - 192 << 8) + body[i2 + 1] + 192;
+      i2 += 2;
+    } else {
+      if (i2 + 5 > end) return -1;
+      length = readNumber(body, i2 + 1, 4);
+      i2 += 5;
+    }
+    if (length < 1 || i2 + length > end) return -1;
+    const critical = (body[i2] & 128) !== 0;
+    const type = body[i2] & 127;
+    const value = body.subarray(i2 + 1, i2 + length);
+    i2 += length;
+    if (!hashed) {
+      packet.unhashedSubpackets.push({ type, critical, body: value });
+      if (!UNHASHED_READ.has(type)) continue;
+    }
+    if (!readSubpacket(packet, type, critical, value)) return -1;
+  }
+  return end;
+}
+function readSubpacket(packet, type, critical, value) {
+  switch (type) {
+    case SUB.signatureCreationTime:
+      if (value.length !== 4) return false;
+      packet.created = new Date(readNumber(value, 0, 4) * 1e3);
+      return true;
+    case SUB.signatureExpirationTime: {
+      if (value.length !== 4) return false;
+      const seconds = readNumber(value, 0, 4);
+      packet.signatureNeverExpires = seconds === 0;
+      packet.signatureExpirationTime = seconds;
+      return true;
+    }
+    case SUB.issuerKeyID:
+      if (value.length !== 8) return false;
+      packet.issuerKeyID.bytes = keyIDString(value);
+      return true;
+    case SUB.notationData: {
+      if (value.length < 8) return false;
+      const nameLength = readNumber(value, 4, 2);
+      const valueLength = readNumber(value, 6, 2);
+      if (8 + nameLength + valueLength !== value.length) return false;
+      const humanReadable = (value[0] & 128) !== 0;
+      const name = utf8.decode(value.subarray(8, 8 + nameLength));
+      const data = value.subarray(8 + nameLength);
+      packet.rawNotations.push({ name, humanReadable, value: data, critical });
+      if (humanReadable) packet.notations[name] = utf8.decode(data);
+      return true;
+    }
+    case SUB.signersUserID:
+      packet.signersUserID = utf8.decode(value);
+      return true;
+    case SUB.issuerFingerprint:
+      if (value.length !== 21 || value[0] !== 4) return false;
+      packet.issuerKeyVersion = 4;
+      packet.issuerFingerprint = value.subarray(1);
+      packet.issuerKeyID.bytes = keyIDString(value.subarray(13));
+      return true;
+    default:
+      return false;
+  }
+}
+function mpi(body, start) {
+  if (start + 2 > body.length) return null;
+  const length = (body[start] << 8 | body[start + 1]) + 7 >>> 3;
+  return start + 2 + length <= body.length ? body.subarray(start + 2, start + 2 + length) : null;
+}
+function signatureParams(algorithm, body, start) {
+  switch (algorithm) {
+    case enums.publicKey.rsaEncryptSign:
+    case enums.publicKey.rsaSign: {
+      const s = mpi(body, start);
+      return s && start + 2 + s.length === body.length ? { s } : null;
+    }
+    case enums.publicKey.eddsaLegacy: {
+      const r = mpi(body, start);
+      const s = r && mpi(body, start + 2 + r.length);
+      return r && s && start + 4 + r.length + s.length === body.length ? { r, s } : null;
+    }
+    case enums.publicKey.ed25519:
+      return start + 64 === body.length ? { RS: body.subarray(start) } : null;
+    default:
+      return null;
+  }
+}
+function readCommonSignature(body) {
+  if (body.length < 6 || body[0] !== 4) return null;
+  const packet = new SignaturePacket();
+  const fields = packet;
+  fields.version = 4;
+  fields.signatureType = body[1];
+  fields.publicKeyAlgorithm = body[2];
+  fields.hashAlgorithm = body[3];
+  const hashedEnd = readArea(fields, body, 4, true);
+  if (hashedEnd < 0 || !fields.created) return null;
+  fields.signatureData = body.subarray(0, hashedEnd);
+  const unhashedEnd = readArea(fields, body, hashedEnd, false);
+  if (unhashedEnd < 0 || unhashedEnd + 2 > body.length) return null;
+  fields.signedHashValue = body.subarray(unhashedEnd, unhashedEnd + 2);
+  const params = signatureParams(body[2], body, unhashedEnd + 2);
+  if (!params) return null;
+  fields.params = params;
+  return packet;
+}
+var SUB, UNHASHED_READ, utf8, keyIDString;
+var init_read_signature = __esm({
+  "src/openpgp/read-signature.ts"() {
+    "use strict";
+    init_openpgp();
+    SUB = { signatureCreationTime: 2, signatureExpirationTime: 3, issuerKeyID: 16, notationData: 20, signersUserID: 28, embeddedSignature: 32, issuerFingerprint: 33 };
+    UNHASHED_READ = /* @__PURE__ */ new Set([SUB.issuerKeyID, SUB.issuerFingerprint, SUB.embeddedSignature]);
+    utf8 = new TextDecoder("utf-8");
+    keyIDString = (b) => String.fromCharCode(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
   }
 });
 
@@ -29506,7 +29746,7 @@ var init_packet_header = __esm({
   }
 });
 
-// src/discovery/read-public-keys.ts
+// src/openpgp/read-public-keys.ts
 async function readPublicKeys(bytes) {
   const merged = { ...config, ...STRICT_CONFIG };
   const packets = new PacketList();
@@ -29536,11 +29776,11 @@ async function readPublicKeys(bytes) {
 }
 var KEY_PACKETS;
 var init_read_public_keys = __esm({
-  "src/discovery/read-public-keys.ts"() {
+  "src/openpgp/read-public-keys.ts"() {
     "use strict";
     init_openpgp();
     init_packet_header();
-    init_openpgp_config();
+    init_config();
     KEY_PACKETS = /* @__PURE__ */ new Map([
       [enums.packet.publicKey, PublicKeyPacket],
       [enums.packet.publicSubkey, PublicSubkeyPacket],
@@ -29548,6 +29788,122 @@ var init_read_public_keys = __esm({
       [enums.packet.userAttribute, UserAttributePacket],
       [enums.packet.signature, SignaturePacket]
     ]);
+  }
+});
+
+// src/openpgp/inline-messages.ts
+async function messageBytes(armored) {
+  const { data } = await unarmor(armored, LOW_LEVEL_STRICT);
+  return data;
+}
+async function signedMessagePackets(bytes) {
+  const message = await readMessage({ binaryMessage: bytes, config: STRICT_CONFIG });
+  const stream = message.packets.stream;
+  const rest = typeof stream?.readToEnd === "function" ? await stream.readToEnd((parts) => parts) : [];
+  const packets = [...message.packets, ...rest];
+  return {
+    literals: packets.filter((packet) => packet instanceof LiteralDataPacket),
+    signatures: packets.filter((packet) => packet instanceof SignaturePacket)
+  };
+}
+function messageWith(literal, signature) {
+  const packets = new PacketList();
+  packets.push(literal, signature);
+  return new Message(packets);
+}
+function literalData(literal) {
+  const read2 = literal;
+  return { bytes: read2.getBytes(), text: read2.format === enums.literal.text || read2.format === enums.literal.utf8 };
+}
+var init_inline_messages = __esm({
+  "src/openpgp/inline-messages.ts"() {
+    "use strict";
+    init_openpgp();
+    init_config();
+  }
+});
+
+// src/openpgp/detached-messages.ts
+async function unarmorStrict(text3) {
+  const { type, data } = await unarmor(text3, LOW_LEVEL_STRICT);
+  return { type, data };
+}
+function detachedLiteralPacket(data) {
+  const literal = new LiteralDataPacket();
+  literal.setBytes(data, enums.literal.binary);
+  return literal;
+}
+function detachedMessageWith(data, packet) {
+  const literals = new PacketList();
+  literals.push(detachedLiteralPacket(data));
+  const Constructor = Message;
+  const signatures = new PacketList();
+  signatures.push(packet);
+  return { message: new Constructor(literals), signature: new Signature(signatures) };
+}
+var init_detached_messages = __esm({
+  "src/openpgp/detached-messages.ts"() {
+    "use strict";
+    init_openpgp();
+    init_config();
+  }
+});
+
+// src/openpgp/index.ts
+var init_openpgp2 = __esm({
+  "src/openpgp/index.ts"() {
+    "use strict";
+    init_openpgp();
+    init_config();
+    init_messages();
+    init_signatures();
+    init_keys();
+    init_key_names();
+    init_read_signature();
+    init_read_public_keys();
+    init_inline_messages();
+    init_detached_messages();
+  }
+});
+
+// src/core/limits.ts
+var DEFAULT_KEY_LIMITS, DEFAULT_LIMITS;
+var init_limits = __esm({
+  "src/core/limits.ts"() {
+    "use strict";
+    DEFAULT_KEY_LIMITS = {
+      maxKeyBytes: 1024 * 1024,
+      maxKeyPackets: 5e3,
+      maxDistinctKeys: 1e4
+    };
+    DEFAULT_LIMITS = {
+      maxDocumentBytes: 2 * 1024 * 1024,
+      maxLineLength: 64 * 1024,
+      maxBlockChars: 256 * 1024,
+      maxBlocksPerDocument: 64,
+      maxSignaturesPerBlock: 16,
+      maxArmorHeaders: 32,
+      maxKeysPerDocument: 32,
+      maxFrontMatterChars: 16 * 1024
+    };
+  }
+});
+
+// src/core/radix64.ts
+function decodeArmorData(lines) {
+  const end = lines.length > 0 && CHECKSUM_LINE.test(lines[lines.length - 1]) ? lines.length - 1 : lines.length;
+  if (end === 0 || lines[end - 1].startsWith("=")) return null;
+  for (let index3 = 0; index3 < end; index3++) if (lines[index3] === "") return null;
+  const joined = lines.slice(0, end).join("");
+  const decoded = Buffer.from(joined, "base64");
+  if (decoded.toString("base64") !== joined) return null;
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+}
+var CHECKSUM_LINE;
+var init_radix64 = __esm({
+  "src/core/radix64.ts"() {
+    "use strict";
+    CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
   }
 });
 
@@ -29633,11 +29989,9 @@ var ARMORED_KEY_BLOCK, ARMOR_HEADER;
 var init_read_keys = __esm({
   "src/discovery/read-keys.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     init_limits();
-    init_openpgp_config();
     init_radix64();
-    init_read_public_keys();
     ARMORED_KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
     ARMOR_HEADER = /^[^\s:-][^:]*: .+$/;
   }
@@ -32764,41 +33118,14 @@ var init_key_source = __esm({
   }
 });
 
-// src/core/key-names.ts
-function fingerprintOf(key) {
-  let fingerprint = fingerprints.get(key.keyPacket);
-  if (fingerprint === void 0) {
-    fingerprint = key.getFingerprint().toUpperCase();
-    fingerprints.set(key.keyPacket, fingerprint);
-  }
-  return fingerprint;
-}
-function keyIDOf(key) {
-  let keyID = keyIDs.get(key.keyPacket);
-  if (keyID === void 0) {
-    keyID = key.getKeyID().toHex().toUpperCase();
-    keyIDs.set(key.keyPacket, keyID);
-  }
-  return keyID;
-}
-var fingerprints, keyIDs;
-var init_key_names = __esm({
-  "src/core/key-names.ts"() {
-    "use strict";
-    fingerprints = /* @__PURE__ */ new WeakMap();
-    keyIDs = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/discovery/keyring.ts
 async function mergeRevocations(key, copy) {
-  const clone2 = (k) => k.clone(true);
-  const revocations = clone2(copy);
+  const revocations = deepClone(copy);
   revocations.users = [];
-  revocations.directSignatures = [];
+  setDirectSignatures(revocations, []);
   revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
   for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
-  return await clone2(key).update(revocations);
+  return await deepClone(key).update(revocations);
 }
 function push(map, id, entry) {
   const list = map.get(id) ?? [];
@@ -32814,8 +33141,8 @@ var upper, Keyring;
 var init_keyring = __esm({
   "src/discovery/keyring.ts"() {
     "use strict";
+    init_openpgp2();
     init_key_source();
-    init_key_names();
     upper = (hex) => hex.toUpperCase();
     Keyring = class {
       byPrimary = /* @__PURE__ */ new Map();
@@ -32863,7 +33190,7 @@ var HASH_NAMES, HASH_HEADER_NAMES, PUBLIC_KEY_NAMES;
 var init_algorithm_names = __esm({
   "src/cleartext/algorithm-names.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     HASH_NAMES = {
       [enums.hash.md5]: "MD5",
       [enums.hash.sha1]: "SHA1",
@@ -32901,7 +33228,7 @@ function signatureTimes(signature, keyCreated, into) {
   if (signature.created) into.push(signature.created.getTime());
   const expires = signature.getExpirationTime();
   if (expires instanceof Date) into.push(expires.getTime());
-  const keyExpiry = signature.keyExpirationTime;
+  const keyExpiry = keyExpirationSeconds(signature);
   if (keyExpiry) into.push(keyCreated.getTime() + keyExpiry * 1e3);
   signatureTimes(signature.embeddedSignature, keyCreated, into);
 }
@@ -32909,8 +33236,7 @@ function changePoints(key) {
   const times = [];
   const primaryCreated = key.getCreationTime();
   times.push(primaryCreated.getTime());
-  const internals = key;
-  for (const signature of [...internals.directSignatures, ...internals.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
+  for (const signature of [...directSignaturesOf(key), ...key.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
   for (const user of key.users) for (const signature of [...user.selfCertifications, ...user.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
   for (const subkey of key.subkeys) {
     const created = subkey.getCreationTime();
@@ -32931,6 +33257,7 @@ var TimeClassMemo;
 var init_key_facts = __esm({
   "src/verify/key-facts.ts"() {
     "use strict";
+    init_openpgp2();
     TimeClassMemo = class {
       points;
       answers = /* @__PURE__ */ new Map();
@@ -33019,7 +33346,7 @@ function prepareKey(keyPacket) {
     return null;
   }
 }
-function preparedKeyFor(keyPacket) {
+function preparedKeyFor(keyPacket, preparedKeys) {
   let prepared = preparedKeys.get(keyPacket);
   if (prepared === void 0) {
     prepared = prepareKey(keyPacket);
@@ -33059,9 +33386,8 @@ function verificationJob(signedText, signature, key) {
   });
 }
 function leftToOpenpgp(signature) {
-  const internals = signature;
   if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return true;
-  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return true;
+  if (mayHaveCriticalNotation(signature)) return true;
   return signature.revocationKeyClass !== null || signature.signatureNeverExpires !== true;
 }
 function writeTrailer(toHash, offset, version, signatureData) {
@@ -33104,7 +33430,7 @@ async function fastVerifyData(data, signature, key) {
   return typeof job === "object" ? runJob(job) : job;
 }
 function mathematicsJob(signature, key, toHashOf, keySignature = false) {
-  const internals = signature;
+  const internals = signatureInternals(signature);
   const version = signature.version;
   if (version !== 4 && version !== 6) return "unsupported";
   const hash6 = signature.hashAlgorithm === null ? void 0 : HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : void 0);
@@ -33132,7 +33458,7 @@ function mathematicsJob(signature, key, toHashOf, keySignature = false) {
 async function verifyKeySignature(signature, type, data, key) {
   const job = mathematicsJob(signature, key, () => {
     try {
-      const toHash = signature.toHash(type, data);
+      const toHash = signatureToHash(signature, type, data);
       return isBytes2(toHash) ? toHash : null;
     } catch {
       return null;
@@ -33182,12 +33508,12 @@ function leftPad(bytes, length) {
   padded.set(bytes, length - bytes.length);
   return padded;
 }
-var import_node_crypto, HASHES, KEY_SIGNATURE_HASHES, ECDSA_CURVES, ED25519_LEGACY_OID_HEX, b64url, isBytes2, preparedKeys, AMBIGUOUS_LINE_END;
+var import_node_crypto, HASHES, KEY_SIGNATURE_HASHES, ECDSA_CURVES, ED25519_LEGACY_OID_HEX, b64url, isBytes2, AMBIGUOUS_LINE_END;
 var init_fast_verify = __esm({
   "src/verify/fast-verify.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
-    init_openpgp();
+    init_openpgp2();
     HASHES = /* @__PURE__ */ new Map([
       [enums.hash.sha256, { name: "sha256", saltLength: 16 }],
       [enums.hash.sha384, { name: "sha384", saltLength: 24 }],
@@ -33211,7 +33537,6 @@ var init_fast_verify = __esm({
     ED25519_LEGACY_OID_HEX = "2b06010401da470f01";
     b64url = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
     isBytes2 = (value) => value instanceof Uint8Array;
-    preparedKeys = /* @__PURE__ */ new WeakMap();
     AMBIGUOUS_LINE_END = /[ \t]\r?\n|\r\r\n|[ \t\r]$/;
   }
 });
@@ -33219,13 +33544,12 @@ var init_fast_verify = __esm({
 // src/verify/key-signatures.ts
 function keySignatures(key) {
   const primary = key.keyPacket;
-  const own = key;
   const found = [];
   const add3 = (signatures, type, data, issuer = primary) => {
     for (const signature of signatures) found.push({ signature, type, data, issuer });
   };
-  add3(own.directSignatures, enums.signature.key, { key: primary });
-  add3(own.revocationSignatures, enums.signature.keyRevocation, { key: primary });
+  add3(directSignaturesOf(key), enums.signature.key, { key: primary });
+  add3(key.revocationSignatures, enums.signature.keyRevocation, { key: primary });
   for (const user of key.users) {
     if (!user.userID) continue;
     const data = { userID: user.userID, userAttribute: user.userAttribute, key: primary };
@@ -33241,37 +33565,34 @@ function keySignatures(key) {
   }
   return found;
 }
-async function markValid(key, mark) {
+async function markValid(key, preparedKeys) {
   await Promise.all(
     keySignatures(key).map(async ({ signature, type, data, issuer }) => {
-      const marks = signature;
-      if (marks[mark] === true) return;
-      const prepared = preparedKeyFor(issuer);
+      if (markedVerified(signature)) return;
+      const prepared = preparedKeyFor(issuer, preparedKeys);
       if (!prepared) return;
       try {
-        if (await verifyKeySignature(signature, type, data, prepared) === true) marks[mark] = true;
+        if (await verifyKeySignature(signature, type, data, prepared) === true) markVerified(signature);
       } catch {
       }
     })
   );
 }
-function checkKeySignatures(key) {
-  if (!VERIFIED) return null;
+function checkKeySignatures(key, memory) {
+  if (!VERIFIED_MARK_FOUND) return null;
+  const checked = memory.keyChecks;
   let pending = checked.get(key);
   if (pending === void 0) {
-    pending = markValid(key, VERIFIED).finally(() => checked.set(key, null));
+    pending = markValid(key, memory.preparedKeys).finally(() => checked.set(key, null));
     checked.set(key, pending);
   }
   return pending;
 }
-var VERIFIED, checked;
 var init_key_signatures = __esm({
   "src/verify/key-signatures.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     init_fast_verify();
-    VERIFIED = Object.getOwnPropertySymbols(new SignaturePacket()).find((symbol) => symbol.description === "verified") ?? null;
-    checked = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -33280,7 +33601,7 @@ function judgeAlone(key, judge) {
   const previous = queues.get(key) ?? Promise.resolve();
   const next = previous.then(
     () => {
-      for (const { signature } of keySignatures(key)) signature.revoked = null;
+      for (const { signature } of keySignatures(key)) clearRevokedMark(signature);
       return judge();
     },
     () => judge()
@@ -33297,7 +33618,7 @@ async function ignoringUserIDRevocations(key, judge) {
     key.users.forEach((user, index3) => user.revocationSignatures = saved[index3]);
   }
 }
-function dropFutureRevocations(key, notAfter) {
+function dropFutureRevocations(key, notAfter, pruned) {
   if (pruned.has(key)) return;
   pruned.add(key);
   const keep = (signatures) => signatures.filter((s) => !s.created || s.created.getTime() <= notAfter.getTime());
@@ -33306,7 +33627,7 @@ function dropFutureRevocations(key, notAfter) {
   for (const subkey of key.subkeys) subkey.revocationSignatures = keep(subkey.revocationSignatures);
 }
 function expiryFrom(signature, created) {
-  const seconds = signature?.keyExpirationTime;
+  const seconds = keyExpirationSeconds(signature);
   return seconds ? new Date(created.getTime() + seconds * 1e3) : null;
 }
 async function valid(signatures, verify2, created) {
@@ -33322,36 +33643,32 @@ async function valid(signatures, verify2, created) {
 }
 function primarySelfSignatures(key) {
   const primary = key.keyPacket;
-  const config2 = STRICT_CONFIG;
   const created = key.getCreationTime();
-  const direct = key.directSignatures;
-  const all2 = [valid(direct, (s) => s.verify(primary, enums.signature.key, { key: primary }, null, false, config2), created)];
+  const all2 = [valid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, null, false), created)];
   for (const user of key.users) {
     if (!user.userID) continue;
     const data = { userID: user.userID, userAttribute: user.userAttribute, key: primary };
-    all2.push(valid(user.selfCertifications, (s) => s.verify(primary, enums.signature.certGeneric, data, null, false, config2), created));
+    all2.push(valid(user.selfCertifications, (s) => verifySignaturePacket(s, primary, enums.signature.certGeneric, data, null, false), created));
   }
   return Promise.all(all2).then((lists) => lists.flat());
 }
 function subkeyBindings(key, subkey) {
   const primary = key.keyPacket;
   const bind = { key: primary, bind: subkey.keyPacket };
-  return valid(subkey.bindingSignatures, (s) => s.verify(primary, enums.signature.subkeyBinding, bind, null, false, STRICT_CONFIG), subkey.getCreationTime());
+  return valid(subkey.bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, null, false), subkey.getCreationTime());
 }
 async function primaryExpiryAt(key, at) {
   const inForce = (await primarySelfSignatures(key)).filter(({ signature }) => signature.created && signature.created <= at && signature.signatureType !== enums.signature.key).sort((a, b) => b.signature.created.getTime() - a.signature.created.getTime());
   const primaryFlagged = inForce.find(({ signature }) => signature.isPrimaryUserID);
   return (primaryFlagged ?? inForce[0])?.expiry ?? null;
 }
-var queues, pruned;
+var queues;
 var init_key_history = __esm({
   "src/verify/key-history.ts"() {
     "use strict";
-    init_openpgp();
-    init_openpgp_config();
+    init_openpgp2();
     init_key_signatures();
     queues = /* @__PURE__ */ new WeakMap();
-    pruned = /* @__PURE__ */ new WeakSet();
   }
 });
 
@@ -33359,7 +33676,7 @@ var init_key_history = __esm({
 function createPolicy(now = /* @__PURE__ */ new Date(), fastPath = true) {
   return { now, clockSkewMs: DEFAULT_CLOCK_SKEW_MS, minRSABits: 2048, fastPath };
 }
-function algorithmInfoOf(packet) {
+function algorithmInfoOf(packet, algorithmInfos) {
   let info = algorithmInfos.get(packet);
   if (!info) {
     info = packet.getAlgorithmInfo();
@@ -33367,12 +33684,12 @@ function algorithmInfoOf(packet) {
   }
   return info;
 }
-function weakKey(part, policy, role) {
+function weakKey(part, policy, role, memory) {
   const packet = part.keyPacket;
   if (packet.version < 4) return fail("legacy-format", `the ${role} is a v${packet.version} key (PGP 2.x): its key ID and fingerprint can be forged`);
   const weak = WEAK_ALGORITHMS[packet.algorithm];
   if (weak) return fail("weak-key-algorithm", `the ${role} is ${publicKeyAlgorithmName(packet.algorithm)}: ${weak}`);
-  const info = algorithmInfoOf(packet);
+  const info = algorithmInfoOf(packet, memory.algorithmInfos);
   if (RSA.has(packet.algorithm) && (info.bits ?? 0) < policy.minRSABits) {
     return fail("weak-key-size", `the ${role} is RSA-${info.bits}: RSA keys under ${policy.minRSABits} bits can be factored with enough resources`);
   }
@@ -33395,7 +33712,7 @@ async function validRevocations(key, signingKey) {
   for (const target of targets) {
     for (const revocation of target.signatures) {
       try {
-        await revocation.verify(key.keyPacket, target.type, target.data, null, false, STRICT_CONFIG);
+        await verifySignaturePacket(revocation, key.keyPacket, target.type, target.data, null, false);
       } catch {
         continue;
       }
@@ -33420,8 +33737,8 @@ function bindsWithSha1(key, signingKey) {
   return binding.some((signature) => signature?.hashAlgorithm === enums.hash.sha1);
 }
 async function expiryOf(key, signingKey) {
-  const expiries = [await judgeAlone(key, () => key.getExpirationTime(void 0, STRICT_CONFIG))];
-  if (signingKey !== key) expiries.push(await signingKey.getExpirationTime(null, STRICT_CONFIG));
+  const expiries = [await judgeAlone(key, () => certificateExpirationTime(key))];
+  if (signingKey !== key) expiries.push(await subkeyExpirationTime(signingKey));
   return earliestDate(expiries);
 }
 async function factsOf(key, signingKey) {
@@ -33440,7 +33757,7 @@ function earliestDate(dates) {
   const finite = dates.filter((date) => date instanceof Date);
   return finite.length ? new Date(Math.min(...finite.map((date) => date.getTime()))) : null;
 }
-async function judgePolicy(signature, key, signingKey, policy) {
+async function judgePolicy(signature, key, signingKey, policy, memory) {
   const warnings = [];
   const created = signature.created;
   if (signature.packet.version < 4) return fail("legacy-format", `a v${signature.packet.version} signature (PGP 2.x)`);
@@ -33452,7 +33769,7 @@ async function judgePolicy(signature, key, signingKey, policy) {
   if (EDDSA.has(signingKey.keyPacket.algorithm) && signature.packet.hashAlgorithm !== null && (HASH_BITS[signature.packet.hashAlgorithm] ?? 0) < 256) {
     return fail("weak-hash", `the data signature uses ${signature.hashAlgorithm} with EdDSA, which needs a hash of at least 256 bits (RFC 9580)`);
   }
-  const weak = weakKey(signingKey, policy, signingKey === key ? "key" : "signing subkey") ?? (signingKey === key ? null : weakKey(key, policy, "primary key"));
+  const weak = weakKey(signingKey, policy, signingKey === key ? "key" : "signing subkey", memory) ?? (signingKey === key ? null : weakKey(key, policy, "primary key", memory));
   if (weak) return weak;
   if (created.getTime() > policy.now.getTime() + policy.clockSkewMs) {
     return fail("signature-in-future", `the signature is dated ${iso(created)}, in the future`);
@@ -33461,7 +33778,7 @@ async function judgePolicy(signature, key, signingKey, policy) {
   if (created < keyCreated) {
     return fail("signature-before-key", `the signature is dated ${iso(created)}, before its key was created (${iso(keyCreated)})`);
   }
-  const facts2 = await once(factsCache, signingKey, () => factsOf(key, signingKey), policy.fastPath);
+  const facts2 = await once(memory.facts, signingKey, () => factsOf(key, signingKey), policy.fastPath);
   for (const revocation of facts2.revocations) {
     if (revocation.hard) {
       return fail("key-revoked", `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}); such a revocation covers every signature`);
@@ -33475,7 +33792,7 @@ async function judgePolicy(signature, key, signingKey, policy) {
   if (expiry && expiry <= created) {
     return fail("key-expired", `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
-  const inForce = (at) => policy.fastPath ? memoFor(expiryCache, key, signingKey).get(at, () => expiryInForce(key, signingKey, at)) : expiryInForce(key, signingKey, at);
+  const inForce = (at) => policy.fastPath ? memoFor(memory.expiry, key, signingKey).get(at, () => expiryInForce(key, signingKey, at)) : expiryInForce(key, signingKey, at);
   const lapse = await inForce(created);
   if (lapse && lapse.expiry <= created) {
     return fail("key-expired", `the ${lapse.of} expired on ${iso(lapse.expiry)} by the self-signature in force when this signature was made (${iso(created)})`);
@@ -33489,7 +33806,7 @@ async function judgePolicy(signature, key, signingKey, policy) {
   }
   if (expiry && expiry <= policy.now) warnings.push("key-expired-since");
   if (facts2.bindsWithSha1) warnings.push("weak-binding-sha1");
-  const capable = policy.fastPath ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created)) : mayHaveSigned(key, signingKey, signature, created);
+  const capable = policy.fastPath ? memoFor(memory.capability, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created)) : mayHaveSigned(key, signingKey, signature, created);
   let may = await capable;
   if (!may) {
     const later = await bindingNewerAllows(key, signingKey, signature, created);
@@ -33513,7 +33830,7 @@ async function mayHaveSigned(key, signingKey, signature, at) {
     key,
     () => ignoringUserIDRevocations(key, async () => {
       try {
-        const usable = await key.getSigningKey(signature.packet.issuerKeyID, at, void 0, STRICT_CONFIG);
+        const usable = await signingKeyAt(key, signature.packet.issuerKeyID, at);
         return usable.getFingerprint() === signingKey.getFingerprint();
       } catch {
         return false;
@@ -33554,10 +33871,9 @@ async function latestValid(signatures, verifyOne, at) {
 }
 async function expiryInForce(key, signingKey, at) {
   const primary = key.keyPacket;
-  const config2 = STRICT_CONFIG;
   const found = [];
   if (hasNoUserID(key)) {
-    const direct = await latestValid(key.directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config2), at);
+    const direct = await latestValid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, at, false), at);
     const expiry = expiryFrom(direct, key.getCreationTime());
     if (expiry) found.push({ expiry, of: "key" });
   } else {
@@ -33566,7 +33882,7 @@ async function expiryInForce(key, signingKey, at) {
   }
   if (signingKey !== key) {
     const bind = { key: primary, bind: signingKey.keyPacket };
-    const binding = await latestValid(signingKey.bindingSignatures, (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config2), at);
+    const binding = await latestValid(signingKey.bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false), at);
     const expiry = expiryFrom(binding, signingKey.getCreationTime());
     if (expiry) found.push({ expiry, of: "signing subkey" });
   }
@@ -33574,32 +33890,30 @@ async function expiryInForce(key, signingKey, at) {
 }
 async function userIDLessKeyMayHaveSigned(key, signingKey, at) {
   const primary = key.keyPacket;
-  const config2 = STRICT_CONFIG;
   const signFlag = (signature) => ((signature?.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
   if (signingKey === key) {
-    const direct = await latestValid(key.directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config2), at);
+    const direct = await latestValid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, at, false), at);
     return !direct?.keyFlags || signFlag(direct);
   }
   const bind = { key: primary, bind: signingKey.keyPacket };
   const binding = await latestValid(
     signingKey.bindingSignatures,
-    (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config2),
+    (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false),
     at
   );
   if (!binding || !signFlag(binding) || !binding.embeddedSignature) return false;
   try {
-    await binding.embeddedSignature.verify(signingKey.keyPacket, enums.signature.keyBinding, bind, at, false, config2);
+    await verifySignaturePacket(binding.embeddedSignature, signingKey.keyPacket, enums.signature.keyBinding, bind, at, false);
     return true;
   } catch {
     return false;
   }
 }
-var DEFAULT_CLOCK_SKEW_MS, WEAK_HASHES, EDDSA, HASH_BITS, RSA, WEAK_ALGORITHMS, SOFT_REVOCATIONS, REVOCATION_WORDS, fail, iso, algorithmInfos, factsCache, capabilityCache, expiryCache;
+var DEFAULT_CLOCK_SKEW_MS, WEAK_HASHES, EDDSA, HASH_BITS, RSA, WEAK_ALGORITHMS, SOFT_REVOCATIONS, REVOCATION_WORDS, fail, iso;
 var init_policy = __esm({
   "src/verify/policy.ts"() {
     "use strict";
-    init_openpgp();
-    init_openpgp_config();
+    init_openpgp2();
     init_algorithm_names();
     init_key_facts();
     init_key_history();
@@ -33637,10 +33951,6 @@ var init_policy = __esm({
     };
     fail = (code, message) => ({ failure: { code, message }, warnings: [] });
     iso = (date) => date.toISOString().replace(".000Z", "Z");
-    algorithmInfos = /* @__PURE__ */ new WeakMap();
-    factsCache = /* @__PURE__ */ new WeakMap();
-    capabilityCache = /* @__PURE__ */ new WeakMap();
-    expiryCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -33693,7 +34003,7 @@ var init_discover_keys = __esm({
     init_key_source();
     init_keyring();
     init_limits();
-    init_key_names();
+    init_openpgp2();
     init_deadline();
     MIN_ASK_MS = 100;
     SOURCE_DOWN_CODES = /* @__PURE__ */ new Set(["network-timeout", "network-error"]);
@@ -34494,7 +34804,7 @@ var init_key_cache = __esm({
       /**
        * Remembers which keys an account (keybase:USER, github:USER, wkd:ADDRESS) served, and says
        * when it now serves none of the keys it served before: the name changed hands, or its owner
-       * replaced the key (security.md K-09). Returns the fingerprints it served before, if so.
+       * replaced the key (threat catalogue K-09). Returns the fingerprints it served before, if so.
        */
       async accountChange(account, fingerprints2, now) {
         const file = this.accountFile(account);
@@ -35828,7 +36138,7 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj) {
+    function deepClone2(obj) {
       return JSON.parse(JSON.stringify(obj));
     }
     function isAsyncIterable(obj) {
@@ -36474,7 +36784,7 @@ var require_util = __commonJS({
       parseKeepAliveTimeout,
       destroy,
       bodyLength,
-      deepClone,
+      deepClone: deepClone2,
       ReadableStreamFrom,
       isBuffer,
       assertRequestHandler,
@@ -44446,19 +44756,19 @@ var require_round_robin_pool = __commonJS({
           this[kAddClient](dispatcher);
           return dispatcher;
         }
-        let checked2 = 0;
-        while (checked2 < clientsLength) {
+        let checked = 0;
+        while (checked < clientsLength) {
           this[kIndex] = (this[kIndex] + 1) % clientsLength;
           const client = this[kClients][this[kIndex]];
           if (clientTtlOption != null && clientTtlOption > 0 && client.ttl && Date.now() - client.ttl > clientTtlOption) {
             this[kRemoveClient](client);
-            checked2++;
+            checked++;
             continue;
           }
           if (!client[kNeedDrain]) {
             return client;
           }
-          checked2++;
+          checked++;
         }
         if (!this[kConnections] || clientsLength < this[kConnections]) {
           const dispatcher = this[kFactory](this[kUrl], this[kOptions]);
@@ -61852,6 +62162,273 @@ var init_create_discovery = __esm({
   }
 });
 
+// src/verify/verification-memory.ts
+var VerificationMemory;
+var init_verification_memory = __esm({
+  "src/verify/verification-memory.ts"() {
+    "use strict";
+    VerificationMemory = class {
+      /** fast-verify.ts: a node:crypto key per key packet (null: the fast path does not handle it). */
+      preparedKeys = /* @__PURE__ */ new WeakMap();
+      /** key-signatures.ts: the key's own signatures checked with node:crypto, once per key. */
+      keyChecks = /* @__PURE__ */ new WeakMap();
+      /** key-history.ts: keys whose revocations from the future were dropped. */
+      pruned = /* @__PURE__ */ new WeakSet();
+      /** policy.ts. */
+      algorithmInfos = /* @__PURE__ */ new WeakMap();
+      facts = /* @__PURE__ */ new WeakMap();
+      capability = /* @__PURE__ */ new WeakMap();
+      expiry = /* @__PURE__ */ new WeakMap();
+      /** verify-signature.ts: the user IDs a key certifies, per stretch of time. */
+      userIDs = /* @__PURE__ */ new WeakMap();
+    };
+  }
+});
+
+// src/verify/verify-signature.ts
+function findSigningKey(key, signature) {
+  const all2 = [key, ...key.subkeys];
+  if (signature.issuerFingerprint) {
+    return all2.find((k) => fingerprintOf(k) === signature.issuerFingerprint) ?? null;
+  }
+  return all2.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
+}
+function fastVerifyWith(signedText, signature, signingKey, memory) {
+  if (signature.literal) return "unsupported";
+  const prepared = preparedKeyFor(signingKey.keyPacket, memory.preparedKeys);
+  if (!prepared) return "unsupported";
+  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
+}
+function signedLiteral(signedText, signature) {
+  if (signature.literal) return signature.literal;
+  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
+}
+async function mathematicsHold(signedText, signature, signingKey, memory) {
+  const fast = await fastVerifyWith(signedText, signature, signingKey, memory);
+  if (fast !== "unsupported") return fast;
+  const literal = signedLiteral(signedText, signature);
+  try {
+    await verifySignaturePacket(
+      mathematicsView(signature.packet),
+      signingKey.keyPacket,
+      signature.packet.signatureType ?? enums.signature.text,
+      literal,
+      null,
+      // no time checks: the policy judged time already
+      true,
+      "math-only"
+    );
+    return true;
+  } catch (error) {
+    const message = error.message;
+    return MATHEMATICS_FAILED.has(message) ? false : message;
+  }
+}
+function unchecked(signature, signingKey, why, identity) {
+  const curve = signingKey.keyPacket.getAlgorithmInfo().curve;
+  const what = `${publicKeyAlgorithmName(signingKey.keyPacket.algorithm)}${curve ? ` on curve ${curve}` : ""} with ${signature.hashAlgorithm}`;
+  return failure("unsupported", `pledge could not check the mathematics of this signature (${what}): ${why}`, identity);
+}
+async function openpgpVerifies(signedText, signature, key, signingKey, date, keyJudged) {
+  if (keyJudged || hasNoUserID(key)) {
+    try {
+      await verifySignaturePacket(signature.packet, signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true);
+      return true;
+    } catch (error) {
+      return error.message;
+    }
+  }
+  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
+  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
+  return judgeAlone(
+    key,
+    () => ignoringUserIDRevocations(key, async () => {
+      try {
+        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false };
+        const result = inline ? await verify({ ...options, message: inline }) : detached ? await verify({ ...options, message: detached.message, signature: detached.signature, format: "binary" }) : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
+        const [only] = result.signatures;
+        if (!only) return "openpgp.js found no signature";
+        await only.verified;
+        return true;
+      } catch (error) {
+        return error.message;
+      }
+    })
+  );
+}
+function verifiedUserIDs(key, at, policy, memory) {
+  return policy.fastPath ? memoFor(memory.userIDs, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
+}
+function certifiedUserIDs(key, at) {
+  return judgeAlone(key, () => userIDsAt(key, at));
+}
+async function userIDsAt(key, at) {
+  const userIDs = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    try {
+      await verifyUserAt(user, at);
+      userIDs.push(user.userID.userID);
+    } catch {
+    }
+  }
+  return userIDs;
+}
+function verdict(status, reason, fields = {}) {
+  return {
+    status,
+    reason,
+    warnings: fields.warnings ?? [],
+    candidate: fields.candidate ?? null,
+    signingKeyFingerprint: fields.signingKeyFingerprint ?? null,
+    primaryKeyFingerprint: fields.primaryKeyFingerprint ?? null,
+    userIDs: fields.userIDs ?? [],
+    keyEvaluation: fields.keyEvaluation ?? null
+  };
+}
+function failure(code, message, fields = {}) {
+  return verdict(SIGNATURE_STATUS_FOR[code], { code, message }, fields);
+}
+function mismatch(signature, identity) {
+  if (!signature.issuerFingerprint) {
+    return failure("key-mismatch", `the only key found with key ID ${signature.issuerKeyID} does not verify this signature: it merely shares the 64-bit key ID, or the text was changed`);
+  }
+  return failure("signature-mismatch", "the signature does not match the signed text and this key (text or signature altered)", identity);
+}
+function vouched(candidate, userIDs, warnings) {
+  const supplied = candidate.provenance?.userIDs;
+  const fallback = [candidate.origin ?? candidate.source];
+  const vouchedFor = (userID) => (supplied?.[userID] ?? fallback).some((source) => {
+    const vouches = vouchedBy(source);
+    if (vouches === "all") return true;
+    if (vouches === "none") return false;
+    const email = vouches.email.toLowerCase();
+    return userID.toLowerCase().endsWith(`<${email}>`) || userID.toLowerCase() === email;
+  });
+  const shown = userIDs.filter(vouchedFor);
+  if (shown.length) return { userIDs: shown, warnings };
+  const unvouching = userIDs.filter((userID) => (supplied?.[userID] ?? fallback).some((source) => vouchedBy(source) === "none"));
+  return { userIDs: unvouching, warnings: unvouching.length ? [...warnings, "unverified-claim"] : warnings };
+}
+async function checkWithCandidate(signedText, signature, candidate, policy, memory) {
+  const signingKey = findSigningKey(candidate.key, signature);
+  if (!signingKey) return null;
+  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs), memory.pruned);
+  const identity = {
+    candidate,
+    signingKeyFingerprint: fingerprintOf(signingKey),
+    primaryKeyFingerprint: fingerprintOf(candidate.key),
+    keyEvaluation: hasNoUserID(candidate.key) ? "pledge-no-user-id" : "openpgp"
+  };
+  if (policy.fastPath) {
+    const keyChecked = checkKeySignatures(candidate.key, memory);
+    if (keyChecked) await keyChecked;
+  }
+  const judged2 = await judgePolicy(signature, candidate.key, signingKey, policy, memory);
+  if (judged2.failure) {
+    const weak = SIGNATURE_STATUS_FOR[judged2.failure.code] === "weak-algorithm";
+    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey, memory);
+    if (typeof math === "string") return unchecked(signature, signingKey, math, identity);
+    if (!math) return mismatch(signature, identity);
+    return verdict(SIGNATURE_STATUS_FOR[judged2.failure.code], judged2.failure, {
+      ...identity,
+      ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy, memory), [])
+    });
+  }
+  const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey, memory) : "unsupported";
+  if (fast === false) return mismatch(signature, identity);
+  const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
+  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged2.warnings.includes("binding-newer-than-signature"));
+  if (openpgp !== true) {
+    const math = await mathematicsHold(signedText, signature, signingKey, memory);
+    if (typeof math === "string") return unchecked(signature, signingKey, math, identity);
+    return math ? failure("signature-invalid", `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
+  }
+  if (candidate.accountChanged) {
+    const { account, previous, since } = candidate.accountChanged;
+    return failure("key-changed", `${account} served ${previous.join(", ")} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
+  }
+  const namesAt = judged2.warnings.includes("binding-newer-than-signature") ? policy.now : signature.created;
+  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy, memory), judged2.warnings);
+  return verdict("verified", null, {
+    candidate,
+    signingKeyFingerprint: identity.signingKeyFingerprint,
+    primaryKeyFingerprint: identity.primaryKeyFingerprint,
+    keyEvaluation: identity.keyEvaluation,
+    userIDs: shown.userIDs,
+    warnings: shown.warnings
+  });
+}
+async function checkSignature(signedText, signature, candidates, policy, search = { unavailable: null }, memory = new VerificationMemory()) {
+  let best = null;
+  for (const candidate of candidates) {
+    const check = await checkWithCandidate(signedText, signature, candidate, policy, memory);
+    if (!check) continue;
+    if (check.status === "verified") return check;
+    if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;
+  }
+  if (best) return best;
+  if (!signature.issuerFingerprint && !/[1-9a-f]/i.test(signature.issuerKeyID)) {
+    return failure("key-not-found", "the signature names no issuer (it has no issuer key ID or issuer fingerprint subpacket), so no key can be looked up for it");
+  }
+  const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
+  if (search.unavailable) return failure("key-unavailable", `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
+  if (search.mismatched) return failure("key-mismatch", `no public key with ${wanted} was found: ${search.mismatched}`);
+  const notFound = failure("key-not-found", `no public key with ${wanted} was found`);
+  return search.offline ? { ...notFound, reason: { ...notFound.reason, detail: "offline-no-server-asked" } } : notFound;
+}
+var MATHEMATICS_FAILED, FAILURE_RANK;
+var init_verify_signature = __esm({
+  "src/verify/verify-signature.ts"() {
+    "use strict";
+    init_openpgp2();
+    init_key_source();
+    init_reasons();
+    init_policy();
+    init_fast_verify();
+    init_key_signatures();
+    init_key_facts();
+    init_verification_memory();
+    init_key_history();
+    init_algorithm_names();
+    MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed"]);
+    FAILURE_RANK = {
+      verified: 0,
+      "revoked-key": 1,
+      "expired-key": 2,
+      "weak-algorithm": 3,
+      "bad-signature": 4,
+      "key-unavailable": 5,
+      "no-public-key": 6,
+      "statement-mismatch": 7,
+      "identity-mismatch": 8,
+      unsupported: 4
+      // as bad-signature: neither says anything about the key
+    };
+  }
+});
+
+// src/verify/verifier.ts
+var Verifier;
+var init_verifier = __esm({
+  "src/verify/verifier.ts"() {
+    "use strict";
+    init_policy();
+    init_verification_memory();
+    init_verify_signature();
+    Verifier = class {
+      constructor(policy) {
+        this.policy = policy;
+      }
+      policy;
+      memory = new VerificationMemory();
+      check(signedText, signature, candidates, search) {
+        return checkSignature(signedText, signature, candidates, this.policy, search, this.memory);
+      }
+    };
+  }
+});
+
 // src/core/text-warnings.ts
 function hasMixedScriptWord(text3) {
   return text3.split(/[^\p{L}\p{M}]+/u).some((word) => LATIN.test(word) && LOOKALIKE_SCRIPTS.test(word));
@@ -61875,141 +62452,6 @@ var init_text_warnings = __esm({
   }
 });
 
-// src/cleartext/read-signature.ts
-function readNumber(bytes, start, length) {
-  let n = 0;
-  for (let i2 = 0; i2 < length; i2++) n = n * 256 + bytes[start + i2];
-  return n;
-}
-function readArea(packet, body, start, hashed) {
-  if (start + 2 > body.length) return -1;
-  const end = start + 2 + readNumber(body, start, 2);
-  if (end > body.length) return -1;
-  let i2 = start + 2;
-  while (i2 < end) {
-    const first = body[i2];
-    let length;
-    if (first < 192) {
-      length = first;
-      i2 += 1;
-    } else if (first < 255) {
-      if (i2 + 1 >= end) return -1;
-      length = (first - 192 << 8) + body[i2 + 1] + 192;
-      i2 += 2;
-    } else {
-      if (i2 + 5 > end) return -1;
-      length = readNumber(body, i2 + 1, 4);
-      i2 += 5;
-    }
-    if (length < 1 || i2 + length > end) return -1;
-    const critical = (body[i2] & 128) !== 0;
-    const type = body[i2] & 127;
-    const value = body.subarray(i2 + 1, i2 + length);
-    i2 += length;
-    if (!hashed) {
-      packet.unhashedSubpackets.push({ type, critical, body: value });
-      if (!UNHASHED_READ.has(type)) continue;
-    }
-    if (!readSubpacket(packet, type, critical, value)) return -1;
-  }
-  return end;
-}
-function readSubpacket(packet, type, critical, value) {
-  switch (type) {
-    case SUB.signatureCreationTime:
-      if (value.length !== 4) return false;
-      packet.created = new Date(readNumber(value, 0, 4) * 1e3);
-      return true;
-    case SUB.signatureExpirationTime: {
-      if (value.length !== 4) return false;
-      const seconds = readNumber(value, 0, 4);
-      packet.signatureNeverExpires = seconds === 0;
-      packet.signatureExpirationTime = seconds;
-      return true;
-    }
-    case SUB.issuerKeyID:
-      if (value.length !== 8) return false;
-      packet.issuerKeyID.bytes = keyIDString(value);
-      return true;
-    case SUB.notationData: {
-      if (value.length < 8) return false;
-      const nameLength = readNumber(value, 4, 2);
-      const valueLength = readNumber(value, 6, 2);
-      if (8 + nameLength + valueLength !== value.length) return false;
-      const humanReadable = (value[0] & 128) !== 0;
-      const name = utf8.decode(value.subarray(8, 8 + nameLength));
-      const data = value.subarray(8 + nameLength);
-      packet.rawNotations.push({ name, humanReadable, value: data, critical });
-      if (humanReadable) packet.notations[name] = utf8.decode(data);
-      return true;
-    }
-    case SUB.signersUserID:
-      packet.signersUserID = utf8.decode(value);
-      return true;
-    case SUB.issuerFingerprint:
-      if (value.length !== 21 || value[0] !== 4) return false;
-      packet.issuerKeyVersion = 4;
-      packet.issuerFingerprint = value.subarray(1);
-      packet.issuerKeyID.bytes = keyIDString(value.subarray(13));
-      return true;
-    default:
-      return false;
-  }
-}
-function mpi(body, start) {
-  if (start + 2 > body.length) return null;
-  const length = (body[start] << 8 | body[start + 1]) + 7 >>> 3;
-  return start + 2 + length <= body.length ? body.subarray(start + 2, start + 2 + length) : null;
-}
-function signatureParams(algorithm, body, start) {
-  switch (algorithm) {
-    case enums.publicKey.rsaEncryptSign:
-    case enums.publicKey.rsaSign: {
-      const s = mpi(body, start);
-      return s && start + 2 + s.length === body.length ? { s } : null;
-    }
-    case enums.publicKey.eddsaLegacy: {
-      const r = mpi(body, start);
-      const s = r && mpi(body, start + 2 + r.length);
-      return r && s && start + 4 + r.length + s.length === body.length ? { r, s } : null;
-    }
-    case enums.publicKey.ed25519:
-      return start + 64 === body.length ? { RS: body.subarray(start) } : null;
-    default:
-      return null;
-  }
-}
-function readCommonSignature(body) {
-  if (body.length < 6 || body[0] !== 4) return null;
-  const packet = new SignaturePacket();
-  const fields = packet;
-  fields.version = 4;
-  fields.signatureType = body[1];
-  fields.publicKeyAlgorithm = body[2];
-  fields.hashAlgorithm = body[3];
-  const hashedEnd = readArea(fields, body, 4, true);
-  if (hashedEnd < 0 || !fields.created) return null;
-  fields.signatureData = body.subarray(0, hashedEnd);
-  const unhashedEnd = readArea(fields, body, hashedEnd, false);
-  if (unhashedEnd < 0 || unhashedEnd + 2 > body.length) return null;
-  fields.signedHashValue = body.subarray(unhashedEnd, unhashedEnd + 2);
-  const params = signatureParams(body[2], body, unhashedEnd + 2);
-  if (!params) return null;
-  fields.params = params;
-  return packet;
-}
-var SUB, UNHASHED_READ, utf8, keyIDString;
-var init_read_signature = __esm({
-  "src/cleartext/read-signature.ts"() {
-    "use strict";
-    init_openpgp();
-    SUB = { signatureCreationTime: 2, signatureExpirationTime: 3, issuerKeyID: 16, notationData: 20, signersUserID: 28, embeddedSignature: 32, issuerFingerprint: 33 };
-    UNHASHED_READ = /* @__PURE__ */ new Set([SUB.issuerKeyID, SUB.issuerFingerprint, SUB.embeddedSignature]);
-    utf8 = new TextDecoder("utf-8");
-    keyIDString = (b) => String.fromCharCode(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-  }
-});
-
 // src/cleartext/fast-parse.ts
 function trimLine(line) {
   let end = line.length;
@@ -62018,15 +62460,8 @@ function trimLine(line) {
 }
 function legacySignature(body) {
   if (body.length < 19 || body[1] !== 5) return null;
-  const packet = new SignaturePacket();
-  packet.version = 3;
-  packet.signatureType = body[2];
-  packet.created = new Date((body[3] << 24 >>> 0) * 1e3 + ((body[4] << 16) + (body[5] << 8) + body[6]) * 1e3);
-  packet.issuerKeyID.read(body.subarray(7, 15));
-  packet.publicKeyAlgorithm = body[15];
-  packet.hashAlgorithm = body[16];
-  packet.write = () => body;
-  return packet;
+  const created = new Date((body[3] << 24 >>> 0) * 1e3 + ((body[4] << 16) + (body[5] << 8) + body[6]) * 1e3);
+  return legacySignaturePacket({ signatureType: body[2], created, issuerKeyID: body.subarray(7, 15), publicKeyAlgorithm: body[15], hashAlgorithm: body[16] }, body);
 }
 function signaturePackets(bytes) {
   const packets = [];
@@ -62044,9 +62479,8 @@ function signaturePackets(bytes) {
     }
     let packet = readCommonSignature(body);
     if (!packet) {
-      packet = new SignaturePacket();
       try {
-        packet.read(body, STRICT_CONFIG);
+        packet = readSignaturePacketBody(body);
       } catch {
         return null;
       }
@@ -62087,49 +62521,12 @@ var SIGNATURE_BEGIN, SIGNATURE_END, rawBodies;
 var init_fast_parse = __esm({
   "src/cleartext/fast-parse.ts"() {
     "use strict";
-    init_openpgp();
-    init_openpgp_config();
-    init_read_signature();
+    init_openpgp2();
     init_radix64();
     init_packet_header();
     SIGNATURE_BEGIN = "-----BEGIN PGP SIGNATURE-----";
     SIGNATURE_END = "-----END PGP SIGNATURE-----";
     rawBodies = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/cleartext/openpgp-internals.ts
-function literalTextPacket(text3) {
-  const literal = new LiteralDataPacket();
-  literal.setText(text3);
-  return literal;
-}
-function cleartextLiteralPacket(text3) {
-  const message = cleartextMessageWith(text3, []);
-  return literalTextPacket(message.text);
-}
-function cleartextMessageWith(text3, packets) {
-  const list = new PacketList();
-  list.push(...packets);
-  const Constructor = CleartextMessage;
-  return new Constructor(text3, new Signature(list));
-}
-function signaturePacketsOf(message) {
-  const signature = message.signature;
-  return [...signature.packets];
-}
-function mathematicsView(packet) {
-  const original = packet;
-  const view = Object.create(packet);
-  view.rawNotations = original.rawNotations.map((notation) => ({ ...notation, critical: false }));
-  view.unknownSubpackets = (original.unknownSubpackets ?? []).map((subpacket) => ({ ...subpacket, critical: false }));
-  view.revocationKeyClass = null;
-  return view;
-}
-var init_openpgp_internals = __esm({
-  "src/cleartext/openpgp-internals.ts"() {
-    "use strict";
-    init_openpgp();
   }
 });
 
@@ -62425,47 +62822,13 @@ var TEXT_SIGNATURE_TYPES, KNOWN_HASH_NAMES, fail2;
 var init_parse_block = __esm({
   "src/cleartext/parse-block.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     init_fast_parse();
-    init_openpgp_internals();
     init_find_blocks();
     init_algorithm_names();
-    init_openpgp_config();
     TEXT_SIGNATURE_TYPES = /* @__PURE__ */ new Set([enums.signature.text, enums.signature.binary]);
     KNOWN_HASH_NAMES = new Map(HASH_HEADER_NAMES);
     fail2 = (code, message) => ({ ok: false, error: { code, message } });
-  }
-});
-
-// src/cleartext/inline-openpgp.ts
-async function messageBytes(armored) {
-  const { data } = await unarmor(armored, STRICT_CONFIG);
-  return data;
-}
-async function signedMessagePackets(bytes) {
-  const message = await readMessage({ binaryMessage: bytes, config: STRICT_CONFIG });
-  const stream = message.packets.stream;
-  const rest = typeof stream?.readToEnd === "function" ? await stream.readToEnd((parts) => parts) : [];
-  const packets = [...message.packets, ...rest];
-  return {
-    literals: packets.filter((packet) => packet instanceof LiteralDataPacket),
-    signatures: packets.filter((packet) => packet instanceof SignaturePacket)
-  };
-}
-function messageWith(literal, signature) {
-  const packets = new PacketList();
-  packets.push(literal, signature);
-  return new Message(packets);
-}
-function literalData(literal) {
-  const read2 = literal;
-  return { bytes: read2.getBytes(), text: read2.format === enums.literal.text || read2.format === enums.literal.utf8 };
-}
-var init_inline_openpgp = __esm({
-  "src/cleartext/inline-openpgp.ts"() {
-    "use strict";
-    init_openpgp();
-    init_openpgp_config();
   }
 });
 
@@ -62549,7 +62912,7 @@ var init_inline_message = __esm({
     "use strict";
     import_node_zlib2 = require("node:zlib");
     init_packet_header();
-    init_inline_openpgp();
+    init_openpgp2();
     init_parse_block();
     TAG = { compressed: 8, marker: 10, padding: 21 };
     ENCRYPTED_TAGS = /* @__PURE__ */ new Set([1, 3, 9, 18, 20]);
@@ -70908,9 +71271,9 @@ var init_extract_document = __esm({
 
 // src/pipeline/describe-document.ts
 function signatureIdentity(packet) {
-  const { signatureData, signedHashValue, salt } = packet;
-  if (!signatureData || !signedHashValue) return sha2562(wireBytesOf(packet));
-  const saltPart = salt ? [Uint8Array.of(salt.length), salt] : [];
+  const { signatureData, signedHashValue, salt } = signatureInternals(packet);
+  if (!(signatureData instanceof Uint8Array) || !(signedHashValue instanceof Uint8Array)) return sha2562(wireBytesOf(packet));
+  const saltPart = salt instanceof Uint8Array ? [Uint8Array.of(salt.length), salt] : [];
   return sha2562(Buffer.concat([signatureData, ...saltPart, signedHashValue]));
 }
 function claimsOf(signature) {
@@ -70965,6 +71328,7 @@ var init_describe_document = __esm({
     init_parse_block();
     init_inline_message();
     init_fast_parse();
+    init_openpgp2();
     init_collect_paths();
     init_extract_document();
     init_read_document();
@@ -71086,269 +71450,26 @@ var init_statement = __esm({
   }
 });
 
-// src/verify/detached-openpgp.ts
-function detachedLiteralPacket(data) {
-  const literal = new LiteralDataPacket();
-  literal.setBytes(data, enums.literal.binary);
-  return literal;
-}
-function detachedMessageWith(data, packet) {
-  const literals = new PacketList();
-  literals.push(detachedLiteralPacket(data));
-  const Constructor = Message;
-  const signatures = new PacketList();
-  signatures.push(packet);
-  return { message: new Constructor(literals), signature: new Signature(signatures) };
-}
-var init_detached_openpgp = __esm({
-  "src/verify/detached-openpgp.ts"() {
-    "use strict";
-    init_openpgp();
-  }
-});
-
-// src/verify/verify-signature.ts
-function findSigningKey(key, signature) {
-  const all2 = [key, ...key.subkeys];
-  if (signature.issuerFingerprint) {
-    return all2.find((k) => fingerprintOf(k) === signature.issuerFingerprint) ?? null;
-  }
-  return all2.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
-}
-function fastVerifyWith(signedText, signature, signingKey) {
-  if (signature.literal) return "unsupported";
-  const prepared = preparedKeyFor(signingKey.keyPacket);
-  if (!prepared) return "unsupported";
-  return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
-}
-function signedLiteral(signedText, signature) {
-  if (signature.literal) return signature.literal;
-  return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
-}
-async function mathematicsHold(signedText, signature, signingKey) {
-  const fast = await fastVerifyWith(signedText, signature, signingKey);
-  if (fast !== "unsupported") return fast;
-  const literal = signedLiteral(signedText, signature);
-  try {
-    await mathematicsView(signature.packet).verify(
-      signingKey.keyPacket,
-      signature.packet.signatureType ?? enums.signature.text,
-      literal,
-      null,
-      // no time checks: the policy judged time already
-      true,
-      MATH_ONLY_CONFIG
-    );
-    return true;
-  } catch (error) {
-    const message = error.message;
-    return MATHEMATICS_FAILED.has(message) ? false : message;
-  }
-}
-function unchecked(signature, signingKey, why, identity) {
-  const curve = signingKey.keyPacket.getAlgorithmInfo().curve;
-  const what = `${publicKeyAlgorithmName(signingKey.keyPacket.algorithm)}${curve ? ` on curve ${curve}` : ""} with ${signature.hashAlgorithm}`;
-  return failure("unsupported", `pledge could not check the mathematics of this signature (${what}): ${why}`, identity);
-}
-async function openpgpVerifies(signedText, signature, key, signingKey, date, keyJudged) {
-  if (keyJudged || hasNoUserID(key)) {
-    try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG);
-      return true;
-    } catch (error) {
-      return error.message;
-    }
-  }
-  const inline = signature.literal ? messageWith(signature.literal, signature.packet) : null;
-  const detached = signature.signedData ? detachedMessageWith(signature.signedData, signature.packet) : null;
-  return judgeAlone(
-    key,
-    () => ignoringUserIDRevocations(key, async () => {
-      try {
-        const options = { verificationKeys: [key], date, config: STRICT_CONFIG, expectSigned: false };
-        const result = inline ? await verify({ ...options, message: inline }) : detached ? await verify({ ...options, message: detached.message, signature: detached.signature, format: "binary" }) : await verify({ ...options, message: cleartextMessageWith(signedText, [signature.packet]) });
-        const [only] = result.signatures;
-        if (!only) return "openpgp.js found no signature";
-        await only.verified;
-        return true;
-      } catch (error) {
-        return error.message;
-      }
-    })
-  );
-}
-function verifiedUserIDs(key, at, policy) {
-  return policy.fastPath ? memoFor(userIDCache, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
-}
-function certifiedUserIDs(key, at) {
-  return judgeAlone(key, () => userIDsAt(key, at));
-}
-async function userIDsAt(key, at) {
-  const userIDs = [];
-  for (const user of key.users) {
-    if (!user.userID) continue;
-    try {
-      await user.verify(at, STRICT_CONFIG);
-      userIDs.push(user.userID.userID);
-    } catch {
-    }
-  }
-  return userIDs;
-}
-function verdict(status, reason, fields = {}) {
-  return {
-    status,
-    reason,
-    warnings: fields.warnings ?? [],
-    candidate: fields.candidate ?? null,
-    signingKeyFingerprint: fields.signingKeyFingerprint ?? null,
-    primaryKeyFingerprint: fields.primaryKeyFingerprint ?? null,
-    userIDs: fields.userIDs ?? [],
-    keyEvaluation: fields.keyEvaluation ?? null
-  };
-}
-function failure(code, message, fields = {}) {
-  return verdict(SIGNATURE_STATUS_FOR[code], { code, message }, fields);
-}
-function mismatch(signature, identity) {
-  if (!signature.issuerFingerprint) {
-    return failure("key-mismatch", `the only key found with key ID ${signature.issuerKeyID} does not verify this signature: it merely shares the 64-bit key ID, or the text was changed`);
-  }
-  return failure("signature-mismatch", "the signature does not match the signed text and this key (text or signature altered)", identity);
-}
-function vouched(candidate, userIDs, warnings) {
-  const supplied = candidate.provenance?.userIDs;
-  const fallback = [candidate.origin ?? candidate.source];
-  const vouchedFor = (userID) => (supplied?.[userID] ?? fallback).some((source) => {
-    const vouches = vouchedBy(source);
-    if (vouches === "all") return true;
-    if (vouches === "none") return false;
-    const email = vouches.email.toLowerCase();
-    return userID.toLowerCase().endsWith(`<${email}>`) || userID.toLowerCase() === email;
-  });
-  const shown = userIDs.filter(vouchedFor);
-  if (shown.length) return { userIDs: shown, warnings };
-  const unvouching = userIDs.filter((userID) => (supplied?.[userID] ?? fallback).some((source) => vouchedBy(source) === "none"));
-  return { userIDs: unvouching, warnings: unvouching.length ? [...warnings, "unverified-claim"] : warnings };
-}
-async function checkWithCandidate(signedText, signature, candidate, policy) {
-  const signingKey = findSigningKey(candidate.key, signature);
-  if (!signingKey) return null;
-  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs));
-  const identity = {
-    candidate,
-    signingKeyFingerprint: fingerprintOf(signingKey),
-    primaryKeyFingerprint: fingerprintOf(candidate.key),
-    keyEvaluation: hasNoUserID(candidate.key) ? "pledge-no-user-id" : "openpgp"
-  };
-  if (policy.fastPath) {
-    const keyChecked = checkKeySignatures(candidate.key);
-    if (keyChecked) await keyChecked;
-  }
-  const judged2 = await judgePolicy(signature, candidate.key, signingKey, policy);
-  if (judged2.failure) {
-    const weak = SIGNATURE_STATUS_FOR[judged2.failure.code] === "weak-algorithm";
-    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey);
-    if (typeof math === "string") return unchecked(signature, signingKey, math, identity);
-    if (!math) return mismatch(signature, identity);
-    return verdict(SIGNATURE_STATUS_FOR[judged2.failure.code], judged2.failure, {
-      ...identity,
-      ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), [])
-    });
-  }
-  const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey) : "unsupported";
-  if (fast === false) return mismatch(signature, identity);
-  const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
-  const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged2.warnings.includes("binding-newer-than-signature"));
-  if (openpgp !== true) {
-    const math = await mathematicsHold(signedText, signature, signingKey);
-    if (typeof math === "string") return unchecked(signature, signingKey, math, identity);
-    return math ? failure("signature-invalid", `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
-  }
-  if (candidate.accountChanged) {
-    const { account, previous, since } = candidate.accountChanged;
-    return failure("key-changed", `${account} served ${previous.join(", ")} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
-  }
-  const namesAt = judged2.warnings.includes("binding-newer-than-signature") ? policy.now : signature.created;
-  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy), judged2.warnings);
-  return verdict("verified", null, {
-    candidate,
-    signingKeyFingerprint: identity.signingKeyFingerprint,
-    primaryKeyFingerprint: identity.primaryKeyFingerprint,
-    keyEvaluation: identity.keyEvaluation,
-    userIDs: shown.userIDs,
-    warnings: shown.warnings
-  });
-}
-async function checkSignature(signedText, signature, candidates, policy, search = { unavailable: null }) {
-  let best = null;
-  for (const candidate of candidates) {
-    const check = await checkWithCandidate(signedText, signature, candidate, policy);
-    if (!check) continue;
-    if (check.status === "verified") return check;
-    if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;
-  }
-  if (best) return best;
-  if (!signature.issuerFingerprint && !/[1-9a-f]/i.test(signature.issuerKeyID)) {
-    return failure("key-not-found", "the signature names no issuer (it has no issuer key ID or issuer fingerprint subpacket), so no key can be looked up for it");
-  }
-  const wanted = signature.issuerFingerprint ? `fingerprint ${signature.issuerFingerprint}` : `key ID ${signature.issuerKeyID}`;
-  if (search.unavailable) return failure("key-unavailable", `no public key with ${wanted} was found, and a source could not be reached (${search.unavailable})`);
-  if (search.mismatched) return failure("key-mismatch", `no public key with ${wanted} was found: ${search.mismatched}`);
-  const notFound = failure("key-not-found", `no public key with ${wanted} was found`);
-  return search.offline ? { ...notFound, reason: { ...notFound.reason, detail: "offline-no-server-asked" } } : notFound;
-}
-var MATHEMATICS_FAILED, userIDCache, FAILURE_RANK;
-var init_verify_signature = __esm({
-  "src/verify/verify-signature.ts"() {
-    "use strict";
-    init_openpgp();
-    init_openpgp_internals();
-    init_openpgp_config();
-    init_inline_openpgp();
-    init_key_source();
-    init_reasons();
-    init_policy();
-    init_fast_verify();
-    init_detached_openpgp();
-    init_key_signatures();
-    init_key_facts();
-    init_key_history();
-    init_key_names();
-    init_algorithm_names();
-    MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed"]);
-    userIDCache = /* @__PURE__ */ new WeakMap();
-    FAILURE_RANK = {
-      verified: 0,
-      "revoked-key": 1,
-      "expired-key": 2,
-      "weak-algorithm": 3,
-      "bad-signature": 4,
-      "key-unavailable": 5,
-      "no-public-key": 6,
-      "statement-mismatch": 7,
-      "identity-mismatch": 8,
-      unsupported: 4
-      // as bad-signature: neither says anything about the key
-    };
-  }
-});
-
 // src/pipeline/certificate-hash.ts
 function certificateSha256(key) {
-  let value = hashes.get(key);
-  if (!value) {
-    value = (0, import_node_crypto5.hash)("sha256", key.write(), "hex");
-    hashes.set(key, value);
-  }
-  return value;
+  return (0, import_node_crypto5.hash)("sha256", key.write(), "hex");
 }
-var import_node_crypto5, hashes;
+var import_node_crypto5, CertificateHashes;
 var init_certificate_hash = __esm({
   "src/pipeline/certificate-hash.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
-    hashes = /* @__PURE__ */ new WeakMap();
+    CertificateHashes = class {
+      hashes = /* @__PURE__ */ new WeakMap();
+      of(key) {
+        let value = this.hashes.get(key);
+        if (!value) {
+          value = certificateSha256(key);
+          this.hashes.set(key, value);
+        }
+        return value;
+      }
+    };
   }
 });
 
@@ -71378,21 +71499,15 @@ function claimMismatch(frontMatter, userIDs) {
   const held = userIDs.map((userID) => userID.toLowerCase());
   return claims.some((claim) => !held.some((userID) => userID.includes(claim.trim().toLowerCase())));
 }
-function userIDWarnings(userID) {
-  let warnings = userIDWarningCache.get(userID);
-  if (!warnings) {
-    warnings = textWarnings(userID);
-    if (userIDWarningCache.size < 1e4) userIDWarningCache.set(userID, warnings);
-  }
-  return warnings;
-}
-function verifiedWarnings(check, fromText, document) {
+function verifiedWarnings(check, fromText, document, userIDWarnings) {
   const warnings = /* @__PURE__ */ new Set([...check.warnings, ...fromText]);
-  for (const userID of check.userIDs) for (const warning of userIDWarnings(userID)) warnings.add(warning);
+  for (const userID of check.userIDs) for (const warning of userIDWarnings.of(userID)) warnings.add(warning);
   if (claimMismatch(document.frontMatter, check.userIDs)) warnings.add("claim-mismatch");
   return [...warnings];
 }
-function judgeWith(discovery, policy, rules = null) {
+function judgeWith(discovery, verifier, rules = null) {
+  const userIDWarnings = new UserIDWarnings();
+  const certificates = new CertificateHashes();
   return async (signedText, signature, fromText, document) => {
     const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
     document.issuers.add(signature.issuerFingerprint ?? signature.issuerKeyID);
@@ -71401,7 +71516,7 @@ function judgeWith(discovery, policy, rules = null) {
       network,
       why: `not searched: the document names more than ${document.limits.maxKeysPerDocument} distinct keys (raise it with --max-keys-per-document)`
     });
-    let check = await checkSignature(signedText, signature, found.candidates, policy, found);
+    let check = await verifier.check(signedText, signature, found.candidates, found);
     if (rules) check = await applyRepositoryRules(check, signedText, document, rules, discovery);
     const claims = claimsOf(signature);
     const entry = {
@@ -71417,16 +71532,16 @@ function judgeWith(discovery, policy, rules = null) {
       userIDs: check.userIDs,
       keySource: check.candidate ? sourceOfSigningPart(check.candidate, check.signingKeyFingerprint) : null,
       // What the text looks like matters only once it is proven signed.
-      warnings: check.status === "verified" ? verifiedWarnings(check, fromText, document) : check.warnings,
+      warnings: check.status === "verified" ? verifiedWarnings(check, fromText, document, userIDWarnings) : check.warnings,
       reason: check.reason,
       keyEvaluation: check.keyEvaluation
     };
-    if (check.candidate) entry.certificateSha256 = certificateSha256(check.candidate.key);
+    if (check.candidate) entry.certificateSha256 = certificates.of(check.candidate.key);
     if (check.candidate?.keybase) entry.keybase = check.candidate.keybase;
     return entry;
   };
 }
-var CLAIM_FIELDS, userIDWarningCache;
+var CLAIM_FIELDS, UserIDWarnings;
 var init_judge_signature = __esm({
   "src/pipeline/judge-signature.ts"() {
     "use strict";
@@ -71435,11 +71550,20 @@ var init_judge_signature = __esm({
     init_hints();
     init_identity();
     init_statement();
-    init_verify_signature();
     init_certificate_hash();
     init_describe_document();
     CLAIM_FIELDS = ["author", "name", "signer", "signed_by", "signedBy"];
-    userIDWarningCache = /* @__PURE__ */ new Map();
+    UserIDWarnings = class {
+      known = /* @__PURE__ */ new Map();
+      of(userID) {
+        let warnings = this.known.get(userID);
+        if (!warnings) {
+          warnings = textWarnings(userID);
+          if (this.known.size < 1e4) this.known.set(userID, warnings);
+        }
+        return warnings;
+      }
+    };
   }
 });
 
@@ -71447,7 +71571,7 @@ var init_judge_signature = __esm({
 function verifyingJudge(keyring, request, policy, rules) {
   return async () => {
     const { discovery, close: close2 } = await createDiscovery(await keyring(), request, policy.now);
-    return { judge: judgeWith(discovery, policy, rules), lookups: () => discovery.lookups, close: close2 };
+    return { judge: judgeWith(discovery, new Verifier(policy), rules), lookups: () => discovery.lookups, close: close2 };
   };
 }
 async function claimsOnly() {
@@ -71456,6 +71580,7 @@ async function claimsOnly() {
 var init_judging = __esm({
   "src/pipeline/judging.ts"() {
     "use strict";
+    init_verifier();
     init_create_discovery();
     init_describe_document();
     init_judge_signature();
@@ -71606,7 +71731,7 @@ async function readSignatureFile(bytes, limits) {
   let binary = bytes;
   try {
     if (encoding === "armored") {
-      const armor2 = await unarmor(trimmedText(bytes), STRICT_CONFIG);
+      const armor2 = await unarmorStrict(trimmedText(bytes));
       if (armor2.type !== enums.armor.signature) return { ok: false, error: { code: "malformed-armor", message: "the armor is not a signature armor" } };
       binary = armor2.data;
     }
@@ -71623,10 +71748,9 @@ var BEGIN, END, MAX_SIGNATURE_FILE_BYTES, isSpace;
 var init_detached_signature = __esm({
   "src/cleartext/detached-signature.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     init_packet_header();
     init_fast_parse();
-    init_openpgp_config();
     init_parse_block();
     BEGIN = "-----BEGIN PGP SIGNATURE-----";
     END = "-----END PGP SIGNATURE-----";
@@ -81448,7 +81572,7 @@ function hintFor(signature) {
   }
 }
 var findKeyHint, WARNING_TEXT, RENDERING_TEXT;
-var init_messages = __esm({
+var init_messages2 = __esm({
   "src/report/messages.ts"() {
     "use strict";
     findKeyHint = (id) => `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
@@ -81615,7 +81739,7 @@ var init_render_human = __esm({
     "use strict";
     init_threshold();
     init_escape2();
-    init_messages();
+    init_messages2();
     plural = (count2, word) => `${count2} ${word}${count2 === 1 ? "" : "s"}`;
     same = (text3) => text3;
     PLAIN = { bold: same, dim: same, green: same, red: same, yellow: same };
@@ -81772,7 +81896,7 @@ var init_render_markdown = __esm({
     "use strict";
     init_reasons();
     init_escape2();
-    init_messages();
+    init_messages2();
     init_render_human();
     plural2 = (count2, word) => `${count2} ${word}${count2 === 1 ? "" : "s"}`;
     problemAt = (path, block) => ({
@@ -83049,7 +83173,7 @@ async function exportManifestKeys(manifest, keyring, cache, now, minimal = true)
 var init_export_keys = __esm({
   "src/pipeline/export-keys.ts"() {
     "use strict";
-    init_openpgp();
+    init_openpgp2();
     init_certificate_hash();
   }
 });
@@ -83136,7 +83260,7 @@ async function keysExportCommand(options, context) {
   context.setExit(results.every((result) => result.outcome === "exported") ? ExitCode.ok : ExitCode.failed);
 }
 var import_promises18, import_node_path24;
-var init_keys = __esm({
+var init_keys2 = __esm({
   "src/cli/commands/keys.ts"() {
     "use strict";
     import_promises18 = require("node:fs/promises");
@@ -83257,7 +83381,7 @@ var init_bundle2 = __esm({
     init_bundle();
     init_escape2();
     init_exit_codes();
-    init_keys();
+    init_keys2();
   }
 });
 
@@ -83888,11 +84012,11 @@ async function run2(argv, streams, signal) {
       inspect: async (paths, options) => (await Promise.resolve().then(() => (init_inspect(), inspect_exports))).inspectCommand(paths, options, context),
       site: async (options) => (await Promise.resolve().then(() => (init_site(), site_exports))).siteCommand(options, context),
       sign: async (file, options) => (await Promise.resolve().then(() => (init_sign(), sign_exports))).signCommand(file, options, context),
-      keysFetch: async (query, options) => (await Promise.resolve().then(() => (init_keys(), keys_exports))).keysFetchCommand(query, options, context),
-      keysList: async (options) => (await Promise.resolve().then(() => (init_keys(), keys_exports))).keysListCommand(options, context),
-      keysExport: async (options) => (await Promise.resolve().then(() => (init_keys(), keys_exports))).keysExportCommand(options, context),
+      keysFetch: async (query, options) => (await Promise.resolve().then(() => (init_keys2(), keys_exports))).keysFetchCommand(query, options, context),
+      keysList: async (options) => (await Promise.resolve().then(() => (init_keys2(), keys_exports))).keysListCommand(options, context),
+      keysExport: async (options) => (await Promise.resolve().then(() => (init_keys2(), keys_exports))).keysExportCommand(options, context),
       bundle: async (options) => (await Promise.resolve().then(() => (init_bundle2(), bundle_exports))).bundleCommand(options, context),
-      keysClear: async (options) => (await Promise.resolve().then(() => (init_keys(), keys_exports))).keysClearCommand(options, context),
+      keysClear: async (options) => (await Promise.resolve().then(() => (init_keys2(), keys_exports))).keysClearCommand(options, context),
       // The program itself is the table the script and the page are generated from.
       completion: async (shell) => void streams.stdout.write((await Promise.resolve().then(() => (init_completion(), completion_exports))).completionScript(program2, shell)),
       man: async () => void streams.stdout.write((await Promise.resolve().then(() => (init_man_page(), man_page_exports))).manPage(program2, EXIT_CODES_HELP))

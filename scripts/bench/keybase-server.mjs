@@ -1,6 +1,6 @@
 // A Keybase imitation for the cold-network benchmark: GET /_/api/1.0/user/lookup.json by
 // usernames=a,b,… (answer in the order asked, null for unknown names) or key_fingerprint=
-// (protocols.md §1), every answer after a fixed delay, counting requests, the usernames asked
+// (Keybase API: user/lookup.json), every answer after a fixed delay, counting requests, the usernames asked
 // per request and the most requests in flight at once.
 import { createServer } from 'node:http';
 

@@ -1,4 +1,4 @@
-import { enums } from 'openpgp';
+import { enums } from '../openpgp/index.js';
 
 /** Hash names as written in the cleartext "Hash:" header (RFC 9580 §9.5 text names). */
 export const HASH_NAMES: Record<number, string> = {

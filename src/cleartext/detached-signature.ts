@@ -1,9 +1,8 @@
-import { enums, readSignature, unarmor } from 'openpgp';
+import { enums, readSignature, STRICT_CONFIG, unarmorStrict } from '../openpgp/index.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import type { Limits } from '../core/limits.js';
 import { packetFrameAt } from '../core/packet-header.js';
 import { signaturePackets } from './fast-parse.js';
-import { STRICT_CONFIG } from './openpgp-config.js';
 import { usableSignatures, type ParsedSignature } from './parse-block.js';
 
 /*
@@ -79,9 +78,9 @@ export async function readSignatureFile(bytes: Uint8Array, limits: Limits): Prom
   let binary = bytes;
   try {
     if (encoding === 'armored') {
-      const armor = await unarmor(trimmedText(bytes), STRICT_CONFIG as never);
+      const armor = await unarmorStrict(trimmedText(bytes));
       if (armor.type !== enums.armor.signature) return { ok: false, error: { code: 'malformed-armor', message: 'the armor is not a signature armor' } };
-      binary = armor.data as Uint8Array;
+      binary = armor.data;
     }
     if (binary.length === 0) return { ok: false, error: { code: 'no-signature', message: 'the signature armor holds no data' } };
     const taken = usableSignatures(await packetsOf(binary), limits, 'signature file');

@@ -1,6 +1,4 @@
-import { SignaturePacket, enums } from 'openpgp';
-import { STRICT_CONFIG } from './openpgp-config.js';
-import { readCommonSignature } from './read-signature.js';
+import { enums, legacySignaturePacket, readCommonSignature, readSignaturePacketBody, type SignaturePacket } from '../openpgp/index.js';
 import { decodeArmorData } from '../core/radix64.js';
 import { packetFrameAt } from '../core/packet-header.js';
 
@@ -26,15 +24,8 @@ function trimLine(line: string): string {
  */
 function legacySignature(body: Uint8Array): SignaturePacket | null {
   if (body.length < 19 || body[1] !== 5) return null;
-  const packet = new SignaturePacket();
-  packet.version = 3;
-  packet.signatureType = body[2]!;
-  packet.created = new Date(((body[3]! << 24) >>> 0) * 1000 + ((body[4]! << 16) + (body[5]! << 8) + body[6]!) * 1000);
-  (packet.issuerKeyID as unknown as { read(bytes: Uint8Array): void }).read(body.subarray(7, 15));
-  packet.publicKeyAlgorithm = body[15]!;
-  packet.hashAlgorithm = body[16]!;
-  (packet as unknown as { write(): Uint8Array }).write = () => body;
-  return packet;
+  const created = new Date(((body[3]! << 24) >>> 0) * 1000 + ((body[4]! << 16) + (body[5]! << 8) + body[6]!) * 1000);
+  return legacySignaturePacket({ signatureType: body[2]!, created, issuerKeyID: body.subarray(7, 15), publicKeyAlgorithm: body[15]!, hashAlgorithm: body[16]! }, body);
 }
 
 /** Packet framing (RFC 9580 §4.2): definite lengths only; anything else goes to openpgp.js. */
@@ -54,9 +45,8 @@ export function signaturePackets(bytes: Uint8Array): SignaturePacket[] | null {
     }
     let packet = readCommonSignature(body);
     if (!packet) {
-      packet = new SignaturePacket();
       try {
-        (packet as unknown as { read(bytes: Uint8Array, config: unknown): void }).read(body, STRICT_CONFIG);
+        packet = readSignaturePacketBody(body);
       } catch {
         return null; // openpgp.js decides what an unreadable packet means
       }

@@ -2,7 +2,7 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { Limits } from '../core/limits.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import { wholePacketAt } from '../core/packet-header.js';
-import { literalData, messageBytes, signedMessagePackets } from './inline-openpgp.js';
+import { literalData, messageBytes, signedMessagePackets } from '../openpgp/index.js';
 import { usableSignatures, type ParseResult } from './parse-block.js';
 
 /*

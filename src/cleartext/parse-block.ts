@@ -1,11 +1,9 @@
-import { enums, readCleartextMessage, type KeyID, type LiteralDataPacket, type SignaturePacket } from 'openpgp';
+import { enums, readCleartextMessage, signaturePacketsOf, STRICT_CONFIG, type KeyID, type LiteralDataPacket, type SignaturePacket } from '../openpgp/index.js';
 import { fastParseCleartext } from './fast-parse.js';
-import { signaturePacketsOf } from './openpgp-internals.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import type { Limits } from '../core/limits.js';
 import { ARMOR } from '../extract/find-blocks.js';
 import { HASH_HEADER_NAMES, hashName, publicKeyAlgorithmName } from './algorithm-names.js';
-import { STRICT_CONFIG } from './openpgp-config.js';
 
 /** One signature packet of a block, with what it claims about itself (none of it trusted yet). */
 export interface ParsedSignature {

@@ -1,6 +1,6 @@
 /**
  * Which addresses pledge may connect to, checked inside the connector's DNS lookup so that the
- * address checked is the address connected to (no DNS-rebinding window; security.md N-01).
+ * address checked is the address connected to (no DNS-rebinding window; threat catalogue N-01).
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';

@@ -3,7 +3,7 @@ import type { KeyCache } from './key-cache.js';
 import { describeQuery, type KeyCandidate, type KeyLookup, type KeyQuery, type KeySource } from './key-source.js';
 import { Keyring, mergeRevocations } from './keyring.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
-import { fingerprintOf, keyIDOf } from '../core/key-names.js';
+import { fingerprintOf, keyIDOf } from '../openpgp/index.js';
 import { Deadline } from '../core/deadline.js';
 
 /** A source is not asked with less than this left of the key's deadline: it could not answer. */
@@ -41,7 +41,7 @@ export interface Discovered {
   candidates: KeyCandidate[];
   /** Set when no key was found and some source could not be reached: "could not check". */
   unavailable: string | null;
-  /** Set when a source answered with keys, none holding the issuer (security.md K-01). */
+  /** Set when a source answered with keys, none holding the issuer (threat catalogue K-01). */
   mismatched?: string;
   /** Set when no key was found and no server was asked (--offline). */
   offline?: boolean;

@@ -2,7 +2,7 @@
  * The one HTTP client of pledge, and the only module that imports undici.
  *
  * Every answer comes from an untrusted server, so every request is bounded
- * (security.md R-06, R-07, N-01, N-02):
+ * (threat catalogue R-06, R-07, N-01, N-02):
  *
  * - one total deadline per `get()` (slot wait, retries, redirects, headers and
  *   the whole body): `AbortSignal.any([timeout, runSignal, signal])`. undici's
@@ -480,7 +480,7 @@ export function createHttpClient(options: Partial<HttpClientOptions> & { userAge
     if (url.username || url.password) return 'URL carries credentials';
     const hostname = normaliseHostname(url.hostname);
     // Plain http (hkp:// included) only for a loopback test server the user named: anywhere
-    // else a network path could strip a revocation or swap a key unseen (security.md N-02).
+    // else a network path could strip a revocation or swap a key unseen (threat catalogue N-02).
     const loopback = hostname === 'localhost' || (isIP(hostname) !== 0 && isLoopback(hostname));
     if (url.protocol === 'http:' && !(named && loopback)) return `plain http to ${url.host} (only a loopback test server named by the user may use http; use https or hkps)`;
     if (named) return undefined;

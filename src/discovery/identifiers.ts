@@ -1,7 +1,7 @@
 import type { KeyQuery } from './key-source.js';
 
 /**
- * Strict syntax for everything a document may name (security.md N-03): no "/", "?", "%2e" or
+ * Strict syntax for everything a document may name (threat catalogue N-03): no "/", "?", "%2e" or
  * URL can ride along into a request path.
  */
 export const isFingerprint = (value: string) => /^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(value);

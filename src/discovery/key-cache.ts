@@ -126,7 +126,7 @@ export class KeyCache {
   /**
    * Remembers which keys an account (keybase:USER, github:USER, wkd:ADDRESS) served, and says
    * when it now serves none of the keys it served before: the name changed hands, or its owner
-   * replaced the key (security.md K-09). Returns the fingerprints it served before, if so.
+   * replaced the key (threat catalogue K-09). Returns the fingerprints it served before, if so.
    */
   async accountChange(account: string, fingerprints: string[], now: Date): Promise<{ previous: string[]; since: string } | null> {
     const file = this.accountFile(account);

@@ -1,4 +1,4 @@
-import type { PublicKey } from 'openpgp';
+import type { PublicKey } from '../openpgp/index.js';
 import type { HttpClient } from './http-client.js';
 import type { KeyLimits } from '../core/limits.js';
 
@@ -61,7 +61,7 @@ export function mergeProvenance(a: Provenance, b: Provenance): Provenance {
 }
 
 /**
- * Which of a candidate's user IDs its source vouches for (security.md rule 5): keys.openpgp.org
+ * Which of a candidate's user IDs its source vouches for (security-model.md §1.5): keys.openpgp.org
  * publishes only verified addresses, Keybase and GitHub vouch for their account's keys, WKD for
  * one address; an HKP keyserver or a bare URL vouches for nothing.
  */

@@ -1,18 +1,16 @@
-import type { PublicKey } from 'openpgp';
+import { deepClone, fingerprintOf, keyIDOf, setDirectSignatures, type PublicKey } from '../openpgp/index.js';
 import { mergeProvenance, provenanceOf, type KeyCandidate } from './key-source.js';
-import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 
 const upper = (hex: string) => hex.toUpperCase();
 
 /** `key` with the revocation signatures of another copy of it added (nothing else; each is checked by update()). */
 export async function mergeRevocations(key: PublicKey, copy: PublicKey): Promise<PublicKey> {
-  const clone = (k: PublicKey) => (k as unknown as { clone(deep: boolean): PublicKey }).clone(true);
-  const revocations = clone(copy);
+  const revocations = deepClone(copy);
   revocations.users = [];
-  (revocations as unknown as { directSignatures: unknown[] }).directSignatures = [];
+  setDirectSignatures(revocations, []);
   revocations.subkeys = revocations.subkeys.filter((subkey) => key.subkeys.some((own) => own.getFingerprint() === subkey.getFingerprint()));
   for (const subkey of revocations.subkeys) subkey.bindingSignatures = [];
-  return (await clone(key).update(revocations)) as PublicKey;
+  return (await deepClone(key).update(revocations)) as PublicKey;
 }
 
 function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate): void {
@@ -25,7 +23,7 @@ function push(map: Map<string, KeyCandidate[]>, id: string, entry: KeyCandidate)
  * Keys held for one run. Certificates are identified by their primary fingerprint only: copies
  * of one certificate from several sources are merged (a revocation any source published
  * applies), while two certificates that share a subkey stay apart. Anyone can publish a
- * certificate that claims someone else's key as its subkey (security.md K-05, K-06), so a
+ * certificate that claims someone else's key as its subkey (threat catalogue K-05, K-06), so a
  * fingerprint or key ID may lead to several certificates, and each is tried on its own.
  */
 export class Keyring {

@@ -1,8 +1,6 @@
-import { readKeys, unarmor, type Key, type PublicKey } from 'openpgp';
+import { readKeys, readPublicKeys, STRICT_CONFIG, unarmor, type Key, type PublicKey } from '../openpgp/index.js';
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from '../core/limits.js';
-import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
 import { decodeArmorData } from '../core/radix64.js';
-import { readPublicKeys } from './read-public-keys.js';
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
@@ -78,7 +76,7 @@ async function keysIn(binary: Uint8Array): Promise<PublicKey[]> {
 
 /**
  * Reads every key in some bytes: armored (any number of armor blocks, text around them
- * ignored) or binary (concatenated transferable keys). Never just the first (security.md K-02).
+ * ignored) or binary (concatenated transferable keys). Never just the first (threat catalogue K-02).
  */
 export async function readAllKeys(bytes: Uint8Array, limits: KeyLimits = DEFAULT_KEY_LIMITS): Promise<ReadKeysResult> {
   const keys: PublicKey[] = [];

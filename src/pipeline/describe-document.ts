@@ -5,6 +5,7 @@ import { textWarnings } from '../core/text-warnings.js';
 import { parseBlock, type ParsedSignature } from '../cleartext/parse-block.js';
 import { parseInlineMessage } from '../cleartext/inline-message.js';
 import { wireBytesOf } from '../cleartext/fast-parse.js';
+import { signatureInternals } from '../openpgp/index.js';
 import { toPosixPath } from '../extract/collect-paths.js';
 import { extractDocument, type ExtractedDocument } from '../extract/extract-document.js';
 import type { ArmoredBlock } from '../extract/find-blocks.js';
@@ -14,13 +15,6 @@ import type { ManifestBlock, ManifestDocument, SignatureClaims } from '../report
 // crypto.hash: one call, no Hash object (a batch hashes two things per signature).
 const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
-/** The parts of a signature packet that openpgp.js keeps after reading it (its typings omit them). */
-interface SignedParts {
-  signatureData?: Uint8Array | null;
-  signedHashValue?: Uint8Array | null;
-  salt?: Uint8Array | null;
-}
-
 /**
  * What identifies a signature across files (C-24): what the signer hashed (version, type,
  * algorithms, hashed subpackets; the salt of a v6 signature) and the left 16 bits of the digest
@@ -29,9 +23,9 @@ interface SignedParts {
  * so a copy could be dressed in a new value. A v3 signature (never verified) keeps its wire bytes.
  */
 export function signatureIdentity(packet: ParsedSignature['packet']): string {
-  const { signatureData, signedHashValue, salt } = packet as unknown as SignedParts;
-  if (!signatureData || !signedHashValue) return sha256(wireBytesOf(packet));
-  const saltPart = salt ? [Uint8Array.of(salt.length), salt] : [];
+  const { signatureData, signedHashValue, salt } = signatureInternals(packet);
+  if (!(signatureData instanceof Uint8Array) || !(signedHashValue instanceof Uint8Array)) return sha256(wireBytesOf(packet));
+  const saltPart = salt instanceof Uint8Array ? [Uint8Array.of(salt.length), salt] : [];
   return sha256(Buffer.concat([signatureData, ...saltPart, signedHashValue]));
 }
 

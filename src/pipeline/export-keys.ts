@@ -1,4 +1,4 @@
-import { PublicKey } from 'openpgp';
+import { PublicKey } from '../openpgp/index.js';
 import type { KeyCache } from '../discovery/key-cache.js';
 import type { KeyCandidate } from '../discovery/key-source.js';
 import type { Keyring } from '../discovery/keyring.js';

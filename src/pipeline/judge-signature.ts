@@ -8,9 +8,9 @@ import { checkIdentity } from '../repo/identity.js';
 import type { RepositoryConfig } from '../repo/load-config.js';
 import { checkStatement } from '../repo/statement.js';
 import type { ManifestSignature } from '../report/manifest.js';
-import type { Policy } from '../verify/policy.js';
-import { checkSignature, type SignatureCheck } from '../verify/verify-signature.js';
-import { certificateSha256 } from './certificate-hash.js';
+import type { Verifier } from '../verify/verifier.js';
+import type { SignatureCheck } from '../verify/verify-signature.js';
+import { CertificateHashes } from './certificate-hash.js';
 import { claimsOf, type DocumentContext, type SignatureJudge } from './describe-document.js';
 
 /**
@@ -49,28 +49,35 @@ function claimMismatch(frontMatter: Record<string, unknown> | null, userIDs: str
   return claims.some((claim) => !held.some((userID) => userID.includes(claim.trim().toLowerCase())));
 }
 
-const userIDWarningCache = new Map<string, WarningCode[]>();
+/** A user ID's warnings, worked out once per user ID and run (a batch meets the same few again and again). */
+class UserIDWarnings {
+  private readonly known = new Map<string, WarningCode[]>();
 
-/** A user ID's warnings, worked out once per user ID (a batch meets the same few again and again). */
-function userIDWarnings(userID: string): WarningCode[] {
-  let warnings = userIDWarningCache.get(userID);
-  if (!warnings) {
-    warnings = textWarnings(userID);
-    if (userIDWarningCache.size < 10_000) userIDWarningCache.set(userID, warnings);
+  of(userID: string): WarningCode[] {
+    let warnings = this.known.get(userID);
+    if (!warnings) {
+      warnings = textWarnings(userID);
+      if (this.known.size < 10_000) this.known.set(userID, warnings);
+    }
+    return warnings;
   }
-  return warnings;
 }
 
 /** What a verified signature should also say: about its text, its user IDs and the page's claims. */
-function verifiedWarnings(check: SignatureCheck, fromText: WarningCode[], document: DocumentContext): WarningCode[] {
+function verifiedWarnings(check: SignatureCheck, fromText: WarningCode[], document: DocumentContext, userIDWarnings: UserIDWarnings): WarningCode[] {
   const warnings = new Set<WarningCode>([...check.warnings, ...fromText]);
-  for (const userID of check.userIDs) for (const warning of userIDWarnings(userID)) warnings.add(warning);
+  for (const userID of check.userIDs) for (const warning of userIDWarnings.of(userID)) warnings.add(warning);
   if (claimMismatch(document.frontMatter, check.userIDs)) warnings.add('claim-mismatch');
   return [...warnings];
 }
 
-/** Signature → manifest entry: find candidate keys, verify under policy, then the repository's rules. */
-export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
+/**
+ * Signature → manifest entry: find candidate keys, verify under the verifier's policy, then the
+ * repository's rules. Made once per run, with the run's verifier.
+ */
+export function judgeWith(discovery: KeyDiscovery, verifier: Verifier, rules: RepositoryConfig | null = null): SignatureJudge<ManifestSignature> {
+  const userIDWarnings = new UserIDWarnings();
+  const certificates = new CertificateHashes();
   return async (signedText: string, signature: ParsedSignature, fromText, document) => {
     const hints = hintQueries(document.frontMatter, signature.packet.signersUserID, signature);
     // R-02: one document cannot send pledge looking for more than a few dozen keys.
@@ -80,7 +87,7 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       network,
       why: `not searched: the document names more than ${document.limits.maxKeysPerDocument} distinct keys (raise it with --max-keys-per-document)`,
     });
-    let check = await checkSignature(signedText, signature, found.candidates, policy, found);
+    let check = await verifier.check(signedText, signature, found.candidates, found);
     if (rules) check = await applyRepositoryRules(check, signedText, document, rules, discovery);
     // Listed field by field, not spread: a batch builds one of these per signature, and spreads
     // make slower objects. The order is the manifest's.
@@ -98,11 +105,11 @@ export function judgeWith(discovery: KeyDiscovery, policy: Policy, rules: Reposi
       userIDs: check.userIDs,
       keySource: check.candidate ? sourceOfSigningPart(check.candidate, check.signingKeyFingerprint) : null,
       // What the text looks like matters only once it is proven signed.
-      warnings: check.status === 'verified' ? verifiedWarnings(check, fromText, document) : check.warnings,
+      warnings: check.status === 'verified' ? verifiedWarnings(check, fromText, document, userIDWarnings) : check.warnings,
       reason: check.reason,
       keyEvaluation: check.keyEvaluation,
     };
-    if (check.candidate) entry.certificateSha256 = certificateSha256(check.candidate.key);
+    if (check.candidate) entry.certificateSha256 = certificates.of(check.candidate.key);
     if (check.candidate?.keybase) entry.keybase = check.candidate.keybase;
     return entry;
   };

@@ -2,6 +2,7 @@ import type { Keyring } from '../discovery/keyring.js';
 import type { RepositoryConfig } from '../repo/load-config.js';
 import type { ManifestSignature, SignatureClaims } from '../report/manifest.js';
 import type { Policy } from '../verify/policy.js';
+import { Verifier } from '../verify/verifier.js';
 import { createDiscovery, type DiscoveryRequest } from './create-discovery.js';
 import { claimsOf } from './describe-document.js';
 import { judgeWith } from './judge-signature.js';
@@ -11,7 +12,7 @@ import type { Judging } from './plan.js';
 export function verifyingJudge(keyring: () => Promise<Keyring>, request: DiscoveryRequest | undefined, policy: Policy, rules?: RepositoryConfig): () => Promise<Judging<ManifestSignature>> {
   return async () => {
     const { discovery, close } = await createDiscovery(await keyring(), request, policy.now);
-    return { judge: judgeWith(discovery, policy, rules), lookups: () => discovery.lookups, close };
+    return { judge: judgeWith(discovery, new Verifier(policy), rules), lookups: () => discovery.lookups, close };
   };
 }
 

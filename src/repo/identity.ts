@@ -34,7 +34,7 @@ function claimsOf(frontMatter: Record<string, unknown>, rules: NonNullable<Repos
  * Are the front matter's claims backed by the key that verified? A Keybase account or GitHub
  * account must list the key; an e-mail address must lead to it through keys.openpgp.org
  * (verified addresses only) or WKD; a fingerprint must be the key's. The document's word alone
- * never counts (security.md D-01, K-07).
+ * never counts (threat catalogue D-01, K-07).
  */
 export async function checkIdentity(
   frontMatter: Record<string, unknown> | null,

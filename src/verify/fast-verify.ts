@@ -1,5 +1,5 @@
 import { createPublicKey, hash as digestOf, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { enums, type AnyKeyPacket, type KeyID, type SignaturePacket } from 'openpgp';
+import { enums, mayHaveCriticalNotation, signatureInternals, signatureToHash, type AnyKeyPacket, type KeyID, type SignaturePacket } from '../openpgp/index.js';
 
 /*
  * A fast path for the mathematics of one cleartext signature: node:crypto instead of openpgp.js,
@@ -135,9 +135,9 @@ export function prepareKey(keyPacket: AnyKeyPacket): PreparedKey | null {
 }
 
 /** A node:crypto key per key packet, prepared once per run (null: the fast path does not handle it). */
-const preparedKeys = new WeakMap<object, PreparedKey | null>();
+export type PreparedKeys = WeakMap<object, PreparedKey | null>;
 
-export function preparedKeyFor(keyPacket: AnyKeyPacket): PreparedKey | null {
+export function preparedKeyFor(keyPacket: AnyKeyPacket, preparedKeys: PreparedKeys): PreparedKey | null {
   let prepared = preparedKeys.get(keyPacket);
   if (prepared === undefined) {
     prepared = prepareKey(keyPacket);
@@ -157,13 +157,6 @@ const AMBIGUOUS_LINE_END = /[ \t]\r?\n|\r\r\n|[ \t\r]$/;
 /** openpgp.js's `util.canonicalizeEOL(encodeUTF8(text))`: every LF not after a CR becomes CRLF. */
 function canonicalText(text: string): string {
   return text.includes('\r') ? text.replace(/(?<!\r)\n/g, '\r\n') : text.replaceAll('\n', '\r\n');
-}
-
-interface SignatureInternals {
-  params?: unknown;
-  salt?: unknown;
-  hashed?: unknown;
-  rawNotations?: { critical?: boolean }[];
 }
 
 /**
@@ -222,9 +215,8 @@ function verificationJob(signedText: string, signature: SignaturePacket, key: Pr
  * expiry is a date check the fast path does not make either.
  */
 function leftToOpenpgp(signature: SignaturePacket): boolean {
-  const internals = signature as unknown as SignatureInternals;
   if (!Array.isArray(signature.unknownSubpackets) || signature.unknownSubpackets.some((s) => s.critical)) return true;
-  if (!Array.isArray(internals.rawNotations) || internals.rawNotations.some((n) => n.critical)) return true;
+  if (mayHaveCriticalNotation(signature)) return true;
   return signature.revocationKeyClass !== null || signature.signatureNeverExpires !== true;
 }
 
@@ -292,7 +284,7 @@ function mathematicsJob(
   toHashOf: (salt: Uint8Array | null, signatureData: Uint8Array) => Uint8Array | null,
   keySignature = false,
 ): boolean | 'unsupported' | VerificationJob {
-  const internals = signature as unknown as SignatureInternals;
+  const internals = signatureInternals(signature);
   const version = signature.version;
   if (version !== 4 && version !== 6) return 'unsupported';
   const hash = signature.hashAlgorithm === null ? undefined : (HASHES.get(signature.hashAlgorithm) ?? (keySignature ? KEY_SIGNATURE_HASHES.get(signature.hashAlgorithm) : undefined));
@@ -342,7 +334,7 @@ export async function verifyKeySignature(
 ): Promise<boolean | 'unsupported'> {
   const job = mathematicsJob(signature, key, () => {
     try {
-      const toHash = (signature as unknown as { toHash(type: enums.signature, data: object): unknown }).toHash(type, data);
+      const toHash = signatureToHash(signature, type, data);
       return isBytes(toHash) ? toHash : null;
     } catch {
       return null; // openpgp.js would throw too; let it say so

@@ -1,4 +1,4 @@
-import type { PublicKey, SignaturePacket, Subkey } from 'openpgp';
+import { directSignaturesOf, keyExpirationSeconds, type PublicKey, type SignaturePacket, type Subkey } from '../openpgp/index.js';
 
 /**
  * Answers about a key that depend on time only through comparisons with the times written in
@@ -43,7 +43,7 @@ function signatureTimes(signature: SignaturePacket | null | undefined, keyCreate
   if (signature.created) into.push(signature.created.getTime());
   const expires = signature.getExpirationTime();
   if (expires instanceof Date) into.push(expires.getTime());
-  const keyExpiry = (signature as unknown as { keyExpirationTime: number | null }).keyExpirationTime;
+  const keyExpiry = keyExpirationSeconds(signature);
   if (keyExpiry) into.push(keyCreated.getTime() + keyExpiry * 1000);
   signatureTimes(signature.embeddedSignature, keyCreated, into);
 }
@@ -52,8 +52,7 @@ function changePoints(key: PublicKey): number[] {
   const times: number[] = [];
   const primaryCreated = key.getCreationTime();
   times.push(primaryCreated.getTime());
-  const internals = key as unknown as { directSignatures: SignaturePacket[]; revocationSignatures: SignaturePacket[] };
-  for (const signature of [...internals.directSignatures, ...internals.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
+  for (const signature of [...directSignaturesOf(key), ...key.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
   for (const user of key.users) for (const signature of [...user.selfCertifications, ...user.revocationSignatures]) signatureTimes(signature, primaryCreated, times);
   for (const subkey of key.subkeys as Subkey[]) {
     const created = subkey.getCreationTime();

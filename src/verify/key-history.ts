@@ -1,5 +1,4 @@
-import { enums, type PublicKey, type SignaturePacket, type Subkey } from 'openpgp';
-import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import { clearRevokedMark, directSignaturesOf, enums, keyExpirationSeconds, verifySignaturePacket, type PublicKey, type SignaturePacket, type Subkey } from '../openpgp/index.js';
 import { keySignatures } from './key-signatures.js';
 
 /*
@@ -12,7 +11,6 @@ import { keySignatures } from './key-signatures.js';
  * with those marks cleared, so no verdict depends on the order of earlier ones.
  */
 
-type Revocable = { revoked: boolean | null };
 const queues = new WeakMap<object, Promise<unknown>>();
 
 /** Runs `judge` on `key` after any other judgement of it, with openpgp.js's revocation marks cleared. */
@@ -20,7 +18,7 @@ export function judgeAlone<T>(key: PublicKey, judge: () => Promise<T>): Promise<
   const previous = queues.get(key) ?? Promise.resolve();
   const next = previous.then(
     () => {
-      for (const { signature } of keySignatures(key)) (signature as unknown as Revocable).revoked = null;
+      for (const { signature } of keySignatures(key)) clearRevokedMark(signature);
       return judge();
     },
     () => judge(),
@@ -43,13 +41,12 @@ export async function ignoringUserIDRevocations<T>(key: PublicKey, judge: () => 
   }
 }
 
-const pruned = new WeakSet<object>();
-
 /**
  * A revocation dated after now is not in force (nor is any signature from the future): it is
- * dropped from the key once per key object, so that neither pledge nor openpgp.js reads it.
+ * dropped from the key once per key object and run (`pruned`: the keys done), so that neither
+ * pledge nor openpgp.js reads it.
  */
-export function dropFutureRevocations(key: PublicKey, notAfter: Date): void {
+export function dropFutureRevocations(key: PublicKey, notAfter: Date, pruned: WeakSet<object>): void {
   if (pruned.has(key)) return;
   pruned.add(key);
   const keep = (signatures: SignaturePacket[]) => signatures.filter((s) => !s.created || s.created.getTime() <= notAfter.getTime());
@@ -66,7 +63,7 @@ export interface SelfSignature {
 
 /** A self-signature's key expiration time subpacket (seconds after `created`) as a date; none or 0: never. */
 export function expiryFrom(signature: SignaturePacket | null, created: Date): Date | null {
-  const seconds = (signature as unknown as { keyExpirationTime: number | null } | null)?.keyExpirationTime;
+  const seconds = keyExpirationSeconds(signature);
   return seconds ? new Date(created.getTime() + seconds * 1000) : null;
 }
 
@@ -86,14 +83,12 @@ async function valid(signatures: SignaturePacket[], verify: (signature: Signatur
 /** The valid self-signatures of the primary key: user-ID certifications and direct-key signatures. */
 export function primarySelfSignatures(key: PublicKey): Promise<SelfSignature[]> {
   const primary = key.keyPacket;
-  const config = STRICT_CONFIG as never;
   const created = key.getCreationTime();
-  const direct = (key as unknown as { directSignatures: SignaturePacket[] }).directSignatures;
-  const all = [valid(direct, (s) => s.verify(primary, enums.signature.key, { key: primary }, null as unknown as Date, false, config), created)];
+  const all = [valid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, null, false), created)];
   for (const user of key.users) {
     if (!user.userID) continue;
     const data = { userID: user.userID, userAttribute: user.userAttribute, key: primary };
-    all.push(valid(user.selfCertifications, (s) => s.verify(primary, enums.signature.certGeneric, data, null as unknown as Date, false, config), created));
+    all.push(valid(user.selfCertifications, (s) => verifySignaturePacket(s, primary, enums.signature.certGeneric, data, null, false), created));
   }
   return Promise.all(all).then((lists) => lists.flat());
 }
@@ -102,7 +97,7 @@ export function primarySelfSignatures(key: PublicKey): Promise<SelfSignature[]> 
 export function subkeyBindings(key: PublicKey, subkey: Subkey): Promise<SelfSignature[]> {
   const primary = key.keyPacket;
   const bind = { key: primary, bind: subkey.keyPacket };
-  return valid(subkey.bindingSignatures, (s) => s.verify(primary, enums.signature.subkeyBinding, bind, null as unknown as Date, false, STRICT_CONFIG as never), subkey.getCreationTime());
+  return valid(subkey.bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, null, false), subkey.getCreationTime());
 }
 
 /** The primary key's expiry by its self-certifications in force at `at` (K-19 for keys with user IDs): the newest one made by then. */

@@ -1,5 +1,5 @@
-import { enums, SignaturePacket, type AnyKeyPacket, type PublicKey } from 'openpgp';
-import { preparedKeyFor, verifyKeySignature } from './fast-verify.js';
+import { directSignaturesOf, enums, markedVerified, markVerified, VERIFIED_MARK_FOUND, type AnyKeyPacket, type PublicKey, type SignaturePacket } from '../openpgp/index.js';
+import { preparedKeyFor, verifyKeySignature, type PreparedKeys } from './fast-verify.js';
 
 /*
  * A key's own signatures (self-certifications, direct-key signatures, subkey bindings and their
@@ -16,11 +16,6 @@ import { preparedKeyFor, verifyKeySignature } from './fast-verify.js';
  * openpgp.js checks as it always did.
  */
 
-/** openpgp.js's mark, found on a fresh packet (its constructor sets it to null); null if it is gone. */
-const VERIFIED: symbol | null = Object.getOwnPropertySymbols(new SignaturePacket()).find((symbol) => symbol.description === 'verified') ?? null;
-
-type Marks = Record<symbol, boolean | null | undefined>;
-
 /** One signature of a key, with what openpgp.js verifies it against there. */
 interface KeySignature {
   signature: SignaturePacket;
@@ -32,13 +27,12 @@ interface KeySignature {
 /** Every own signature of the key, with the type and data openpgp.js uses for it (openpgp.js key/user/subkey code). */
 export function keySignatures(key: PublicKey): KeySignature[] {
   const primary = key.keyPacket;
-  const own = key as unknown as { directSignatures: SignaturePacket[]; revocationSignatures: SignaturePacket[] };
   const found: KeySignature[] = [];
   const add = (signatures: SignaturePacket[], type: enums.signature, data: object, issuer: AnyKeyPacket = primary) => {
     for (const signature of signatures) found.push({ signature, type, data, issuer });
   };
-  add(own.directSignatures, enums.signature.key, { key: primary });
-  add(own.revocationSignatures, enums.signature.keyRevocation, { key: primary });
+  add(directSignaturesOf(key), enums.signature.key, { key: primary });
+  add(key.revocationSignatures, enums.signature.keyRevocation, { key: primary });
   for (const user of key.users) {
     // A user attribute (photo) is never judged by pledge: left alone.
     if (!user.userID) continue;
@@ -56,15 +50,14 @@ export function keySignatures(key: PublicKey): KeySignature[] {
   return found;
 }
 
-async function markValid(key: PublicKey, mark: symbol): Promise<void> {
+async function markValid(key: PublicKey, preparedKeys: PreparedKeys): Promise<void> {
   await Promise.all(
     keySignatures(key).map(async ({ signature, type, data, issuer }) => {
-      const marks = signature as unknown as Marks;
-      if (marks[mark] === true) return;
-      const prepared = preparedKeyFor(issuer);
+      if (markedVerified(signature)) return;
+      const prepared = preparedKeyFor(issuer, preparedKeys);
       if (!prepared) return;
       try {
-        if ((await verifyKeySignature(signature, type, data, prepared)) === true) marks[mark] = true;
+        if ((await verifyKeySignature(signature, type, data, prepared)) === true) markVerified(signature);
       } catch {
         // not marked: openpgp.js checks it itself
       }
@@ -72,24 +65,24 @@ async function markValid(key: PublicKey, mark: symbol): Promise<void> {
   );
 }
 
-/** Per key object: the check under way, or null once it is done. */
-const checked = new WeakMap<object, Promise<void> | null>();
+/** What a run remembers for these checks (verify/verification-memory.ts). */
+export interface KeyCheckMemory {
+  /** Per key object: the check under way, or null once it is done. */
+  readonly keyChecks: WeakMap<object, Promise<void> | null>;
+  readonly preparedKeys: PreparedKeys;
+}
 
 /**
- * Checks the mathematics of the key's own signatures with node:crypto, once per key object:
- * a promise to wait for before openpgp.js judges the key, or null when there is nothing to wait for.
+ * Checks the mathematics of the key's own signatures with node:crypto, once per key object and
+ * run: a promise to wait for before openpgp.js judges the key, or null when there is nothing to wait for.
  */
-export function checkKeySignatures(key: PublicKey): Promise<void> | null {
-  if (!VERIFIED) return null;
+export function checkKeySignatures(key: PublicKey, memory: KeyCheckMemory): Promise<void> | null {
+  if (!VERIFIED_MARK_FOUND) return null;
+  const checked = memory.keyChecks;
   let pending = checked.get(key);
   if (pending === undefined) {
-    pending = markValid(key, VERIFIED).finally(() => checked.set(key, null));
+    pending = markValid(key, memory.preparedKeys).finally(() => checked.set(key, null));
     checked.set(key, pending);
   }
   return pending;
-}
-
-/** Whether openpgp.js holds the signature's mathematics as checked (for tests). */
-export function markedVerified(signature: SignaturePacket): boolean {
-  return VERIFIED !== null && (signature as unknown as Marks)[VERIFIED] === true;
 }

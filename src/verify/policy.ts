@@ -1,5 +1,4 @@
-import { enums, type PublicKey, type SignaturePacket, type Subkey } from 'openpgp';
-import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import { directSignaturesOf, enums, certificateExpirationTime, signingKeyAt, subkeyExpirationTime, verifySignaturePacket, type PublicKey, type SignaturePacket, type Subkey } from '../openpgp/index.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import type { Reason, SignatureReasonCode, WarningCode } from '../core/reasons.js';
 import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
@@ -66,24 +65,35 @@ const REVOCATION_WORDS: Record<number, string> = {
 const fail = (code: SignatureReasonCode, message: string): PolicyJudgement => ({ failure: { code, message }, warnings: [] });
 const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 
-/** openpgp.js computes a key's size and curve anew on every call; a key packet never changes. */
-const algorithmInfos = new WeakMap<object, { bits?: number; curve?: string }>();
+/** A key's size and curve. */
+type AlgorithmInfo = { bits?: number; curve?: string };
 
-function algorithmInfoOf(packet: KeyPart['keyPacket']): { bits?: number; curve?: string } {
+/** What a run remembers for the policy (verify/verification-memory.ts), one entry per key object or key part. */
+export interface PolicyMemory {
+  /** openpgp.js computes a key's size and curve anew on every call; a key packet never changes. */
+  readonly algorithmInfos: WeakMap<object, AlgorithmInfo>;
+  /** Facts about a key part whatever the signature's date: one promise for all of them. */
+  readonly facts: WeakMap<object, Promise<KeyPartFacts>>;
+  /** The time-bound ones, per stretch of time (key-facts.ts). */
+  readonly capability: WeakMap<object, TimeClassMemo<boolean>>;
+  readonly expiry: WeakMap<object, TimeClassMemo<{ expiry: Date; of: string } | null>>;
+}
+
+function algorithmInfoOf(packet: KeyPart['keyPacket'], algorithmInfos: PolicyMemory['algorithmInfos']): AlgorithmInfo {
   let info = algorithmInfos.get(packet);
   if (!info) {
-    info = packet.getAlgorithmInfo() as { bits?: number; curve?: string };
+    info = packet.getAlgorithmInfo() as AlgorithmInfo;
     algorithmInfos.set(packet, info);
   }
   return info;
 }
 
-function weakKey(part: KeyPart, policy: Policy, role: string): PolicyJudgement | null {
+function weakKey(part: KeyPart, policy: Policy, role: string, memory: PolicyMemory): PolicyJudgement | null {
   const packet = part.keyPacket;
   if (packet.version < 4) return fail('legacy-format', `the ${role} is a v${packet.version} key (PGP 2.x): its key ID and fingerprint can be forged`);
   const weak = WEAK_ALGORITHMS[packet.algorithm];
   if (weak) return fail('weak-key-algorithm', `the ${role} is ${publicKeyAlgorithmName(packet.algorithm)}: ${weak}`);
-  const info = algorithmInfoOf(packet);
+  const info = algorithmInfoOf(packet, memory.algorithmInfos);
   if (RSA.has(packet.algorithm) && (info.bits ?? 0) < policy.minRSABits) {
     return fail('weak-key-size', `the ${role} is RSA-${info.bits}: RSA keys under ${policy.minRSABits} bits can be factored with enough resources`);
   }
@@ -115,7 +125,7 @@ async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Re
   for (const target of targets) {
     for (const revocation of target.signatures) {
       try {
-        await revocation.verify(key.keyPacket, target.type, target.data, null as unknown as Date, false, STRICT_CONFIG as never);
+        await verifySignaturePacket(revocation, key.keyPacket, target.type, target.data, null, false);
       } catch {
         continue; // not made by this key: anyone can append packets to a key
       }
@@ -147,13 +157,13 @@ function bindsWithSha1(key: PublicKey, signingKey: KeyPart): boolean {
 }
 
 async function expiryOf(key: PublicKey, signingKey: KeyPart): Promise<Date | null> {
-  const expiries: (Date | number | null)[] = [await judgeAlone(key, () => key.getExpirationTime(undefined, STRICT_CONFIG as never))];
-  if (signingKey !== key) expiries.push(await (signingKey as Subkey).getExpirationTime(null as unknown as Date, STRICT_CONFIG as never));
+  const expiries: (Date | number | null)[] = [await judgeAlone(key, () => certificateExpirationTime(key))];
+  if (signingKey !== key) expiries.push(await subkeyExpirationTime(signingKey as Subkey));
   return earliestDate(expiries);
 }
 
 /** What the policy needs of a key part whatever the signature's date. */
-interface KeyPartFacts {
+export interface KeyPartFacts {
   revocations: Revocation[];
   expiry: Date | null;
   bindsWithSha1: boolean;
@@ -162,12 +172,6 @@ interface KeyPartFacts {
 async function factsOf(key: PublicKey, signingKey: KeyPart): Promise<KeyPartFacts> {
   return { revocations: await validRevocations(key, signingKey), expiry: await expiryOf(key, signingKey), bindsWithSha1: bindsWithSha1(key, signingKey) };
 }
-
-// Facts about a key part, computed once per key object (see key-facts.ts for the time-bound ones):
-// one memo, so a signature waits on one promise for all of them.
-const factsCache = new WeakMap<object, Promise<KeyPartFacts>>();
-const capabilityCache = new WeakMap<object, TimeClassMemo<boolean>>();
-const expiryCache = new WeakMap<object, TimeClassMemo<{ expiry: Date; of: string } | null>>();
 
 function once<V>(cache: WeakMap<object, Promise<V>>, part: object, compute: () => Promise<V>, enabled: boolean): Promise<V> {
   if (!enabled) return compute();
@@ -189,7 +193,7 @@ function earliestDate(dates: (Date | number | null)[]): Date | null {
  * weak algorithms, impossible dates, revocations (hard ones at all times, soft ones from their
  * date), expiry and signing capability. Pure apart from openpgp.js's key checks.
  */
-export async function judgePolicy(signature: ParsedSignature, key: PublicKey, signingKey: KeyPart, policy: Policy): Promise<PolicyJudgement> {
+export async function judgePolicy(signature: ParsedSignature, key: PublicKey, signingKey: KeyPart, policy: Policy, memory: PolicyMemory): Promise<PolicyJudgement> {
   const warnings: WarningCode[] = [];
   const created = signature.created;
   if (signature.packet.version < 4) return fail('legacy-format', `a v${signature.packet.version} signature (PGP 2.x)`);
@@ -202,7 +206,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (EDDSA.has(signingKey.keyPacket.algorithm) && signature.packet.hashAlgorithm !== null && (HASH_BITS[signature.packet.hashAlgorithm] ?? 0) < 256) {
     return fail('weak-hash', `the data signature uses ${signature.hashAlgorithm} with EdDSA, which needs a hash of at least 256 bits (RFC 9580)`);
   }
-  const weak = weakKey(signingKey, policy, signingKey === key ? 'key' : 'signing subkey') ?? (signingKey === key ? null : weakKey(key, policy, 'primary key'));
+  const weak = weakKey(signingKey, policy, signingKey === key ? 'key' : 'signing subkey', memory) ?? (signingKey === key ? null : weakKey(key, policy, 'primary key', memory));
   if (weak) return weak;
 
   if (created.getTime() > policy.now.getTime() + policy.clockSkewMs) {
@@ -213,7 +217,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('signature-before-key', `the signature is dated ${iso(created)}, before its key was created (${iso(keyCreated)})`);
   }
 
-  const facts = await once(factsCache, signingKey, () => factsOf(key, signingKey), policy.fastPath);
+  const facts = await once(memory.facts, signingKey, () => factsOf(key, signingKey), policy.fastPath);
   for (const revocation of facts.revocations) {
     if (revocation.hard) {
       return fail('key-revoked', `the ${revocation.of} was revoked on ${iso(revocation.created)} (${revocation.reason}); such a revocation covers every signature`);
@@ -229,7 +233,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
     return fail('key-expired', `the key expired on ${iso(expiry)}, before this signature was made (${iso(created)})`);
   }
   // K-19: the self-signatures in force when it signed may say it had expired, though a newer one extends it.
-  const inForce = (at: Date) => (policy.fastPath ? memoFor(expiryCache, key, signingKey).get(at, () => expiryInForce(key, signingKey, at)) : expiryInForce(key, signingKey, at));
+  const inForce = (at: Date) => (policy.fastPath ? memoFor(memory.expiry, key, signingKey).get(at, () => expiryInForce(key, signingKey, at)) : expiryInForce(key, signingKey, at));
   const lapse = await inForce(created);
   if (lapse && lapse.expiry <= created) {
     return fail('key-expired', `the ${lapse.of} expired on ${iso(lapse.expiry)} by the self-signature in force when this signature was made (${iso(created)})`);
@@ -247,7 +251,7 @@ export async function judgePolicy(signature: ParsedSignature, key: PublicKey, si
   if (facts.bindsWithSha1) warnings.push('weak-binding-sha1');
 
   const capable = policy.fastPath
-    ? memoFor(capabilityCache, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
+    ? memoFor(memory.capability, key, signingKey).get(created, () => mayHaveSigned(key, signingKey, signature, created))
     : mayHaveSigned(key, signingKey, signature, created);
   let may = await capable;
   if (!may) {
@@ -276,7 +280,7 @@ async function mayHaveSigned(key: PublicKey, signingKey: KeyPart, signature: Par
   return judgeAlone(key, () =>
     ignoringUserIDRevocations(key, async () => {
       try {
-        const usable = await key.getSigningKey(signature.packet.issuerKeyID, at, undefined, STRICT_CONFIG as never);
+        const usable = await signingKeyAt(key, signature.packet.issuerKeyID, at);
         return usable.getFingerprint() === signingKey.getFingerprint();
       } catch {
         return false;
@@ -341,10 +345,9 @@ async function latestValid(signatures: SignaturePacket[], verifyOne: (signature:
  */
 async function expiryInForce(key: PublicKey, signingKey: KeyPart, at: Date): Promise<{ expiry: Date; of: string } | null> {
   const primary = key.keyPacket;
-  const config = STRICT_CONFIG as never;
   const found: { expiry: Date; of: string }[] = [];
   if (hasNoUserID(key)) {
-    const direct = await latestValid((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config), at);
+    const direct = await latestValid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, at, false), at);
     const expiry = expiryFrom(direct, key.getCreationTime());
     if (expiry) found.push({ expiry, of: 'key' });
   } else {
@@ -353,7 +356,7 @@ async function expiryInForce(key: PublicKey, signingKey: KeyPart, at: Date): Pro
   }
   if (signingKey !== key) {
     const bind = { key: primary, bind: signingKey.keyPacket };
-    const binding = await latestValid((signingKey as Subkey).bindingSignatures, (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config), at);
+    const binding = await latestValid((signingKey as Subkey).bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false), at);
     const expiry = expiryFrom(binding, signingKey.getCreationTime());
     if (expiry) found.push({ expiry, of: 'signing subkey' });
   }
@@ -362,21 +365,20 @@ async function expiryInForce(key: PublicKey, signingKey: KeyPart, at: Date): Pro
 
 async function userIDLessKeyMayHaveSigned(key: PublicKey, signingKey: KeyPart, at: Date): Promise<boolean> {
   const primary = key.keyPacket;
-  const config = STRICT_CONFIG as never;
   const signFlag = (signature: SignaturePacket | null) => ((signature?.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
   if (signingKey === key) {
-    const direct = await latestValid((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures, (s) => s.verify(primary, enums.signature.key, { key: primary }, at, false, config), at);
+    const direct = await latestValid(directSignaturesOf(key), (s) => verifySignaturePacket(s, primary, enums.signature.key, { key: primary }, at, false), at);
     return !direct?.keyFlags || signFlag(direct);
   }
   const bind = { key: primary, bind: signingKey.keyPacket };
   const binding = await latestValid(
     (signingKey as Subkey).bindingSignatures,
-    (s) => s.verify(primary, enums.signature.subkeyBinding, bind, at, false, config),
+    (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false),
     at,
   );
   if (!binding || !signFlag(binding) || !binding.embeddedSignature) return false;
   try {
-    await binding.embeddedSignature.verify(signingKey.keyPacket, enums.signature.keyBinding, bind, at, false, config);
+    await verifySignaturePacket(binding.embeddedSignature, signingKey.keyPacket, enums.signature.keyBinding, bind, at, false);
     return true;
   } catch {
     return false;

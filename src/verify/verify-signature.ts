@@ -1,7 +1,4 @@
-import { enums, verify, type PublicKey, type Subkey } from 'openpgp';
-import { cleartextLiteralPacket, cleartextMessageWith, mathematicsView } from '../cleartext/openpgp-internals.js';
-import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../cleartext/openpgp-config.js';
-import { messageWith } from '../cleartext/inline-openpgp.js';
+import { cleartextLiteralPacket, cleartextMessageWith, detachedLiteralPacket, detachedMessageWith, enums, fingerprintOf, keyIDOf, mathematicsView, messageWith, STRICT_CONFIG, verify, verifySignaturePacket, verifyUserAt, type PublicKey, type Subkey } from '../openpgp/index.js';
 import type { ParsedSignature } from '../cleartext/parse-block.js';
 import { vouchedBy, type KeyCandidate } from '../discovery/key-source.js';
 import {
@@ -13,11 +10,10 @@ import {
 } from '../core/reasons.js';
 import { hasNoUserID, judgePolicy, type Policy } from './policy.js';
 import { fastVerify, fastVerifyData, preparedKeyFor } from './fast-verify.js';
-import { detachedLiteralPacket, detachedMessageWith } from './detached-openpgp.js';
 import { checkKeySignatures } from './key-signatures.js';
-import { memoFor, type TimeClassMemo } from './key-facts.js';
+import { memoFor } from './key-facts.js';
+import { VerificationMemory } from './verification-memory.js';
 import { dropFutureRevocations, ignoringUserIDRevocations, judgeAlone } from './key-history.js';
-import { fingerprintOf, keyIDOf } from '../core/key-names.js';
 import { publicKeyAlgorithmName } from '../cleartext/algorithm-names.js';
 
 /** The verdict on one signature. */
@@ -45,10 +41,10 @@ export function findSigningKey(key: PublicKey, signature: ParsedSignature): Sign
   return all.find((k) => keyIDOf(k) === signature.issuerKeyID) ?? null;
 }
 
-function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | 'unsupported'> | 'unsupported' {
+function fastVerifyWith(signedText: string, signature: ParsedSignature, signingKey: SigningKey, memory: VerificationMemory): Promise<boolean | 'unsupported'> | 'unsupported' {
   // The fast path hashes a cleartext text; a message's literal data goes to openpgp.js.
   if (signature.literal) return 'unsupported';
-  const prepared = preparedKeyFor(signingKey.keyPacket);
+  const prepared = preparedKeyFor(signingKey.keyPacket, memory.preparedKeys);
   if (!prepared) return 'unsupported';
   return signature.signedData ? fastVerifyData(signature.signedData, signature.packet, prepared) : fastVerify(signedText, signature.packet, prepared);
 }
@@ -71,18 +67,19 @@ const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature ve
  * A string when it could not be checked (issue 12: an unsupported curve, a library error), which
  * is no evidence that anything was altered.
  */
-async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey): Promise<boolean | string> {
-  const fast = await fastVerifyWith(signedText, signature, signingKey);
+async function mathematicsHold(signedText: string, signature: ParsedSignature, signingKey: SigningKey, memory: VerificationMemory): Promise<boolean | string> {
+  const fast = await fastVerifyWith(signedText, signature, signingKey, memory);
   if (fast !== 'unsupported') return fast;
   const literal = signedLiteral(signedText, signature);
   try {
-    await mathematicsView(signature.packet).verify(
+    await verifySignaturePacket(
+      mathematicsView(signature.packet),
       signingKey.keyPacket,
       signature.packet.signatureType ?? enums.signature.text,
       literal,
-      null as unknown as Date, // no time checks: the policy judged time already
+      null, // no time checks: the policy judged time already
       true,
-      MATH_ONLY_CONFIG as never,
+      'math-only',
     );
     return true;
   } catch (error) {
@@ -104,7 +101,7 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
     // openpgp.js cannot judge a key with no user ID; pledge judged the key, openpgp.js the signature,
     // over the octets its cleartext verify hashes (C-23: CRLF, whatever the signature type).
     try {
-      await signature.packet.verify(signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true, STRICT_CONFIG as never);
+      await verifySignaturePacket(signature.packet, signingKey.keyPacket, signature.packet.signatureType ?? enums.signature.text, signedLiteral(signedText, signature), date, true);
       return true;
     } catch (error) {
       return (error as Error).message;
@@ -133,11 +130,9 @@ async function openpgpVerifies(signedText: string, signature: ParsedSignature, k
   );
 }
 
-const userIDCache = new WeakMap<object, TimeClassMemo<string[]>>();
-
 /** The user IDs a key certifies at `at`, memoised per stretch of time when the fast path is on. */
-function verifiedUserIDs(key: PublicKey, at: Date, policy: Policy): Promise<string[]> {
-  return policy.fastPath ? memoFor(userIDCache, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
+function verifiedUserIDs(key: PublicKey, at: Date, policy: Policy, memory: VerificationMemory): Promise<string[]> {
+  return policy.fastPath ? memoFor(memory.userIDs, key, key).get(at, () => certifiedUserIDs(key, at)) : certifiedUserIDs(key, at);
 }
 
 function certifiedUserIDs(key: PublicKey, at: Date): Promise<string[]> {
@@ -149,7 +144,7 @@ async function userIDsAt(key: PublicKey, at: Date): Promise<string[]> {
   for (const user of key.users) {
     if (!user.userID) continue;
     try {
-      await user.verify(at, STRICT_CONFIG as never);
+      await verifyUserAt(user, at);
       userIDs.push(user.userID.userID);
     } catch {
       // A user ID without a valid self-signature is nobody's claim: leave it out.
@@ -182,7 +177,7 @@ function failure(code: SignatureReasonCode, message: string, fields: Partial<Sig
 
 /**
  * The mathematics failed. Matched by full fingerprint, that means the text or signature was
- * changed. Matched only by 64-bit key ID, the key may merely share the ID (security.md K-04):
+ * changed. Matched only by 64-bit key ID, the key may merely share the ID (threat catalogue K-04):
  * it is no evidence about the text, and the key is not named.
  */
 function mismatch(signature: ParsedSignature, identity: Partial<SignatureCheck>): SignatureCheck {
@@ -220,10 +215,11 @@ async function checkWithCandidate(
   signature: ParsedSignature,
   candidate: KeyCandidate,
   policy: Policy,
+  memory: VerificationMemory,
 ): Promise<SignatureCheck | null> {
   const signingKey = findSigningKey(candidate.key, signature);
   if (!signingKey) return null;
-  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs));
+  dropFutureRevocations(candidate.key, new Date(policy.now.getTime() + policy.clockSkewMs), memory.pruned);
   const identity = {
     candidate,
     signingKeyFingerprint: fingerprintOf(signingKey),
@@ -231,29 +227,29 @@ async function checkWithCandidate(
     keyEvaluation: hasNoUserID(candidate.key) ? ('pledge-no-user-id' as const) : ('openpgp' as const),
   };
   if (policy.fastPath) {
-    const keyChecked = checkKeySignatures(candidate.key);
+    const keyChecked = checkKeySignatures(candidate.key, memory);
     if (keyChecked) await keyChecked;
   }
-  const judged = await judgePolicy(signature, candidate.key, signingKey, policy);
+  const judged = await judgePolicy(signature, candidate.key, signingKey, policy, memory);
   if (judged.failure) {
     // Weak algorithms are refused whatever the mathematics says (openpgp.js may not even be able
     // to check them); an expired or revoked key is named only for a signature it really made.
     const weak = SIGNATURE_STATUS_FOR[judged.failure.code] === 'weak-algorithm';
-    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey);
+    const math = weak ? true : await mathematicsHold(signedText, signature, signingKey, memory);
     if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
     if (!math) return mismatch(signature, identity);
     return verdict(SIGNATURE_STATUS_FOR[judged.failure.code], judged.failure, {
       ...identity,
-      ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy), []),
+      ...vouched(candidate, await verifiedUserIDs(candidate.key, signature.created, policy, memory), []),
     });
   }
   // The fast path answers only where it gives exactly openpgp.js's verdict; else openpgp.js decides.
-  const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey) : 'unsupported';
+  const fast = policy.fastPath ? await fastVerifyWith(signedText, signature, signingKey, memory) : 'unsupported';
   if (fast === false) return mismatch(signature, identity);
   const checkDate = new Date(policy.now.getTime() + policy.clockSkewMs);
   const openpgp = fast === true ? true : await openpgpVerifies(signedText, signature, candidate.key, signingKey, checkDate, judged.warnings.includes('binding-newer-than-signature'));
   if (openpgp !== true) {
-    const math = await mathematicsHold(signedText, signature, signingKey);
+    const math = await mathematicsHold(signedText, signature, signingKey, memory);
     if (typeof math === 'string') return unchecked(signature, signingKey, math, identity);
     return math ? failure('signature-invalid', `openpgp.js rejects the signature: ${openpgp}`, identity) : mismatch(signature, identity);
   }
@@ -263,7 +259,7 @@ async function checkWithCandidate(
   }
   // Older than every surviving self-signature: the names are those the key certifies now.
   const namesAt = judged.warnings.includes('binding-newer-than-signature') ? policy.now : signature.created;
-  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy), judged.warnings);
+  const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy, memory), judged.warnings);
   return verdict('verified', null, {
     candidate,
     signingKeyFingerprint: identity.signingKeyFingerprint,
@@ -272,6 +268,13 @@ async function checkWithCandidate(
     userIDs: shown.userIDs,
     warnings: shown.warnings,
   });
+}
+
+/** What the key search found besides candidates: a source down, keys that did not match, an offline run. */
+export interface SearchOutcome {
+  unavailable: string | null;
+  mismatched?: string;
+  offline?: boolean;
 }
 
 /** Failures where the mathematics held say more than a mismatch, so they are reported first. */
@@ -290,18 +293,20 @@ const FAILURE_RANK: Record<SignatureStatus, number> = {
 
 /**
  * Checks one signature against each candidate key alone (openpgp.js would take the first key
- * with a matching key ID, security.md K-05); the first that verifies wins.
+ * with a matching key ID, threat catalogue K-05); the first that verifies wins. `memory`: what the
+ * run has learnt about the keys (a Verifier passes its own; alone, the call learns for itself).
  */
 export async function checkSignature(
   signedText: string,
   signature: ParsedSignature,
   candidates: KeyCandidate[],
   policy: Policy,
-  search: { unavailable: string | null; mismatched?: string; offline?: boolean } = { unavailable: null },
+  search: SearchOutcome = { unavailable: null },
+  memory = new VerificationMemory(),
 ): Promise<SignatureCheck> {
   let best: SignatureCheck | null = null;
   for (const candidate of candidates) {
-    const check = await checkWithCandidate(signedText, signature, candidate, policy);
+    const check = await checkWithCandidate(signedText, signature, candidate, policy, memory);
     if (!check) continue;
     if (check.status === 'verified') return check;
     if (!best || FAILURE_RANK[check.status] < FAILURE_RANK[best.status]) best = check;

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
-import { readCommonSignature } from '../../src/cleartext/read-signature.js';
+import { STRICT_CONFIG } from '../../src/openpgp/config.js';
+import { readCommonSignature } from '../../src/openpgp/read-signature.js';
 import { fixtureAndRealWorldDocuments } from '../helpers/corpus-files.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

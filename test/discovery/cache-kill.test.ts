@@ -9,7 +9,7 @@ import { REPO, runCli } from '../helpers/run-cli.js';
 import { clearsign, createSigner } from '../helpers/sign.js';
 
 /**
- * The key cache must survive a process killed in the middle of writing it (security.md §1 rule
+ * The key cache must survive a process killed in the middle of writing it (security-model.md §1 rule
  * 8, issue "nothing lost"): every entry left behind is whole, and the next run uses it.
  */
 const USERS = 120;

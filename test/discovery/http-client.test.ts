@@ -1,5 +1,5 @@
 /**
- * The HTTP client against real node:http servers on 127.0.0.1 (aesthetics.md §6.3):
+ * The HTTP client against real node:http servers on 127.0.0.1:
  * real sockets exercise undici's abort, timeout and body paths; nothing is mocked.
  */
 import http from 'node:http';

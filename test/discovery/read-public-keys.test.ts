@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { readKeys, type PublicKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
-import { readPublicKeys } from '../../src/discovery/read-public-keys.js';
+import { STRICT_CONFIG } from '../../src/openpgp/config.js';
+import { readPublicKeys } from '../../src/openpgp/read-public-keys.js';
 import { binaryKeys, portrait } from '../helpers/key-corpus.js';
 
 /**

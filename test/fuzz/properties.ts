@@ -1,6 +1,6 @@
 /**
  * Property-based tests of pledge's extractor, cleartext parser and pipeline, written against
- * security.md §1 and rows C-*, D-*, R-04. Each property is an exported function that takes the
+ * security-model.md §1 and rows C-*, D-*, R-04. Each property is an exported function that takes the
  * number of cases, so `npm test` runs a few and `npm run fuzz` (scripts/fuzz.mjs) runs many.
  *
  * Every property is deterministic for a given seed: the signing key is fixed (below) and
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { parseBlock } from '../../src/cleartext/parse-block.js';
-import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
+import { STRICT_CONFIG } from '../../src/openpgp/config.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
 import type { BlockErrorCode, SignatureStatus } from '../../src/core/reasons.js';
 import { extractBlocks } from '../../src/extract/extract-blocks.js';
@@ -521,7 +521,7 @@ function checkBlockInvariants(blocks: ArmoredBlock[], limits: Limits): void {
 /**
  * Differential between pledge's block grammar and openpgp.js's: when pledge accepts a block
  * and openpgp.js parses it, the signed text is exactly the text a reader sees between the
- * header's blank line and pledge's BEGIN PGP SIGNATURE line (security.md §1 rule 2, C-11).
+ * header's blank line and pledge's BEGIN PGP SIGNATURE line (security-model.md §1.2, C-11).
  */
 async function checkSignedTextIsVisibleText(block: ArmoredBlock, limits: Limits): Promise<void> {
   const parsed = await parseBlock(block.armored, limits);
@@ -1194,7 +1194,7 @@ const nearArmorLine: fc.Arbitrary<string> = fc
  * For any block pledge's extractor accepts and openpgp.js parses, the signed text is exactly
  * the text shown between the header's blank line and the BEGIN PGP SIGNATURE line (dash-escapes
  * undone, trailing spaces dropped): pledge, not openpgp.js, decides where the text ends
- * (security.md §1 rule 2, C-11, C-14). No key is needed: this is a parser differential.
+ * (security-model.md §1.2, C-11, C-14). No key is needed: this is a parser differential.
  */
 export const blockTextIsSignedText: Property = async (options) => {
   const signatureLines = signatureLinesOf((await sampleBlocks())[0]!);

@@ -1,5 +1,5 @@
 /**
- * A real HTTP server on 127.0.0.1 for tests (aesthetics.md §6.3).
+ * A real HTTP server on 127.0.0.1 for tests.
  *
  * Handlers are plain functions from a recorded request to a reply. Fault
  * helpers return special replies that the server executes on the socket

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unarmor, type Key } from 'openpgp';
-import { STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
+import { STRICT_CONFIG } from '../../src/openpgp/config.js';
 import { REPO } from './run-cli.js';
 
 const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;

@@ -435,7 +435,7 @@ describe('vksHandler', () => {
 });
 
 describe('wkdHash', () => {
-  // protocols.md §4 worked examples
+  // the worked examples of draft-koch-openpgp-webkey-service
   it.each([
     ['Joe.Doe', 'iy9q119eutrkn8s1mk4r39qejnbu3n5q'],
     ['Alice.Test', '7eoanuz7tfiit1qxso8dohktbxcd4bf8'],

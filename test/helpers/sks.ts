@@ -1,5 +1,5 @@
 /**
- * Runs the real Debian `sks` keyserver on 127.0.0.1 (protocols.md §3.5):
+ * Runs the real Debian `sks` keyserver on 127.0.0.1 (recipe in CONTRIBUTING.md):
  * a temporary base dir (Debian's sks prefixes every FHS path with -basedir),
  * `sks build` from a binary dump, then `sks db` in the background, polled
  * until a lookup of an absent key answers 404.

@@ -5,7 +5,7 @@
  *    supplied, nothing unsigned or unproven reaches the manifest's `signedText`, `signers` or
  *    `userIDs`, and a key ID is never reported as a signer.
  * 2. `gnupgVerify`: GnuPG as an independent oracle, judged from `--status-fd` `[GNUPG:]` lines
- *    only (security.md O-03), never from its human-readable text.
+ *    only (threat catalogue O-03), never from its human-readable text.
  * 3. Builders for the inputs the K/P/R/N/O rows need: keys, hand-made signature packets and
  *    certificates (openpgp.js 6 packet API), cleartext blocks, documents, local discovery, and
  *    the CLI's command table run in-process.

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows C-01…C-22: the cleartext framework. Each row runs the committed fixtures
+ * threat catalogue, rows C-01…C-22: the cleartext framework. Each row runs the committed fixtures
  * whose id starts with the row id (fixtures/cases.json, made with GnuPG, sq and openpgp.js)
  * through src/pipeline/run.ts, plus inputs made here where a row names a variant the fixtures
  * do not hold. GnuPG's verdict is re-checked live from `--status-fd` lines only.

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows D-01…D-03: extracting blocks from untrusted documents. Each row runs the
+ * threat catalogue, rows D-01…D-03: extracting blocks from untrusted documents. Each row runs the
  * committed fixtures whose id starts with the row id. GnuPG was run on the canonical block
  * (fixtures/blocks/…), since it does not read Markdown or HTML; its verdict is re-checked live.
  */

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows K-17, K-18, K-20 (issue 19, round 2): key discovery. Keys are made with
+ * threat catalogue, rows K-17, K-18, K-20 (issue 19, round 2): key discovery. Keys are made with
  * openpgp.js; keys.openpgp.org, HKP and GitHub are loopback imitations that lie as the rows say.
  */
 import { mkdtemp } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows K-01…K-16: keys and identity. Every input is made here: keys with
+ * threat catalogue, rows K-01…K-16: keys and identity. Every input is made here: keys with
  * openpgp.js `generateKey`, signatures and certificates built packet by packet where openpgp.js
  * would refuse (expired or revoked keys, forged issuers, missing back-signatures), and key
  * servers on 127.0.0.1 (test/helpers/http-server.ts) that lie in the ways the rows describe.

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows N-01…N-03: the network. Key servers run on 127.0.0.1; a document's
+ * threat catalogue, rows N-01…N-03: the network. Key servers run on 127.0.0.1; a document's
  * front matter tries to steer pledge to loopback, private and link-local addresses, through
  * redirects and over plain http, and to smuggle path parts into request URLs. Verification
  * runs in-process with only the servers the "user" named allowed; N-03's `pledge keys fetch`

@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows O-04, C-25, O-05 (issue 19, round 2): what reaches a CI log, a terminal
+ * threat catalogue, rows O-04, C-25, O-05 (issue 19, round 2): what reaches a CI log, a terminal
  * or a pull-request comment. O-04 runs the built binary (`npm run build` first).
  */
 import { mkdir } from 'node:fs/promises';

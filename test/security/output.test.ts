@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows O-01…O-03: output. These rows are about what the CLI prints and how it
+ * threat catalogue, rows O-01…O-03: output. These rows are about what the CLI prints and how it
  * exits: the CLI's command table runs in-process (src/cli/main.ts `run`, the exit code
  * bin/pledge.cjs sets), and the CI-facing cases also through the built binary (bin/pledge.cjs →
  * dist/; `npm run build` first), with keys and documents made here.

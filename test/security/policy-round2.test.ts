@@ -1,5 +1,5 @@
 /**
- * security.md §3, issue 19 items 3 and 7: K-19 (expiry written in the self-signature in force
+ * docs/threat-catalogue.md, issue 19 items 3 and 7: K-19 (expiry written in the self-signature in force
  * when the key signed: the direct-key signature of a key with no user ID, a subkey binding that
  * lapsed and was extended later) and C-23 (a binary 0x00 signature rewrapped as a cleartext
  * block). Keys are built packet by packet with openpgp.js; GnuPG is asked live where it can
@@ -217,7 +217,7 @@ describe('C-23: a binary (0x00) signature in a cleartext block is hashed as open
     }
 
     // The node:crypto fast path leaves a 0x00 signature to openpgp.js (which hashes CRLF).
-    const prepared = preparedKeyFor(key.publicKey.keyPacket)!;
+    const prepared = preparedKeyFor(key.publicKey.keyPacket, new WeakMap())!;
     const parsed = await openpgp.readCleartextMessage({ cleartextMessage: blocks.lf });
     expect(await fastVerify(parsed.getText(), (await openpgp.readSignature({ armoredSignature: blocks.lf.slice(blocks.lf.indexOf('-----BEGIN PGP SIGNATURE')) })).packets[0]!, prepared)).toBe('unsupported');
   });

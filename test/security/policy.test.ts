@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows P-01…P-05: algorithm policy. Keys are made here with openpgp.js (RSA,
+ * threat catalogue, rows P-01…P-05: algorithm policy. Keys are made here with openpgp.js (RSA,
  * Ed25519) or, where openpgp.js cannot make them (DSA, secp256k1), with GnuPG in a temporary
  * home; data signatures with odd hashes and the v3 signature are built packet by packet.
  */

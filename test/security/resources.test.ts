@@ -1,5 +1,5 @@
 /**
- * security.md §3, rows R-01…R-07: resource exhaustion. Inputs are made here (huge, sparse or
+ * threat catalogue, rows R-01…R-07: resource exhaustion. Inputs are made here (huge, sparse or
  * crafted documents, packets and key servers on 127.0.0.1 using the fault helpers of
  * test/helpers/http-server.ts). Every deadline is short (1 s per request), so no row waits for
  * the 200-second drip the catalogue describes: the point is that pledge's own deadline fires.

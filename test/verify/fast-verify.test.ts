@@ -13,8 +13,8 @@ import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { enums, type PrivateKey, type PublicKey, type SignaturePacket } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../../src/cleartext/openpgp-config.js';
-import { cleartextMessageWith, literalTextPacket } from '../../src/cleartext/openpgp-internals.js';
+import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../../src/openpgp/config.js';
+import { cleartextMessageWith, literalTextPacket } from '../../src/openpgp/messages.js';
 import { fastVerify, prepareKey, type PreparedKey } from '../../src/verify/fast-verify.js';
 
 const KEY_DATE = new Date('2024-01-01T00:00:00Z');

@@ -39,7 +39,7 @@ async function candidatesOf(user: KeybaseUser, url: string, limits: KeyLimits): 
   return keys.map((key) => ({ key, source: `keybase:${username}`, url, keybase: claim }));
 }
 
-/** Keybase answers 200 for nearly everything; success is status.code 0 (protocols.md §1.2–1.3). */
+/** Keybase answers 200 for nearly everything; success is status.code 0 (Keybase API: user/lookup.json). */
 async function fetchLookup(http: HttpClient, url: string): Promise<{ ok: true; them: (KeybaseUser | null)[] } | { ok: false; lookup: KeyLookup }> {
   const result = await http.get(url, { accept: 'application/json' });
   if (!result.ok) {

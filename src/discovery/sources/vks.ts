@@ -1,7 +1,7 @@
 import type { KeyQuery, KeySource } from '../key-source.js';
 import { joinURL, keysFromResponse } from './http-keys.js';
 
-/** keys.openpgp.org's Verifying Key Server: user IDs only for verified addresses (protocols.md §2). */
+/** keys.openpgp.org's Verifying Key Server: user IDs only for verified addresses (keys.openpgp.org/about/api). */
 export function createVksSource(baseURL = 'https://keys.openpgp.org'): KeySource {
   const pathFor = (query: KeyQuery): string | null => {
     switch (query.kind) {

@@ -8,7 +8,7 @@ const holdsAddress = (email: string) => (candidate: { key: { users: { userID: { 
 
 /**
  * Web Key Directory: the advanced method, then the direct one. A domain serves keys for its
- * own addresses, so only keys holding a user ID equal to the address are kept (security.md K-08).
+ * own addresses, so only keys holding a user ID equal to the address are kept (threat catalogue K-08).
  */
 export function createWkdSource(origin?: string): KeySource {
   return {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPolicy } from '../../verify/policy.js';
+import { Verifier } from '../../verify/verifier.js';
 import type { ManifestSignature } from '../../report/manifest.js';
 import { createDiscovery } from '../create-discovery.js';
 import type { SignatureJudge } from '../describe-document.js';
@@ -25,7 +26,7 @@ const offlineDiscovery = setup.offline
     }
   : undefined;
 const { discovery } = await createDiscovery(keyring, offlineDiscovery, policy.now);
-const judge = judgeWith(discovery, policy);
+const judge = judgeWith(discovery, new Verifier(policy));
 const localJudge: SignatureJudge<ManifestSignature> = (signedText, signature, fromText, document) => {
   if (!setup.offline && keyring.candidatesFor(signature).length === 0) throw NEEDS_MAIN;
   return judge(signedText, signature, fromText, document);

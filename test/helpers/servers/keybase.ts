@@ -1,5 +1,5 @@
 /**
- * Imitation of keybase.io's key-related endpoints (protocols.md §1, §7):
+ * Imitation of keybase.io's key-related endpoints (Keybase API: user/lookup.json, key/fetch.json, the raw key endpoints):
  *   GET /_/api/1.0/user/lookup.json?usernames=a,b | key_fingerprint= | key_suffix= [&fields=]
  *   GET /<user>/pgp_keys.asc[?fingerprint=<hex>]
  *   GET /<user>/key.asc

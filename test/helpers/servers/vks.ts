@@ -1,5 +1,5 @@
 /**
- * Imitation of keys.openpgp.org's VKS API (Hagrid; protocols.md §2, §7):
+ * Imitation of keys.openpgp.org's VKS API (Hagrid, keys.openpgp.org/about/api):
  *   GET /vks/v1/by-fingerprint/<UPPER 40|64 hex>   primary or subkey
  *   GET /vks/v1/by-keyid/<UPPER 16 hex>            primary or subkey
  *   GET /vks/v1/by-email/<percent-encoded address> user IDs present in the served key

@@ -1,5 +1,5 @@
 /**
- * Imitation of a Web Key Directory (draft-koch-openpgp-webkey-service; protocols.md §4, §7):
+ * Imitation of a Web Key Directory (draft-koch-openpgp-webkey-service):
  *   advanced: /.well-known/openpgpkey/<domain>/hu/<zb32>  and  /.well-known/openpgpkey/<domain>/policy
  *   direct:   /.well-known/openpgpkey/hu/<zb32>           and  /.well-known/openpgpkey/policy
  * GET and HEAD, `?l=` ignored, binary keys as `application/octet-stream`, 404 on a miss.

@@ -1,10 +1,17 @@
-import { LiteralDataPacket, Message, PacketList, Signature, enums, type SignaturePacket } from 'openpgp';
+import { LiteralDataPacket, Message, PacketList, Signature, enums, unarmor, type SignaturePacket } from 'openpgp';
+import { LOW_LEVEL_STRICT } from './config.js';
 
 /*
  * The openpgp.js objects a detached signature is verified against (issue 14). Its typings mark
  * `LiteralDataPacket.setBytes` private and give `Message` no public constructor from packets;
- * this file is the one place the detached path reaches past them (to move to src/openpgp/).
+ * the detached path reaches past them here.
  */
+
+/** openpgp.js's reading of an armor with pledge's configuration: its type (enums.armor) and bytes. */
+export async function unarmorStrict(text: string): Promise<{ type: enums.armor; data: Uint8Array }> {
+  const { type, data } = await unarmor(text, LOW_LEVEL_STRICT);
+  return { type, data: data as Uint8Array };
+}
 
 /** A binary literal packet holding the document's octets: what `createMessage({ binary })` builds, without its stream machinery. */
 export function detachedLiteralPacket(data: Uint8Array): LiteralDataPacket {

@@ -1,7 +1,7 @@
 import { enums, type Config } from 'openpgp';
 
 /**
- * The configuration passed on every openpgp.js call (security.md §2). SHA-1 stays allowed in
+ * The configuration passed on every openpgp.js call (security-model.md §2). SHA-1 stays allowed in
  * self-signatures, where GnuPG and openpgp.js accept it; data signatures are judged by pledge's
  * own policy before openpgp.js is asked.
  */
@@ -31,3 +31,15 @@ export const MATH_ONLY_CONFIG: Partial<Config> = {
   rejectPublicKeyAlgorithms: new Set(),
   rejectCurves: new Set(),
 };
+
+/**
+ * The same objects as the low-level methods (packet, key and user `verify`, `getSigningKey`,
+ * `getExpirationTime`) type them: a full Config. They are given the partial object as they
+ * always were; openpgp.js's top-level functions (readKeys, verify) merge it with the defaults.
+ */
+export const LOW_LEVEL_STRICT = STRICT_CONFIG as Config;
+export const LOW_LEVEL_MATH_ONLY = MATH_ONLY_CONFIG as Config;
+
+/** The named configurations the adapter's functions take. */
+export type ConfigName = 'strict' | 'math-only';
+export const lowLevelConfig = (name: ConfigName): Config => (name === 'strict' ? LOW_LEVEL_STRICT : LOW_LEVEL_MATH_ONLY);

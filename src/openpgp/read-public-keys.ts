@@ -1,6 +1,6 @@
 import { PacketList, PublicKey, PublicKeyPacket, PublicSubkeyPacket, SignaturePacket, UserAttributePacket, UserIDPacket, config, enums } from 'openpgp';
 import { packetFrameAt } from '../core/packet-header.js';
-import { STRICT_CONFIG } from '../cleartext/openpgp-config.js';
+import { STRICT_CONFIG } from './config.js';
 
 /** The packets a public key is made of, by tag: the classes openpgp.js's readKeys builds for them. */
 const KEY_PACKETS = new Map<number, new () => unknown>([

@@ -1,8 +1,9 @@
 import { CleartextMessage, LiteralDataPacket, PacketList, Signature, type SignaturePacket } from 'openpgp';
 
 /*
- * openpgp.js 6 exposes these at run time but its type definitions mark them private or omit
- * the constructor arguments. They are kept in this one file so the casts stay in one place.
+ * Messages and literal packets built the way openpgp.js builds them to verify a cleartext
+ * message: openpgp.js 6 exposes these at run time, but its type definitions mark them private or
+ * omit the constructor arguments (test/openpgp/contract.test.ts holds them to it).
  */
 
 /** A literal data packet holding `text`, as openpgp.js builds one to verify a cleartext message. */
@@ -15,7 +16,7 @@ export function literalTextPacket(text: string): LiteralDataPacket {
 /**
  * The literal packet openpgp.js's `CleartextMessage.verify` hashes for `text`: trailing spaces
  * removed and CRLF line endings (its constructor's form), so that a binary (0x00) signature is
- * checked over the same octets as a text (0x01) one, never over the LF text (security.md C-23).
+ * checked over the same octets as a text (0x01) one, never over the LF text (threat catalogue C-23).
  */
 export function cleartextLiteralPacket(text: string): LiteralDataPacket {
   const message = cleartextMessageWith(text, []) as unknown as { text: string };

@@ -1,8 +1,8 @@
 import { LiteralDataPacket, Message, PacketList, SignaturePacket, enums, readMessage, unarmor, type AnyPacket } from 'openpgp';
-import { STRICT_CONFIG } from './openpgp-config.js';
+import { LOW_LEVEL_STRICT, STRICT_CONFIG } from './config.js';
 
 /*
- * Every openpgp.js call inline-signed messages make, in one file (issue 14): the armor, the
+ * Every openpgp.js call inline-signed messages make (issue 14): the armor, the
  * packets once pledge has undone any compression itself, and the one-signature message that
  * openpgp.js's own verify() is handed; and the private members read: the literal's octets and
  * format, and the packet stream the packets after the literal data arrive on.
@@ -10,7 +10,7 @@ import { STRICT_CONFIG } from './openpgp-config.js';
 
 /** The bytes of a BEGIN PGP MESSAGE armor; throws when openpgp.js cannot read the armor. */
 export async function messageBytes(armored: string): Promise<Uint8Array> {
-  const { data } = await unarmor(armored, STRICT_CONFIG as never);
+  const { data } = await unarmor(armored, LOW_LEVEL_STRICT);
   return data as Uint8Array;
 }
 
