@@ -7,7 +7,7 @@
 // Corpora are generated once under .bench/ (git-ignored) and reused; see scripts/bench/corpus.mjs.
 // Every row runs on the same corpus in this one run. Timings are wall clock, best of 3.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { ensureCorpus100k, ensureCorpus10k, ensureNetworkCorpus, NETWORK_USERS, 
 import { DETACHED_DOCUMENTS, ensureDetachedCorpus } from './bench/detached-corpus.mjs';
 import { startKeybase } from './bench/keybase-server.mjs';
 import { measure, RSS_METHOD } from './bench/measure.mjs';
+import { measureStartup, median } from './bench/startup.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, '.bench');
@@ -30,6 +31,14 @@ const MEMORY_LIMIT_MB = 300;
 const KEYBASE_DELAY_MS = 50;
 /** Sequential fetches timed, then extrapolated to all NETWORK_USERS. */
 const SEQUENTIAL_SAMPLE = 100;
+/** Issue 15's goals: rounds of the start-up rows, the short batch and its gpgv ratio, the 10,000 rate. */
+const STARTUP_ROUNDS = 10;
+const SHORT_BATCH = 2000;
+const SHORT_ROUNDS = 3;
+const SHORT_GOAL = 20;
+const RATE_GOAL = 8000;
+/** Each goal: what, measured, goal, PASS/FAIL (printed together in section 5). */
+const goals = [];
 
 const log = (line = '') => console.log(line);
 const mb = (kb) => (kb ? (kb * 1024) / 1e6 : null);
@@ -50,7 +59,7 @@ function table(headers, rows, align) {
   return [headers.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((row) => row.map(cell).join('  '))].join('\n');
 }
 
-if (!existsSync(join(ROOT, 'dist', 'pipeline', 'run.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'pipeline', 'run.js')) || !existsSync(join(ROOT, 'dist', 'bundle', 'pledge.js'))) {
   console.error('bench: dist/ is not built; run `npm run bench` (or `npm run build` first)');
   process.exit(2);
 }
@@ -87,6 +96,55 @@ const docCount = readdirSync(corpus.docs).length;
 if (docCount !== STATEMENTS) fail(`corpus has ${docCount} documents, expected ${STATEMENTS}`);
 
 const benchStarted = performance.now();
+
+// ---------------------------------------------------------------------------------------------
+log(`\n== 1b. Short runs against Node's own start-up (median of ${STARTUP_ROUNDS} rounds, the commands taking turns)`);
+for (const row of await measureStartup(STARTUP_ROUNDS)) {
+  const verdict = row.goal === undefined ? '(the unit)' : `${fmtRatio(row.ratio)} ${row.pass ? 'PASS' : 'FAIL'} (goal <= ${row.goal}x${row.stretch ? `, stretch ${row.stretch}x: ${row.ratio <= row.stretch ? 'met' : 'not met'}` : ''})`;
+  log(`  ${row.label.padEnd(74)} ${(row.seconds * 1000).toFixed(0).padStart(5)} ms (CPU ${row.cpuSeconds == null ? 'n/a' : `${(row.cpuSeconds * 1000).toFixed(0)} ms`})  ${verdict}`);
+  if (row.goal !== undefined) goals.push({ what: `${row.label} / node -e 0`, measured: `${fmtRatio(row.ratio)} (${(row.seconds * 1000).toFixed(0)} ms)`, goal: `<= ${row.goal}x`, pass: row.pass });
+}
+
+log(`\n== 1c. ${SHORT_BATCH.toLocaleString('en-US')} statements (the first of the corpus): pledge CLI against a gpgv loop (median of ${SHORT_ROUNDS}, taking turns)`);
+const short = join(BENCH, `corpus-${SHORT_BATCH}`, 'docs');
+if (!existsSync(short)) {
+  mkdirSync(short, { recursive: true });
+  for (const name of readdirSync(corpus.docs).sort().slice(0, SHORT_BATCH)) linkSync(join(corpus.docs, name), join(short, name));
+}
+const gpgvAt = spawnSync('sh', ['-c', 'command -v gpgv'], { encoding: 'utf8' }).stdout.trim();
+const shortList = join(BENCH, `gpgv-${SHORT_BATCH}.txt`);
+writeFileSync(
+  shortList,
+  readdirSync(short)
+    .sort()
+    .map((name) => join(short, name))
+    .join('\n') + '\n',
+);
+const shortRuns = { pledge: [], gpgv: [] };
+for (let round = 0; round < SHORT_ROUNDS; round++) {
+  const mine = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, short], { cwd: ROOT });
+  if (mine.code !== 0) fail(`pledge verify on ${SHORT_BATCH} statements exited ${mine.code}: ${mine.stderr.trim().slice(0, 300)}`);
+  shortRuns.pledge.push(mine.seconds);
+  if (!gpgvAt) continue;
+  const loop = 'while IFS= read -r f; do gpgv --keyring "$1" "$f" 2>/dev/null || echo "FAILED $f"; done < "$2"';
+  const theirs = await measure('bash', ['-c', loop, 'gpgv-loop', corpus.keyring, shortList], { stdout: 'pipe' });
+  if (theirs.stdout.includes('FAILED')) fail(`gpgv loop on ${SHORT_BATCH} statements: ${theirs.stdout.split('\n')[0]}`);
+  shortRuns.gpgv.push(theirs.seconds);
+}
+const shortPledge = median(shortRuns.pledge);
+log(`  pledge verify (CLI, start-up included): ${fmtTime(shortPledge)}, ${fmtRate(SHORT_BATCH / shortPledge)} statements/s (runs ${shortRuns.pledge.map((x) => x.toFixed(2)).join(' / ')})`);
+if (gpgvAt) {
+  const shortGpgv = median(shortRuns.gpgv);
+  const ratio = shortGpgv / shortPledge;
+  log(`  gpgv loop: ${fmtTime(shortGpgv)}, ${fmtRate(SHORT_BATCH / shortGpgv)} statements/s (runs ${shortRuns.gpgv.map((x) => x.toFixed(2)).join(' / ')})`);
+  log(`  pledge / gpgv loop: ${fmtRatio(ratio)} ${ratio >= SHORT_GOAL ? 'PASS' : 'FAIL'} (goal >= ${SHORT_GOAL}x)`);
+  goals.push({
+    what: `${SHORT_BATCH.toLocaleString('en-US')} statements, pledge / gpgv loop`,
+    measured: `${fmtRatio(ratio)} (${fmtRate(SHORT_BATCH / shortPledge)}/s against ${fmtRate(SHORT_BATCH / shortGpgv)}/s)`,
+    goal: `>= ${SHORT_GOAL}x`,
+    pass: ratio >= SHORT_GOAL,
+  });
+} else log('  gpgv loop: SKIPPED — gpgv is not installed');
 
 // ---------------------------------------------------------------------------------------------
 log(`\n== 2. Verifying ${STATEMENTS.toLocaleString('en-US')} statements (best of ${REPEAT}, the tools taking turns)`);
@@ -183,6 +241,11 @@ for (const [i, task] of tasks.entries()) {
 }
 
 for (const row of rows) row.rate = row.n / row.seconds;
+{
+  const cli = rows.find((row) => row.id === 'pledge-cli');
+  const rate = STATEMENTS / median(cli.runs.map((run) => run.seconds));
+  goals.push({ what: `${STATEMENTS.toLocaleString('en-US')} statements, pledge CLI (median run)`, measured: `${fmtRate(rate)}/s`, goal: `>= ${fmtRate(RATE_GOAL)}/s`, pass: rate >= RATE_GOAL });
+}
 log('');
 log(
   table(
@@ -273,6 +336,7 @@ const memoryPass = memory.code === 0 && memoryMB !== null && memoryMB < MEMORY_L
 log(`  exit code ${memory.code}${memory.signal ? ` (signal ${memory.signal})` : ''}${memory.code === 0 ? ': all 100,000 verified' : `: ${memory.stderr.trim().slice(0, 500)}`}`);
 log(`  time ${fmtTime(memory.seconds)} (CPU ${memory.cpuSeconds == null ? 'n/a' : fmtTime(memory.cpuSeconds)}), ${fmtRate(100_000 / memory.seconds)} statements/s`);
 log(`  peak RSS ${fmtMB(memory.maxRssKB)} (limit ${MEMORY_LIMIT_MB} MB): ${memoryPass ? 'PASS' : 'FAIL'}`);
+goals.push({ what: '100,000 statements, peak RSS', measured: fmtMB(memory.maxRssKB), goal: `< ${MEMORY_LIMIT_MB} MB`, pass: memoryPass });
 if (!memoryPass) fail(`100,000 statements: exit ${memory.code}, peak RSS ${fmtMB(memory.maxRssKB)} (limit ${MEMORY_LIMIT_MB} MB)`);
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +404,16 @@ The pledge CLI's throughput is ${ratioLine}.${gpgvPath ? ` gpgv was timed on the
 ${detachedRatio === null ? '' : `Detached signatures: ${DETACHED_DOCUMENTS} statements × 3 signature files in one \`pledge verify DIR\`: ${fmtRate(detachedRows[0].rate)} signatures/s, ${fmtRatio(detachedRatio)} a \`gpgv SIG DOC\` loop over the same files.\n`}100,000 statements (\`--json\` streamed to /dev/null): ${fmtRate(100_000 / memory.seconds)} statements/s, peak RSS ${fmtMB(memory.maxRssKB)} (${memoryPass ? 'under' : 'NOT under'} ${MEMORY_LIMIT_MB} MB).
 Cold network, ${NETWORK_USERS.toLocaleString('en-US')} signers looked up on a local Keybase imitation answering after ${KEYBASE_DELAY_MS} ms: ${fmtTime(networkResult.seconds)} with ${networkResult.requests} batched requests, against ~${fmtTime(networkResult.sequentialSeconds)} fetching the keys one after another (${fmtRatio(networkResult.ratio)}; timed on ${SEQUENTIAL_SAMPLE} and extrapolated).${startLoad > 0.5 ? `\n(Measured with other work on the machine: load average ${startLoad} at the start.)` : ''}`;
 log(summary);
+
+log('\n== 6. Goals (issue 15)\n');
+log(
+  table(
+    ['goal', 'measured', 'target', ''],
+    goals.map((g) => [g.what, g.measured, g.goal, g.pass ? 'PASS' : 'FAIL']),
+    ['l', 'r', 'r', 'l'],
+  ),
+);
+for (const goal of goals.filter((g) => !g.pass)) failures.push(`goal not met: ${goal.what}: ${goal.measured}, target ${goal.goal}`);
 
 if (failures.length) {
   log(`\n${failures.length} check(s) FAILED:`);

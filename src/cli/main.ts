@@ -1,20 +1,10 @@
 import { CommanderError } from 'commander';
 import { PledgeError } from '../core/reasons.js';
-import { bundleCommand } from './commands/bundle.js';
-import { initCommand } from './commands/init.js';
-import { inspectCommand } from './commands/inspect.js';
-import { keysClearCommand, keysExportCommand, keysFetchCommand, keysListCommand } from './commands/keys.js';
-import { manifestCommand } from './commands/manifest.js';
-import { siteCommand } from './commands/site.js';
-import { signCommand } from './commands/sign.js';
-import { verifyCommand } from './commands/verify.js';
-import { packageVersion, type CliStreams, type ColourMode, type CommandContext } from './context.js';
+import type { CliStreams, ColourMode, CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { createProgram, EXIT_CODES_HELP } from './program.js';
-import { completionScript } from './completion.js';
-import { manPage } from './man-page.js';
 import { dropUnsetVariables } from './environment.js';
-import { escapeLogMessage } from '../report/render-github.js';
+import { packageVersion } from '../core/package-version.js';
 
 export type { CliStreams } from './context.js';
 
@@ -24,21 +14,22 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
   const context: CommandContext = { streams, version: packageVersion(), setExit: (code) => (exitCode = code), ...(signal ? { signal } : {}) };
   const program = createProgram(
     context.version,
+    // Each command's modules (the pipeline, openpgp.js, yaml…) load when it runs, not to print --help.
     {
-      verify: (paths, options) => verifyCommand(paths, options, context),
-      manifest: (options) => manifestCommand(options, context),
-      init: (options) => initCommand(options, context),
-      inspect: (paths, options) => inspectCommand(paths, options, context),
-      site: (options) => siteCommand(options, context),
-      sign: (file, options) => signCommand(file, options, context),
-      keysFetch: (query, options) => keysFetchCommand(query, options, context),
-      keysList: (options) => keysListCommand(options, context),
-      keysExport: (options) => keysExportCommand(options, context),
-      bundle: (options) => bundleCommand(options, context),
-      keysClear: (options) => keysClearCommand(options, context),
+      verify: async (paths, options) => (await import('./commands/verify.js')).verifyCommand(paths, options, context),
+      manifest: async (options) => (await import('./commands/manifest.js')).manifestCommand(options, context),
+      init: async (options) => (await import('./commands/init.js')).initCommand(options, context),
+      inspect: async (paths, options) => (await import('./commands/inspect.js')).inspectCommand(paths, options, context),
+      site: async (options) => (await import('./commands/site.js')).siteCommand(options, context),
+      sign: async (file, options) => (await import('./commands/sign.js')).signCommand(file, options, context),
+      keysFetch: async (query, options) => (await import('./commands/keys.js')).keysFetchCommand(query, options, context),
+      keysList: async (options) => (await import('./commands/keys.js')).keysListCommand(options, context),
+      keysExport: async (options) => (await import('./commands/keys.js')).keysExportCommand(options, context),
+      bundle: async (options) => (await import('./commands/bundle.js')).bundleCommand(options, context),
+      keysClear: async (options) => (await import('./commands/keys.js')).keysClearCommand(options, context),
       // The program itself is the table the script and the page are generated from.
-      completion: (shell) => Promise.resolve(void streams.stdout.write(completionScript(program, shell))),
-      man: () => Promise.resolve(void streams.stdout.write(manPage(program, EXIT_CODES_HELP))),
+      completion: async (shell) => void streams.stdout.write((await import('./completion.js')).completionScript(program, shell)),
+      man: async () => void streams.stdout.write((await import('./man-page.js')).manPage(program, EXIT_CODES_HELP)),
     },
     { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
   );
@@ -49,7 +40,6 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
   });
   // The options are not parsed yet when parsing is what failed, so argv says whether this is a CI log.
   const github = argv.some((arg, index) => arg === '--format=github' || (arg === '--format' && argv[index + 1] === 'github'));
-  const say = (message: string) => (github ? escapeLogMessage(message) : message);
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -59,6 +49,9 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       streams.stderr.write('pledge: interrupted; no manifest was written\n');
       return ExitCode.interrupted;
     }
+    // Loaded only here: --help and --version end above, and should not pay for it.
+    const { escapeLogMessage } = await import('../report/render-github.js');
+    const say = (message: string) => (github ? escapeLogMessage(message) : message);
     if (error instanceof PledgeError && error.code !== 'internal') {
       streams.stderr.write(`pledge: ${say(error.message)}\n`);
       return ExitCode.usage;

@@ -1,5 +1,5 @@
 import { Argument, Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
-import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/create-sources.js';
+import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/source-names.js';
 
 /** Where keys come from: shared by `verify` and `keys fetch`. */
 export interface DiscoveryCommandOptions {

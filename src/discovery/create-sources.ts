@@ -5,12 +5,9 @@ import { createKeybaseSource } from './sources/keybase.js';
 import { createKeyURLSource } from './sources/key-url.js';
 import { createVksSource } from './sources/vks.js';
 import { createWkdSource } from './sources/wkd.js';
+import type { SourceName } from './source-names.js';
 
-export const SOURCE_NAMES = ['vks', 'keybase', 'hkp', 'wkd', 'github', 'url'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
-
-/** keys.openpgp.org first: it publishes only verified addresses and passes on revocations. */
-export const DEFAULT_SOURCE_ORDER: SourceName[] = ['vks', 'keybase', 'hkp', 'wkd', 'github', 'url'];
+export { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from './source-names.js';
 export const DEFAULT_KEYSERVERS = ['hkps://keyserver.ubuntu.com'];
 
 export interface SourceOptions {
