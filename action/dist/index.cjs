@@ -29793,8 +29793,8 @@ var init_read_public_keys = __esm({
 
 // src/openpgp/inline-messages.ts
 async function messageBytes(armored) {
-  const { data } = await unarmor(armored, LOW_LEVEL_STRICT);
-  return data;
+  const armor2 = await unarmor(armored, LOW_LEVEL_STRICT);
+  return armor2.data;
 }
 async function signedMessagePackets(bytes) {
   const message = await readMessage({ binaryMessage: bytes, config: STRICT_CONFIG });
@@ -29825,8 +29825,8 @@ var init_inline_messages = __esm({
 
 // src/openpgp/detached-messages.ts
 async function unarmorStrict(text3) {
-  const { type, data } = await unarmor(text3, LOW_LEVEL_STRICT);
-  return { type, data };
+  const armor2 = await unarmor(text3, LOW_LEVEL_STRICT);
+  return { type: armor2.type, data: armor2.data };
 }
 function detachedLiteralPacket(data) {
   const literal = new LiteralDataPacket();
@@ -33202,11 +33202,7 @@ var init_algorithm_names = __esm({
       [enums.hash.sha3_256]: "SHA3-256",
       [enums.hash.sha3_512]: "SHA3-512"
     };
-    HASH_HEADER_NAMES = [
-      ...Object.entries(HASH_NAMES).map(([id, name]) => [name, Number(id)]),
-      ["SHA3_256", enums.hash.sha3_256],
-      ["SHA3_512", enums.hash.sha3_512]
-    ];
+    HASH_HEADER_NAMES = [...Object.entries(HASH_NAMES).map(([id, name]) => [name, Number(id)]), ["SHA3_256", enums.hash.sha3_256], ["SHA3_512", enums.hash.sha3_512]];
     PUBLIC_KEY_NAMES = {
       [enums.publicKey.rsaEncryptSign]: "RSA",
       [enums.publicKey.rsaEncrypt]: "RSA",
@@ -33456,14 +33452,19 @@ function mathematicsJob(signature, key, toHashOf, keySignature = false) {
   return key.kind === "rsa" ? { algorithm: hash6.name, data: toHash, key: key.keyObject, signature: rawSignature } : { algorithm: null, data: digest, key: key.keyObject, signature: rawSignature };
 }
 async function verifyKeySignature(signature, type, data, key) {
-  const job = mathematicsJob(signature, key, () => {
-    try {
-      const toHash = signatureToHash(signature, type, data);
-      return isBytes2(toHash) ? toHash : null;
-    } catch {
-      return null;
-    }
-  }, true);
+  const job = mathematicsJob(
+    signature,
+    key,
+    () => {
+      try {
+        const toHash = signatureToHash(signature, type, data);
+        return isBytes2(toHash) ? toHash : null;
+      } catch {
+        return null;
+      }
+    },
+    true
+  );
   return typeof job === "object" ? runJob(job) : job;
 }
 function signatureValue(params, key) {
@@ -33606,7 +33607,10 @@ function judgeAlone(key, judge) {
     },
     () => judge()
   );
-  queues.set(key, next.catch(() => void 0));
+  queues.set(
+    key,
+    next.catch(() => void 0)
+  );
   return next;
 }
 async function ignoringUserIDRevocations(key, judge) {
@@ -33697,9 +33701,7 @@ function weakKey(part, policy, role, memory) {
   return null;
 }
 async function validRevocations(key, signingKey) {
-  const targets = [
-    { signatures: key.revocationSignatures, type: enums.signature.keyRevocation, data: { key: key.keyPacket }, of: "key" }
-  ];
+  const targets = [{ signatures: key.revocationSignatures, type: enums.signature.keyRevocation, data: { key: key.keyPacket }, of: "key" }];
   if (signingKey !== key) {
     targets.push({
       signatures: signingKey.revocationSignatures,
@@ -33896,11 +33898,7 @@ async function userIDLessKeyMayHaveSigned(key, signingKey, at) {
     return !direct?.keyFlags || signFlag(direct);
   }
   const bind = { key: primary, bind: signingKey.keyPacket };
-  const binding = await latestValid(
-    signingKey.bindingSignatures,
-    (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false),
-    at
-  );
+  const binding = await latestValid(signingKey.bindingSignatures, (s) => verifySignaturePacket(s, primary, enums.signature.subkeyBinding, bind, at, false), at);
   if (!binding || !signFlag(binding) || !binding.embeddedSignature) return false;
   try {
     await verifySignaturePacket(binding.embeddedSignature, signingKey.keyPacket, enums.signature.keyBinding, bind, at, false);
@@ -33937,11 +33935,7 @@ var init_policy = __esm({
       [enums.publicKey.dsa]: "DSA is deprecated (RFC 9580) and fails with a weak random number at signing time",
       [enums.publicKey.elgamal]: "ElGamal signatures are deprecated and insecure"
     };
-    SOFT_REVOCATIONS = /* @__PURE__ */ new Set([
-      enums.reasonForRevocation.keySuperseded,
-      enums.reasonForRevocation.keyRetired,
-      enums.reasonForRevocation.userIDInvalid
-    ]);
+    SOFT_REVOCATIONS = /* @__PURE__ */ new Set([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired, enums.reasonForRevocation.userIDInvalid]);
     REVOCATION_WORDS = {
       [enums.reasonForRevocation.noReason]: "no reason given",
       [enums.reasonForRevocation.keySuperseded]: "key superseded",
@@ -33992,9 +33986,7 @@ var init_deadline = __esm({
 
 // src/discovery/discover-keys.ts
 function holdsIssuer(candidate, issuer) {
-  return [candidate.key, ...candidate.key.subkeys].some(
-    (key) => issuer.issuerFingerprint ? fingerprintOf(key) === issuer.issuerFingerprint : keyIDOf(key) === issuer.issuerKeyID
-  );
+  return [candidate.key, ...candidate.key.subkeys].some((key) => issuer.issuerFingerprint ? fingerprintOf(key) === issuer.issuerFingerprint : keyIDOf(key) === issuer.issuerKeyID);
 }
 var MIN_ASK_MS, SOURCE_DOWN_CODES, KeyDiscovery;
 var init_discover_keys = __esm({
@@ -34096,7 +34088,10 @@ var init_discover_keys = __esm({
               mismatched ??= `${source.name} answered ${describeQuery(query)} with ${lookup.candidates.length === 1 ? "a key" : "keys"} not holding the signature's key (refused)`;
               continue;
             }
-            const changed = await this.accountChange(query, lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase()));
+            const changed = await this.accountChange(
+              query,
+              lookup.candidates.map((candidate) => candidate.key.getFingerprint().toUpperCase())
+            );
             for (const found of matching) {
               const candidate = await this.withRevocations(found);
               if (changed) {
@@ -34743,7 +34738,10 @@ var init_key_cache = __esm({
           const key = keys.find((k) => k.getFingerprint().toUpperCase() === entry.fingerprint);
           if (!key) continue;
           const fresh = now.getTime() - Date.parse(entry.fetchedAt) < this.ttlMs;
-          found.push({ candidate: { key, source: entry.source, cached: true, url: entry.url ?? void 0, origin: entry.source, ...entry.provenance ? { provenance: entry.provenance } : {}, ...entry.keybase ? { keybase: entry.keybase } : {} }, fresh });
+          found.push({
+            candidate: { key, source: entry.source, cached: true, url: entry.url ?? void 0, origin: entry.source, ...entry.provenance ? { provenance: entry.provenance } : {}, ...entry.keybase ? { keybase: entry.keybase } : {} },
+            fresh
+          });
         }
         return found;
       }
@@ -61773,12 +61771,7 @@ async function readBody(body, contentEncoding, maxBytes, signal) {
     }
   });
   const rawCap = decoders.length === 0 ? maxBytes : maxBytes + RAW_SLACK_BYTES;
-  const streams = [
-    body,
-    byteCap(rawCap, "encoded body"),
-    ...decoders,
-    collect2
-  ];
+  const streams = [body, byteCap(rawCap, "encoded body"), ...decoders, collect2];
   try {
     await (0, import_promises7.pipeline)(streams, { signal });
   } catch (err2) {
@@ -61986,7 +61979,10 @@ function createHttpClient(options) {
   }
   function classify(err2, signals) {
     if (signals.deadline.aborted) return { code: "network-timeout", message: `no complete answer within ${requestTimeoutMs} ms` };
-    for (const [name, s] of [["run", signals.run], ["caller", signals.caller]]) {
+    for (const [name, s] of [
+      ["run", signals.run],
+      ["caller", signals.caller]
+    ]) {
       if (s?.aborted) {
         return isTimeoutReason(s.reason) ? { code: "network-timeout", message: `${name} deadline passed` } : { code: "network-error", message: `aborted by ${name} signal` };
       }
@@ -62346,7 +62342,11 @@ async function checkWithCandidate(signedText, signature, candidate, policy, memo
   }
   if (candidate.accountChanged) {
     const { account, previous, since } = candidate.accountChanged;
-    return failure("key-changed", `${account} served ${previous.join(", ")} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`, identity);
+    return failure(
+      "key-changed",
+      `${account} served ${previous.join(", ")} before (first seen ${since}) and now serves only other keys: the name changed hands, or its owner replaced the key. Check, then pin the key with --keyring or clear the cache (pledge keys clear)`,
+      identity
+    );
   }
   const namesAt = judged2.warnings.includes("binding-newer-than-signature") ? policy.now : signature.created;
   const shown = vouched(candidate, await verifiedUserIDs(candidate.key, namesAt, policy, memory), judged2.warnings);
@@ -62614,8 +62614,7 @@ function scanSignedMessage(view, start, prefix) {
       error ??= content.includes(":") ? malformed("armor-header", `line ${line.line}: only "Hash:" headers may follow BEGIN PGP SIGNED MESSAGE (RFC 9580 §7.1)`) : malformed("malformed-armor", `line ${line.line}: the line after the headers must be empty`);
     } else if (state === "text") {
       if (trimmed === ARMOR.signatureBegin) state = "signature";
-      else if (ANY_ARMOR_LINE.test(trimmed))
-        error ??= malformed("malformed-armor", `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
+      else if (ANY_ARMOR_LINE.test(trimmed)) error ??= malformed("malformed-armor", `line ${line.line}: an armor line inside the signed text (it must be dash-escaped)`);
     } else if (ANY_ARMOR_LINE.test(trimmed)) {
       error ??= malformed("malformed-armor", `line ${line.line}: unexpected armor line inside the signature`);
     }
@@ -62657,31 +62656,20 @@ function countHeaders(lines) {
   return count2;
 }
 function checkLimits(lines, limits) {
-  if (countHeaders(lines) > limits.maxArmorHeaders)
-    return malformed("input-too-large", `the block holds more than ${limits.maxArmorHeaders} armor header lines (raise it with --max-armor-headers)`);
+  if (countHeaders(lines) > limits.maxArmorHeaders) return malformed("input-too-large", `the block holds more than ${limits.maxArmorHeaders} armor header lines (raise it with --max-armor-headers)`);
   let total = 0;
   for (const line of lines) {
     total += line.text.length + 1;
-    if (line.text.length > limits.maxLineLength)
-      return malformed("input-too-large", `line ${line.line} is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
+    if (line.text.length > limits.maxLineLength) return malformed("input-too-large", `line ${line.line} is longer than ${limits.maxLineLength} characters (raise it with --max-line-length)`);
   }
-  if (total > limits.maxBlockChars)
-    return malformed("input-too-large", `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
+  if (total > limits.maxBlockChars) return malformed("input-too-large", `the block is over ${limits.maxBlockChars} characters (raise it with --max-block-chars)`);
   return null;
 }
 function checkShown(lines) {
   const hidden = lines.filter((line) => line.hidden);
-  if (hidden.length)
-    return malformed(
-      "hidden-block",
-      `${hidden.length === lines.length ? "the whole block" : `line ${hidden[0].line}`} sits inside an HTML comment: no renderer shows what would be verified`
-    );
+  if (hidden.length) return malformed("hidden-block", `${hidden.length === lines.length ? "the whole block" : `line ${hidden[0].line}`} sits inside an HTML comment: no renderer shows what would be verified`);
   const joined = lines.find((line) => line.encodedBreak);
-  if (joined)
-    return malformed(
-      "encoded-line-break",
-      `line ${joined.line}: a character reference (such as &#10; or &NewLine;) decodes to a line break, so openpgp.js would read lines the page does not have`
-    );
+  if (joined) return malformed("encoded-line-break", `line ${joined.line}: a character reference (such as &#10; or &NewLine;) decodes to a line break, so openpgp.js would read lines the page does not have`);
   for (const line of lines) {
     const shown = disguisedArmor(line.text);
     if (shown) {
@@ -62694,10 +62682,8 @@ function checkShown(lines) {
 }
 function checkLines(lines) {
   for (const line of lines) {
-    if (/[\r\u2028\u2029]/.test(line.text))
-      return malformed("bad-line-ending", `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
-    if (line.markup)
-      return malformed("markup-in-block", `line ${line.line}: ${line.markup} inside the block can change what readers see; pledge undoes only highlighting markup`);
+    if (/[\r\u2028\u2029]/.test(line.text)) return malformed("bad-line-ending", `line ${line.line} holds a lone carriage return or a Unicode line separator: what it shows is not what was signed`);
+    if (line.markup) return malformed("markup-in-block", `line ${line.line}: ${line.markup} inside the block can change what readers see; pledge undoes only highlighting markup`);
   }
   return null;
 }
@@ -62802,10 +62788,8 @@ async function parseBlock(armored, limits) {
 function usableSignatures(packets, limits, where) {
   const usable = packets.filter((packet) => packet.signatureType !== null && TEXT_SIGNATURE_TYPES.has(packet.signatureType));
   if (usable.length === 0) return { ok: false, error: { code: "no-signature", message: `the ${where} holds no usable text signature` } };
-  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime())))
-    return { ok: false, error: { code: "malformed-packet", message: "a signature has no valid creation time" } };
-  if (usable.length > limits.maxSignaturesPerBlock)
-    return { ok: false, error: { code: "input-too-large", message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
+  if (usable.some((packet) => !packet.created || Number.isNaN(packet.created.getTime()))) return { ok: false, error: { code: "malformed-packet", message: "a signature has no valid creation time" } };
+  if (usable.length > limits.maxSignaturesPerBlock) return { ok: false, error: { code: "input-too-large", message: `the block holds ${usable.length} signatures, over the limit of ${limits.maxSignaturesPerBlock} (raise it with --max-signatures)` } };
   return {
     ok: true,
     signatures: usable.map((packet) => ({
@@ -62837,14 +62821,12 @@ function inflate(body, budget) {
   const algorithm = body[0];
   const data = body.subarray(1);
   if (algorithm === 0) return { ok: true, bytes: data };
-  if (algorithm !== 1 && algorithm !== 2)
-    return fail3("unsupported-format", `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? " (BZip2)" : ""}, which pledge does not read`);
+  if (algorithm !== 1 && algorithm !== 2) return fail3("unsupported-format", `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? " (BZip2)" : ""}, which pledge does not read`);
   try {
     const out = (algorithm === 1 ? import_node_zlib2.inflateRawSync : import_node_zlib2.inflateSync)(data, { maxOutputLength: budget });
     return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (error) {
-    if (error.code === "ERR_BUFFER_TOO_LARGE")
-      return fail3("compression-bomb", `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
+    if (error.code === "ERR_BUFFER_TOO_LARGE") return fail3("compression-bomb", `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
     return fail3("malformed-packet", `the compressed data does not inflate: ${error.message}`);
   }
 }
@@ -71481,12 +71463,7 @@ async function applyRepositoryRules(check, signedText, document, rules, discover
     if (mismatch2) return { ...check, status: "statement-mismatch", reason: mismatch2 };
   }
   if (rules.identity) {
-    const identity = await checkIdentity(
-      document.frontMatter,
-      rules.identity,
-      { primaryKeyFingerprint: check.primaryKeyFingerprint, signingKeyFingerprint: check.signingKeyFingerprint },
-      (query) => discovery.keysClaimedBy(query)
-    );
+    const identity = await checkIdentity(document.frontMatter, rules.identity, { primaryKeyFingerprint: check.primaryKeyFingerprint, signingKeyFingerprint: check.signingKeyFingerprint }, (query) => discovery.keysClaimedBy(query));
     if (identity.outcome === "unbacked") return { ...check, status: "identity-mismatch", reason: identity.reason };
     if (identity.outcome === "unavailable") {
       return { ...check, status: "key-unavailable", reason: { code: "key-unavailable", message: identity.message, ...identity.offline ? { detail: "offline-no-server-asked" } : {} } };
@@ -71574,8 +71551,8 @@ function verifyingJudge(keyring, request, policy, rules) {
     return { judge: judgeWith(discovery, new Verifier(policy), rules), lookups: () => discovery.lookups, close: close2 };
   };
 }
-async function claimsOnly() {
-  return { judge: async (_text, signature) => claimsOf(signature), lookups: () => [], close: async () => void 0 };
+function claimsOnly() {
+  return Promise.resolve({ judge: (_text, signature) => Promise.resolve().then(() => claimsOf(signature)), lookups: () => [], close: () => Promise.resolve() });
 }
 var init_judging = __esm({
   "src/pipeline/judging.ts"() {
@@ -71881,7 +71858,10 @@ async function detachedArguments(paths, signatures) {
   const [first, second] = paths;
   if (isDocumentUrl(first) || isDocumentUrl(second)) return { paths };
   const read2 = await readAtMost(first, MAX_SIGNATURE_FILE_BYTES);
-  const isDirectory = await (0, import_promises9.stat)(second).then((info) => info.isDirectory(), () => false);
+  const isDirectory = await (0, import_promises9.stat)(second).then(
+    (info) => info.isDirectory(),
+    () => false
+  );
   return read2?.whole && signatureEncodingOf(read2.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
 }
 var import_node_crypto7, import_node_fs4, import_promises9, import_node_path8, sha2563, sibling, DetachedPairing;
@@ -72219,7 +72199,7 @@ var init_reader = __esm({
 
 // src/pipeline/source.ts
 function openSource(origin, limits, readerAfter) {
-  if (origin.kind === "files") return { items: origin.files.map((file) => ({ path: (0, import_node_path9.join)(origin.root, file), shown: file })), close: async () => void 0 };
+  if (origin.kind === "files") return { items: origin.files.map((file) => ({ path: (0, import_node_path9.join)(origin.root, file), shown: file })), close: () => Promise.resolve() };
   const source = walkSource(origin.paths, origin.collect, limits, readerAfter);
   const given = origin.given ?? /* @__PURE__ */ new Map();
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
@@ -80395,7 +80375,12 @@ async function verifyRepository(request) {
     for (const [path, kind] of changes) if (kind === "deleted" && matchesDocuments(path, config2)) deleted.push(path);
     paths = all2.filter((path) => changes.get(path) === "added" || changes.get(path) === "modified");
     for (const path of paths) if (changes.get(path) === "modified") modified.add(path);
-    findingsOnly.push(...unmatchedSignerFiles([...changes].filter(([, kind]) => kind !== "deleted").map(([path]) => path).sort(), config2));
+    findingsOnly.push(
+      ...unmatchedSignerFiles(
+        [...changes].filter(([, kind]) => kind !== "deleted").map(([path]) => path).sort(),
+        config2
+      )
+    );
     const changed = new Set(paths);
     known = committed;
     if (known) {
@@ -80403,7 +80388,15 @@ async function verifyRepository(request) {
       known.signers = known.signers.map((signer) => ({ ...signer, documents: signer.documents.filter((path) => !changed.has(path)) })).filter((signer) => signer.documents.length);
     } else background = all2.filter((path) => !changed.has(path));
   } else {
-    findingsOnly.push(...unmatchedSignerFiles(await expandGlobs(root, signerFolders(config2.documents).map((folder) => `${folder}/**`)), config2));
+    findingsOnly.push(
+      ...unmatchedSignerFiles(
+        await expandGlobs(
+          root,
+          signerFolders(config2.documents).map((folder) => `${folder}/**`)
+        ),
+        config2
+      )
+    );
   }
   const keyring = async () => {
     const loaded = new Keyring();
@@ -80431,13 +80424,16 @@ async function verifyRepository(request) {
   checkRepository(documents, config2, known, allowed);
   if (config2.appendOnly) {
     for (const document of documents.filter((d) => modified.has(d.path))) {
-      document.findings = [
-        ...document.findings ?? [],
-        { code: "modified-signer-file", severity: "error", message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` }
-      ];
+      document.findings = [...document.findings ?? [], { code: "modified-signer-file", severity: "error", message: `an existing signer file was modified (since ${request.changedSince}); this repository only accepts new files` }];
     }
     for (const path of deleted) {
-      documents.push({ path, status: "not-signed", error: null, blocks: [], findings: [{ code: "deleted-signer-file", severity: "error", message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }] });
+      documents.push({
+        path,
+        status: "not-signed",
+        error: null,
+        blocks: [],
+        findings: [{ code: "deleted-signer-file", severity: "error", message: `a signer file was deleted (since ${request.changedSince}); this repository only accepts new files` }]
+      });
     }
   }
   documents.push(...findingsOnly);
@@ -81089,8 +81085,7 @@ function signerRequirement(options, cwd) {
   }
   if (allowed && allowed.size === 0) throw new PledgeError("usage", "--signer-file: the signer list names no fingerprint, so no signature could count");
   const requirement = requirementOf(options.minSignatures, allowed);
-  if (requirement && allowed && requirement.minSignatures > allowed.size)
-    throw new PledgeError("usage", `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
+  if (requirement && allowed && requirement.minSignatures > allowed.size) throw new PledgeError("usage", `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
   return requirement;
 }
 var import_node_fs9, import_node_path13;
@@ -81216,8 +81211,10 @@ function diffText(expected, actual, context = 2) {
   let i2 = 0;
   let j = 0;
   while (i2 < a.length || j < b.length) {
-    if (i2 < a.length && j < b.length && a[i2] === b[j]) lines.push({ mark: " ", text: a[i2++] }) && j++;
-    else if (j < b.length && (i2 >= a.length || table[i2][j + 1] >= table[i2 + 1][j])) lines.push({ mark: "+", text: b[j++] });
+    if (i2 < a.length && j < b.length && a[i2] === b[j]) {
+      lines.push({ mark: " ", text: a[i2++] });
+      j++;
+    } else if (j < b.length && (i2 >= a.length || table[i2][j + 1] >= table[i2 + 1][j])) lines.push({ mark: "+", text: b[j++] });
     else lines.push({ mark: "-", text: a[i2++] });
   }
   const keep = lines.map((line, index3) => line.mark !== " " || lines.slice(Math.max(0, index3 - context), index3 + context + 1).some((near) => near.mark !== " "));
@@ -81662,21 +81659,14 @@ function signedTextLines(block, width) {
 }
 function summaryLine(manifest) {
   const { summary } = manifest;
-  const parts = [
-    plural(summary.documents, "document"),
-    plural(summary.blocks, "block"),
-    `${plural(summary.signatures, "signature")}: ${summary.verified} verified, ${summary.failed} not verified`
-  ];
+  const parts = [plural(summary.documents, "document"), plural(summary.blocks, "block"), `${plural(summary.signatures, "signature")}: ${summary.verified} verified, ${summary.failed} not verified`];
   if (summary.malformedBlocks) parts.push(`${summary.malformedBlocks} malformed`);
   if (summary.unsignedDocuments) parts.push(`${summary.unsignedDocuments} not signed`);
   if (summary.unreadableDocuments) parts.push(`${summary.unreadableDocuments} unreadable`);
   return [...parts, ...skippedParts(summary)].join(" · ");
 }
 function skippedParts(summary) {
-  return [
-    ...summary.skippedDocuments ? [`${summary.skippedDocuments} skipped (not text)`] : [],
-    ...summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, "unsigned document")}`] : []
-  ];
+  return [...summary.skippedDocuments ? [`${summary.skippedDocuments} skipped (not text)`] : [], ...summary.passedOverDocuments ? [`passed over ${plural(summary.passedOverDocuments, "unsigned document")}`] : []];
 }
 function renderHuman(manifest, colour = PLAIN, width = DEFAULT_WIDTH) {
   return manifest.documents.map((document) => renderHumanDocument(document, colour, width)).join("") + renderHumanTail(manifest, colour);
@@ -82067,13 +82057,7 @@ function renderTestsuite(document, testcases) {
 function renderJunit(manifest) {
   const suites = manifest.documents.map((document) => ({ document, testcases: testcasesOf(document) }));
   const totals = count(suites.flatMap((suite) => suite.testcases));
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: "pledge", ...totals })}>`,
-    ...suites.flatMap((suite) => renderTestsuite(suite.document, suite.testcases)),
-    "</testsuites>",
-    ""
-  ].join("\n");
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes({ name: "pledge", ...totals })}>`, ...suites.flatMap((suite) => renderTestsuite(suite.document, suite.testcases)), "</testsuites>", ""].join("\n");
 }
 var NOT_XML, elementFor;
 var init_render_junit = __esm({
@@ -82259,34 +82243,32 @@ async function streamDocuments(paths, options, context, format, input2) {
   const { stdout, stderr, env: env2 } = context.streams;
   const redact = options.redact;
   const file = options.manifest ? await AtomicFile.open((0, import_node_path18.resolve)(context.streams.cwd, options.manifest)) : null;
-  const writers = [
-    ...format === "json" ? [new ManifestWriter(toStream2(stdout), context.version)] : [],
-    ...file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []
-  ];
+  const writers = [...format === "json" ? [new ManifestWriter(toStream2(stdout), context.version)] : [], ...file ? [new ManifestWriter((chunk) => file.write(chunk), context.version)] : []];
   const colour = colourFor(stdout, env2, context.colour);
   const width = reportWidth(context);
   let fetched = 0;
   const progress = stderr.isTTY && !options.quiet ? new Progress(stderr, () => fetched) : null;
   const collect2 = collectOptions(options);
-  if (progress) void countPaths(paths, collect2).then((total) => progress.setTotal(total), () => void 0);
+  if (progress)
+    void countPaths(paths, collect2).then(
+      (total) => progress.setTotal(total),
+      () => void 0
+    );
   const write = toStream2(stdout);
   const verdict2 = new RunVerdict(stderr);
   try {
     for (const writer of writers) await writer.begin();
     const hooks = { onLookup: (lookup) => fetched += lookup.outcome === "found" ? 1 : 0, ...progress ? { onAsk: (ask) => progress.lookup(ask) } : {} };
-    const tail = await verifyDocumentStream(
-      documentRequest(paths, options, context, hooks, input2),
-      async (verified2) => {
-        const document = redact ? redactDocument(verified2) : verified2;
-        progress?.document(document);
-        verdict2.add(document);
-        for (const writer of writers) await writer.document(document);
-        if (format === "human" && !options.quiet && document.verdict !== "skipped") {
-          progress?.clear();
-          await write(renderHumanDocument(document, colour, width));
-        }
+    const tail = await verifyDocumentStream(documentRequest(paths, options, context, hooks, input2), async (verified2) => {
+      const document = redact ? redactDocument(verified2) : verified2;
+      progress?.document(document);
+      verdict2.add(document);
+      for (const writer of writers) await writer.document(document);
+      if (format === "human" && !options.quiet && document.verdict !== "skipped") {
+        progress?.clear();
+        await write(renderHumanDocument(document, colour, width));
       }
-    );
+    });
     progress?.done();
     for (const writer of writers) await writer.end(tail);
     if (format === "human" && !options.quiet) await write(renderHumanTail(tail, colour));
@@ -82328,7 +82310,11 @@ async function verifyCommand(given, options, context) {
   if (loaded && signerOptions) throw new PledgeError("usage", "--min-signatures, --signer and --signer-file do not apply to a signers repository: its pledge.config.json's minSignatures and allowedSigners do");
   signerRequirement(options, context.streams.cwd);
   if (loaded && options.signedOnly) throw new PledgeError("usage", "--signed-only does not apply to a signers repository: every signer file must be signed");
-  if (!loaded) await checkSomethingToRead(paths.filter((path) => path !== STDIN), collectOptions(options));
+  if (!loaded)
+    await checkSomethingToRead(
+      paths.filter((path) => path !== STDIN),
+      collectOptions(options)
+    );
   await warnUnmatchedGlobs(paths, options, loaded, context);
   const input2 = await standardInput(paths, options.keyring, { document: documentLimits(options).maxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, key: options.maxKeyBytes ?? DEFAULT_KEY_LIMITS.maxKeyBytes }, context);
   const streamFormat = options.format ?? (options.json ? "json" : "human");
@@ -82846,13 +82832,7 @@ function publishHints(fingerprint, sources, keysFolder) {
   return hints;
 }
 function gitCommands(relativePath, name, slug) {
-  return [
-    `git checkout -b sign-${slug}`,
-    `git add ${relativePath}`,
-    `git commit -m ${JSON.stringify(`Sign the pledge: ${name}`)}`,
-    `git push -u origin sign-${slug}`,
-    "then open a pull request (gh pr create --fill)"
-  ];
+  return [`git checkout -b sign-${slug}`, `git add ${relativePath}`, `git commit -m ${JSON.stringify(`Sign the pledge: ${name}`)}`, `git push -u origin sign-${slug}`, "then open a pull request (gh pr create --fill)"];
 }
 var import_promises15, import_node_os4, import_node_path22;
 var init_sign_flow = __esm({
@@ -82929,10 +82909,7 @@ function execute(program2, args, input2, run3) {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => stdout += chunk);
     child.stderr?.setEncoding("utf8").on("data", (chunk) => stderr += chunk);
-    child.on(
-      "error",
-      (error) => reject(new PledgeError("usage", error.code === "ENOENT" ? `${program2} is not installed (or not on PATH)` : `${program2}: ${error.message}`))
-    );
+    child.on("error", (error) => reject(new PledgeError("usage", error.code === "ENOENT" ? `${program2} is not installed (or not on PATH)` : `${program2}: ${error.message}`)));
     child.on("close", (code) => code === 0 ? resolve15(stdout) : reject(new PledgeError("usage", `${program2} ${args[0]} failed (exit ${code})${stderr.trim() ? `:
 ${stderr.trim()}` : ""}`)));
     if (input2 !== null) {
@@ -83016,7 +82993,10 @@ async function gatherFields(options, needed, context) {
 function signaturesFolder(loaded) {
   const glob = loaded.config.documents[0] ?? "_signatures/*.md";
   const parts = glob.split("/");
-  const fixed = parts.slice(0, parts.findIndex((part) => /[*?[{]/.test(part)));
+  const fixed = parts.slice(
+    0,
+    parts.findIndex((part) => /[*?[{]/.test(part))
+  );
   return fixed.join("/") || ".";
 }
 async function signInRepository(options, context, loaded) {
@@ -83039,10 +83019,7 @@ async function signInRepository(options, context, loaded) {
 `);
   const publicKey = await exportPublicKey(tool, run3);
   const base = discoveryRequest(options, context, loaded.config, sourcesGiven(options));
-  const offline = await withPublicKeyFile(
-    publicKey,
-    (file) => verifyRepository({ loaded, version: context.version, keyrings: [file], discovery: { ...base, offline: true } })
-  );
+  const offline = await withPublicKeyFile(publicKey, (file) => verifyRepository({ loaded, version: context.version, keyrings: [file], discovery: { ...base, offline: true } }));
   const mine = offline.documents.find((document) => document.path === path);
   const [signature] = signaturesOf(mine);
   if (!signature || signature.status !== "verified" && signature.status !== "key-unavailable" || mine?.findings?.some((f) => f.severity === "error")) {
@@ -83053,9 +83030,11 @@ async function signInRepository(options, context, loaded) {
     return;
   }
   const fingerprint = signature.primaryKeyFingerprint ?? signature.issuerFingerprint ?? signature.issuerKeyID;
-  stdout.write(signature.status === "verified" ? `checked offline: good signature by ${fingerprint}, the statement matches, no finding
+  stdout.write(
+    signature.status === "verified" ? `checked offline: good signature by ${fingerprint}, the statement matches, no finding
 ` : `checked offline: good signature by ${fingerprint} and the statement matches; ${escapeText2(signature.reason?.message ?? "the front matter claims need the network")}
-`);
+`
+  );
   let found = null;
   if (!base.offline) {
     const online = await verifyRepository({ loaded, version: context.version, keyrings: [], discovery: base });
@@ -83092,10 +83071,7 @@ async function signDocument(file, options, context) {
   const block = await clearsignWith(tool, signed, run3);
   await writeFileAtomic(path, `${frontMatter}${frontMatter ? "\n" : ""}${fencedBlock(block)}`);
   const publicKey = await exportPublicKey(tool, run3);
-  const manifest = await withPublicKeyFile(
-    publicKey,
-    (keyring) => verifyDocuments({ paths: [path], keyrings: [keyring], version: context.version, discovery: { ...discoveryRequest(options, context), offline: true } })
-  );
+  const manifest = await withPublicKeyFile(publicKey, (keyring) => verifyDocuments({ paths: [path], keyrings: [keyring], version: context.version, discovery: { ...discoveryRequest(options, context), offline: true } }));
   const [signature] = signaturesOf(manifest.documents[0]);
   if (signature?.status !== "verified") {
     context.streams.stderr.write(`pledge: signed ${file}, but it does not verify: ${signature?.status ?? "no signature"}
@@ -83165,7 +83141,8 @@ async function exportManifestKeys(manifest, keyring, cache, now, minimal = true)
     if (same2) {
       const key = minimal ? minimalCertificate(same2.key, used.signingKeys) : same2.key;
       out.push({ fingerprint: used.fingerprint, outcome: "exported", armored: key.armor(), binary: key.write() });
-    } else if (candidates.length) out.push({ fingerprint: used.fingerprint, outcome: "changed", message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0].key)}) is not the one the manifest recorded (${used.certificateSha256})` });
+    } else if (candidates.length)
+      out.push({ fingerprint: used.fingerprint, outcome: "changed", message: `the certificate found now (SHA-256 ${certificateSha256(candidates[0].key)}) is not the one the manifest recorded (${used.certificateSha256})` });
     else out.push({ fingerprint: used.fingerprint, outcome: "not-found", message: "not in the keyrings given, the repository keys or the cache" });
   }
   return out;
@@ -83311,7 +83288,13 @@ async function writeBundle(manifest, root, out, keyring, cache, now) {
     binary.push(key.binary);
   }
   await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, "keys", "keyring.gpg"), Buffer.concat(binary));
-  await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, "README.md"), README(blocks, manifest.documents.filter((d) => d.status === "signed").map((d) => d.path).join(" ")));
+  await (0, import_promises19.writeFile)(
+    (0, import_node_path25.join)(out, "README.md"),
+    README(
+      blocks,
+      manifest.documents.filter((d) => d.status === "signed").map((d) => d.path).join(" ")
+    )
+  );
   return { documents, blocks, keys };
 }
 var import_promises19, import_node_path25, README;
@@ -83416,7 +83399,9 @@ function commandTree(program2, command = program2, path = []) {
 function bash(root) {
   const key = (entry) => JSON.stringify(entry.path.join(" "));
   const cases = (body) => all(root).map((entry) => `    ${key(entry)}) ${body(entry)} ;;`).join("\n");
-  const choices = all(root).flatMap((entry) => entry.options.filter((option) => option.argChoices).flatMap((option) => flagsOf(option).map((flag) => `    ${JSON.stringify(`${entry.path.join(" ")}|${flag}`)}) echo ${JSON.stringify(option.argChoices.join(" "))} ;;`)));
+  const choices = all(root).flatMap(
+    (entry) => entry.options.filter((option) => option.argChoices).flatMap((option) => flagsOf(option).map((flag) => `    ${JSON.stringify(`${entry.path.join(" ")}|${flag}`)}) echo ${JSON.stringify(option.argChoices.join(" "))} ;;`))
+  );
   return `# bash completion for pledge, generated from its command table by \`pledge completion bash\`.
 # Load it with: source <(pledge completion bash)
 _pledge_commands() {
@@ -83879,9 +83864,7 @@ function addRepositoryOptions(command) {
   return command.optionsGroup("Repository:").addOption(new Option("--config <file>", "the repository policy (default: pledge.config.json in this folder or above, when no paths are given)").env("PLEDGE_CONFIG")).option("--no-config", "ignore any pledge.config.json").addOption(new Option("--changed-since <ref>", "verify only signer files changed since this git ref (pull-request CI)").env("PLEDGE_CHANGED_SINCE")).addOption(new Option("--redact", "leave user IDs and signed texts out of the manifest (fingerprints, statuses and hashes stay)").default(false).env("PLEDGE_REDACT"));
 }
 function addDiscoveryOptions(command) {
-  return command.optionsGroup("Keys:").addOption(new Option("-k, --keyring <path>", "a key file, a folder of them or a GnuPG home (its pubring.kbx), asked first; - for stdin (repeatable)").argParser(collect).default([]).env("PLEDGE_KEYRING")).addOption(new Option("--offline", "use only --keyring keys and the cache: no network request at all").default(false).env("PLEDGE_OFFLINE")).addOption(
-    new Option("--sources <list>", `network sources to ask, in order, from ${SOURCE_NAMES.join(" ")}`).argParser(sourceList).default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(",")).env("PLEDGE_SOURCES")
-  ).addOption(new Option("--keybase-url <url>", "Keybase API base URL").argParser(url)).addOption(new Option("--vks-url <url>", "keys.openpgp.org (VKS) base URL").argParser(url)).addOption(new Option("--keyserver <url>", "an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)").argParser((v, p) => [...p, url(v)]).default([])).addOption(new Option("--wkd-origin <url>", "serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN").argParser(url)).addOption(new Option("--github-url <url>", "GitHub base URL for USER.gpg").argParser(url)).addOption(new Option("--cache-dir <dir>", "key cache directory (default: $XDG_CACHE_HOME/pledge, else ~/.cache/pledge; ~/Library/Caches/pledge on macOS, %LOCALAPPDATA%\\pledge\\Cache on Windows)").env("PLEDGE_CACHE_DIR")).addOption(new Option("--no-cache", "neither read nor write the key cache").env("PLEDGE_NO_CACHE")).addOption(new Option("--cache-ttl <hours>", "refetch cached keys older than this, to see new revocations").argParser(positiveInteger).default(24).env("PLEDGE_CACHE_TTL")).addOption(new Option("--timeout <seconds>", "deadline per network request").argParser(positiveInteger).default(10).env("PLEDGE_TIMEOUT")).addOption(new Option("--allow-host <host>", "a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)").argParser((v, p = []) => [...p, hostName(v)])).optionsGroup("Limits:").addOption(new Option("--max-keys <n>", "most distinct keys looked up on the network in one run (default 10000)").argParser(positiveInteger)).addOption(new Option("--max-key-bytes <size>", "largest key data accepted from a file or server, e.g. 1M (default 1 MiB)").argParser(byteSize)).addOption(new Option("--max-key-packets <n>", "most packets in one key answer: flooded keys are refused unread (default 5000)").argParser(positiveInteger));
+  return command.optionsGroup("Keys:").addOption(new Option("-k, --keyring <path>", "a key file, a folder of them or a GnuPG home (its pubring.kbx), asked first; - for stdin (repeatable)").argParser(collect).default([]).env("PLEDGE_KEYRING")).addOption(new Option("--offline", "use only --keyring keys and the cache: no network request at all").default(false).env("PLEDGE_OFFLINE")).addOption(new Option("--sources <list>", `network sources to ask, in order, from ${SOURCE_NAMES.join(" ")}`).argParser(sourceList).default(DEFAULT_SOURCE_ORDER, DEFAULT_SOURCE_ORDER.join(",")).env("PLEDGE_SOURCES")).addOption(new Option("--keybase-url <url>", "Keybase API base URL").argParser(url)).addOption(new Option("--vks-url <url>", "keys.openpgp.org (VKS) base URL").argParser(url)).addOption(new Option("--keyserver <url>", "an HKP keyserver, hkp:// or hkps:// (repeatable; default hkps://keyserver.ubuntu.com)").argParser((v, p) => [...p, url(v)]).default([])).addOption(new Option("--wkd-origin <url>", "serve WKD from this origin instead of https://openpgpkey.DOMAIN and https://DOMAIN").argParser(url)).addOption(new Option("--github-url <url>", "GitHub base URL for USER.gpg").argParser(url)).addOption(new Option("--cache-dir <dir>", "key cache directory (default: $XDG_CACHE_HOME/pledge, else ~/.cache/pledge; ~/Library/Caches/pledge on macOS, %LOCALAPPDATA%\\pledge\\Cache on Windows)").env("PLEDGE_CACHE_DIR")).addOption(new Option("--no-cache", "neither read nor write the key cache").env("PLEDGE_NO_CACHE")).addOption(new Option("--cache-ttl <hours>", "refetch cached keys older than this, to see new revocations").argParser(positiveInteger).default(24).env("PLEDGE_CACHE_TTL")).addOption(new Option("--timeout <seconds>", "deadline per network request").argParser(positiveInteger).default(10).env("PLEDGE_TIMEOUT")).addOption(new Option("--allow-host <host>", "a host you trust that may be on a loopback or private address or another port than 443, e.g. 127.0.0.1:8443 (repeatable)").argParser((v, p = []) => [...p, hostName(v)])).optionsGroup("Limits:").addOption(new Option("--max-keys <n>", "most distinct keys looked up on the network in one run (default 10000)").argParser(positiveInteger)).addOption(new Option("--max-key-bytes <size>", "largest key data accepted from a file or server, e.g. 1M (default 1 MiB)").argParser(byteSize)).addOption(new Option("--max-key-packets <n>", "most packets in one key answer: flooded keys are refused unread (default 5000)").argParser(positiveInteger));
 }
 function createProgram(version, handlers, output) {
   const program2 = new Command("pledge").exitOverride().configureOutput(output).description("Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.").version(version, "-V, --version", "print the version").helpOption("-h, --help", "show help").addOption(new Option("--color <when>", "colour the report: auto (a terminal, unless NO_COLOR), always or never; FORCE_COLOR is honoured").choices(["auto", "always", "never"])).option("--no-color", "the same as --color=never").configureHelp({ optionDescription }).showHelpAfterError("(run pledge --help for usage)").addHelpText(
@@ -83917,27 +83900,34 @@ Examples:
   pledge verify SHA256SUMS.asc SHA256SUMS          a detached signature and its document, as gpg --verify
 ${EXIT_CODES_HELP}`
   ).action(async (paths, options) => handlers.verify(paths, options));
-  addRepositoryOptions(
-    addDiscoveryOptions(
-      program2.command("manifest").description("write the signers repository's deterministic manifest: the public list of verified signers, to commit")
-    )
-  ).option("-o, --output <file>", `where to write it (default: the config's "manifest", else stdout; - for stdout)`).option("--timestamp", "add the time it was made (then it is no longer byte-for-byte reproducible)", false).addHelpText("after", `
+  addRepositoryOptions(addDiscoveryOptions(program2.command("manifest").description("write the signers repository's deterministic manifest: the public list of verified signers, to commit"))).option("-o, --output <file>", `where to write it (default: the config's "manifest", else stdout; - for stdout)`).option("--timestamp", "add the time it was made (then it is no longer byte-for-byte reproducible)", false).addHelpText(
+    "after",
+    `
 Examples:
   pledge manifest                     write signers.json as pledge.config.json names it
   pledge manifest --redact -o -       print it without user IDs or signed texts
-${EXIT_CODES_HELP}`).action(async (options) => handlers.manifest(options));
-  program2.command("site").description("write the signers page of a manifest: one static HTML page (no script, no external request) to publish").requiredOption("--manifest <file>", "the manifest to show (pledge manifest writes signers.json)").requiredOption("-o, --output <dir>", "folder to write index.html into (or a file name ending in .html)").option("--title <text>", 'the page heading (default "Signers")').option("--statement <text>", "the statement shown (default: pledge.config.json's statement, {name} as a placeholder)").option("--repository-url <url>", 'where readers clone the signer files, for "Check it yourself"').option("--config <file>", "the repository policy to take the statement from (default: pledge.config.json here or above)").option("--no-config", "ignore any pledge.config.json").addHelpText("after", `
+${EXIT_CODES_HELP}`
+  ).action(async (options) => handlers.manifest(options));
+  program2.command("site").description("write the signers page of a manifest: one static HTML page (no script, no external request) to publish").requiredOption("--manifest <file>", "the manifest to show (pledge manifest writes signers.json)").requiredOption("-o, --output <dir>", "folder to write index.html into (or a file name ending in .html)").option("--title <text>", 'the page heading (default "Signers")').option("--statement <text>", "the statement shown (default: pledge.config.json's statement, {name} as a placeholder)").option("--repository-url <url>", 'where readers clone the signer files, for "Check it yourself"').option("--config <file>", "the repository policy to take the statement from (default: pledge.config.json here or above)").option("--no-config", "ignore any pledge.config.json").addHelpText(
+    "after",
+    `
 Examples:
   pledge site --manifest signers.json -o site/
   pledge site --manifest signers.json -o public/signers.html --title "neveragain.tech signers" \\
-              --repository-url https://github.com/neveragaintech/pledge`).action(async (options) => handlers.site(options));
-  program2.command("init").description("scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow").option("--statement <text>", "the statement every signer signs; {name} is filled from the front matter").option("--force", "overwrite existing files", false).addHelpText("after", `
+              --repository-url https://github.com/neveragaintech/pledge`
+  ).action(async (options) => handlers.site(options));
+  program2.command("init").description("scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow").option("--statement <text>", "the statement every signer signs; {name} is filled from the front matter").option("--force", "overwrite existing files", false).addHelpText(
+    "after",
+    `
 Examples:
   pledge init
-  pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`).action(async (options) => handlers.init(options));
+  pledge init --statement "I, {name}, commit to the neveragain.tech pledge."`
+  ).action(async (options) => handlers.init(options));
   addDiscoveryOptions(
     program2.command("sign").description("sign the pledge: in a signers repository, write and check your _signatures/ file; with FILE, cleartext-sign that document in place").argument("[file]", "a document to sign in place (outside a signers repository)")
-  ).optionsGroup("Signer file:").option("--name <name>", "your name, as the statement template uses it").option("--field <key=value>", "another front matter field, e.g. organization=Example Ltd (repeatable)", collect, []).option("--github-user <user>", "a GitHub account that lists your key").option("--keybase <user>", "a Keybase account that holds your key").option("--email <address>", "an address keys.openpgp.org or WKD returns your key for").option("--text <paragraph>", "a paragraph of your own, above the signed block").option("-o, --output <file>", "the signer file to write (default: the signatures folder, NAME.md)").option("--force", "replace an existing file", false).option("--config <file>", "the repository policy (default: pledge.config.json here or above)").optionsGroup("Signing (pledge never reads your secret key):").option("--key <key>", "GnuPG: the key to sign with (gpg --local-user; GNUPGHOME is honoured)").option("--signer-file <file>", "Sequoia: sign with sq and this key file").option("--gpg <program>", "the gpg program", "gpg").option("--sq <program>", "the sq program", "sq").addHelpText("after", `
+  ).optionsGroup("Signer file:").option("--name <name>", "your name, as the statement template uses it").option("--field <key=value>", "another front matter field, e.g. organization=Example Ltd (repeatable)", collect, []).option("--github-user <user>", "a GitHub account that lists your key").option("--keybase <user>", "a Keybase account that holds your key").option("--email <address>", "an address keys.openpgp.org or WKD returns your key for").option("--text <paragraph>", "a paragraph of your own, above the signed block").option("-o, --output <file>", "the signer file to write (default: the signatures folder, NAME.md)").option("--force", "replace an existing file", false).option("--config <file>", "the repository policy (default: pledge.config.json here or above)").optionsGroup("Signing (pledge never reads your secret key):").option("--key <key>", "GnuPG: the key to sign with (gpg --local-user; GNUPGHOME is honoured)").option("--signer-file <file>", "Sequoia: sign with sq and this key file").option("--gpg <program>", "the gpg program", "gpg").option("--sq <program>", "the sq program", "sq").addHelpText(
+    "after",
+    `
 Examples:
   pledge sign --name "Ada Lovelace" --key ada@example.org        in a signers repository
   pledge sign --name "Ada Lovelace" --github-user ada --field organization="Analytical Engines"
@@ -83947,37 +83937,56 @@ Examples:
 
 The signature is checked with the repository's own policy before pledge says it is done,
 first offline (with the key your tool exports), then as CI will find the key.
-${EXIT_CODES_HELP}`).action(async (file, options) => handlers.sign(file, options));
-  program2.command("bundle").description("write an evidence folder: the documents, their signed blocks, the keys and the manifest, with a README on re-verifying with pledge or gpgv").requiredOption("-o, --output <dir>", "the folder to write").option("--manifest <file>", "the manifest (default: the repository config's)").option("-k, --keyring <path>", "a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)", collect, []).option("--cache-dir <dir>", "key cache directory").option("--no-cache", "do not look in the key cache").addHelpText("after", `
+${EXIT_CODES_HELP}`
+  ).action(async (file, options) => handlers.sign(file, options));
+  program2.command("bundle").description("write an evidence folder: the documents, their signed blocks, the keys and the manifest, with a README on re-verifying with pledge or gpgv").requiredOption("-o, --output <dir>", "the folder to write").option("--manifest <file>", "the manifest (default: the repository config's)").option("-k, --keyring <path>", "a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)", collect, []).option("--cache-dir <dir>", "key cache directory").option("--no-cache", "do not look in the key cache").addHelpText(
+    "after",
+    `
 Examples:
   pledge bundle -o evidence/
-  pledge bundle --manifest m.json --keyring keys/ -o evidence/`).action(async (options) => handlers.bundle(options));
-  program2.command("inspect").description("show each block, what rendering was undone, the signed text and what the signatures claim (no verification, no network)").argument("<paths...>", "documents or directories").option("--json", "print JSON to stdout", false).addHelpText("after", `
+  pledge bundle --manifest m.json --keyring keys/ -o evidence/`
+  ).action(async (options) => handlers.bundle(options));
+  program2.command("inspect").description("show each block, what rendering was undone, the signed text and what the signatures claim (no verification, no network)").argument("<paths...>", "documents or directories").option("--json", "print JSON to stdout", false).addHelpText(
+    "after",
+    `
 Examples:
   pledge inspect post.md
-  pledge inspect --json post.md`).action(async (paths, options) => handlers.inspect(paths, options));
+  pledge inspect --json post.md`
+  ).action(async (paths, options) => handlers.inspect(paths, options));
   const keys = program2.command("keys").description("fetch, list or clear cached public keys");
   addDiscoveryOptions(
     keys.command("fetch").description("fetch a key by fingerprint, key ID, keybase:USER, github:USER or e-mail, and cache it").argument("<query>", "fingerprint (40/64 hex), key ID (16 hex), keybase:USER, github:USER or an e-mail address")
-  ).option("--json", "print JSON", false).addHelpText("after", `
+  ).option("--json", "print JSON", false).addHelpText(
+    "after",
+    `
 Examples:
   pledge keys fetch 0123456789ABCDEF0123456789ABCDEF01234567
   pledge keys fetch keybase:alice
-  pledge keys fetch alice@example.org --sources wkd`).action(async (query, options) => handlers.keysFetch(query, options));
-  keys.command("export").description("write every key a manifest used, minimal (the packets that made the verdict), one armored file per primary fingerprint").requiredOption("--manifest <file>", "the manifest (pledge manifest or verify --manifest)").requiredOption("-o, --output <dir>", "the folder to write FINGERPRINT.asc files to").option("-k, --keyring <path>", "a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)", collect, []).option("--cache-dir <dir>", "key cache directory").option("--no-cache", "do not look in the key cache").addHelpText("after", `
+  pledge keys fetch alice@example.org --sources wkd`
+  ).action(async (query, options) => handlers.keysFetch(query, options));
+  keys.command("export").description("write every key a manifest used, minimal (the packets that made the verdict), one armored file per primary fingerprint").requiredOption("--manifest <file>", "the manifest (pledge manifest or verify --manifest)").requiredOption("-o, --output <dir>", "the folder to write FINGERPRINT.asc files to").option("-k, --keyring <path>", "a file or directory of public keys to look in, besides the repository keys/ and the cache (repeatable)", collect, []).option("--cache-dir <dir>", "key cache directory").option("--no-cache", "do not look in the key cache").addHelpText(
+    "after",
+    `
 Only the certificate the manifest recorded (same certificateSha256) is exported; another is reported.
 Examples:
-  pledge keys export --manifest signers.json -o keys/`).action(async (options) => handlers.keysExport(options));
+  pledge keys export --manifest signers.json -o keys/`
+  ).action(async (options) => handlers.keysExport(options));
   keys.command("list").description("list cached keys with their source and fetch time").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysList(options));
   keys.command("clear").description("remove every cached key").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysClear(options));
-  program2.command("completion").description("print a shell completion script, generated from this command table").addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])).addHelpText("after", `
+  program2.command("completion").description("print a shell completion script, generated from this command table").addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])).addHelpText(
+    "after",
+    `
 Examples:
   source <(pledge completion bash)          in ~/.bashrc
   source <(pledge completion zsh)           in ~/.zshrc (after compinit)
-  pledge completion fish > ~/.config/fish/completions/pledge.fish`).action(async (shell) => handlers.completion(shell));
-  program2.command("man").description("print the manual page (roff), generated from this command table").addHelpText("after", `
+  pledge completion fish > ~/.config/fish/completions/pledge.fish`
+  ).action(async (shell) => handlers.completion(shell));
+  program2.command("man").description("print the manual page (roff), generated from this command table").addHelpText(
+    "after",
+    `
 Examples:
-  pledge man | man -l -`).action(async () => handlers.man());
+  pledge man | man -l -`
+  ).action(async () => handlers.man());
   return program2;
 }
 
