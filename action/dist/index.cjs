@@ -29677,6 +29677,17 @@ var init_read_signature = __esm({
 });
 
 // src/core/packet-header.ts
+function definiteLength(bytes, position) {
+  const first = bytes[position];
+  if (first === void 0) return null;
+  if (first < 192) return { length: first, start: position + 1 };
+  if (first < 224) {
+    const second = bytes[position + 1];
+    return second === void 0 ? null : { length: (first - 192 << 8) + second + 192, start: position + 2 };
+  }
+  if (first !== 255 || position + 5 > bytes.length) return null;
+  return { length: (bytes[position + 1] << 24 >>> 0) + (bytes[position + 2] << 16) + (bytes[position + 3] << 8) + bytes[position + 4], start: position + 5 };
+}
 function packetFrameAt(bytes, offset) {
   const header = bytes[offset];
   if (header === void 0 || (header & 128) === 0) return null;
@@ -29685,18 +29696,9 @@ function packetFrameAt(bytes, offset) {
   let length;
   if (header & 64) {
     tag = header & 63;
-    const first = bytes[position++];
-    if (first === void 0) return null;
-    if (first < 192) length = first;
-    else if (first < 224) {
-      const second = bytes[position++];
-      if (second === void 0) return null;
-      length = (first - 192 << 8) + second + 192;
-    } else if (first === 255) {
-      if (position + 4 > bytes.length) return null;
-      length = (bytes[position] << 24 >>> 0) + (bytes[position + 1] << 16) + (bytes[position + 2] << 8) + bytes[position + 3];
-      position += 4;
-    } else return null;
+    const definite = definiteLength(bytes, position);
+    if (!definite) return null;
+    [length, position] = [definite.length, definite.start];
   } else {
     tag = header >> 2 & 15;
     const kind = header & 3;
@@ -29728,15 +29730,11 @@ function wholePacketAt(bytes, offset) {
       position = end2;
       continue;
     }
-    let length;
-    let start;
-    if (first < 192) [length, start] = [first, position + 1];
-    else if (first < 224) [length, start] = [(first - 192 << 8) + (bytes[position + 1] ?? 0) + 192, position + 2];
-    else if (position + 5 <= bytes.length) [length, start] = [Buffer.from(bytes.subarray(position + 1, position + 5)).readUInt32BE(0), position + 5];
-    else return null;
-    const end = start + length;
+    const last = definiteLength(bytes, position);
+    if (!last) return null;
+    const end = last.start + last.length;
     if (end > bytes.length) return null;
-    chunks.push(bytes.subarray(start, end));
+    chunks.push(bytes.subarray(last.start, end));
     return { tag: header & 63, body: Buffer.concat(chunks), next: end };
   }
 }
@@ -82033,12 +82031,17 @@ function renderTestcase(testcase) {
     const element = elementFor(failure3);
     lines.push(`      <${element}${attributes({ message: description[0], type: failure3.title })}>${description.map(xmlText).join("\n")}</${element}>`);
   }
-  if (warnings.length) {
-    const text3 = warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`).map(xmlText).join("\n");
-    lines.push(`      <system-out>${text3}</system-out>`);
-  }
+  lines.push(
+    ...systemOut(
+      "      ",
+      warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`)
+    )
+  );
   lines.push("    </testcase>");
   return lines;
+}
+function systemOut(indent, warnings) {
+  return warnings.length ? [`${indent}<system-out>${warnings.map(xmlText).join("\n")}</system-out>`] : [];
 }
 function count(testcases) {
   const failing = testcases.flatMap((testcase) => testcase.failure ? [elementFor(testcase.failure)] : []);
@@ -82047,10 +82050,12 @@ function count(testcases) {
 function renderTestsuite(document, testcases) {
   const warnings = (document.findings ?? []).filter((finding2) => finding2.severity === "warning");
   const lines = [`  <testsuite${attributes({ name: document.path, ...count(testcases) })}>`, ...testcases.flatMap(renderTestcase)];
-  if (warnings.length) {
-    const text3 = warnings.map((finding2) => `warning: ${finding2.message} [${finding2.code}]`).map(xmlText).join("\n");
-    lines.push(`    <system-out>${text3}</system-out>`);
-  }
+  lines.push(
+    ...systemOut(
+      "    ",
+      warnings.map((finding2) => `warning: ${finding2.message} [${finding2.code}]`)
+    )
+  );
   lines.push("  </testsuite>");
   return lines;
 }
@@ -83971,8 +83976,12 @@ Only the certificate the manifest recorded (same certificateSha256) is exported;
 Examples:
   pledge keys export --manifest signers.json -o keys/`
   ).action(async (options) => handlers.keysExport(options));
-  keys.command("list").description("list cached keys with their source and fetch time").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysList(options));
-  keys.command("clear").description("remove every cached key").option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handlers.keysClear(options));
+  for (const [name, description, handler] of [
+    ["list", "list cached keys with their source and fetch time", (options) => handlers.keysList(options)],
+    ["clear", "remove every cached key", (options) => handlers.keysClear(options)]
+  ]) {
+    keys.command(name).description(description).option("--cache-dir <dir>", "key cache directory").option("--json", "print JSON", false).action(async (options) => handler(options));
+  }
   program2.command("completion").description("print a shell completion script, generated from this command table").addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])).addHelpText(
     "after",
     `

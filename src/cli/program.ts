@@ -473,18 +473,18 @@ Examples:
   pledge keys export --manifest signers.json -o keys/`,
     )
     .action(async (options: KeysExportCommandOptions) => handlers.keysExport(options));
-  keys
-    .command('list')
-    .description('list cached keys with their source and fetch time')
-    .option('--cache-dir <dir>', 'key cache directory')
-    .option('--json', 'print JSON', false)
-    .action(async (options: CacheCommandOptions) => handlers.keysList(options));
-  keys
-    .command('clear')
-    .description('remove every cached key')
-    .option('--cache-dir <dir>', 'key cache directory')
-    .option('--json', 'print JSON', false)
-    .action(async (options: CacheCommandOptions) => handlers.keysClear(options));
+  // The two commands on the cache alone: the same options, their own handlers.
+  for (const [name, description, handler] of [
+    ['list', 'list cached keys with their source and fetch time', (options: CacheCommandOptions) => handlers.keysList(options)],
+    ['clear', 'remove every cached key', (options: CacheCommandOptions) => handlers.keysClear(options)],
+  ] as const) {
+    keys
+      .command(name)
+      .description(description)
+      .option('--cache-dir <dir>', 'key cache directory')
+      .option('--json', 'print JSON', false)
+      .action(async (options: CacheCommandOptions) => handler(options));
+  }
 
   program
     .command('completion')

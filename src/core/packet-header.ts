@@ -1,3 +1,19 @@
+/**
+ * A new-format definite length at `position` (RFC 9580 §4.2.1: one, two or five octets): the
+ * body's length and where it starts; null for a partial length or a truncated one.
+ */
+function definiteLength(bytes: Uint8Array, position: number): { length: number; start: number } | null {
+  const first = bytes[position];
+  if (first === undefined) return null;
+  if (first < 192) return { length: first, start: position + 1 };
+  if (first < 224) {
+    const second = bytes[position + 1];
+    return second === undefined ? null : { length: ((first - 192) << 8) + second + 192, start: position + 2 };
+  }
+  if (first !== 255 || position + 5 > bytes.length) return null;
+  return { length: ((bytes[position + 1]! << 24) >>> 0) + (bytes[position + 2]! << 16) + (bytes[position + 3]! << 8) + bytes[position + 4]!, start: position + 5 };
+}
+
 /** Where one packet sits: its tag, and the offsets its body starts and ends at. */
 export interface PacketFrame {
   tag: number;
@@ -19,18 +35,9 @@ export function packetFrameAt(bytes: Uint8Array, offset: number): PacketFrame | 
   let length: number;
   if (header & 0x40) {
     tag = header & 0x3f;
-    const first = bytes[position++];
-    if (first === undefined) return null;
-    if (first < 192) length = first;
-    else if (first < 224) {
-      const second = bytes[position++];
-      if (second === undefined) return null;
-      length = ((first - 192) << 8) + second + 192;
-    } else if (first === 255) {
-      if (position + 4 > bytes.length) return null;
-      length = ((bytes[position]! << 24) >>> 0) + (bytes[position + 1]! << 16) + (bytes[position + 2]! << 8) + bytes[position + 3]!;
-      position += 4;
-    } else return null; // a partial body length
+    const definite = definiteLength(bytes, position);
+    if (!definite) return null;
+    [length, position] = [definite.length, definite.start];
   } else {
     tag = (header >> 2) & 0x0f;
     const kind = header & 0x03;
@@ -77,15 +84,11 @@ export function wholePacketAt(bytes: Uint8Array, offset: number): WholePacket | 
       continue;
     }
     // The last chunk: a definite length (one, two or five octets).
-    let length: number;
-    let start: number;
-    if (first < 192) [length, start] = [first, position + 1];
-    else if (first < 224) [length, start] = [((first - 192) << 8) + (bytes[position + 1] ?? 0) + 192, position + 2];
-    else if (position + 5 <= bytes.length) [length, start] = [Buffer.from(bytes.subarray(position + 1, position + 5)).readUInt32BE(0), position + 5];
-    else return null;
-    const end = start + length;
+    const last = definiteLength(bytes, position);
+    if (!last) return null;
+    const end = last.start + last.length;
     if (end > bytes.length) return null;
-    chunks.push(bytes.subarray(start, end));
+    chunks.push(bytes.subarray(last.start, end));
     return { tag: header & 0x3f, body: Buffer.concat(chunks), next: end };
   }
 }

@@ -68,15 +68,19 @@ function renderTestcase(testcase: Testcase): string[] {
     const element = elementFor(failure);
     lines.push(`      <${element}${attributes({ message: description[0]!, type: failure.title })}>${description.map(xmlText).join('\n')}</${element}>`);
   }
-  if (warnings.length) {
-    const text = warnings
-      .map((warning) => `warning: ${warning.detail} [${warning.title}]`)
-      .map(xmlText)
-      .join('\n');
-    lines.push(`      <system-out>${text}</system-out>`);
-  }
+  lines.push(
+    ...systemOut(
+      '      ',
+      warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`),
+    ),
+  );
   lines.push('    </testcase>');
   return lines;
+}
+
+/** Warnings as the <system-out> of a testcase or testsuite, one escaped line each; none: no element. */
+function systemOut(indent: string, warnings: string[]): string[] {
+  return warnings.length ? [`${indent}<system-out>${warnings.map(xmlText).join('\n')}</system-out>`] : [];
 }
 
 function count(testcases: Testcase[]) {
@@ -87,13 +91,12 @@ function count(testcases: Testcase[]) {
 function renderTestsuite(document: ManifestDocument, testcases: Testcase[]): string[] {
   const warnings = (document.findings ?? []).filter((finding) => finding.severity === 'warning');
   const lines = [`  <testsuite${attributes({ name: document.path, ...count(testcases) })}>`, ...testcases.flatMap(renderTestcase)];
-  if (warnings.length) {
-    const text = warnings
-      .map((finding) => `warning: ${finding.message} [${finding.code}]`)
-      .map(xmlText)
-      .join('\n');
-    lines.push(`    <system-out>${text}</system-out>`);
-  }
+  lines.push(
+    ...systemOut(
+      '    ',
+      warnings.map((finding) => `warning: ${finding.message} [${finding.code}]`),
+    ),
+  );
   lines.push('  </testsuite>');
   return lines;
 }
