@@ -82031,13 +82031,8 @@ function renderTestcase(testcase) {
     const element = elementFor(failure3);
     lines.push(`      <${element}${attributes({ message: description[0], type: failure3.title })}>${description.map(xmlText).join("\n")}</${element}>`);
   }
-  lines.push(
-    ...systemOut(
-      "      ",
-      warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`)
-    )
-  );
-  lines.push("    </testcase>");
+  const notes = warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`);
+  lines.push(...systemOut("      ", notes), "    </testcase>");
   return lines;
 }
 function systemOut(indent, warnings) {
@@ -82050,13 +82045,8 @@ function count(testcases) {
 function renderTestsuite(document, testcases) {
   const warnings = (document.findings ?? []).filter((finding2) => finding2.severity === "warning");
   const lines = [`  <testsuite${attributes({ name: document.path, ...count(testcases) })}>`, ...testcases.flatMap(renderTestcase)];
-  lines.push(
-    ...systemOut(
-      "    ",
-      warnings.map((finding2) => `warning: ${finding2.message} [${finding2.code}]`)
-    )
-  );
-  lines.push("  </testsuite>");
+  const notes = warnings.map((finding2) => `warning: ${finding2.message} [${finding2.code}]`);
+  lines.push(...systemOut("    ", notes), "  </testsuite>");
   return lines;
 }
 function renderJunit(manifest) {

@@ -21,6 +21,13 @@ export interface PacketFrame {
   end: number;
 }
 
+/** One packet whole: its tag, its body (partial chunks joined) and where the next packet starts. */
+export interface WholePacket {
+  tag: number;
+  body: Uint8Array;
+  next: number;
+}
+
 /**
  * The packet header at `offset` (RFC 9580 §4.2, both formats) when it gives a definite length
  * and the body fits in `bytes`; null for anything else: no header there, a partial or
@@ -49,13 +56,6 @@ export function packetFrameAt(bytes: Uint8Array, offset: number): PacketFrame | 
   }
   const end = position + length;
   return end <= bytes.length ? { tag, start: position, end } : null;
-}
-
-/** One packet whole: its tag, its body (partial chunks joined) and where the next packet starts. */
-export interface WholePacket {
-  tag: number;
-  body: Uint8Array;
-  next: number;
 }
 
 /**

@@ -68,13 +68,8 @@ function renderTestcase(testcase: Testcase): string[] {
     const element = elementFor(failure);
     lines.push(`      <${element}${attributes({ message: description[0]!, type: failure.title })}>${description.map(xmlText).join('\n')}</${element}>`);
   }
-  lines.push(
-    ...systemOut(
-      '      ',
-      warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`),
-    ),
-  );
-  lines.push('    </testcase>');
+  const notes = warnings.map((warning) => `warning: ${warning.detail} [${warning.title}]`);
+  lines.push(...systemOut('      ', notes), '    </testcase>');
   return lines;
 }
 
@@ -91,13 +86,8 @@ function count(testcases: Testcase[]) {
 function renderTestsuite(document: ManifestDocument, testcases: Testcase[]): string[] {
   const warnings = (document.findings ?? []).filter((finding) => finding.severity === 'warning');
   const lines = [`  <testsuite${attributes({ name: document.path, ...count(testcases) })}>`, ...testcases.flatMap(renderTestcase)];
-  lines.push(
-    ...systemOut(
-      '    ',
-      warnings.map((finding) => `warning: ${finding.message} [${finding.code}]`),
-    ),
-  );
-  lines.push('  </testsuite>');
+  const notes = warnings.map((finding) => `warning: ${finding.message} [${finding.code}]`);
+  lines.push(...systemOut('    ', notes), '  </testsuite>');
   return lines;
 }
 
