@@ -16,6 +16,8 @@ export default mergeConfig(
         'test/detached/readme.test.ts',
         'test/detached/repository.test.ts',
         'test/inline/inline-everywhere.test.ts',
+        'test/inline/progress.test.ts',
+        'test/inline/repository.test.ts',
         'test/pipeline/pool.test.ts',
         'test/pipeline/threads.test.ts',
         'test/threshold/threshold.test.ts',

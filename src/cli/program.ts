@@ -252,7 +252,7 @@ export function createProgram(version: string, handlers: CommandHandlers, output
   const program = new Command('pledge')
     .exitOverride()
     .configureOutput(output)
-    .description('Prove who signed a public statement: find, verify and list OpenPGP cleartext signatures in documents.')
+    .description('Prove who signed a public statement: find, verify and list OpenPGP signatures (cleartext, inline or detached) in documents.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('--color <when>', 'colour the report: auto (a terminal, unless NO_COLOR), always or never; FORCE_COLOR is honoured').choices(['auto', 'always', 'never']))
@@ -276,7 +276,7 @@ ${EXIT_CODES_HELP}`,
     addDiscoveryOptions(
       program
         .command('verify')
-        .description('find every cleartext-signed block in the documents and verify each signature')
+        .description('find every signed block in the documents (cleartext, inline message or detached signature) and verify each signature')
         .argument('[paths...]', 'documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json'),
     ),
   )

@@ -4,6 +4,9 @@ import type { ManifestSignature } from './manifest.js';
 
 const findKeyHint = (id: string | null) => `find the signer's public key for ${id} (on Keybase, keybase.io; on keys.openpgp.org; or from the signer) and pass it with --keyring FILE`;
 
+/** Why a document fails with no signature at all: no form found, cleartext, inline message or detached signature. */
+export const NOT_SIGNED_TEXT = 'no signed block found (no cleartext-signed block, inline-signed message or detached signature)';
+
 /** What to do next, per reason: wording lives here, not in the verifier. */
 export function hintFor(signature: ManifestSignature): string | null {
   const code: SignatureReasonCode | undefined = signature.reason?.code;

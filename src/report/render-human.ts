@@ -1,7 +1,7 @@
 import { thresholdSummary } from '../verify/threshold.js';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature, SignatureClaims } from './manifest.js';
-import { hintFor, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
+import { hintFor, NOT_SIGNED_TEXT, RENDERING_TEXT, WARNING_TEXT } from './messages.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -54,7 +54,7 @@ function documentHeading(document: ManifestDocument<unknown>, colour: Colours): 
       ? plural(document.blocks.length, 'block')
       : document.status === 'not-signed' && document.findings?.length
         ? colour.red(plural(document.findings.length, 'repository finding'))
-        : colour.red(document.status === 'not-signed' ? 'not signed: no cleartext-signed block found' : `unreadable: ${document.error?.message ?? ''}`);
+        : colour.red(document.status === 'not-signed' ? `not signed: ${NOT_SIGNED_TEXT}` : `unreadable: ${document.error?.message ?? ''}`);
   return `${colour.bold(escapeText(document.path))}  ${status}`;
 }
 

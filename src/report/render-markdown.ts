@@ -1,7 +1,7 @@
 import { OUTCOME_CLASS_FOR, type Finding } from '../core/reasons.js';
 import { escapeText, groupFingerprint, previewText } from './escape.js';
 import type { Manifest, ManifestBlock, ManifestDocument, ManifestSignature } from './manifest.js';
-import { hintFor, WARNING_TEXT } from './messages.js';
+import { hintFor, NOT_SIGNED_TEXT, WARNING_TEXT } from './messages.js';
 import { summaryLine } from './render-human.js';
 
 /**
@@ -70,7 +70,7 @@ export function documentFailure(document: ManifestDocument): Problem | null {
   if (document.status === 'signed' || (document.status === 'not-signed' && document.findings?.length)) return null;
   const base = problemAt(document.path, null);
   if (document.status === 'not-signed') {
-    return { ...base, severity: 'error', title: 'not-signed', detail: 'no cleartext-signed block found', code: null };
+    return { ...base, severity: 'error', title: 'not-signed', detail: NOT_SIGNED_TEXT, code: null };
   }
   const detail = document.error?.message ?? 'the document could not be read';
   return { ...base, severity: 'error', title: 'unreadable', detail, code: document.error?.code ?? null, indeterminate: true };

@@ -70,6 +70,11 @@ describe('the human report (issue 20 #9)', () => {
     expect(renderHumanDocument(documentWith('x', 'short'), plain, 60)).toContain('      reason: short [signature-mismatch]\n');
   });
 
+  it('says a document with no signature of any form has no signed block, naming every form looked for', () => {
+    const report = renderHumanDocument({ path: 'notes.txt', status: 'not-signed', error: null, blocks: [] }, plain);
+    expect(report).toBe('notes.txt  not signed: no signed block found (no cleartext-signed block, inline-signed message or detached signature)\n\n');
+  });
+
   it('wrapLines never drops a character, even inside a word longer than the line', () => {
     const word = 'A'.repeat(130);
     const wrapped = wrapLines(`x ${word} y`, '  ', 50);

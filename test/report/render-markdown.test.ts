@@ -50,7 +50,7 @@ describe('renderMarkdown', () => {
       expect(problems).toContain('- ❌ **no-public-key** in docs/post.md, lines 31–46: no key found for this signature \\[key-not-found\\]');
       expect(problems).toContain(`  - hint: ${escapeMarkdown(hintFor(failed)!)}`);
       expect(problems).toContain('- ⚠️ **key-expired-since** in docs/post.md, lines 31–46: the key has expired since it made this signature');
-      expect(problems).toContain('- ❌ **not-signed** in a.md: no cleartext-signed block found');
+      expect(problems).toContain('- ❌ **not-signed** in a.md: no signed block found (no cleartext-signed block, inline-signed message or detached signature)');
     });
   });
 
