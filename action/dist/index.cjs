@@ -33720,7 +33720,7 @@ async function validRevocations(key, signingKey) {
       revocations.push({
         created: revocation.created ?? /* @__PURE__ */ new Date(0),
         hard: flag === null || !SOFT_REVOCATIONS.has(flag),
-        reason: flag === null ? "no reason subpacket" : REVOCATION_WORDS[flag] ?? `reason ${flag}`,
+        reason: flag === null ? "no reason subpacket" : REVOCATION_WORDS.get(flag) ?? `reason ${flag}`,
         of: target.of
       });
     }
@@ -33934,13 +33934,13 @@ var init_policy = __esm({
       [enums.publicKey.elgamal]: "ElGamal signatures are deprecated and insecure"
     };
     SOFT_REVOCATIONS = /* @__PURE__ */ new Set([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired, enums.reasonForRevocation.userIDInvalid]);
-    REVOCATION_WORDS = {
-      [enums.reasonForRevocation.noReason]: "no reason given",
-      [enums.reasonForRevocation.keySuperseded]: "key superseded",
-      [enums.reasonForRevocation.keyCompromised]: "key compromised",
-      [enums.reasonForRevocation.keyRetired]: "key retired",
-      [enums.reasonForRevocation.userIDInvalid]: "user ID no longer valid"
-    };
+    REVOCATION_WORDS = /* @__PURE__ */ new Map([
+      [enums.reasonForRevocation.noReason, "no reason given"],
+      [enums.reasonForRevocation.keySuperseded, "key superseded"],
+      [enums.reasonForRevocation.keyCompromised, "key compromised"],
+      [enums.reasonForRevocation.keyRetired, "key retired"],
+      [enums.reasonForRevocation.userIDInvalid, "user ID no longer valid"]
+    ]);
     fail = (code, message) => ({ failure: { code, message }, warnings: [] });
     iso = (date) => date.toISOString().replace(".000Z", "Z");
   }
@@ -83912,7 +83912,7 @@ Examples:
   pledge site --manifest signers.json -o public/signers.html --title "neveragain.tech signers" \\
               --repository-url https://github.com/neveragaintech/pledge`
   ).action(async (options) => handlers.site(options));
-  program2.command("init").description("scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow").option("--statement <text>", "the statement every signer signs; {name} is filled from the front matter").option("--force", "overwrite existing files", false).addHelpText(
+  program2.command("init").description("scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow").addOption(new Option("--statement <text>", "the statement every signer signs; {name} is filled from the front matter")).option("--force", "overwrite existing files", false).addHelpText(
     "after",
     `
 Examples:

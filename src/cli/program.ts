@@ -364,7 +364,7 @@ Examples:
   program
     .command('init')
     .description('scaffold a signers repository here: pledge.config.json, keys/, _signatures/ and a GitHub workflow')
-    .option('--statement <text>', 'the statement every signer signs; {name} is filled from the front matter')
+    .addOption(new Option('--statement <text>', 'the statement every signer signs; {name} is filled from the front matter'))
     .option('--force', 'overwrite existing files', false)
     .addHelpText(
       'after',

@@ -50,13 +50,13 @@ const WEAK_ALGORITHMS: Record<number, string> = {
 };
 
 const SOFT_REVOCATIONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired, enums.reasonForRevocation.userIDInvalid]);
-const REVOCATION_WORDS: Record<number, string> = {
-  [enums.reasonForRevocation.noReason]: 'no reason given',
-  [enums.reasonForRevocation.keySuperseded]: 'key superseded',
-  [enums.reasonForRevocation.keyCompromised]: 'key compromised',
-  [enums.reasonForRevocation.keyRetired]: 'key retired',
-  [enums.reasonForRevocation.userIDInvalid]: 'user ID no longer valid',
-};
+const REVOCATION_WORDS = new Map<number, string>([
+  [enums.reasonForRevocation.noReason, 'no reason given'],
+  [enums.reasonForRevocation.keySuperseded, 'key superseded'],
+  [enums.reasonForRevocation.keyCompromised, 'key compromised'],
+  [enums.reasonForRevocation.keyRetired, 'key retired'],
+  [enums.reasonForRevocation.userIDInvalid, 'user ID no longer valid'],
+]);
 
 const fail = (code: SignatureReasonCode, message: string): PolicyJudgement => ({ failure: { code, message }, warnings: [] });
 const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
@@ -127,7 +127,7 @@ async function validRevocations(key: PublicKey, signingKey: KeyPart): Promise<Re
       revocations.push({
         created: revocation.created ?? new Date(0),
         hard: flag === null || !SOFT_REVOCATIONS.has(flag),
-        reason: flag === null ? 'no reason subpacket' : (REVOCATION_WORDS[flag] ?? `reason ${flag}`),
+        reason: flag === null ? 'no reason subpacket' : (REVOCATION_WORDS.get(flag) ?? `reason ${flag}`),
         of: target.of,
       });
     }
