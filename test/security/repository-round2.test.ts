@@ -39,6 +39,18 @@ async function maintainerThenPullRequest(dir: string, onMain: () => void, messag
   return pullRequest(dir);
 }
 
+/** The control most rows share: the maintainer pins Mallory's key on main, then her pull request adds her signer file (and `more`). */
+const pinMalloryThenSign = (dir: string, more: () => void = () => undefined) =>
+  maintainerThenPullRequest(
+    dir,
+    () => writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey),
+    'maintainer: pin Mallory',
+    async () => {
+      writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
+      more();
+    },
+  );
+
 interface Doc {
   path: string;
   findings?: { code: string; line?: number; message: string }[];
@@ -157,16 +169,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(findings(edit.stdout)).toEqual(['keys/alan.asc:protected-file-changed']);
     expect(statuses(edit.stdout)).toEqual(['_signatures/mallory.md:no-public-key']);
     // Control: the maintainer pins the key on main; the pull request with only the signer file passes.
-    const control = await maintainerThenPullRequest(
-      dir,
-      () => {
-        writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
-      },
-      'maintainer: pin Mallory',
-      async () => {
-        writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-      },
-    );
+    const control = await pinMalloryThenSign(dir);
     expect(findings(control.stdout)).toEqual([]);
     expect(statuses(control.stdout)).toEqual(['_signatures/mallory.md:verified']);
     expect(control.code).toBe(0);
@@ -216,17 +219,7 @@ describe('signers repository against its pull requests, round 2 (S rows)', () =>
     expect(findings(full.stdout)).toEqual(['_signatures/2024/x.md:unmatched-signer-file', '_signatures/X.MD:unmatched-signer-file']);
     expect(full.code).toBe(1);
     // Control: a matching signer file and an edit to the excluded README pass.
-    const control = await maintainerThenPullRequest(
-      dir,
-      () => {
-        writeFileSync(join(dir, 'keys/mallory.asc'), mallory.armoredPublicKey);
-      },
-      'maintainer: pin Mallory',
-      async () => {
-        writeFileSync(join(dir, '_signatures/mallory.md'), await malloryFile('Mallory Example'));
-        writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n');
-      },
-    );
+    const control = await pinMalloryThenSign(dir, () => writeFileSync(join(dir, '_signatures/README.md'), 'How to sign.\n'));
     expect(findings(control.stdout)).toEqual([]);
     expect(control.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);
