@@ -9406,14 +9406,14 @@ function Field(ORDER, bitLenOrOpts, isLE2 = false, opts = {}) {
       }
       if (bytes.length !== BYTES)
         throw new Error("Field.fromBytes: expected " + BYTES + " bytes, got " + bytes.length);
-      let scalar = isLE2 ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
+      let scalar2 = isLE2 ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
       if (modFromBytes)
-        scalar = mod(scalar, ORDER);
+        scalar2 = mod(scalar2, ORDER);
       if (!skipValidation) {
-        if (!f.isValid(scalar))
+        if (!f.isValid(scalar2))
           throw new Error("invalid field element: outside of range 0..ORDER");
       }
-      return scalar;
+      return scalar2;
     },
     // TODO: we don't need it here, move out to separate fn
     invertBatch: (lst) => FpInvertBatch(f, lst),
@@ -9578,8 +9578,8 @@ function pippenger(c, fieldN, points, scalars) {
   for (let i2 = lastBits; i2 >= 0; i2 -= windowSize) {
     buckets.fill(zero2);
     for (let j = 0; j < slength; j++) {
-      const scalar = scalars[j];
-      const wbits3 = Number(scalar >> BigInt(i2) & MASK);
+      const scalar2 = scalars[j];
+      const wbits3 = Number(scalar2 >> BigInt(i2) & MASK);
       buckets[wbits3] = buckets[wbits3].add(points[j]);
     }
     let resI = zero2;
@@ -9999,20 +9999,20 @@ function weierstrassN(params, extraOpts = {}) {
      * @param scalar by which the point would be multiplied
      * @returns New point
      */
-    multiply(scalar) {
+    multiply(scalar2) {
       const { endo: endo2 } = extraOpts;
-      if (!Fn2.isValidNot0(scalar))
+      if (!Fn2.isValidNot0(scalar2))
         throw new Error("invalid scalar: out of range");
       let point, fake;
       const mul3 = (n) => wnaf.cached(this, n, (p) => normalizeZ(Point, p));
       if (endo2) {
-        const { k1neg, k1, k2neg, k2 } = splitEndoScalarN(scalar);
+        const { k1neg, k1, k2neg, k2 } = splitEndoScalarN(scalar2);
         const { p: k1p, f: k1f } = mul3(k1);
         const { p: k2p, f: k2f } = mul3(k2);
         fake = k1f.add(k2f);
         point = finishEndo(endo2.beta, k1p, k2p, k1neg, k2neg);
       } else {
-        const { p, f } = mul3(scalar);
+        const { p, f } = mul3(scalar2);
         point = p;
         fake = f;
       }
@@ -10765,10 +10765,10 @@ function edwards(params, extraOpts = {}) {
       return this.add(other.negate());
     }
     // Constant-time multiplication.
-    multiply(scalar) {
-      if (!Fn2.isValidNot0(scalar))
+    multiply(scalar2) {
+      if (!Fn2.isValidNot0(scalar2))
         throw new Error("invalid scalar: expected 1 <= sc < curve.n");
-      const { p, f } = wnaf.cached(this, scalar, (p2) => normalizeZ(Point, p2));
+      const { p, f } = wnaf.cached(this, scalar2, (p2) => normalizeZ(Point, p2));
       return normalizeZ(Point, [p, f])[0];
     }
     // Non-constant-time multiplication. Uses double-and-add algorithm.
@@ -10776,14 +10776,14 @@ function edwards(params, extraOpts = {}) {
     // an exposed private key e.g. sig verification.
     // Does NOT allow scalars higher than CURVE.n.
     // Accepts optional accumulator to merge with multiply (important for sparse scalars)
-    multiplyUnsafe(scalar, acc = Point.ZERO) {
-      if (!Fn2.isValid(scalar))
+    multiplyUnsafe(scalar2, acc = Point.ZERO) {
+      if (!Fn2.isValid(scalar2))
         throw new Error("invalid scalar: expected 0 <= sc < curve.n");
-      if (scalar === _0n$1)
+      if (scalar2 === _0n$1)
         return Point.ZERO;
-      if (this.is0() || scalar === _1n$2)
+      if (this.is0() || scalar2 === _1n$2)
         return this;
-      return wnaf.unsafe(this, scalar, (p) => normalizeZ(Point, p), acc);
+      return wnaf.unsafe(this, scalar2, (p) => normalizeZ(Point, p), acc);
     }
     // Checks if point is of small order.
     // If you add something to small order point, you will have "dirty"
@@ -10882,14 +10882,14 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
     const hashed = ensureBytes("hashed private key", cHash(key), 2 * len);
     const head = adjustScalarBytes2(hashed.slice(0, len));
     const prefix = hashed.slice(len, 2 * len);
-    const scalar = modN_LE(head);
-    return { head, prefix, scalar };
+    const scalar2 = modN_LE(head);
+    return { head, prefix, scalar: scalar2 };
   }
   function getExtendedPublicKey(secretKey) {
-    const { head, prefix, scalar } = getPrivateScalar(secretKey);
-    const point = BASE.multiply(scalar);
+    const { head, prefix, scalar: scalar2 } = getPrivateScalar(secretKey);
+    const point = BASE.multiply(scalar2);
     const pointBytes = point.toBytes();
-    return { head, prefix, scalar, point, pointBytes };
+    return { head, prefix, scalar: scalar2, point, pointBytes };
   }
   function getPublicKey(secretKey) {
     return getExtendedPublicKey(secretKey).pointBytes;
@@ -10902,11 +10902,11 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
     msg = ensureBytes("message", msg);
     if (prehash)
       msg = prehash(msg);
-    const { prefix, scalar, pointBytes } = getExtendedPublicKey(secretKey);
+    const { prefix, scalar: scalar2, pointBytes } = getExtendedPublicKey(secretKey);
     const r = hashDomainToScalar(options.context, prefix, msg);
     const R = BASE.multiply(r).toBytes();
     const k = hashDomainToScalar(options.context, R, pointBytes, msg);
-    const s = Fn2.create(r + k * scalar);
+    const s = Fn2.create(r + k * scalar2);
     if (!Fn2.isValid(s))
       throw new Error("sign failed: invalid s");
     const rs = concatBytes(R, Fn2.toBytes(s));
@@ -11080,17 +11080,17 @@ function montgomery(curveDef) {
       _u[31] &= 127;
     return modP(bytesToNumberLE(_u));
   }
-  function decodeScalar(scalar) {
-    return bytesToNumberLE(adjustScalarBytes2(ensureBytes("scalar", scalar, fieldLen)));
+  function decodeScalar(scalar2) {
+    return bytesToNumberLE(adjustScalarBytes2(ensureBytes("scalar", scalar2, fieldLen)));
   }
-  function scalarMult(scalar, u) {
-    const pu = montgomeryLadder(decodeU(u), decodeScalar(scalar));
+  function scalarMult(scalar2, u) {
+    const pu = montgomeryLadder(decodeU(u), decodeScalar(scalar2));
     if (pu === _0n)
       throw new Error("invalid private or public key received");
     return encodeU(pu);
   }
-  function scalarMultBase(scalar) {
-    return scalarMult(scalar, GuBytes);
+  function scalarMultBase(scalar2) {
+    return scalarMult(scalar2, GuBytes);
   }
   function cswap2(swap, x_2, x_3) {
     const dummy = modP(swap * (x_2 - x_3));
@@ -11098,10 +11098,10 @@ function montgomery(curveDef) {
     x_3 = modP(x_3 + dummy);
     return { x_2, x_3 };
   }
-  function montgomeryLadder(u, scalar) {
+  function montgomeryLadder(u, scalar2) {
     aInRange("u", u, _0n, P);
-    aInRange("scalar", scalar, minScalar, maxScalar);
-    const k = scalar;
+    aInRange("scalar", scalar2, minScalar, maxScalar);
+    const k = scalar2;
     const x_1 = u;
     let x_2 = _1n$1;
     let z_2 = _0n;
@@ -26873,15 +26873,15 @@ var init_openpgp = __esm({
         }
         return comp;
       }
-      cached(point, scalar, transform2) {
+      cached(point, scalar2, transform2) {
         const W = getW$1(point);
-        return this.wNAF(W, this.getPrecomputes(W, point, transform2), scalar);
+        return this.wNAF(W, this.getPrecomputes(W, point, transform2), scalar2);
       }
-      unsafe(point, scalar, transform2, prev) {
+      unsafe(point, scalar2, transform2, prev) {
         const W = getW$1(point);
         if (W === 1)
-          return this._unsafeLadder(point, scalar, prev);
-        return this.wNAFUnsafe(W, this.getPrecomputes(W, point, transform2), scalar, prev);
+          return this._unsafeLadder(point, scalar2, prev);
+        return this.wNAFUnsafe(W, this.getPrecomputes(W, point, transform2), scalar2, prev);
       }
       // We calculate precomputes for elliptic curve point multiplication
       // using windowed method. This specifies window size and
@@ -63869,6 +63869,75 @@ var init_extract_blocks = __esm({
   }
 });
 
+// src/extract/flat-yaml.ts
+function readFlatYaml(body) {
+  if (/[^\n\r\x20-\x7E\u00A0-\uFEFE\uFF00-\uFFFD]|\r(?!\n)/.test(body)) return null;
+  const lines = body.split(/\r?\n/);
+  const data = {};
+  let entries = 0;
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const line = lines[i2];
+    if (/^ *$/.test(line)) continue;
+    const entry = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/.exec(line);
+    if (!entry) return null;
+    const key = entry[1];
+    if (key === "__proto__" || typeof plainScalar(key) !== "string" || Object.hasOwn(data, key)) return null;
+    entries++;
+    if (entry[2] !== void 0 && entry[2].trim() !== "") {
+      const value = scalar(entry[2]);
+      if (value === NOT_FLAT || continues(lines, i2 + 1)) return null;
+      data[key] = value;
+      continue;
+    }
+    const items = [];
+    let indent = null;
+    while (i2 + 1 < lines.length) {
+      const next = lines[i2 + 1];
+      if (/^ *$/.test(next)) {
+        i2++;
+        continue;
+      }
+      const item = /^( *)- +(.*)$/.exec(next);
+      if (!item) break;
+      if (indent === null) indent = item[1].length;
+      if (item[1].length !== indent) return null;
+      const value = item[2].trim() === "" ? NOT_FLAT : scalar(item[2]);
+      if (value === NOT_FLAT) return null;
+      items.push(value);
+      i2++;
+    }
+    if (continues(lines, i2 + 1)) return null;
+    data[key] = indent === null ? null : items;
+  }
+  return entries ? { data } : null;
+}
+function continues(lines, from) {
+  for (let i2 = from; i2 < lines.length; i2++) if (!/^ *$/.test(lines[i2])) return lines[i2].startsWith(" ");
+  return false;
+}
+function scalar(text3) {
+  const value = text3.replace(/ +$/, "");
+  const quoted = /^"([^"\\]*)"$/.exec(value) ?? /^'([^']*)'$/.exec(value);
+  if (quoted) return quoted[1];
+  if (!/^[A-Za-z0-9_./(~$^+=<\u00A1-\uFFFD]/.test(value) || / #|: |:$/.test(value)) return NOT_FLAT;
+  return plainScalar(value);
+}
+function plainScalar(value) {
+  if (/^(?:~|null|Null|NULL)$/.test(value)) return null;
+  if (/^(?:true|True|TRUE)$/.test(value)) return true;
+  if (/^(?:false|False|FALSE)$/.test(value)) return false;
+  if (NUMBERS.some((number) => number.test(value))) return NOT_FLAT;
+  return value;
+}
+var NOT_FLAT, NUMBERS;
+var init_flat_yaml = __esm({
+  "src/extract/flat-yaml.ts"() {
+    "use strict";
+    NOT_FLAT = /* @__PURE__ */ Symbol("not flat");
+    NUMBERS = [/^0o[0-7]+$/, /^[-+]?[0-9]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -68279,13 +68348,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
         const content = lines[i2][1];
@@ -68297,12 +68366,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content] = lines[i2];
@@ -68380,7 +68449,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -68463,8 +68532,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -68483,7 +68552,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -68698,26 +68767,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -70545,37 +70614,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep4;
-          if (scalar.end) {
-            sep4 = scalar.end;
+          if (scalar2.end) {
+            sep4 = scalar2.end;
             sep4.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -71215,6 +71284,8 @@ function readFrontMatter(text3, limits) {
         message: `the front matter is ${body.length} characters, over the limit of ${limits.maxFrontMatterChars} (raise it with --max-front-matter-chars)`
       }
     };
+  const flat = readFlatYaml(body);
+  if (flat) return { ok: true, data: flat.data };
   try {
     parse2 ??= require_dist().parse;
     const data = parse2(body, { maxAliasCount: 10, prettyErrors: false });
@@ -71227,6 +71298,7 @@ var parse2, OPENING3, CLOSING;
 var init_front_matter = __esm({
   "src/extract/front-matter.ts"() {
     "use strict";
+    init_flat_yaml();
     parse2 = null;
     OPENING3 = /^---\r?\n/;
     CLOSING = /\r?\n(?:---|\.\.\.)\r?\n/g;

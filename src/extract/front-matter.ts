@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Limits } from '../core/limits.js';
 import type { Reason } from '../core/reasons.js';
+import { readFlatYaml } from './flat-yaml.js';
 
-/** yaml, loaded on the first front matter met: plain-text batches never pay for it. */
+/** yaml, loaded on the first front matter the flat reader leaves to it: most runs never pay for it. */
 let parse: typeof import('yaml').parse | null = null;
 
 export type FrontMatterResult = { ok: true; data: Record<string, unknown> | null } | { ok: false; reason: Reason<'input-too-large'> };
@@ -32,6 +33,9 @@ export function readFrontMatter(text: string, limits: Pick<Limits, 'maxFrontMatt
         message: `the front matter is ${body.length} characters, over the limit of ${limits.maxFrontMatterChars} (raise it with --max-front-matter-chars)`,
       },
     };
+  // Most headers are flat `key: value` lines: read them without loading yaml.
+  const flat = readFlatYaml(body);
+  if (flat) return { ok: true, data: flat.data };
   try {
     parse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
     const data: unknown = parse(body, { maxAliasCount: 10, prettyErrors: false });
