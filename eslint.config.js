@@ -37,7 +37,13 @@ export default tseslint.config(
   },
   {
     // The .mjs scripts and this file are plain JavaScript outside the tsconfig: with no types, the type-aware rules would only report `any`.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // The CommonJS loader the CLI starts with (scripts/code-cache.cjs): require() is its module system.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

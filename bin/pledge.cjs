@@ -7,8 +7,15 @@
 // two-core machine takes CPU from the main thread, which parses the documents; one thread fewer
 // than the cores keeps every core busy (measured by `npm run bench`). A user's own setting wins.
 const { availableParallelism } = require('node:os');
+const { join } = require('node:path');
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(1, availableParallelism() - 1));
 
-// The esbuild bundle (scripts/bundle.mjs): a few files load faster than tsc's many modules.
-import('../dist/bundle/pledge.js').then(({ main }) => main(process.argv));
+// `pledge --version` alone needs no option table: the answer commander's would print, sooner.
+if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else {
+  // The bundle (scripts/bundle.mjs), compiled from its V8 code cache (scripts/code-cache.cjs).
+  const { load } = require('../dist/bundle/code-cache.cjs');
+  load(join(__dirname, '..', 'dist', 'bundle', 'pledge.cjs')).main(process.argv);
+}

@@ -59,7 +59,7 @@ function table(headers, rows, align) {
   return [headers.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((row) => row.map(cell).join('  '))].join('\n');
 }
 
-if (!existsSync(join(ROOT, 'dist', 'pipeline', 'run.js')) || !existsSync(join(ROOT, 'dist', 'bundle', 'pledge.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'pipeline', 'run.js')) || !existsSync(join(ROOT, 'dist', 'bundle', 'pledge.cjs'))) {
   console.error('bench: dist/ is not built; run `npm run bench` (or `npm run build` first)');
   process.exit(2);
 }

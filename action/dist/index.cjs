@@ -81398,7 +81398,8 @@ var init_progress = __esm({
       verified = 0;
       total = null;
       started = performance.now();
-      lastDraw = 0;
+      /** performance.now() counts from the start of the process, which can be under 100 ms ago: the first document draws. */
+      lastDraw = -Infinity;
       shown = false;
       setTotal(total) {
         this.total = total;

@@ -37,7 +37,8 @@ export class Progress {
   private verified = 0;
   private total: number | null = null;
   private readonly started = performance.now();
-  private lastDraw = 0;
+  /** performance.now() counts from the start of the process, which can be under 100 ms ago: the first document draws. */
+  private lastDraw = -Infinity;
   private shown = false;
 
   constructor(

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,10 +36,34 @@ describe('start-up', () => {
     // Built by `npm run build` (scripts/bundle.mjs). A thread script that is not found would not
     // fail: the run would quietly do the work on the main thread.
     const bundle = join(REPO, 'dist', 'bundle');
-    const files = readdirSync(bundle).filter((name) => name.endsWith('.js'));
-    const opened = files.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((match) => match[1]!));
-    expect(opened).toEqual(expect.arrayContaining(['./reader-worker.js', './pool-worker.js', '../../package.json']));
+    const files = readdirSync(bundle).filter((name) => name.endsWith('.cjs'));
+    const opened = files.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("([^"]+)", __pledgeModuleURL\)/g)].map((match) => match[1]!));
+    expect(opened).toEqual(expect.arrayContaining(['./reader-worker.cjs', './pool-worker.cjs', '../../package.json']));
     expect(opened.filter((target) => !existsSync(join(bundle, target)))).toEqual([]);
-    expect(readFileSync(join(REPO, 'bin', 'pledge.cjs'), 'utf8')).toContain("import('../dist/bundle/pledge.js')");
+    expect(readFileSync(join(REPO, 'bin', 'pledge.cjs'), 'utf8')).toContain("load(join(__dirname, '..', 'dist', 'bundle', 'pledge.cjs'))");
+    // openpgp.js is read from its own file, by every thread that verifies, and never by --help.
+    expect(files).toEqual(expect.arrayContaining(['pledge.cjs', 'openpgp.cjs', 'code-cache.cjs', 'pool-worker.cjs', 'reader-worker.cjs']));
+    for (const name of ['pledge.cjs', 'pool-worker.cjs']) expect(readFileSync(join(bundle, name), 'utf8')).toContain('require("./code-cache.cjs").load(require("node:path").join(__dirname, "openpgp.cjs"))');
+  });
+
+  it('compiles the CLI and openpgp.js from the code cache the build made, and loads openpgp.js only for a command that verifies', () => {
+    // What a real run compiled, asked of the loader in the same process after the run.
+    const probe = (args: string[]) => {
+      const script = `const { load, cacheUse } = require(${JSON.stringify(join(REPO, 'dist', 'bundle', 'code-cache.cjs'))});
+        const silent = () => new (require('node:stream').Writable)({ write: (_chunk, _encoding, done) => done() });
+        load(${JSON.stringify(join(REPO, 'dist', 'bundle', 'pledge.cjs'))}).run(['node', 'pledge', ...${JSON.stringify(args)}], { stdout: silent(), stderr: silent(), env: {}, cwd: ${JSON.stringify(REPO)} })
+          .then((code) => console.log(JSON.stringify({ code, use: cacheUse().map(({ file, compiled }) => [require('node:path').basename(file), compiled]) })));`;
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as { code: number; use: [string, string][] };
+    };
+    expect(probe(['--help'])).toEqual({ code: 0, use: [['pledge.cjs', 'from cache']] });
+    expect(probe(['verify', '--offline', '--keyring', 'examples/keys', 'examples/signed-post.md'])).toEqual({
+      code: 0,
+      use: [
+        ['pledge.cjs', 'from cache'],
+        ['openpgp.cjs', 'from cache'],
+      ],
+    });
   });
 });
