@@ -12,9 +12,12 @@
 // Packages loaded through createRequire (yaml, ignore, undici, ajv) stay in node_modules.
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { build } from 'esbuild';
 
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = 'dist/bundle';
 const require = createRequire(import.meta.url);
 
@@ -44,17 +47,11 @@ const openpgpFile = {
   name: 'openpgp-file',
   setup(build) {
     build.onResolve({ filter: /^openpgp$/ }, () => ({ path: 'openpgp', namespace: 'openpgp-file' }));
-    build.onLoad({ filter: /.*/, namespace: 'openpgp-file' }, () => ({
-      contents: "module.exports = require('./code-cache.cjs').load(require('node:path').join(__dirname, 'openpgp.cjs'));",
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'openpgp-file' }, () => ({ contents: `module.exports = ${loadBeside('openpgp.cjs')};`, loader: 'js' }));
   },
 };
 
-await build({
-  entryPoints: { pledge: 'src/cli/main.ts', 'reader-worker': 'src/pipeline/reader/worker.ts', 'pool-worker': 'src/pipeline/pool/worker.ts' },
-  outdir: OUT,
-  outExtension: { '.js': '.cjs' },
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -63,8 +60,72 @@ await build({
   define: { 'import.meta.url': '__pledgeModuleURL' },
   banner: { js: "const __pledgeModuleURL = require('node:url').pathToFileURL(__filename).href;" },
   external: ['./code-cache.cjs'],
-  plugins: [workerScripts, openpgpFile],
   logLevel: 'warning',
+  absWorkingDir: ROOT,
+};
+const loadBeside = (file) => `require('./code-cache.cjs').load(require('node:path').join(__dirname, ${JSON.stringify(file)}))`;
+
+// 1. The shell: the option table (cli/main.ts and what it imports). Each command's `import()`
+//    becomes a lazy require of its module in commands.cjs. The shell publishes every module it
+//    holds, so that commands.cjs uses the same ones (one PledgeError class, one of each module).
+const COMMANDS = /^\.\/(commands\/[a-z-]+|completion|man-page)\.js$/;
+const commandKey = (path) =>
+  path
+    .replace(/^\.\//, '')
+    .replace(/\.js$/, '')
+    .replace(/[^a-z]/g, '_');
+const commandImports = new Map();
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(build) {
+    build.onResolve({ filter: COMMANDS }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.endsWith('src/cli/main.ts')) return undefined;
+      commandImports.set(commandKey(args.path), join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      return { path: commandKey(args.path), namespace: 'command' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'command' }, ({ path }) => ({ contents: `module.exports = ${loadBeside('commands.cjs')}.${path};`, loader: 'js' }));
+  },
+};
+const SHELL_REGISTRY = "globalThis[Symbol.for('pledge.shell-modules')]";
+// Each module is required when commands.cjs first asks for it: the shell loads some of its own
+// modules only when needed (cli/main.ts's error path), and --help should not evaluate them.
+const shellEntry = (inputs) => ({
+  contents: ["export * from './src/cli/main.ts';", `const modules = ${SHELL_REGISTRY} = {};`, ...inputs.map((input) => `Object.defineProperty(modules, ${JSON.stringify(input)}, { get: () => require(${JSON.stringify(`./${input}`)}) });`)].join('\n'),
+  resolveDir: ROOT,
+  loader: 'js',
+});
+// A first pass finds the shell's modules; the second builds it with their registry.
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], write: false, metafile: true, outdir: OUT, plugins: [lazyCommands] });
+const shellInputs = Object.keys(probe.metafile.inputs).filter((input) => !input.includes(':') && /\.(ts|js|cjs|mjs)$/.test(input));
+await build({ ...common, stdin: shellEntry(shellInputs), outfile: `${OUT}/pledge.cjs`, plugins: [lazyCommands] });
+
+// 2. The commands, each module of the shell taken from its registry rather than bundled again.
+const fromShell = {
+  name: 'from-shell',
+  setup(build) {
+    const shared = new Set(shellInputs.map((input) => join(ROOT, input)));
+    build.onResolve({ filter: /^[^:]*$/ }, async (args) => {
+      if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+      return shared.has(resolved.path) ? { path: relative(ROOT, resolved.path), namespace: 'shell' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'shell' }, ({ path }) => ({ contents: `module.exports = ${SHELL_REGISTRY}[${JSON.stringify(path)}];`, loader: 'js' }));
+  },
+};
+await build({
+  ...common,
+  stdin: { contents: [...commandImports].map(([key, file]) => `export * as ${key} from ${JSON.stringify(file)};`).join('\n'), resolveDir: ROOT, loader: 'js' },
+  outfile: `${OUT}/commands.cjs`,
+  plugins: [workerScripts, openpgpFile, fromShell],
+});
+
+// 3. The thread scripts, each whole: a thread shares no module with the main thread.
+await build({
+  ...common,
+  entryPoints: { 'reader-worker': 'src/pipeline/reader/worker.ts', 'pool-worker': 'src/pipeline/pool/worker.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  plugins: [openpgpFile],
 });
 copyFileSync('scripts/code-cache.cjs', `${OUT}/code-cache.cjs`);
 // openpgp.js's own CommonJS build for Node, the one `require('openpgp')` loads.

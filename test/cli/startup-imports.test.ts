@@ -42,8 +42,13 @@ describe('start-up', () => {
     expect(opened.filter((target) => !existsSync(join(bundle, target)))).toEqual([]);
     expect(readFileSync(join(REPO, 'bin', 'pledge.cjs'), 'utf8')).toContain("load(join(__dirname, '..', 'dist', 'bundle', 'pledge.cjs'))");
     // openpgp.js is read from its own file, by every thread that verifies, and never by --help.
-    expect(files).toEqual(expect.arrayContaining(['pledge.cjs', 'openpgp.cjs', 'code-cache.cjs', 'pool-worker.cjs', 'reader-worker.cjs']));
-    for (const name of ['pledge.cjs', 'pool-worker.cjs']) expect(readFileSync(join(bundle, name), 'utf8')).toContain('require("./code-cache.cjs").load(require("node:path").join(__dirname, "openpgp.cjs"))');
+    expect(files).toEqual(expect.arrayContaining(['pledge.cjs', 'commands.cjs', 'openpgp.cjs', 'code-cache.cjs', 'pool-worker.cjs', 'reader-worker.cjs']));
+    // The commands take the shell's own modules (scripts/bundle.mjs): one PledgeError class, so
+    // that a command's usage error is not taken for a bug by cli/main.ts's instanceof.
+    const commands = readFileSync(join(bundle, 'commands.cjs'), 'utf8');
+    expect(commands).not.toMatch(/class PledgeError|function createProgram/);
+    expect(commands).toContain('Symbol.for("pledge.shell-modules")]["src/core/reasons.ts"]');
+    for (const name of ['commands.cjs', 'pool-worker.cjs']) expect(readFileSync(join(bundle, name), 'utf8')).toContain('require("./code-cache.cjs").load(require("node:path").join(__dirname, "openpgp.cjs"))');
   });
 
   it('compiles the CLI and openpgp.js from the code cache the build made, and loads openpgp.js only for a command that verifies', () => {
@@ -62,6 +67,7 @@ describe('start-up', () => {
       code: 0,
       use: [
         ['pledge.cjs', 'from cache'],
+        ['commands.cjs', 'from cache'],
         ['openpgp.cjs', 'from cache'],
       ],
     });
