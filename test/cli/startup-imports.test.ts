@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/run-cli.js';
@@ -51,19 +52,21 @@ describe('start-up', () => {
     for (const name of ['commands.cjs', 'pool-worker.cjs']) expect(readFileSync(join(bundle, name), 'utf8')).toContain('require("./code-cache.cjs").load(require("node:path").join(__dirname, "openpgp.cjs"))');
   });
 
+  /** What a real run of the bundle in `root` compiled, asked of its loader in the same process after the run. */
+  const probe = (root: string, args: string[]) => {
+    const script = `const { load, cacheUse } = require(${JSON.stringify(join(root, 'dist', 'bundle', 'code-cache.cjs'))});
+      const silent = () => new (require('node:stream').Writable)({ write: (_chunk, _encoding, done) => done() });
+      load(${JSON.stringify(join(root, 'dist', 'bundle', 'pledge.cjs'))}).run(['node', 'pledge', ...${JSON.stringify(args)}], { stdout: silent(), stderr: silent(), env: {}, cwd: ${JSON.stringify(REPO)} })
+        .then((code) => console.log(JSON.stringify({ code, use: cacheUse().map(({ file, compiled }) => [require('node:path').basename(file), compiled]) })));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
+    expect(child.stderr).toBe('');
+    return JSON.parse(child.stdout) as { code: number; use: [string, string][] };
+  };
+  const EXAMPLE = ['verify', '--offline', '--keyring', 'examples/keys', 'examples/signed-post.md'];
+
   it('compiles the CLI and openpgp.js from the code cache the build made, and loads openpgp.js only for a command that verifies', () => {
-    // What a real run compiled, asked of the loader in the same process after the run.
-    const probe = (args: string[]) => {
-      const script = `const { load, cacheUse } = require(${JSON.stringify(join(REPO, 'dist', 'bundle', 'code-cache.cjs'))});
-        const silent = () => new (require('node:stream').Writable)({ write: (_chunk, _encoding, done) => done() });
-        load(${JSON.stringify(join(REPO, 'dist', 'bundle', 'pledge.cjs'))}).run(['node', 'pledge', ...${JSON.stringify(args)}], { stdout: silent(), stderr: silent(), env: {}, cwd: ${JSON.stringify(REPO)} })
-          .then((code) => console.log(JSON.stringify({ code, use: cacheUse().map(({ file, compiled }) => [require('node:path').basename(file), compiled]) })));`;
-      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
-      expect(child.stderr).toBe('');
-      return JSON.parse(child.stdout) as { code: number; use: [string, string][] };
-    };
-    expect(probe(['--help'])).toEqual({ code: 0, use: [['pledge.cjs', 'from cache']] });
-    expect(probe(['verify', '--offline', '--keyring', 'examples/keys', 'examples/signed-post.md'])).toEqual({
+    expect(probe(REPO, ['--help'])).toEqual({ code: 0, use: [['pledge.cjs', 'from cache']] });
+    expect(probe(REPO, EXAMPLE)).toEqual({
       code: 0,
       use: [
         ['pledge.cjs', 'from cache'],
@@ -71,5 +74,34 @@ describe('start-up', () => {
         ['openpgp.cjs', 'from cache'],
       ],
     });
+  });
+
+  it('compiles from source, with the same verdicts, when V8 refuses the caches (those of another Node)', () => {
+    // An installed copy whose caches carry another V8's version: the header V8 checks first.
+    const root = mkdtempSync(join(tmpdir(), 'pledge-code-cache-'));
+    for (const part of ['bin', 'dist/bundle', 'package.json', 'schema']) cpSync(join(REPO, part), join(root, part), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    for (const name of readdirSync(join(root, 'dist', 'bundle')).filter((file) => file.endsWith('.cache'))) {
+      const cache = readFileSync(join(root, 'dist', 'bundle', name));
+      for (let index = 4; index < 8; index++) cache[index] = cache[index]! ^ 0xff;
+      writeFileSync(join(root, 'dist', 'bundle', name), cache);
+    }
+    expect(probe(root, EXAMPLE)).toEqual({
+      code: 0,
+      use: [
+        ['pledge.cjs', 'from source: cache refused'],
+        ['commands.cjs', 'from source: cache refused'],
+        ['openpgp.cjs', 'from source: cache refused'],
+      ],
+    });
+    const cli = (at: string, file: string) => spawnSync(process.execPath, [join(at, 'bin', 'pledge.cjs'), 'verify', '--offline', '--json', '--keyring', 'examples/keys', file], { encoding: 'utf8', cwd: REPO });
+    const forged = join(root, 'forged.md');
+    writeFileSync(forged, readFileSync(join(REPO, 'examples', 'signed-post.md'), 'utf8').replace('\nI hereby commit', '\nI hereby refuse'));
+    for (const file of ['examples/signed-post.md', forged]) {
+      const [fresh, cached] = [cli(root, file), cli(REPO, file)];
+      expect(fresh.status).toBe(cached.status);
+      expect(JSON.parse(fresh.stdout).documents).toEqual(JSON.parse(cached.stdout).documents);
+    }
+    expect(cli(root, forged).status).toBe(1);
   });
 });
