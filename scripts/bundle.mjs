@@ -18,7 +18,7 @@ import { Writable } from 'node:stream';
 import { build } from 'esbuild';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const OUT = 'dist/bundle';
+const OUT = join(ROOT, 'dist', 'bundle');
 const require = createRequire(import.meta.url);
 
 // File names change with their content only through a rebuild: leave no stale bundle or cache.
@@ -127,18 +127,19 @@ await build({
   outExtension: { '.js': '.cjs' },
   plugins: [openpgpFile],
 });
-copyFileSync('scripts/code-cache.cjs', `${OUT}/code-cache.cjs`);
+copyFileSync(join(ROOT, 'scripts', 'code-cache.cjs'), join(OUT, 'code-cache.cjs'));
 // openpgp.js's own CommonJS build for Node, the one `require('openpgp')` loads.
-copyFileSync(require.resolve('openpgp'), `${OUT}/openpgp.cjs`);
+copyFileSync(require.resolve('openpgp'), join(OUT, 'openpgp.cjs'));
 
 // The runs the caches are made from: the option table, then the main job on the bundled example.
-const codeCache = require(`../${OUT}/code-cache.cjs`);
-const { run } = codeCache.load(new URL(`../${OUT}/pledge.cjs`, import.meta.url).pathname);
+const codeCache = require(join(OUT, 'code-cache.cjs'));
+const { run } = codeCache.load(join(OUT, 'pledge.cjs'));
 const silent = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 // NO_COLOR and no TTY: the runs take the paths a script's run takes, with nothing of this shell's.
-const streams = { stdout: silent(), stderr: silent(), env: { NO_COLOR: '1' }, cwd: process.cwd() };
-for (const argv of [['--help'], ['verify', '--offline', '--keyring', 'examples/keys', 'examples/signed-post.md']]) {
+const streams = { stdout: silent(), stderr: silent(), env: { NO_COLOR: '1' }, cwd: ROOT };
+for (const argv of [['--help'], ['verify', '--offline', '--keyring', join(ROOT, 'examples', 'keys'), join(ROOT, 'examples', 'signed-post.md')]]) {
   const code = await run(['node', 'pledge', ...argv], streams);
-  if (code !== 0) throw new Error(`bundle: \`pledge ${argv.join(' ')}\` exited ${code} while making the code cache`);
+  // The cache is only speed: a run that fails (the example's key expired, say) leaves it smaller, not the build broken.
+  if (code !== 0) console.warn(`bundle: \`pledge ${argv.join(' ')}\` exited ${code} while making the code cache; the cache holds less of the CLI`);
 }
 codeCache.writeCaches();
