@@ -86,6 +86,22 @@ const lazyCommands = {
     build.onLoad({ filter: /.*/, namespace: 'command' }, ({ path }) => ({ contents: `module.exports = ${loadBeside('commands.cjs')}.${path};`, loader: 'js' }));
   },
 };
+/**
+ * commander requires node:child_process at the top of its Command module, for executable
+ * subcommands, which pledge has none of; loading it (and net, dgram) costs --help about 2 ms.
+ * It is required when commander would first spawn.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const line = "const childProcess = require('node:child_process');";
+      if (!text.includes(line) || (text.match(/childProcess\.(\w+)/g) ?? []).some((use) => use !== 'childProcess.spawn')) throw new Error(`${path} uses node:child_process otherwise now: update scripts/bundle.mjs`);
+      return { contents: text.replace(line, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    });
+  },
+};
 const SHELL_REGISTRY = "globalThis[Symbol.for('pledge.shell-modules')]";
 // Each module is required when commands.cjs first asks for it: the shell loads some of its own
 // modules only when needed (cli/main.ts's error path), and --help should not evaluate them.
@@ -95,9 +111,9 @@ const shellEntry = (inputs) => ({
   loader: 'js',
 });
 // A first pass finds the shell's modules; the second builds it with their registry.
-const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], write: false, metafile: true, outdir: OUT, plugins: [lazyCommands] });
+const probe = await build({ ...common, entryPoints: ['src/cli/main.ts'], write: false, metafile: true, outdir: OUT, plugins: [lazyCommands, lazyChildProcess] });
 const shellInputs = Object.keys(probe.metafile.inputs).filter((input) => !input.includes(':') && /\.(ts|js|cjs|mjs)$/.test(input));
-await build({ ...common, stdin: shellEntry(shellInputs), outfile: `${OUT}/pledge.cjs`, plugins: [lazyCommands] });
+await build({ ...common, stdin: shellEntry(shellInputs), outfile: `${OUT}/pledge.cjs`, plugins: [lazyCommands, lazyChildProcess] });
 
 // 2. The commands, each module of the shell taken from its registry rather than bundled again.
 const fromShell = {
