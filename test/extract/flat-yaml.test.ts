@@ -159,7 +159,7 @@ function generated(next: () => number): string {
 
 describe('the flat front matter reader', () => {
   it('reads the seed post and the bundled example as yaml does, without yaml', () => {
-    for (const file of ['examples/signed-post.md', '../shared/seeds/keybase-signed-post.md']) {
+    for (const file of ['examples/signed-post.md', 'fixtures/seeds/keybase-signed-post.md']) {
       const body = /^---\n([\s\S]*?)\n---\n/.exec(readFileSync(file, 'utf8'))![1]!;
       const flat = readFlatYaml(body);
       expect(flat, file).not.toBeNull();
@@ -169,7 +169,7 @@ describe('the flat front matter reader', () => {
   });
 
   it('agrees with yaml on every front matter in the fixtures and the real-world documents it accepts', () => {
-    const bodies = [...bodiesUnder('test'), ...bodiesUnder('examples'), ...bodiesUnder('../shared/realworld')];
+    const bodies = [...bodiesUnder('test'), ...bodiesUnder('examples'), ...bodiesUnder('fixtures')];
     expect(bodies.length).toBeGreaterThan(4);
     let accepted = 0;
     for (const { file, body } of bodies) {
