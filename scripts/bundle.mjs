@@ -1,12 +1,12 @@
 // The CLI bundled for bin/pledge.cjs (dist/bundle/), run by `npm run build` after tsc; tsc's
-// dist/ stays the library (package.json main). Issue 15, docs/benchmarks.md:
-// - CommonJS, so that the bundle compiles from a V8 code cache (scripts/code-cache.cjs): Node 20
-//   caches no ES module's compilation. One file for the CLI, a command's code evaluated when it
-//   runs (esbuild turns its `import()` into a lazy require); one per thread script.
-// - openpgp.js in a file of its own (its CommonJS build, as published), loaded with its cache when
-//   a command first needs it: `--help` never reads it, and the threads share its cache.
+// dist/ stays the library (package.json main). Issue 15, docs/benchmarks.md, docs/design.md:
+// - CommonJS, so that each file compiles from a V8 code cache (scripts/code-cache.cjs): Node 20
+//   caches no compilation itself.
+// - pledge.cjs is the option table; commands.cjs every command, loaded when one runs, with the
+//   option table's modules taken from it; openpgp.cjs is openpgp.js's own CommonJS build, loaded
+//   when a command first needs it; the two thread scripts are whole bundles of their own.
 // - The caches come from a run: after bundling, this script runs `--help` and the bundled example
-//   in-process and writes each bundle's cache with every function those runs compiled.
+//   in-process and writes each file's cache with every function those runs compiled.
 // The bundle sits two folders below the package root as tsc's modules do, so the URLs they make
 // from import.meta.url (package.json, schema/, the thread scripts beside them) still resolve.
 // Packages loaded through createRequire (yaml, ignore, undici, ajv) stay in node_modules.
@@ -26,7 +26,7 @@ rmSync(OUT, { recursive: true, force: true });
 
 /**
  * The reading thread and the pool each start `./worker.js` beside their module; in the bundle
- * their code is in dist/bundle/pledge.cjs, so each is pointed at its own bundled entry.
+ * their code is in dist/bundle/commands.cjs, so each is pointed at its own bundled entry.
  */
 const WORKERS = { 'src/pipeline/reader/reader.ts': 'reader-worker', 'src/pipeline/pool/pool.ts': 'pool-worker' };
 const workerScripts = {
