@@ -5,8 +5,9 @@
 // own (module.enableCompileCache() came in Node 22). Copied to dist/bundle/ by the build.
 //
 // V8 checks the cache against its own version, its flags and the source's length, and compiles
-// from source when any differs (another Node than the one that built it, say): a cache can make
-// a run slower when stale, never different. The build writes the bundle and its cache together.
+// from source when any differs (another Node than the one that built it, say). It does not read
+// the source itself: the build deletes dist/bundle/ and writes each file with its cache, and a
+// file edited by hand needs its `.cache` deleted (or `npm run build`).
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname } = require('node:path');
