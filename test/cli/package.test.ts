@@ -84,6 +84,14 @@ describe('the published package (issue 17 #1)', () => {
     expect(verified.stdout).toContain('✓ verified  Example Signer <signer@example.org>');
   });
 
+  it('ships the CLI bundle with its code caches, and runs through npx from the tarball (issue 15)', () => {
+    const bundle = readdirSync(join(installed, 'dist', 'bundle'));
+    expect(bundle).toEqual(expect.arrayContaining(['pledge.cjs', 'pledge.cjs.cache', 'commands.cjs', 'commands.cjs.cache', 'openpgp.cjs', 'openpgp.cjs.cache', 'code-cache.cjs']));
+    const args = ['exec', '--yes', '--prefer-offline', '--no-audit', '--no-fund', `--package=${tarball}`, '--', 'pledge', 'verify', '--offline', '--keyring', join(REPO, 'examples/keys'), join(REPO, 'examples/signed-post.md')];
+    const viaNpx = execFileSync('npm', args, { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', NO_COLOR: '1' } });
+    expect(viaNpx).toContain('✓ verified  Example Signer <signer@example.org>');
+  }, 120_000);
+
   it('control: the same run on a tampered copy fails, so the run above proves a verification', () => {
     const copy = join(work, 'tampered.md');
     writeFileSync(copy, readFileSync(join(REPO, 'examples/signed-post.md'), 'utf8').replace('hold me to it.\n-----BEGIN PGP SIGNATURE', 'hold you to it.\n-----BEGIN PGP SIGNATURE'));
