@@ -42,6 +42,9 @@ const workerScripts = {
   },
 };
 
+/** The code that loads `file` of dist/bundle/ with its code cache, from inside a bundle. */
+const loadBeside = (file) => `require('./code-cache.cjs').load(require('node:path').join(__dirname, ${JSON.stringify(file)}))`;
+
 /** `import … from 'openpgp'` becomes dist/bundle/openpgp.cjs, loaded with its code cache. */
 const openpgpFile = {
   name: 'openpgp-file',
@@ -63,7 +66,6 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: ROOT,
 };
-const loadBeside = (file) => `require('./code-cache.cjs').load(require('node:path').join(__dirname, ${JSON.stringify(file)}))`;
 
 // 1. The shell: the option table (cli/main.ts and what it imports). Each command's `import()`
 //    becomes a lazy require of its module in commands.cjs. The shell publishes every module it

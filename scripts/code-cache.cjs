@@ -29,7 +29,7 @@ function load(file) {
   // One line of wrapper, as Node's own: line numbers in stack traces stay the bundle's.
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-  const module = { exports: {}, filename: file };
+  const module = { exports: {} };
   loaded.set(file, { script, module, cached: cachedData !== undefined });
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return module.exports;
@@ -43,7 +43,6 @@ function cacheUse() {
 /** For the build: writes each loaded bundle's cache, holding every function compiled so far. */
 function writeCaches() {
   for (const [file, { script }] of loaded) writeFileSync(`${file}.cache`, script.createCachedData());
-  return [...loaded.keys()];
 }
 
 module.exports = { load, cacheUse, writeCaches };

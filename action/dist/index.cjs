@@ -62671,8 +62671,8 @@ function checkShown(lines) {
   for (const line of lines) {
     const shown = disguisedArmor(line.text);
     if (shown) {
-      const blank = [...line.text.replace(shown, "")].find((character) => character !== " " && character !== "	" && character !== ">");
-      const name = `U+${blank.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      const blank2 = [...line.text.replace(shown, "")].find((character) => character !== " " && character !== "	" && character !== ">");
+      const name = `U+${blank2.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
       return malformed("disguised-armor", `line ${line.line} shows "${shown}" with ${name} beside it: renderers show an armor line, openpgp.js reads text`);
     }
   }
@@ -62753,8 +62753,8 @@ function withoutHashHeaders(armored) {
 }
 function armorIsEmpty(armor2) {
   const lines = armor2.split("\n").slice(1);
-  const blank = lines.findIndex((line) => line.trim() === "");
-  const body = lines.slice(blank + 1).filter((line) => line.trim() !== "" && !line.startsWith("=") && !line.startsWith("-----"));
+  const blank2 = lines.findIndex((line) => line.trim() === "");
+  const body = lines.slice(blank2 + 1).filter((line) => line.trim() !== "" && !line.startsWith("=") && !line.startsWith("-----"));
   return body.length === 0;
 }
 function signatureArmor(armored) {
@@ -63874,15 +63874,13 @@ function readFlatYaml(body) {
   if (/[^\n\r\x20-\x7E\u00A0-\uFEFE\uFF00-\uFFFD]|\r(?!\n)/.test(body)) return null;
   const lines = body.split(/\r?\n/);
   const data = {};
-  let entries = 0;
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
-    if (/^ *$/.test(line)) continue;
+    if (blank(line)) continue;
     const entry = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/.exec(line);
     if (!entry) return null;
     const key = entry[1];
     if (key === "__proto__" || typeof plainScalar(key) !== "string" || Object.hasOwn(data, key)) return null;
-    entries++;
     if (entry[2] !== void 0 && entry[2].trim() !== "") {
       const value = scalar(entry[2]);
       if (value === NOT_FLAT || continues(lines, i2 + 1)) return null;
@@ -63893,7 +63891,7 @@ function readFlatYaml(body) {
     let indent = null;
     while (i2 + 1 < lines.length) {
       const next = lines[i2 + 1];
-      if (/^ *$/.test(next)) {
+      if (blank(next)) {
         i2++;
         continue;
       }
@@ -63901,7 +63899,7 @@ function readFlatYaml(body) {
       if (!item) break;
       if (indent === null) indent = item[1].length;
       if (item[1].length !== indent) return null;
-      const value = item[2].trim() === "" ? NOT_FLAT : scalar(item[2]);
+      const value = scalar(item[2]);
       if (value === NOT_FLAT) return null;
       items.push(value);
       i2++;
@@ -63909,10 +63907,10 @@ function readFlatYaml(body) {
     if (continues(lines, i2 + 1)) return null;
     data[key] = indent === null ? null : items;
   }
-  return entries ? { data } : null;
+  return Object.keys(data).length ? { data } : null;
 }
 function continues(lines, from) {
-  for (let i2 = from; i2 < lines.length; i2++) if (!/^ *$/.test(lines[i2])) return lines[i2].startsWith(" ");
+  for (let i2 = from; i2 < lines.length; i2++) if (!blank(lines[i2])) return lines[i2].startsWith(" ");
   return false;
 }
 function scalar(text3) {
@@ -63929,11 +63927,12 @@ function plainScalar(value) {
   if (NUMBERS.some((number) => number.test(value))) return NOT_FLAT;
   return value;
 }
-var NOT_FLAT, NUMBERS;
+var NOT_FLAT, blank, NUMBERS;
 var init_flat_yaml = __esm({
   "src/extract/flat-yaml.ts"() {
     "use strict";
     NOT_FLAT = /* @__PURE__ */ Symbol("not flat");
+    blank = (line) => /^ *$/.test(line);
     NUMBERS = [/^0o[0-7]+$/, /^[-+]?[0-9]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
   }
 });

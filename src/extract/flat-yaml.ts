@@ -13,16 +13,14 @@ export function readFlatYaml(body: string): { data: Record<string, unknown> } | 
   if (/[^\n\r\x20-\x7E\u00A0-\uFEFE\uFF00-\uFFFD]|\r(?!\n)/.test(body)) return null;
   const lines = body.split(/\r?\n/);
   const data: Record<string, unknown> = {};
-  let entries = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (/^ *$/.test(line)) continue;
+    if (blank(line)) continue;
     const entry = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/.exec(line);
     if (!entry) return null;
     const key = entry[1]!;
     // A key yaml would read as null or a boolean, `__proto__`, or a key given twice (yaml fails).
     if (key === '__proto__' || typeof plainScalar(key) !== 'string' || Object.hasOwn(data, key)) return null;
-    entries++;
     if (entry[2] !== undefined && entry[2].trim() !== '') {
       const value = scalar(entry[2]);
       if (value === NOT_FLAT || continues(lines, i + 1)) return null;
@@ -34,7 +32,7 @@ export function readFlatYaml(body: string): { data: Record<string, unknown> } | 
     let indent: number | null = null;
     while (i + 1 < lines.length) {
       const next = lines[i + 1]!;
-      if (/^ *$/.test(next)) {
+      if (blank(next)) {
         i++;
         continue;
       }
@@ -42,7 +40,7 @@ export function readFlatYaml(body: string): { data: Record<string, unknown> } | 
       if (!item) break;
       if (indent === null) indent = item[1]!.length;
       if (item[1]!.length !== indent) return null;
-      const value = item[2]!.trim() === '' ? NOT_FLAT : scalar(item[2]!);
+      const value = scalar(item[2]!);
       if (value === NOT_FLAT) return null;
       items.push(value);
       i++;
@@ -50,14 +48,16 @@ export function readFlatYaml(body: string): { data: Record<string, unknown> } | 
     if (continues(lines, i + 1)) return null;
     data[key] = indent === null ? null : items;
   }
-  return entries ? { data } : null;
+  return Object.keys(data).length ? { data } : null;
 }
 
 const NOT_FLAT = Symbol('not flat');
 
+const blank = (line: string): boolean => /^ *$/.test(line);
+
 /** The next non-blank line is indented: a continued value or a nested map, beyond this reader. */
 function continues(lines: string[], from: number): boolean {
-  for (let i = from; i < lines.length; i++) if (!/^ *$/.test(lines[i]!)) return lines[i]!.startsWith(' ');
+  for (let i = from; i < lines.length; i++) if (!blank(lines[i]!)) return lines[i]!.startsWith(' ');
   return false;
 }
 

@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MATH_ONLY_CONFIG, STRICT_CONFIG } from '../../src/openpgp/config.js';
 import { cleartextMessageWith, literalTextPacket } from '../../src/openpgp/messages.js';
 import { fastVerify, prepareKey, type PreparedKey } from '../../src/verify/fast-verify.js';
+import { seeded } from '../helpers/seeded.js';
 
 const KEY_DATE = new Date('2024-01-01T00:00:00Z');
 const SIG_DATE = new Date('2024-06-01T00:00:00Z');
@@ -191,14 +192,6 @@ async function differential(label: string, text: string, body: Uint8Array | Sign
 
 // ---------------------------------------------------------------------------------------------
 // The corpus.
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const PIECES = ['word', ' ', '  ', '\t', '\n', '\n\n', '\r\n', '-', '- ', '--', 'From ', 'é', 'ü', '✓', '日本', '🎉', '\u00a0', '\u200b', 'שלום', '\u2028', '\r', '\ud800', '=', '.', '#'];
 
