@@ -1,4 +1,3 @@
-import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PledgeError } from '../../core/reasons.js';
 import { collectPathsSync } from '../../extract/collect-paths.js';
@@ -13,16 +12,6 @@ import { IN_FLIGHT, weightOf, type ReaderMessage, type ReaderSetup, type ReadIte
  */
 const setup = workerData as ReaderSetup;
 const port = parentPort!;
-// This thread needs a fraction of a core and has its documents ready long before they are
-// taken: at the lowest priority it runs when a core is free rather than preempting the main
-// thread. Only on Linux, where niceness is per thread; elsewhere it would lower the whole process.
-if (platform() === 'linux') {
-  try {
-    setPriority(19);
-  } catch {
-    // not permitted here: the default priority is merely slower
-  }
-}
 const inFlight = new Int32Array(setup.inFlight);
 
 /** One document read and cut into blocks; a bug met on it is reported on it, as the main thread would (runner.ts `guarded`). */
