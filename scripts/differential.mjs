@@ -6,16 +6,22 @@
  * here, in temp GNUPGHOMEs at a faked system time, so a run is reproducible from this file.
  * Why each disagreement is right: docs/differential-disagreements.md.
  *
- *   node scripts/differential.mjs [--quick]   (--quick: no RSA)
+ *   node scripts/differential.mjs [--quick] [--keep]   (--quick: no RSA; --keep: leave the keys and
+ *   signatures it made in their temporary directory, and say where)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 
 const quick = process.argv.includes('--quick');
 const root = mkdtempSync(join(tmpdir(), 'pledge-differential-'));
+// The GnuPG homes, keys and signatures of this run: gone when it ends, unless asked to keep them.
+process.on('exit', () => {
+  if (process.argv.includes('--keep')) console.error(`differential: the keys and signatures are in ${root}`);
+  else rmSync(root, { recursive: true, force: true });
+});
 const pledge = join(process.cwd(), 'bin/pledge.cjs');
 const TEXT = 'We, the undersigned, compare verifiers.\n';
 const at = (iso) => new Date(`${iso}T00:00:00Z`);
