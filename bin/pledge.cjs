@@ -12,12 +12,12 @@ const { join } = require('node:path');
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(1, availableParallelism() - 1));
 
 // The threads that exist this early are V8's helpers (optimising compilation, concurrent garbage
-// collection), which took a third of a short batch's CPU from the threads doing its work (the
-// main thread, the reading thread, the pool's verifications), which start later at normal
-// priority. At the lowest priority they use a core when one is free: 2,000 statements 13 %
-// faster, one document and 10,000 unchanged (docs/benchmarks.md). Linux only: there a thread's
-// niceness is its own, and /proc/self/task lists exactly this process's threads; elsewhere
-// setpriority would take the id for a process.
+// collection). In a short batch they took a third of the CPU from the threads doing the work
+// (the main thread, the reading thread, the mathematics on libuv's pool), which start later and
+// keep their priority. At the lowest priority the helpers use a core when one is free: 2,000
+// statements about 15 % faster, one document and 10,000 unchanged (docs/benchmarks.md). Linux
+// only: there a thread's niceness is its own, and /proc/self/task lists exactly this process's
+// threads; elsewhere setpriority would take the id for a process's.
 if (process.platform === 'linux') {
   try {
     const { setPriority } = require('node:os');
