@@ -492,11 +492,18 @@ function checkBlockInvariants(blocks: ArmoredBlock[], limits: Limits): void {
     check(block.armored === '' || (block.armored.startsWith('-----BEGIN PGP ') && block.armored.endsWith('\n')), 'armored starts at its BEGIN line and ends with a newline', block.armored);
     check(block.error === null || (BLOCK_ERROR_CODES as readonly string[]).includes(block.error.code), 'errors carry a documented code', block.error);
     if (block.error === null) {
-      check(block.armored.startsWith(`${ARMOR.signedMessage}\n`), 'an error-free block is a cleartext block', block.armored);
       check(!block.armored.includes('\r'), 'an error-free block holds no CR', block.armored);
       const lines = block.armored.slice(0, -1).split('\n');
-      check(lines.at(-1)!.trimEnd() === ARMOR.signatureEnd, 'an error-free block ends at END PGP SIGNATURE', block.armored);
-      check(lines.filter((line) => line.trimEnd() === ARMOR.signatureBegin).length >= 1, 'an error-free block has BEGIN PGP SIGNATURE', block.armored);
+      if (block.form === 'inline') {
+        // An inline-signed message (issue 14): its armor is judged when it is parsed, so the
+        // extractor vouches only for where it starts and ends.
+        check(block.armored.startsWith(`${ARMOR.messageBegin}\n`), 'an error-free inline block is a message', block.armored);
+        check(lines.at(-1)!.trimEnd() === ARMOR.messageEnd, 'an error-free inline block ends at END PGP MESSAGE', block.armored);
+      } else {
+        check(block.armored.startsWith(`${ARMOR.signedMessage}\n`), 'an error-free cleartext block starts at BEGIN PGP SIGNED MESSAGE', block.armored);
+        check(lines.at(-1)!.trimEnd() === ARMOR.signatureEnd, 'an error-free block ends at END PGP SIGNATURE', block.armored);
+        check(lines.filter((line) => line.trimEnd() === ARMOR.signatureBegin).length >= 1, 'an error-free block has BEGIN PGP SIGNATURE', block.armored);
+      }
     }
   }
 }
