@@ -63621,7 +63621,9 @@ var init_html_highlighting = __esm({
 
 // src/extract/line-views.ts
 function physicalLines(text3) {
-  return text3.split("\n").map((line) => line.endsWith("\r") ? { text: line.slice(0, -1), crlf: true } : { text: line, crlf: false });
+  const lines = text3.split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  return lines.map((line) => line.endsWith("\r") ? { text: line.slice(0, -1), crlf: true } : { text: line, crlf: false });
 }
 function plainLine(text3, index3, crlf) {
   return { text: text3, markup: null, highlighting: false, line: index3 + 1, crlf, entities: false, lineBreak: false, fence: null, encodedBreak: false, hidden: false };

@@ -32,9 +32,15 @@ export interface LogicalLine {
   hidden: boolean;
 }
 
-/** Splits on LF only: a CR before LF is a CRLF ending; any other CR stays in the line. */
+/**
+ * Splits on LF only: a CR before LF is a CRLF ending; any other CR stays in the line. The LF
+ * that ends the last line starts no line of its own: a block left open at the end of a file
+ * ends on the file's last line, as an editor numbers it.
+ */
 function physicalLines(text: string): { text: string; crlf: boolean }[] {
-  return text.split('\n').map((line) => (line.endsWith('\r') ? { text: line.slice(0, -1), crlf: true } : { text: line, crlf: false }));
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((line) => (line.endsWith('\r') ? { text: line.slice(0, -1), crlf: true } : { text: line, crlf: false }));
 }
 
 function plainLine(text: string, index: number, crlf: boolean): LogicalLine {

@@ -184,6 +184,25 @@ describe('extractBlocks', () => {
     });
   });
 
+  describe('when a block is left open at the end of the file', () => {
+    // Seen in a counterexample of `npm run fuzz`: the newline ending a file's last line was
+    // counted as a line of its own, so a report pointed one line past the end of the file.
+    const open = ['intro', '-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA256', '', 'hello'];
+    it('ends it on the file’s last line, whether or not a newline ends that line', () => {
+      for (const text of [open.join('\n'), `${open.join('\n')}\n`, `${open.join('\r\n')}\r\n`]) {
+        expect(extract('a.txt', text), JSON.stringify(text)).toMatchObject([{ startLine: 2, endLine: 5, error: { code: 'malformed-armor' } }]);
+        expect(extract('a.md', text), JSON.stringify(text)).toMatchObject([{ startLine: 2, endLine: 5, error: { code: 'malformed-armor' } }]);
+      }
+    });
+    it('keeps a blank last line that is the file’s own', () => {
+      expect(extract('a.txt', `${open.join('\n')}\n\n`)).toMatchObject([{ startLine: 2, endLine: 6 }]);
+    });
+    it('numbers an inline message and a lone signature left open the same way', () => {
+      expect(extract('a.txt', '-----BEGIN PGP MESSAGE-----\n\nowGbwMvMwCE=\n')).toMatchObject([{ form: 'inline', startLine: 1, endLine: 3, error: { code: 'malformed-armor' } }]);
+      expect(extract('a.txt', '-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQQ=\n')).toMatchObject([{ startLine: 1, endLine: 3, error: { code: 'unsupported-format' } }]);
+    });
+  });
+
   describe('when the armor is not exact', () => {
     it('refuses a header other than Hash: (C-02, C-04)', () => {
       expect(extract('a.txt', block(['x'], ['Hash: SHA512', 'NotDashEscaped: yes']))[0]).toMatchObject({ error: { code: 'armor-header' } });
