@@ -63853,9 +63853,102 @@ var init_line_views = __esm({
   }
 });
 
+// src/extract/loose-armor.ts
+function startsRenderedLine(source, at) {
+  const floor = Math.max(0, at - LOOK_BACK);
+  let position = at;
+  while (position > floor) {
+    const before = source[position - 1];
+    if (before === "\n") return true;
+    if (BLANK.test(before)) position--;
+    else if (before === ">") {
+      let open4 = position - 2;
+      while (open4 >= floor && source[open4] !== "<") open4--;
+      if (open4 < floor) return false;
+      if (/^<br\b/i.test(source.slice(open4, open4 + 4))) return true;
+      position = open4;
+    } else return false;
+  }
+  return position === 0;
+}
+function unshownRanges(source, lower) {
+  const ranges = [];
+  UNSHOWN.lastIndex = 0;
+  for (let open4 = UNSHOWN.exec(source); open4; open4 = UNSHOWN.exec(source)) {
+    const close2 = lower.indexOf(`</${open4[1].toLowerCase()}`, UNSHOWN.lastIndex);
+    const end = close2 === -1 ? source.length : close2;
+    ranges.push([open4.index, end]);
+    UNSHOWN.lastIndex = end;
+  }
+  return ranges;
+}
+function looseArmorBlocks(document) {
+  if (document.kind !== "html") return [];
+  const source = document.text;
+  BEGIN.lastIndex = 0;
+  if (!BEGIN.test(source)) return [];
+  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const read2 = preformattedElements(source, lower).map(({ openAt, innerStart, inner }) => [openAt, innerStart + inner.length]);
+  const elsewhere = [...read2, ...unshownRanges(source, lower)].sort((a, b) => a[0] - b[0]);
+  const skipped = commentCursor(elsewhere);
+  const inComment = commentCursor(commentRanges(source, lower));
+  const blocks = [];
+  let line = 1;
+  let newline = source.indexOf("\n");
+  const lineAt = (offset) => {
+    while (newline !== -1 && newline < offset) {
+      line++;
+      newline = source.indexOf("\n", newline + 1);
+    }
+    return line;
+  };
+  const ends = /* @__PURE__ */ new Map();
+  const nextEnd = (marker, from) => {
+    let found = ends.get(marker);
+    if (found === void 0 || found !== -1 && found < from) {
+      found = source.indexOf(marker, from);
+      ends.set(marker, found);
+    }
+    return found;
+  };
+  let next = 0;
+  BEGIN.lastIndex = 0;
+  for (let found = BEGIN.exec(source); found; found = BEGIN.exec(source)) {
+    const at = found.index;
+    const opening = found[0];
+    if (skipped(at, at) || inComment(at, at) || !startsRenderedLine(source, at)) continue;
+    while (next < elsewhere.length && elsewhere[next][0] <= at) next++;
+    const limit = next < elsewhere.length ? elsewhere[next][0] : source.length;
+    const startLine = lineAt(at);
+    const closing = nextEnd(opening === ARMOR.messageBegin ? ARMOR.messageEnd : ARMOR.signatureEnd, at);
+    const end = closing !== -1 && closing < limit ? closing : -1;
+    const endLine = end === -1 ? startLine : lineAt(end);
+    const error = {
+      code: "not-preformatted",
+      message: `line ${startLine}: armor outside <pre>, <code> and <textarea>, where browsers collapse spaces and join lines: pledge reads a page's blocks only in those elements, so this one is not verified`
+    };
+    blocks.push({ form: opening === ARMOR.messageBegin ? "inline" : "cleartext", startLine, endLine, rendering: [], armored: `${opening}
+`, error });
+    if (end !== -1) BEGIN.lastIndex = end;
+  }
+  return blocks;
+}
+var BEGIN, UNSHOWN, LOOK_BACK, BLANK;
+var init_loose_armor = __esm({
+  "src/extract/loose-armor.ts"() {
+    "use strict";
+    init_find_blocks();
+    init_line_views();
+    BEGIN = /-----BEGIN PGP (?:SIGNED MESSAGE|MESSAGE|SIGNATURE)-----/g;
+    UNSHOWN = /<(script|style|title|template)\b/gi;
+    LOOK_BACK = 1024;
+    BLANK = /\s/;
+  }
+});
+
 // src/extract/extract-blocks.ts
 function extractBlocks(document, limits) {
-  const blocks = viewsOf(document).flatMap((view) => findBlocks(view, limits)).sort((a, b) => a.startLine - b.startLine);
+  const blocks = [...viewsOf(document).flatMap((view) => findBlocks(view, limits)), ...looseArmorBlocks(document)].sort((a, b) => a.startLine - b.startLine);
   for (const block of blocks.slice(limits.maxBlocksPerDocument)) {
     block.armored = "";
     block.error = { code: "input-too-large", message: `the document holds more than ${limits.maxBlocksPerDocument} blocks; this one is not read (raise it with --max-blocks)` };
@@ -63868,6 +63961,7 @@ var init_extract_blocks = __esm({
     "use strict";
     init_find_blocks();
     init_line_views();
+    init_loose_armor();
   }
 });
 
@@ -71764,8 +71858,8 @@ function signatureEncodingOf(bytes) {
   if (bytes.length === 0 || bytes.length > MAX_SIGNATURE_FILE_BYTES) return null;
   if (bytes[0] & 128) return isBinarySignatures(bytes) ? "binary" : null;
   const text3 = trimmedText(bytes);
-  if (!text3.startsWith(BEGIN) || !text3.endsWith(END)) return null;
-  return text3.indexOf(BEGIN, BEGIN.length) === -1 && text3.indexOf(END) === text3.length - END.length ? "armored" : null;
+  if (!text3.startsWith(BEGIN2) || !text3.endsWith(END)) return null;
+  return text3.indexOf(BEGIN2, BEGIN2.length) === -1 && text3.indexOf(END) === text3.length - END.length ? "armored" : null;
 }
 async function packetsOf(binary) {
   const fast = signaturePackets(binary);
@@ -71792,7 +71886,7 @@ async function readSignatureFile(bytes, limits) {
     return { ok: false, error: { code: "malformed-packet", message: `the signature does not parse: ${error.message}` } };
   }
 }
-var BEGIN, END, MAX_SIGNATURE_FILE_BYTES, isSpace;
+var BEGIN2, END, MAX_SIGNATURE_FILE_BYTES, isSpace;
 var init_detached_signature = __esm({
   "src/cleartext/detached-signature.ts"() {
     "use strict";
@@ -71800,7 +71894,7 @@ var init_detached_signature = __esm({
     init_packet_header();
     init_fast_parse();
     init_parse_block();
-    BEGIN = "-----BEGIN PGP SIGNATURE-----";
+    BEGIN2 = "-----BEGIN PGP SIGNATURE-----";
     END = "-----END PGP SIGNATURE-----";
     MAX_SIGNATURE_FILE_BYTES = 256 * 1024;
     isSpace = (byte) => byte === 32 || byte === 9 || byte === 13 || byte === 10;

@@ -14,6 +14,7 @@ export type BlockErrorCode =
   | 'encoded-line-break' // HTML: a character reference (&#10;, &NewLine;) decodes to a line break inside the block
   | 'hidden-block' // the block, or part of it, sits in an HTML comment: no renderer shows what is verified
   | 'disguised-armor' // a line that is an armor line but for non-ASCII spaces around it: renderers show armor pledge would not read
+  | 'not-preformatted' // HTML: armor outside <pre>, <code> and <textarea>, where a browser joins the block's lines: reported, not read
   | 'unsupported-format' // an inline message or detached signature where a cleartext block was expected
   | 'no-signature' // the signature armor holds no usable text signature
   | 'malformed-packet' // the signature packets do not parse

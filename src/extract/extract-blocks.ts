@@ -1,6 +1,7 @@
 import type { Limits } from '../core/limits.js';
 import { findBlocks, type ArmoredBlock } from './find-blocks.js';
 import { viewsOf } from './line-views.js';
+import { looseArmorBlocks } from './loose-armor.js';
 import type { DocumentText } from './read-document.js';
 
 /**
@@ -9,9 +10,7 @@ import type { DocumentText } from './read-document.js';
  * are still reported, unread, so nothing is silently dropped.
  */
 export function extractBlocks(document: DocumentText, limits: Limits): ArmoredBlock[] {
-  const blocks = viewsOf(document)
-    .flatMap((view) => findBlocks(view, limits))
-    .sort((a, b) => a.startLine - b.startLine);
+  const blocks = [...viewsOf(document).flatMap((view) => findBlocks(view, limits)), ...looseArmorBlocks(document)].sort((a, b) => a.startLine - b.startLine);
   for (const block of blocks.slice(limits.maxBlocksPerDocument)) {
     block.armored = '';
     block.error = { code: 'input-too-large', message: `the document holds more than ${limits.maxBlocksPerDocument} blocks; this one is not read (raise it with --max-blocks)` };

@@ -201,7 +201,7 @@ const OPENING = /<(pre|code|textarea)\b[^>\n]{0,1024}>/gi;
  * matched to the next closing tag of its name with indexOf, and scanning resumes after it, so
  * a page of unclosed tags costs linear time (no regex backtracking to the end of the page).
  */
-function preformattedElements(source: string, lower: string): { inner: string; innerStart: number; openAt: number }[] {
+export function preformattedElements(source: string, lower: string): { inner: string; innerStart: number; openAt: number }[] {
   const elements: { inner: string; innerStart: number; openAt: number }[] = [];
   OPENING.lastIndex = 0;
   for (let open = OPENING.exec(source); open; open = OPENING.exec(source)) {
@@ -223,7 +223,7 @@ const COMMENT_OR_TEXT_ELEMENT = /<!--|<(textarea|script|style|title)\b/gi;
  * "-->" or "--!>" ("<!-->" and "<!--->" are empty), an unclosed one to the end of the page. One
  * pass: each search resumes where the last comment or text element ended.
  */
-function commentRanges(source: string, lower: string): [number, number][] {
+export function commentRanges(source: string, lower: string): [number, number][] {
   const ranges: [number, number][] = [];
   let dash = source.indexOf('-->');
   let bang = source.indexOf('--!>');
@@ -253,7 +253,7 @@ function commentRanges(source: string, lower: string): [number, number][] {
 }
 
 /** Asks, for source spans in increasing order, whether each touches a comment. */
-function commentCursor(ranges: [number, number][]): (from: number, to: number) => boolean {
+export function commentCursor(ranges: [number, number][]): (from: number, to: number) => boolean {
   let at = 0;
   return (from, to) => {
     while (at < ranges.length && ranges[at]![1] <= from) at++;

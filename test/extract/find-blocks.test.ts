@@ -104,6 +104,60 @@ describe('extractBlocks', () => {
     });
   });
 
+  describe('when an HTML page has armor outside <pre>, <code> and <textarea> (D-09)', () => {
+    // Browsers collapse such a block's spaces and join lines no <br> ends: what readers see need
+    // not be what was signed. GnuPG verifies the first page below (it reads the file's lines);
+    // pledge reports the block, unread, instead of calling the page unsigned.
+    const signed = block(['I agree.']);
+    const cases: [string, string][] = [
+      ['a <div> with the lines as they are', ['<html><body><div>', ...signed, '</div></body></html>'].join('\n')],
+      ['a <p> whose lines end in <br> (a blog editor’s)', `<html><body><p>${signed.join('<br />\n')}</p></body></html>`],
+      ['one source line of <br>s', `<p>intro<br>${signed.join('<br>')}</p>`],
+    ];
+    for (const [what, html] of cases) {
+      it(`reports ${what} as one block, not-preformatted, from its BEGIN to its END line`, () => {
+        const found = extract('page.html', html);
+        expect(found).toHaveLength(1);
+        const lines = html.split('\n');
+        const begin = lines.findIndex((line) => line.includes('-----BEGIN PGP SIGNED MESSAGE-----')) + 1;
+        const end = lines.findIndex((line) => line.includes('-----END PGP SIGNATURE-----')) + 1;
+        expect(found[0]).toMatchObject({ form: 'cleartext', startLine: begin, endLine: end, error: { code: 'not-preformatted' } });
+        expect(found[0]!.error!.message).toContain(`line ${begin}:`);
+      });
+    }
+    it('reports an inline message and a lone signature outside <pre> too', () => {
+      expect(extract('page.html', '<p>\n-----BEGIN PGP MESSAGE-----\n\nowGbwMvMwCE=\n-----END PGP MESSAGE-----\n</p>')).toMatchObject([{ form: 'inline', startLine: 2, endLine: 5, error: { code: 'not-preformatted' } }]);
+      expect(extract('page.html', '<p>\n-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQQ=\n')).toMatchObject([{ startLine: 2, endLine: 2, error: { code: 'not-preformatted' } }]);
+    });
+    it('leaves alone armor that is mid-sentence, in a comment, a script or a style, and a block in <pre> beside it', () => {
+      const page = [
+        '<p>A signed message starts with -----BEGIN PGP SIGNED MESSAGE----- and ends with its signature.</p>',
+        '<!--',
+        ...signed,
+        '-->',
+        '<script>const armor = `',
+        ...signed,
+        '`;</script>',
+        '<style>/*',
+        '-----BEGIN PGP SIGNATURE-----',
+        '*/</style>',
+        `<pre>${signed.join('\n')}</pre>`,
+      ].join('\n');
+      const found = extract('page.html', page);
+      expect(found).toMatchObject([{ startLine: 25, error: null }]);
+    });
+    it('reports a loose block before a <pre> without taking the <pre>’s END line for its own', () => {
+      const page = ['<p>', '-----BEGIN PGP SIGNATURE-----', '</p>', `<pre>${signed.join('\n')}</pre>`].join('\n');
+      expect(extract('page.html', page)).toMatchObject([
+        { startLine: 2, endLine: 2, error: { code: 'not-preformatted' } },
+        { startLine: 4, error: null },
+      ]);
+    });
+    it('reads no such thing in a text or Markdown file', () => {
+      expect(extract('a.md', ['<div>', ...signed, '</div>'].join('\n'))[0]?.error?.code).not.toBe('not-preformatted');
+    });
+  });
+
   describe('when a character reference decodes to a line break (D-04)', () => {
     it('cuts the line where openpgp.js would and refuses the block', () => {
       const joined = `<pre>${block(['I agree.']).join('&#10;')}</pre>`;

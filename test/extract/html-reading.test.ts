@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { announceSkip, browserSkipReason, launchBrowser, shownLines } from '../helpers/browser.js';
-import { assertNothingUnproven, clearsign, newKey, okBlock, scratchDir, verdicts, verify, writeIn } from '../security/assert-nothing-unproven.js';
+import { assertNothingUnproven, clearsign, expectGnupg, newKey, okBlock, scratchDir, verdicts, verify, writeIn } from '../security/assert-nothing-unproven.js';
+import { expectValidManifest } from '../helpers/manifest-schema.js';
+import { pathToFileURL } from 'node:url';
 import { decodeEntities, decodeLine } from '../../src/extract/line-views.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { extractBlocks } from '../../src/extract/extract-blocks.js';
@@ -183,6 +185,39 @@ describe('HTML highlighting: hostile markup costs linear time', () => {
     }
     const nested = extractHtml(html(`<pre>${escape(block('x')).replace('x', `${'<span>'.repeat(10_000)}x\n`.repeat(2))}</pre>`));
     expect(nested[0]).toMatchObject({ error: null, rendering: ['html-highlighting'] });
+  });
+});
+
+describe('HTML armor outside <pre>, <code> and <textarea> (D-09)', () => {
+  it('a genuine block in a <div> or a <br>-lined <p> is reported not-preformatted, unread, where GnuPG reads the <div> as good', async () => {
+    const alice = await newKey();
+    const dir = await scratchDir();
+    const ring = await writeIn(dir, 'alice.asc', alice.armored);
+    const signed = (await clearsign('We refuse to build the registry.\n', [alice])).replace(/\r/g, '');
+    const inDiv = await writeIn(dir, 'div.html', `<!doctype html>\n<html><body>\n<div>\n${signed}</div>\n</body></html>\n`);
+    const withBreaks = await writeIn(dir, 'br.html', `<!doctype html>\n<html><body>\n<p>${signed.trimEnd().split('\n').join('<br />\n')}</p>\n</body></html>\n`);
+    const manifest = await verify([inDiv, withBreaks], { keyrings: [ring] });
+    expectValidManifest(manifest);
+    expect(verdicts(manifest)).toEqual([
+      { block: 'malformed:not-preformatted', signatures: [] },
+      { block: 'malformed:not-preformatted', signatures: [] },
+    ]);
+    const lines = signed.trimEnd().split('\n').length;
+    expect(manifest.documents.map((document) => [document.status, document.blocks[0]!.startLine, document.blocks[0]!.endLine])).toEqual([
+      ['signed', 4, 3 + lines],
+      ['signed', 3, 2 + lines],
+    ]);
+    // GnuPG reads the file's lines, markup and all: the <div> page is a good signature to it.
+    expectGnupg(inDiv, [alice.armored], { keywords: ['GOODSIG'] });
+    // What a reader of the <div> page is shown: the block's lines joined into one.
+    if (browser) {
+      const tab = await browser.newPage({ javaScriptEnabled: false });
+      await tab.goto(pathToFileURL(inDiv).href);
+      const shown = await tab.locator('div').first().innerText();
+      await tab.close();
+      expect(shown).toContain('-----BEGIN PGP SIGNED MESSAGE----- Hash: SHA512');
+      expect(shown).not.toContain('\n');
+    }
   });
 });
 

@@ -226,6 +226,7 @@ export const BLOCK_ERROR_CODES = [
   'encoded-line-break',
   'hidden-block',
   'disguised-armor',
+  'not-preformatted',
   'unsupported-format',
   'no-signature',
   'malformed-packet',
