@@ -239,7 +239,10 @@ export const ALL_BLOCK_ERROR_CODES_LISTED: [Exclude<BlockErrorCode, (typeof BLOC
 
 const RENDERINGS: readonly Rendering[] = ['bom', 'crlf', 'indentation', 'quote-prefix', 'html-entities', 'html-line-breaks', 'html-highlighting'];
 
-const SIGNATURE_STATUSES: readonly SignatureStatus[] = ['verified', 'bad-signature', 'no-public-key', 'expired-key', 'revoked-key', 'weak-algorithm', 'key-unavailable', 'statement-mismatch', 'identity-mismatch'];
+const SIGNATURE_STATUSES = ['verified', 'bad-signature', 'no-public-key', 'expired-key', 'revoked-key', 'weak-algorithm', 'key-unavailable', 'statement-mismatch', 'identity-mismatch', 'unsupported'] as const satisfies readonly SignatureStatus[];
+
+/** Compile-time check that the list above names every status (true only when none is missing). */
+export const ALL_SIGNATURE_STATUSES_LISTED: [Exclude<SignatureStatus, (typeof SIGNATURE_STATUSES)[number]>] extends [never] ? true : false = true;
 
 // ---------------------------------------------------------------------------------------------
 // Text models
