@@ -62389,7 +62389,7 @@ var init_verify_signature = __esm({
     init_verification_memory();
     init_key_history();
     init_algorithm_names();
-    MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed"]);
+    MATHEMATICS_FAILED = /* @__PURE__ */ new Set(["Signed digest did not match", "Signature verification failed", "Public key algorithm used to sign signature does not match issuer key algorithm."]);
     FAILURE_RANK = {
       verified: 0,
       "revoked-key": 1,

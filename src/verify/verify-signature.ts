@@ -69,8 +69,14 @@ function signedLiteral(signedText: string, signature: ParsedSignature) {
   return signature.signedData ? detachedLiteralPacket(signature.signedData) : cleartextLiteralPacket(signedText);
 }
 
-/** openpgp.js's words when it checked the mathematics and it failed; any other error means it could not check. */
-const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature verification failed']);
+/**
+ * openpgp.js's words when the signature does not verify with this key; any other error means it
+ * could not check. Besides the mathematics failing: a signature naming another public-key
+ * algorithm than its key's, which openpgp.js refuses before any mathematics. No genuine
+ * signature by this key names another algorithm, GnuPG says BAD signature, and the fast path
+ * (fast-verify.ts) says false for it: one alteration, one verdict, whatever the signature type.
+ */
+const MATHEMATICS_FAILED = new Set(['Signed digest did not match', 'Signature verification failed', 'Public key algorithm used to sign signature does not match issuer key algorithm.']);
 
 /**
  * Does the mathematics hold, whatever the policy says? Asked only after the policy said no.
