@@ -6,7 +6,8 @@
 // node:crypto verifications and file reads run on that pool. Its default of four threads on a
 // two-core machine takes CPU from the main thread, which parses the documents; one thread fewer
 // than the cores keeps every core busy (measured by `npm run bench`). A user's own setting wins.
-const { availableParallelism } = require('node:os');
+const { readdirSync } = require('node:fs');
+const { availableParallelism, setPriority } = require('node:os');
 const { join } = require('node:path');
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(1, availableParallelism() - 1));
@@ -20,8 +21,7 @@ process.env.UV_THREADPOOL_SIZE ??= String(Math.max(1, availableParallelism() - 1
 // threads; elsewhere setpriority would take the id for a process's.
 if (process.platform === 'linux') {
   try {
-    const { setPriority } = require('node:os');
-    for (const task of require('node:fs').readdirSync('/proc/self/task')) {
+    for (const task of readdirSync('/proc/self/task')) {
       if (Number(task) !== process.pid) setPriority(Number(task), 19);
     }
   } catch {

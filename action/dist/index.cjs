@@ -63776,10 +63776,13 @@ function commentCursor(ranges) {
     return at < ranges.length && ranges[at][0] <= to;
   };
 }
+function asciiLowerCase(source) {
+  return source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
 function htmlViews(document) {
   const views = [];
   const source = document.text;
-  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const lower = asciiLowerCase(source);
   const inComment = commentCursor(commentRanges(source, lower));
   let lineNumber = 1;
   let counted = 0;
@@ -63887,7 +63890,7 @@ function looseArmorBlocks(document) {
   const source = document.text;
   BEGIN.lastIndex = 0;
   if (!BEGIN.test(source)) return [];
-  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const lower = asciiLowerCase(source);
   const read2 = preformattedElements(source, lower).map(({ openAt, innerStart, inner }) => [openAt, innerStart + inner.length]);
   const elsewhere = [...read2, ...unshownRanges(source, lower)].sort((a, b) => a[0] - b[0]);
   const skipped = commentCursor(elsewhere);

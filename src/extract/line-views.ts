@@ -262,6 +262,14 @@ export function commentCursor(ranges: [number, number][]): (from: number, to: nu
 }
 
 /**
+ * A page's text with ASCII letters lower-cased, for finding tag names: toLowerCase() lengthens
+ * some letters ("İ" → "i̇"), and offsets into the result must be offsets into the page.
+ */
+export function asciiLowerCase(source: string): string {
+  return source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/**
  * HTML: one view per <pre>, <code> or <textarea> element (an outer <pre> swallows the <code>
  * inside it). Lines end at newlines and at <br>; entities are decoded once, and a line is cut
  * where a reference decodes to a line break. Lines inside a comment (the whole element, or part
@@ -270,8 +278,7 @@ export function commentCursor(ranges: [number, number][]): (from: number, to: nu
 export function htmlViews(document: DocumentText): LogicalLine[][] {
   const views: LogicalLine[][] = [];
   const source = document.text;
-  // ASCII only: toLowerCase() lengthens some letters ("İ" → "i̇"), and offsets into `lower` must be offsets into `source`.
-  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const lower = asciiLowerCase(source);
   const inComment = commentCursor(commentRanges(source, lower));
   let lineNumber = 1;
   let counted = 0;

@@ -1,6 +1,6 @@
 import type { Reason, BlockErrorCode } from '../core/reasons.js';
 import { ARMOR, type ArmoredBlock } from './find-blocks.js';
-import { commentCursor, commentRanges, preformattedElements } from './line-views.js';
+import { asciiLowerCase, commentCursor, commentRanges, preformattedElements } from './line-views.js';
 import type { DocumentText } from './read-document.js';
 
 /*
@@ -58,7 +58,7 @@ export function looseArmorBlocks(document: DocumentText): ArmoredBlock[] {
   const source = document.text;
   BEGIN.lastIndex = 0;
   if (!BEGIN.test(source)) return [];
-  const lower = source.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const lower = asciiLowerCase(source);
   const read = preformattedElements(source, lower).map(({ openAt, innerStart, inner }): [number, number] => [openAt, innerStart + inner.length]);
   const elsewhere = [...read, ...unshownRanges(source, lower)].sort((a, b) => a[0] - b[0]);
   const skipped = commentCursor(elsewhere);
