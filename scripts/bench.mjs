@@ -2,7 +2,9 @@
 // 100,000 statements, and a cold Keybase lookup against fetching keys one after another.
 //
 //   npm run bench                       (builds dist/ first)
-//   node scripts/bench.mjs [--fresh]    (dist/ must be built; --fresh regenerates the corpora)
+//   node scripts/bench.mjs [--fresh] [--baseline COMMIT | --no-baseline]
+//                                       (dist/ must be built; --fresh regenerates the corpora;
+//                                       --baseline: the earlier pledge timed beside this one)
 //
 // Corpora are generated once under .bench/ (git-ignored) and reused; see scripts/bench/corpus.mjs.
 // Every row runs on the same corpus in this one run. Timings are wall clock, best of 3.
@@ -15,7 +17,8 @@ import { ensureCorpus100k, ensureCorpus10k, ensureNetworkCorpus, NETWORK_USERS, 
 import { DETACHED_DOCUMENTS, ensureDetachedCorpus } from './bench/detached-corpus.mjs';
 import { startKeybase } from './bench/keybase-server.mjs';
 import { measure, RSS_METHOD } from './bench/measure.mjs';
-import { measureStartup, median } from './bench/startup.mjs';
+import { measureStartup, median, STARTUP_ROWS } from './bench/startup.mjs';
+import { prepareBaseline } from './bench/baseline.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, '.bench');
@@ -24,6 +27,20 @@ const INPROC = join(ROOT, 'scripts', 'bench', 'inproc.mjs');
 const NODE = process.execPath;
 
 const fresh = process.argv.includes('--fresh');
+/**
+ * Issue 15's "no slower than today" is timed against the code of that day: the commit before its
+ * first change, built under .bench/ and run in turns with this one (a rate written down then is
+ * no measure on a machine that has since become slower). --baseline COMMIT names another.
+ */
+const ISSUE_15_START = '90db323';
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineCommit = process.argv.includes('--no-baseline') ? null : baselineAt >= 0 ? process.argv[baselineAt + 1] : ISSUE_15_START;
+if (baselineCommit === undefined || baselineCommit?.startsWith('-')) {
+  console.error('bench: --baseline needs a commit (or --no-baseline)');
+  process.exit(2);
+}
+/** Within the noise of three runs: the working tree is "no slower" down to this fraction of the baseline's rate. */
+const NO_SLOWER = 0.95;
 const REPEAT = 3;
 /** gpgv starts one process per file: time this many files (the first ones: every signer, 5 each). */
 const GPGV_SAMPLE = 1000;
@@ -95,12 +112,28 @@ log(
 const docCount = readdirSync(corpus.docs).length;
 if (docCount !== STATEMENTS) fail(`corpus has ${docCount} documents, expected ${STATEMENTS}`);
 
+const baseline = baselineCommit ? prepareBaseline(ROOT, BENCH, baselineCommit, (line) => log(`  ${line}`)) : { skipped: '--no-baseline' };
+log(
+  baseline.skipped
+    ? `  baseline: SKIPPED — ${baseline.skipped}`
+    : `  baseline: pledge at ${baseline.sha.slice(0, 12)}${baselineCommit === ISSUE_15_START ? ' (the code when issue 15 was filed: its "today")' : ''}, ${baseline.reused ? 'reused' : 'built'} in ${baseline.dir}`,
+);
+const baselineLabel = baseline.skipped ? null : `pledge at ${baseline.sha.slice(0, 7)}`;
+
 const benchStarted = performance.now();
 
 // ---------------------------------------------------------------------------------------------
 log(`\n== 1b. Short runs against Node's own start-up (median of ${STARTUP_ROUNDS} rounds, the commands taking turns)`);
-for (const row of await measureStartup(STARTUP_ROUNDS)) {
-  const verdict = row.goal === undefined ? '(the unit)' : `${fmtRatio(row.ratio)} ${row.pass ? 'PASS' : 'FAIL'} (goal <= ${row.goal}x${row.stretch ? `, stretch ${row.stretch}x: ${row.ratio <= row.stretch ? 'met' : 'not met'}` : ''})`;
+const oneDocument = STARTUP_ROWS.find((row) => row.id === 'one-document');
+// The baseline's one document, for the record (no goal: the goal is a ratio to node -e 0).
+const startupRows = baselineLabel ? [...STARTUP_ROWS, { id: 'baseline-one-document', label: `${baselineLabel}: the same one document`, args: [baseline.bin, ...oneDocument.args.slice(1)] }] : STARTUP_ROWS;
+for (const row of await measureStartup(STARTUP_ROUNDS, startupRows)) {
+  const verdict =
+    row.id === 'node'
+      ? '(the unit)'
+      : row.goal === undefined
+        ? `${fmtRatio(row.ratio)} (for the record)`
+        : `${fmtRatio(row.ratio)} ${row.pass ? 'PASS' : 'FAIL'} (goal <= ${row.goal}x${row.stretch ? `, stretch ${row.stretch}x: ${row.ratio <= row.stretch ? 'met' : 'not met'}` : ''})`;
   log(`  ${row.label.padEnd(74)} ${(row.seconds * 1000).toFixed(0).padStart(5)} ms (CPU ${row.cpuSeconds == null ? 'n/a' : `${(row.cpuSeconds * 1000).toFixed(0)} ms`})  ${verdict}`);
   if (row.goal !== undefined) goals.push({ what: `${row.label} / node -e 0`, measured: `${fmtRatio(row.ratio)} (${(row.seconds * 1000).toFixed(0)} ms)`, goal: `<= ${row.goal}x`, pass: row.pass });
 }
@@ -120,11 +153,16 @@ writeFileSync(
     .map((name) => join(short, name))
     .join('\n') + '\n',
 );
-const shortRuns = { pledge: [], gpgv: [] };
+const shortRuns = { pledge: [], gpgv: [], baseline: [] };
 for (let round = 0; round < SHORT_ROUNDS; round++) {
   const mine = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, short], { cwd: ROOT });
   if (mine.code !== 0) fail(`pledge verify on ${SHORT_BATCH} statements exited ${mine.code}: ${mine.stderr.trim().slice(0, 300)}`);
   shortRuns.pledge.push(mine.seconds);
+  if (baselineLabel) {
+    const before = await measure(NODE, [baseline.bin, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, short], { cwd: ROOT });
+    if (before.code !== 0) fail(`${baselineLabel} on ${SHORT_BATCH} statements exited ${before.code}: ${before.stderr.trim().slice(0, 300)}`);
+    shortRuns.baseline.push(before.seconds);
+  }
   if (!gpgvAt) continue;
   const loop = 'while IFS= read -r f; do gpgv --keyring "$1" "$f" 2>/dev/null || echo "FAILED $f"; done < "$2"';
   const theirs = await measure('bash', ['-c', loop, 'gpgv-loop', corpus.keyring, shortList], { stdout: 'pipe' });
@@ -133,6 +171,10 @@ for (let round = 0; round < SHORT_ROUNDS; round++) {
 }
 const shortPledge = median(shortRuns.pledge);
 log(`  pledge verify (CLI, start-up included): ${fmtTime(shortPledge)}, ${fmtRate(SHORT_BATCH / shortPledge)} statements/s (runs ${shortRuns.pledge.map((x) => x.toFixed(2)).join(' / ')})`);
+if (shortRuns.baseline.length) {
+  const before = median(shortRuns.baseline);
+  log(`  ${baselineLabel} (the same runs, in turns): ${fmtTime(before)}, ${fmtRate(SHORT_BATCH / before)} statements/s; this tree ${fmtRatio(before / shortPledge)} its speed`);
+}
 if (gpgvAt) {
   const shortGpgv = median(shortRuns.gpgv);
   const ratio = shortGpgv / shortPledge;
@@ -179,6 +221,19 @@ const tasks = [
       return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, rssKB: run.maxRssKB, n: STATEMENTS, check: run.code === 0 ? null : `exit code ${run.code}${run.signal ? ` (${run.signal})` : ''}, expected 0: ${run.stderr.trim().slice(0, 500)}` };
     },
   },
+  ...(baselineLabel
+    ? [
+        {
+          id: 'baseline-cli',
+          tool: `${baselineLabel}, the same command (the baseline)`,
+          ok: `exit code 0 in every run: all ${STATEMENTS.toLocaleString('en-US')} statements verified`,
+          async once() {
+            const run = await measure(NODE, [baseline.bin, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, corpus.docs], { cwd: ROOT });
+            return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, rssKB: run.maxRssKB, n: STATEMENTS, check: run.code === 0 ? null : `exit code ${run.code}, expected 0: ${run.stderr.trim().slice(0, 500)}` };
+          },
+        },
+      ]
+    : []),
   {
     id: 'pledge-lib',
     tool: 'pledge verifyDocuments() (in-process)',
@@ -245,6 +300,16 @@ for (const row of rows) row.rate = row.n / row.seconds;
   const cli = rows.find((row) => row.id === 'pledge-cli');
   const rate = STATEMENTS / median(cli.runs.map((run) => run.seconds));
   goals.push({ what: `${STATEMENTS.toLocaleString('en-US')} statements, pledge CLI (median run)`, measured: `${fmtRate(rate)}/s`, goal: `>= ${fmtRate(RATE_GOAL)}/s`, pass: rate >= RATE_GOAL });
+  const before = rows.find((row) => row.id === 'baseline-cli');
+  if (before) {
+    const beforeRate = STATEMENTS / median(before.runs.map((run) => run.seconds));
+    goals.push({
+      what: `${STATEMENTS.toLocaleString('en-US')} statements, pledge CLI against ${baselineLabel} (same run, medians)`,
+      measured: `${fmtRatio(rate / beforeRate)} (${fmtRate(rate)}/s against ${fmtRate(beforeRate)}/s)`,
+      goal: `>= ${NO_SLOWER}x (no slower)`,
+      pass: rate >= NO_SLOWER * beforeRate,
+    });
+  }
 }
 log('');
 log(
