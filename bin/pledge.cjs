@@ -6,7 +6,7 @@
 // node:crypto verifications and file reads run on that pool. Its default of four threads on a
 // two-core machine takes CPU from the main thread, which parses the documents; one thread fewer
 // than the cores keeps every core busy (measured by `npm run bench`). A user's own setting wins.
-const { readdirSync } = require('node:fs');
+const { readdirSync, writeSync } = require('node:fs');
 const { availableParallelism, setPriority } = require('node:os');
 const { join } = require('node:path');
 
@@ -30,8 +30,17 @@ if (process.platform === 'linux') {
 }
 
 // `pledge --version` alone needs no option table: the answer commander's would print, sooner.
+// Written to the descriptor, as src/cli/standard-streams.ts writes the help: making process.stdout
+// for a pipe costs more than the rest of this answer. A reader that went away (pledge -V | true)
+// is no error; a full non-blocking pipe (EAGAIN) leaves it to the stream.
 if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V')) {
-  process.stdout.write(`${require('../package.json').version}\n`);
+  const text = `${require('../package.json').version}\n`;
+  try {
+    writeSync(1, text);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(text);
+    else if (error.code !== 'EPIPE') throw error;
+  }
 } else {
   // The bundle (scripts/bundle.mjs), compiled from its V8 code cache (scripts/code-cache.cjs).
   const { load } = require('../dist/bundle/code-cache.cjs');

@@ -31963,30 +31963,30 @@ async function readDocument(path, limits, walked = false) {
   if (walked && isNotTextByName(path)) return skippedByName(path);
   let descriptor;
   try {
-    descriptor = await call((done) => (0, import_node_fs2.open)(path, OPEN_FLAGS, done));
+    descriptor = await call((done) => (0, import_node_fs3.open)(path, OPEN_FLAGS, done));
   } catch (error) {
     return ioError(path, error);
   }
   try {
-    const info = await call((done) => (0, import_node_fs2.fstat)(descriptor, done));
+    const info = await call((done) => (0, import_node_fs3.fstat)(descriptor, done));
     const refused = refusal(path, info, limits);
     const sniff = refused !== null && walked && info.isFile();
     if (refused && !sniff) return refused;
     const length = sniff ? Math.min(SNIFF_BYTES, info.size) : info.size;
     const bytes = Buffer.allocUnsafe(length);
-    const bytesRead = length === 0 ? 0 : await call((done) => (0, import_node_fs2.read)(descriptor, bytes, 0, length, 0, done));
+    const bytesRead = length === 0 ? 0 : await call((done) => (0, import_node_fs3.read)(descriptor, bytes, 0, length, 0, done));
     return judged(path, bytes.subarray(0, bytesRead), refused, walked);
   } catch (error) {
     return ioError(path, error);
   } finally {
-    (0, import_node_fs2.close)(descriptor, () => void 0);
+    (0, import_node_fs3.close)(descriptor, () => void 0);
   }
 }
-var import_node_fs2, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
+var import_node_fs3, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
 var init_read_document = __esm({
   "src/extract/read-document.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
+    import_node_fs3 = require("node:fs");
     import_node_path2 = require("node:path");
     NOT_TEXT_EXTENSIONS = new Set(
       "png jpg jpeg gif webp avif heic ico bmp tif tiff psd svgz woff woff2 ttf otf eot zip gz tgz bz2 xz 7z rar zst tar jar apk pdf mp3 mp4 m4a m4v ogg oga ogv opus wav flac webm mov avi mkv wasm exe dll so dylib class pyc o a".split(" ").map((extension) => `.${extension}`)
@@ -32016,7 +32016,7 @@ var init_read_document = __esm({
       const message = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "not a regular file" : String(error.message);
       return { ok: false, path, reason: { code: "io-error", message } };
     };
-    OPEN_FLAGS = import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0);
     call = (start) => new Promise((resolve15, reject) => start((error, value) => error ? reject(error) : resolve15(value)));
   }
 });
@@ -32973,14 +32973,14 @@ var init_collect_paths = __esm({
 function keyFilesUnder(path) {
   const info = (() => {
     try {
-      return (0, import_node_fs3.statSync)(path);
+      return (0, import_node_fs4.statSync)(path);
     } catch {
       return null;
     }
   })();
   if (!info) throw new PledgeError("usage", `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
-  const entries = (0, import_node_fs3.readdirSync)(path, { withFileTypes: true });
+  const entries = (0, import_node_fs4.readdirSync)(path, { withFileTypes: true });
   if (entries.some((entry) => GNUPG_HOME_MARKS.has(entry.name))) {
     const keyring = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
     if (keyring) return [(0, import_node_path4.join)(path, keyring)];
@@ -32999,7 +32999,7 @@ function keyringFilesWithSecretKeys(paths) {
   return paths.flatMap((path) => {
     if (typeof path !== "string") return holdsSecretKey(Buffer.from(path.bytes)) ? [path.name] : [];
     try {
-      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs3.readFileSync)(file)));
+      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs4.readFileSync)(file)));
     } catch {
       return [];
     }
@@ -33020,7 +33020,7 @@ async function loadKeyringFiles(paths, limits = DEFAULT_KEY_LIMITS, base) {
       candidates.push(...await keyFileCandidates(path.name, path.bytes, limits, base));
       continue;
     }
-    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs3.readFileSync)(file), limits, base));
+    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs4.readFileSync)(file), limits, base));
   }
   return candidates;
 }
@@ -33050,11 +33050,11 @@ async function readKeybox(file, bytes, limits) {
   }
   return result;
 }
-var import_node_fs3, import_node_path4, KEY_FILE, isKeyFileName, GNUPG_KEYRINGS, GNUPG_HOME_MARKS, GNUPG_PRIVATE, SECRET_ARMOR, SECRET_KEY_TAGS;
+var import_node_fs4, import_node_path4, KEY_FILE, isKeyFileName, GNUPG_KEYRINGS, GNUPG_HOME_MARKS, GNUPG_PRIVATE, SECRET_ARMOR, SECRET_KEY_TAGS;
 var init_keyring_files = __esm({
   "src/discovery/sources/keyring-files.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     import_node_path4 = require("node:path");
     init_reasons();
     init_read_keys();
@@ -71943,7 +71943,7 @@ var init_pair_signatures = __esm({
 async function readAtMost(path, limit) {
   let handle = null;
   try {
-    handle = await (0, import_promises9.open)(path, import_node_fs4.constants.O_RDONLY | (import_node_fs4.constants.O_NONBLOCK ?? 0));
+    handle = await (0, import_promises9.open)(path, import_node_fs5.constants.O_RDONLY | (import_node_fs5.constants.O_NONBLOCK ?? 0));
     const info = await handle.stat();
     if (!info.isFile()) return null;
     const length = Math.min(info.size, limit);
@@ -72032,12 +72032,12 @@ async function detachedArguments(paths, signatures) {
   );
   return read2?.whole && signatureEncodingOf(read2.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
 }
-var import_node_crypto7, import_node_fs4, import_promises9, import_node_path8, sha2563, sibling, DetachedPairing;
+var import_node_crypto7, import_node_fs5, import_promises9, import_node_path8, sha2563, sibling, DetachedPairing;
 var init_detached_documents = __esm({
   "src/pipeline/detached-documents.ts"() {
     "use strict";
     import_node_crypto7 = require("node:crypto");
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     import_promises9 = require("node:fs/promises");
     import_node_path8 = require("node:path");
     init_reasons();
@@ -72187,15 +72187,15 @@ var init_map_ordered = __esm({
 
 // src/pipeline/threads.ts
 function startThread(script, options) {
-  if (!(0, import_node_fs5.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
+  if (!(0, import_node_fs6.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
   started++;
   return new import_node_worker_threads.Worker(script, options);
 }
-var import_node_fs5, import_node_url, import_node_worker_threads, started;
+var import_node_fs6, import_node_url, import_node_worker_threads, started;
 var init_threads = __esm({
   "src/pipeline/threads.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_node_url = require("node:url");
     import_node_worker_threads = require("node:worker_threads");
     started = 0;
@@ -80256,13 +80256,13 @@ var require__ = __commonJS({
 function findConfig(from) {
   for (let directory = (0, import_node_path10.resolve)(from); ; directory = (0, import_node_path10.dirname)(directory)) {
     const candidate = (0, import_node_path10.join)(directory, CONFIG_FILE);
-    if ((0, import_node_fs6.existsSync)(candidate)) return candidate;
+    if ((0, import_node_fs7.existsSync)(candidate)) return candidate;
     if ((0, import_node_path10.dirname)(directory) === directory) return null;
   }
 }
 function validator() {
   if (!validate) {
-    const schema = JSON.parse((0, import_node_fs6.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
+    const schema = JSON.parse((0, import_node_fs7.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
     const { Ajv2020: Ajv } = require__();
     validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
@@ -80291,18 +80291,18 @@ ${[...new Set(problems)].join("\n")}`);
 function loadConfig(path) {
   let text3;
   try {
-    text3 = (0, import_node_fs6.readFileSync)(path, "utf8");
+    text3 = (0, import_node_fs7.readFileSync)(path, "utf8");
   } catch (error) {
     const why = error.code === "ENOENT" ? "no such file" : error.message;
     throw new PledgeError("usage", `${path}: ${why}`);
   }
   return { root: (0, import_node_path10.dirname)((0, import_node_path10.resolve)(path)), path, config: parseConfig(text3, path) };
 }
-var import_node_fs6, import_node_path10, CONFIG_FILE, validate;
+var import_node_fs7, import_node_path10, CONFIG_FILE, validate;
 var init_load_config = __esm({
   "src/repo/load-config.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_path10 = require("node:path");
     init_reasons();
     CONFIG_FILE = "pledge.config.json";
@@ -80325,7 +80325,7 @@ function firstChangedLine(before, after) {
 }
 function readWorkingFile(root, path) {
   try {
-    return (0, import_node_fs7.readFileSync)((0, import_node_path11.join)(root, path));
+    return (0, import_node_fs8.readFileSync)((0, import_node_path11.join)(root, path));
   } catch {
     return null;
   }
@@ -80375,11 +80375,11 @@ async function readBaseState(pr, loaded) {
   }
   return { config: config2, manifestText: await text3(names.manifest), allowedSignersText: await text3(names.allowedSigners), keyFiles, findings };
 }
-var import_node_fs7, import_node_path11;
+var import_node_fs8, import_node_path11;
 var init_protected_files = __esm({
   "src/repo/protected-files.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_node_path11 = require("node:path");
     init_keyring_files();
     init_load_config();
@@ -80497,7 +80497,7 @@ function matchesDocuments(path, config2) {
 }
 function readAllowedSigners(file) {
   try {
-    return parseSignerList((0, import_node_fs8.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
+    return parseSignerList((0, import_node_fs9.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
   } catch (error) {
     if (error instanceof PledgeError) throw error;
     throw new PledgeError("usage", `allowedSigners ${file}: ${error.message}`);
@@ -80608,12 +80608,12 @@ async function verifyRepository(request) {
   const manifest = buildManifest(documents, request.version ?? packageVersion(), lookups);
   return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
 }
-var import_node_fs8, import_node_path12;
+var import_node_fs9, import_node_path12;
 var init_verify_repository = __esm({
   "src/pipeline/verify-repository.ts"() {
     "use strict";
     init_package_version();
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_node_path12 = require("node:path");
     init_limits();
     init_git_changes();
@@ -81244,7 +81244,7 @@ function signerRequirement(options, cwd) {
   for (const file of options.signerFile ?? []) {
     let text3;
     try {
-      text3 = (0, import_node_fs9.readFileSync)((0, import_node_path13.resolve)(cwd, file), "utf8");
+      text3 = (0, import_node_fs10.readFileSync)((0, import_node_path13.resolve)(cwd, file), "utf8");
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file" : error.message;
       throw new PledgeError("usage", `--signer-file ${file}: ${why}`);
@@ -81256,11 +81256,11 @@ function signerRequirement(options, cwd) {
   if (requirement && allowed && requirement.minSignatures > allowed.size) throw new PledgeError("usage", `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
   return requirement;
 }
-var import_node_fs9, import_node_path13;
+var import_node_fs10, import_node_path13;
 var init_signer_requirement = __esm({
   "src/pipeline/signer-requirement.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     import_node_path13 = require("node:path");
     init_reasons();
     init_threshold();
@@ -82240,7 +82240,7 @@ var init_render_junit = __esm({
 // src/cli/output-paths.ts
 function kindOf2(path) {
   try {
-    const stat5 = (0, import_node_fs10.statSync)(path);
+    const stat5 = (0, import_node_fs11.statSync)(path);
     return stat5.isFile() ? "file" : stat5.isDirectory() ? "directory" : "other";
   } catch {
     return null;
@@ -82273,11 +82273,11 @@ async function checkCacheDirectory(option, directory, cwd) {
     throw new PledgeError("usage", `${option} ${directory}: cannot create the folder ${target} (${code})`);
   }
 }
-var import_node_fs10, import_node_path17, CREATE_DEADLINE_MS;
+var import_node_fs11, import_node_path17, CREATE_DEADLINE_MS;
 var init_output_paths = __esm({
   "src/cli/output-paths.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path17 = require("node:path");
     init_reasons();
     init_deadline();
@@ -82616,7 +82616,7 @@ async function initCommand(options, context) {
     ".github/workflows/pledge.yml": WORKFLOW,
     ".github/dependabot.yml": DEPENDABOT
   };
-  const existing = Object.keys(files).filter((path) => (0, import_node_fs11.existsSync)((0, import_node_path20.join)(root, path)));
+  const existing = Object.keys(files).filter((path) => (0, import_node_fs12.existsSync)((0, import_node_path20.join)(root, path)));
   if (existing.length && !options.force) {
     throw new PledgeError("usage", `init: ${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`);
   }
@@ -82628,11 +82628,11 @@ async function initCommand(options, context) {
   }
   context.streams.stdout.write("next: edit the statement in pledge.config.json, commit, and run pledge verify\n");
 }
-var import_node_fs11, import_promises13, import_node_path20, DEFAULT_STATEMENT, SIGNATURES_README, KEYS_README, WORKFLOW_ACTIONS, KEY_CACHE_STEP, WORKFLOW, DEPENDABOT;
+var import_node_fs12, import_promises13, import_node_path20, DEFAULT_STATEMENT, SIGNATURES_README, KEYS_README, WORKFLOW_ACTIONS, KEY_CACHE_STEP, WORKFLOW, DEPENDABOT;
 var init_init = __esm({
   "src/cli/commands/init.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     import_promises13 = require("node:fs/promises");
     import_node_path20 = require("node:path");
     init_reasons();
@@ -82931,7 +82931,7 @@ function statementOf(rule) {
 function readManifest(file, shown) {
   let parsed;
   try {
-    parsed = JSON.parse((0, import_node_fs12.readFileSync)(file, "utf8"));
+    parsed = JSON.parse((0, import_node_fs13.readFileSync)(file, "utf8"));
   } catch (error) {
     const missing = error.code === "ENOENT";
     throw new PledgeError("usage", `--manifest ${shown}: ${missing ? "no such file (write it with pledge manifest)" : "not a readable JSON file"}`);
@@ -82960,11 +82960,11 @@ async function siteCommand(options, context) {
   context.streams.stderr.write(`pledge: wrote ${file} (${manifest.signers.length} verified signer${manifest.signers.length === 1 ? "" : "s"})
 `);
 }
-var import_node_fs12, import_promises14, import_node_path21;
+var import_node_fs13, import_promises14, import_node_path21;
 var init_site = __esm({
   "src/cli/commands/site.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     import_promises14 = require("node:fs/promises");
     import_node_path21 = require("node:path");
     init_reasons();
@@ -83174,7 +83174,7 @@ async function signInRepository(options, context, loaded) {
   const slug = slugOf(name);
   const path = options.output ? (0, import_node_path23.relative)(loaded.root, (0, import_node_path23.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
   const target = (0, import_node_path23.join)(loaded.root, path);
-  if ((0, import_node_fs13.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
+  if ((0, import_node_fs14.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
   if (!loaded.config.statement) throw new PledgeError("usage", `sign: ${loaded.path} has no statement to sign`);
   const frontMatter = frontMatterText(fields);
   const statement = statementFor(loaded.config.statement, frontMatter);
@@ -83257,11 +83257,11 @@ async function signCommand(file, options, context) {
   if (!loaded) throw new PledgeError("usage", "sign: no pledge.config.json here or above; to sign a document, give its path");
   return signInRepository(options, context, loaded);
 }
-var import_node_fs13, import_promises16, import_node_path23, import_promises17;
+var import_node_fs14, import_promises16, import_node_path23, import_promises17;
 var init_sign = __esm({
   "src/cli/commands/sign.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     import_promises16 = require("node:fs/promises");
     import_node_path23 = require("node:path");
     import_promises17 = require("node:readline/promises");
@@ -83757,7 +83757,7 @@ var init_man_page = __esm({
 
 // action/src/main.ts
 var import_node_crypto9 = require("node:crypto");
-var import_node_fs14 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 
 // node_modules/shlex/shlex.js
 var Shlexer = class {
@@ -84179,6 +84179,58 @@ function dropUnsetVariables(program2, env2 = process.env) {
 
 // src/cli/main.ts
 init_package_version();
+
+// src/cli/standard-streams.ts
+var import_node_fs2 = require("node:fs");
+function quietWhenReaderLeaves(stream) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return stream;
+}
+function writeNow(fd2, text3, stream) {
+  const bytes = Buffer.from(text3, "utf8");
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += (0, import_node_fs2.writeSync)(fd2, bytes, offset);
+  } catch (error) {
+    const code = error.code;
+    if (code === "EAGAIN") stream().write(bytes.subarray(offset));
+    else if (code !== "EPIPE") throw error;
+  }
+}
+function stdoutIsTerminal() {
+  try {
+    return (0, import_node_fs2.fstatSync)(1).isCharacterDevice() && process.stdout.isTTY === true;
+  } catch {
+    return false;
+  }
+}
+function processStreams() {
+  let stdout = null;
+  let stderr = null;
+  const madeStdout = () => stdout ??= quietWhenReaderLeaves(process.stdout);
+  return {
+    get stdout() {
+      return madeStdout();
+    },
+    get stderr() {
+      return stderr ??= quietWhenReaderLeaves(process.stderr);
+    },
+    // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
+    get stdin() {
+      return process.stdin;
+    },
+    // Once the stream exists it holds the order of what was written: write through it.
+    writeOut: (text3) => stdout ? void stdout.write(text3) : writeNow(1, text3, madeStdout),
+    stdoutIsTerminal,
+    env: process.env,
+    cwd: process.cwd()
+  };
+}
+
+// src/cli/main.ts
 async function run2(argv, streams, signal) {
   let exitCode = ExitCode.ok;
   const context = { streams, version: packageVersion(), setExit: (code) => exitCode = code, ...signal ? { signal } : {} };
@@ -84201,7 +84253,15 @@ async function run2(argv, streams, signal) {
       completion: async (shell) => void streams.stdout.write((await Promise.resolve().then(() => (init_completion(), completion_exports))).completionScript(program2, shell)),
       man: async () => void streams.stdout.write((await Promise.resolve().then(() => (init_man_page(), man_page_exports))).manPage(program2, EXIT_CODES_HELP))
     },
-    { writeOut: (text3) => streams.stdout.write(text3), writeErr: (text3) => streams.stderr.write(text3) }
+    {
+      writeOut: (text3) => streams.writeOut ? streams.writeOut(text3) : streams.stdout.write(text3),
+      writeErr: (text3) => streams.stderr.write(text3),
+      // Commander's own defaults ask process.stdout, which makes the stream (standard-streams.ts);
+      // 80 columns is its width for anything but a terminal.
+      getOutHelpWidth: () => (streams.stdoutIsTerminal?.() ?? streams.stdout.isTTY ? streams.stdout.columns : void 0) ?? 80,
+      // Only whether colour codes in the help are kept: pledge's help has none (no help styles).
+      getOutHasColors: () => false
+    }
   );
   dropUnsetVariables(program2);
   program2.hook("preAction", () => {
@@ -84234,12 +84294,6 @@ This is a bug in pledge; please report it.
   }
 }
 async function main(argv) {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error) => {
-      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
   const interrupt = new AbortController();
   const onSignal = (name) => {
     if (interrupt.signal.aborted) return leaveBy(name);
@@ -84248,20 +84302,7 @@ async function main(argv) {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const code = await run2(
-    argv,
-    {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
-      get stdin() {
-        return process.stdin;
-      },
-      env: process.env,
-      cwd: process.cwd()
-    },
-    interrupt.signal
-  );
+  const code = await run2(argv, processStreams(), interrupt.signal);
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === "SIGTERM" ? ExitCode.terminated : code;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
@@ -84301,7 +84342,7 @@ function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   if (!file) return;
   const delimiter = `ghadelimiter_${(0, import_node_crypto9.randomUUID)()}`;
-  (0, import_node_fs14.appendFileSync)(file, `${name}<<${delimiter}
+  (0, import_node_fs15.appendFileSync)(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -84309,7 +84350,7 @@ ${delimiter}
 function writeOutputs(path) {
   let manifest;
   try {
-    manifest = JSON.parse((0, import_node_fs14.readFileSync)(path, "utf8"));
+    manifest = JSON.parse((0, import_node_fs15.readFileSync)(path, "utf8"));
   } catch {
     return;
   }
@@ -84330,7 +84371,7 @@ async function runAction() {
     return;
   }
   const manifest = manifestPath(process.env);
-  (0, import_node_fs14.rmSync)(manifest, { force: true });
+  (0, import_node_fs15.rmSync)(manifest, { force: true });
   process.stdout.write(`${escapeLogMessage(`pledge ${args.map((arg) => quote(arg)).join(" ")}`)}
 `);
   await main(["node", "pledge", ...args]);

@@ -15,6 +15,10 @@ export interface CliStreams {
   stdin?: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The help and the version, written at once (standard-streams.ts); else `stdout.write`. */
+  writeOut?(text: string): void;
+  /** Whether stdout is a terminal, asked without making the stream where it can be; else `stdout.isTTY`. */
+  stdoutIsTerminal?(): boolean;
 }
 
 export interface CommandContext {

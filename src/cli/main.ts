@@ -5,6 +5,7 @@ import { ExitCode } from './exit-codes.js';
 import { createProgram, EXIT_CODES_HELP } from './program.js';
 import { dropUnsetVariables } from './environment.js';
 import { packageVersion } from '../core/package-version.js';
+import { processStreams } from './standard-streams.js';
 
 export type { CliStreams } from './context.js';
 
@@ -31,7 +32,15 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
       completion: async (shell) => void streams.stdout.write((await import('./completion.js')).completionScript(program, shell)),
       man: async () => void streams.stdout.write((await import('./man-page.js')).manPage(program, EXIT_CODES_HELP)),
     },
-    { writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) },
+    {
+      writeOut: (text) => (streams.writeOut ? streams.writeOut(text) : streams.stdout.write(text)),
+      writeErr: (text) => streams.stderr.write(text),
+      // Commander's own defaults ask process.stdout, which makes the stream (standard-streams.ts);
+      // 80 columns is its width for anything but a terminal.
+      getOutHelpWidth: () => ((streams.stdoutIsTerminal?.() ?? streams.stdout.isTTY) ? (streams.stdout as NodeJS.WriteStream).columns : undefined) ?? 80,
+      // Only whether colour codes in the help are kept: pledge's help has none (no help styles).
+      getOutHasColors: () => false,
+    },
   );
   dropUnsetVariables(program);
   program.hook('preAction', () => {
@@ -63,13 +72,6 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A reader that went away (pledge … | head) is not an error: stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
   // First Ctrl-C or SIGTERM: stop between documents and clean up; a second one, or work that
   // does not stop within the grace (a read stuck in the kernel): leave at once.
   const interrupt = new AbortController();
@@ -80,20 +82,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(
-    argv,
-    {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
-      get stdin() {
-        return process.stdin;
-      },
-      env: process.env,
-      cwd: process.cwd(),
-    },
-    interrupt.signal,
-  );
+  const code = await run(argv, processStreams(), interrupt.signal);
   process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
