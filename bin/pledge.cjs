@@ -32,14 +32,18 @@ if (process.platform === 'linux') {
 // `pledge --version` alone needs no option table: the answer commander's would print, sooner.
 // Written to the descriptor, as src/cli/standard-streams.ts writes the help: making process.stdout
 // for a pipe costs more than the rest of this answer. A reader that went away (pledge -V | true)
-// is no error; a full non-blocking pipe (EAGAIN) leaves it to the stream.
+// is no error; a full non-blocking pipe (EAGAIN) leaves it to the stream; anything else, exit 2.
 if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V')) {
   const text = `${require('../package.json').version}\n`;
   try {
     writeSync(1, text);
   } catch (error) {
     if (error.code === 'EAGAIN') process.stdout.write(text);
-    else if (error.code !== 'EPIPE') throw error;
+    else if (error.code !== 'EPIPE') {
+      // As src/cli/standard-streams.ts says it: a full disk is the user's to know, not a stack trace.
+      process.stderr.write(`pledge: cannot write to standard output: ${error.message}\n`);
+      process.exitCode = 2;
+    }
   }
 } else {
   // The bundle (scripts/bundle.mjs), compiled from its V8 code cache (scripts/code-cache.cjs).

@@ -3643,7 +3643,9 @@ var init_exit_codes = __esm({
       /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
       interrupted: 130,
       /** Stopped by SIGTERM (128 + SIGTERM). */
-      terminated: 143
+      terminated: 143,
+      /** Stopped because the reader of standard output went away before the run ended (128 + SIGPIPE). */
+      outputClosed: 141
     };
   }
 });
@@ -82540,7 +82542,14 @@ var init_verify = __esm({
     init_output_paths();
     init_run_verdict();
     init_run_verification();
-    toStream2 = (stream) => (chunk) => new Promise((done) => stream.write(chunk) ? done() : stream.once("drain", () => done()));
+    toStream2 = (stream) => (chunk) => new Promise((done) => {
+      if (stream.destroyed || stream.write(chunk)) return done();
+      const settle = () => {
+        stream.off("drain", settle).off("close", settle).off("error", settle);
+        done();
+      };
+      stream.once("drain", settle).once("close", settle).once("error", settle);
+    });
   }
 });
 
@@ -83757,7 +83766,7 @@ var init_man_page = __esm({
 
 // action/src/main.ts
 var import_node_crypto9 = require("node:crypto");
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 
 // node_modules/shlex/shlex.js
 var Shlexer = class {
@@ -83976,10 +83985,13 @@ Exit codes:
   0  every document signed and every signature verified
   1  a signature not verified, a malformed block, or a document with no signed block
      (wins over an unreadable file in the same batch)
-  2  usage or input error (bad option, unwritable output path, missing or unreadable file)
+  2  usage or input error (bad option, unwritable output path or standard output,
+     missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
   4  internal error (a bug in pledge)
   130  interrupted (Ctrl-C); no partial manifest is left behind
+  141  the reader of standard output went away before the run ended
+       (pledge verify DIR | head), likewise
   143  terminated (SIGTERM), likewise`;
 function collect(value, previous) {
   return [...previous, value];
@@ -84179,16 +84191,11 @@ function dropUnsetVariables(program2, env2 = process.env) {
 
 // src/cli/main.ts
 init_package_version();
+var import_node_fs15 = require("node:fs");
 
 // src/cli/standard-streams.ts
 var import_node_fs2 = require("node:fs");
-function quietWhenReaderLeaves(stream) {
-  stream.on("error", (error) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return stream;
-}
+init_reasons();
 function writeNow(fd2, text3, stream) {
   const bytes = Buffer.from(text3, "utf8");
   let offset = 0;
@@ -84197,9 +84204,11 @@ function writeNow(fd2, text3, stream) {
   } catch (error) {
     const code = error.code;
     if (code === "EAGAIN") stream().write(bytes.subarray(offset));
-    else if (code !== "EPIPE") throw error;
+    else if (code !== "EPIPE") throw new PledgeError("input", cannotWrite(error));
   }
 }
+var cannotWrite = (error) => `cannot write to standard output: ${error.message}`;
+var OUTPUT_FAILED = "output-failed";
 function stdoutIsTerminal() {
   try {
     return (0, import_node_fs2.fstatSync)(1).isCharacterDevice() && process.stdout.isTTY === true;
@@ -84207,16 +84216,16 @@ function stdoutIsTerminal() {
     return false;
   }
 }
-function processStreams() {
+function processStreams(onStdoutFailure) {
   let stdout = null;
   let stderr = null;
-  const madeStdout = () => stdout ??= quietWhenReaderLeaves(process.stdout);
+  const madeStdout = () => stdout ??= process.stdout.on("error", onStdoutFailure);
   return {
     get stdout() {
       return madeStdout();
     },
     get stderr() {
-      return stderr ??= quietWhenReaderLeaves(process.stderr);
+      return stderr ??= process.stderr.on("error", () => void 0);
     },
     // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
     get stdin() {
@@ -84275,7 +84284,7 @@ async function run2(argv, streams, signal) {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     if (error instanceof PledgeError && error.code === "interrupted") {
-      streams.stderr.write("pledge: interrupted; no manifest was written\n");
+      if (signal?.reason !== OUTPUT_FAILED) streams.stderr.write("pledge: interrupted; no manifest was written\n");
       return ExitCode.interrupted;
     }
     const { escapeLogMessage: escapeLogMessage2 } = await Promise.resolve().then(() => (init_render_github(), render_github_exports));
@@ -84302,10 +84311,29 @@ async function main(argv) {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const code = await run2(argv, processStreams(), interrupt.signal);
-  process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === "SIGTERM" ? ExitCode.terminated : code;
+  let outcome = null;
+  let failure3 = null;
+  const onStdoutFailure = (error) => {
+    if (failure3) return;
+    failure3 = error;
+    if (outcome !== null) return void (process.exitCode = outputFailureExit(error, outcome, false));
+    interrupt.abort(OUTPUT_FAILED);
+    setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
+  };
+  outcome = await run2(argv, processStreams(onStdoutFailure), interrupt.signal);
+  if (failure3) process.exitCode = outputFailureExit(failure3, outcome, interrupt.signal.reason === OUTPUT_FAILED);
+  else process.exitCode = outcome === ExitCode.interrupted && interrupt.signal.reason === "SIGTERM" ? ExitCode.terminated : outcome;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+}
+function outputFailureExit(error, code, stopped) {
+  if (error.code === "EPIPE") return stopped ? ExitCode.outputClosed : code;
+  try {
+    (0, import_node_fs15.writeSync)(2, `pledge: ${cannotWrite(error)}${stopped ? "; the run stopped, no manifest was written" : ""}
+`);
+  } catch {
+  }
+  return ExitCode.usage;
 }
 var SIGNAL_GRACE_MS = 2e3;
 function leaveBy(name) {
@@ -84342,7 +84370,7 @@ function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   if (!file) return;
   const delimiter = `ghadelimiter_${(0, import_node_crypto9.randomUUID)()}`;
-  (0, import_node_fs15.appendFileSync)(file, `${name}<<${delimiter}
+  (0, import_node_fs16.appendFileSync)(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -84350,7 +84378,7 @@ ${delimiter}
 function writeOutputs(path) {
   let manifest;
   try {
-    manifest = JSON.parse((0, import_node_fs15.readFileSync)(path, "utf8"));
+    manifest = JSON.parse((0, import_node_fs16.readFileSync)(path, "utf8"));
   } catch {
     return;
   }
@@ -84371,7 +84399,7 @@ async function runAction() {
     return;
   }
   const manifest = manifestPath(process.env);
-  (0, import_node_fs15.rmSync)(manifest, { force: true });
+  (0, import_node_fs16.rmSync)(manifest, { force: true });
   process.stdout.write(`${escapeLogMessage(`pledge ${args.map((arg) => quote(arg)).join(" ")}`)}
 `);
   await main(["node", "pledge", ...args]);

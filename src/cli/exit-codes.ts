@@ -16,6 +16,8 @@ export const ExitCode = {
   interrupted: 130,
   /** Stopped by SIGTERM (128 + SIGTERM). */
   terminated: 143,
+  /** Stopped because the reader of standard output went away before the run ended (128 + SIGPIPE). */
+  outputClosed: 141,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

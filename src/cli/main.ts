@@ -5,7 +5,8 @@ import { ExitCode } from './exit-codes.js';
 import { createProgram, EXIT_CODES_HELP } from './program.js';
 import { dropUnsetVariables } from './environment.js';
 import { packageVersion } from '../core/package-version.js';
-import { processStreams } from './standard-streams.js';
+import { writeSync } from 'node:fs';
+import { cannotWrite, OUTPUT_FAILED, processStreams } from './standard-streams.js';
 
 export type { CliStreams } from './context.js';
 
@@ -55,7 +56,8 @@ export async function run(argv: string[], streams: CliStreams, signal?: AbortSig
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     if (error instanceof PledgeError && error.code === 'interrupted') {
-      streams.stderr.write('pledge: interrupted; no manifest was written\n');
+      // A run stopped because its output failed is told of by main(), which knows why.
+      if (signal?.reason !== OUTPUT_FAILED) streams.stderr.write('pledge: interrupted; no manifest was written\n');
       return ExitCode.interrupted;
     }
     // Loaded only here: --help and --version end above, and should not pay for it.
@@ -82,10 +84,39 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(argv, processStreams(), interrupt.signal);
-  process.exitCode = code === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : code;
+  // Standard output failing (its reader gone, a full disk) stops a run that is still going as
+  // Ctrl-C does, between documents and with no partial manifest left; after the run, it only
+  // decides the exit code (outputFailureExit).
+  let outcome: number | null = null;
+  let failure: NodeJS.ErrnoException | null = null;
+  const onStdoutFailure = (error: NodeJS.ErrnoException) => {
+    if (failure) return;
+    failure = error;
+    if (outcome !== null) return void (process.exitCode = outputFailureExit(error, outcome, false));
+    interrupt.abort(OUTPUT_FAILED);
+    setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
+  };
+  outcome = await run(argv, processStreams(onStdoutFailure), interrupt.signal);
+  if (failure) process.exitCode = outputFailureExit(failure, outcome, interrupt.signal.reason === OUTPUT_FAILED);
+  else process.exitCode = outcome === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+}
+
+/**
+ * The exit code once standard output has failed. Its reader gone (`pledge verify docs/ | head`):
+ * the run's own code if it had ended, else 141 (128 + SIGPIPE, as shells report a process the
+ * closed pipe ended), never 0 for a run that did not finish. Any other failure: exit 2, said on
+ * stderr (written at once: the stream may be the next to fail).
+ */
+function outputFailureExit(error: NodeJS.ErrnoException, code: number, stopped: boolean): number {
+  if (error.code === 'EPIPE') return stopped ? ExitCode.outputClosed : code;
+  try {
+    writeSync(2, `pledge: ${cannotWrite(error)}${stopped ? '; the run stopped, no manifest was written' : ''}\n`);
+  } catch {
+    // standard error is gone too: the exit code says it
+  }
+  return ExitCode.usage;
 }
 
 /** How long a signalled run may take to stop between documents and remove its partial files. */

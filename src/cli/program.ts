@@ -145,10 +145,13 @@ Exit codes:
   0  every document signed and every signature verified
   1  a signature not verified, a malformed block, or a document with no signed block
      (wins over an unreadable file in the same batch)
-  2  usage or input error (bad option, unwritable output path, missing or unreadable file)
+  2  usage or input error (bad option, unwritable output path or standard output,
+     missing or unreadable file)
   3  only "could not check" failures (a key server unreachable): try again
   4  internal error (a bug in pledge)
   130  interrupted (Ctrl-C); no partial manifest is left behind
+  141  the reader of standard output went away before the run ended
+       (pledge verify DIR | head), likewise
   143  terminated (SIGTERM), likewise`;
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,4 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { PledgeError } from '../core/reasons.js';
 import type { CliStreams } from './context.js';
 
 /*
@@ -8,19 +9,11 @@ import type { CliStreams } from './context.js';
  * writes nothing there (`verify --quiet`) need not make it at all.
  */
 
-/** Once made, a stream whose reader went away (pledge … | head) ends the run quietly, with the exit code it had. */
-function quietWhenReaderLeaves(stream: NodeJS.WriteStream): NodeJS.WriteStream {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return stream;
-}
-
 /**
  * A short text (the help, the version) written to `fd` at once, without making its stream.
- * EPIPE (the reader went away) drops it quietly, as the stream would; EAGAIN (a non-blocking
- * pipe that is full) hands the rest to the stream, which waits for room.
+ * EPIPE (the reader went away: `pledge --help | head -1`) drops the rest quietly, as it is no
+ * verdict; EAGAIN (a non-blocking pipe that is full) hands it to the stream, which waits for
+ * room; any other failure (a full disk) is the user's to know: exit 2, said on stderr.
  */
 export function writeNow(fd: number, text: string, stream: () => NodeJS.WritableStream): void {
   const bytes = Buffer.from(text, 'utf8');
@@ -30,9 +23,15 @@ export function writeNow(fd: number, text: string, stream: () => NodeJS.Writable
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EAGAIN') stream().write(bytes.subarray(offset));
-    else if (code !== 'EPIPE') throw error;
+    else if (code !== 'EPIPE') throw new PledgeError('input', cannotWrite(error as Error));
   }
 }
+
+/** What the user is told when standard output refuses what pledge writes (a full disk, a closed terminal). */
+export const cannotWrite = (error: Error): string => `cannot write to standard output: ${error.message}`;
+
+/** The abort reason of a run stopped because its standard output failed (main.ts). */
+export const OUTPUT_FAILED = 'output-failed';
 
 /** Is standard output a terminal? Asked of the stream only for a character device: a pipe or a file is none. */
 function stdoutIsTerminal(): boolean {
@@ -43,16 +42,21 @@ function stdoutIsTerminal(): boolean {
   }
 }
 
-export function processStreams(): CliStreams {
+/**
+ * The process's streams for the CLI. A failure to write standard output (its reader gone, a
+ * full disk) goes to `onStdoutFailure`, once; one on standard error is dropped: there is nowhere
+ * left to say it, and the exit code still tells the outcome.
+ */
+export function processStreams(onStdoutFailure: (error: NodeJS.ErrnoException) => void): CliStreams {
   let stdout: NodeJS.WriteStream | null = null;
   let stderr: NodeJS.WriteStream | null = null;
-  const madeStdout = () => (stdout ??= quietWhenReaderLeaves(process.stdout));
+  const madeStdout = () => (stdout ??= process.stdout.on('error', onStdoutFailure));
   return {
     get stdout() {
       return madeStdout();
     },
     get stderr() {
-      return (stderr ??= quietWhenReaderLeaves(process.stderr));
+      return (stderr ??= process.stderr.on('error', () => undefined));
     },
     // Opened only when `-` asks for it: the getter sets up a stream handle for the terminal or pipe.
     get stdin() {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,14 @@ import { writeNow } from '../../src/cli/standard-streams.js';
 import { REPO, runCli, runInProcess } from '../helpers/run-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/pledge.cjs', import.meta.url));
+
+/** `count` copies of the bundled example in a folder of their own: a batch whose report is long. */
+function documents(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'documents-'));
+  const text = readFileSync(join(REPO, 'examples', 'signed-post.md'));
+  for (let i = 0; i < count; i++) writeFileSync(join(dir, `post-${String(i).padStart(3, '0')}.md`), text);
+  return dir;
+}
 
 /** The real executable with its stdout's reader gone before it writes: every write meets EPIPE. */
 function withReaderGone(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -24,12 +32,45 @@ function withReaderGone(args: string[]): Promise<{ code: number | null; stderr: 
 
 describe('standard output (src/cli/standard-streams.ts)', () => {
   // `pledge --version | true` printed a stack trace and exited 1: the version was written to a stream with no error handler.
-  it.each([['--version'], ['-V'], ['--help'], ['help', 'verify'], ['verify', '--offline', '--json', '--keyring', 'examples/keys', 'examples/signed-post.md']])(
-    'pledge %s with its reader gone ends quietly, with the exit code of the run',
-    async (...args) => {
-      expect(await withReaderGone(args)).toEqual({ code: 0, stderr: '' });
-    },
-  );
+  it.each([['--version'], ['-V'], ['--help'], ['help', 'verify']])('pledge %s with its reader gone ends quietly, exit 0: the answer is no verdict', async (...args) => {
+    expect(await withReaderGone(args)).toEqual({ code: 0, stderr: '' });
+  });
+
+  // It exited 0 without having verified anything, and left the manifest's temporary file behind.
+  it('stops a run whose reader went away: exit 141 (128 + SIGPIPE), nothing on stderr, no manifest and no temporary file', async () => {
+    const dir = documents(50);
+    const out = mkdtempSync(join(tmpdir(), 'reader-gone-'));
+    expect(await withReaderGone(['verify', '--offline', '--keyring', 'examples/keys', '--manifest', join(out, 'manifest.json'), dir])).toEqual({ code: 141, stderr: '' });
+    expect(readdirSync(out)).toEqual([]);
+    expect(await withReaderGone(['verify', '--offline', '--json', '--keyring', 'examples/keys', 'examples/signed-post.md'])).toEqual({ code: 141, stderr: '' });
+  });
+
+  describe.skipIf(!existsSync('/dev/full'))('standard output on a full disk (/dev/full)', () => {
+    const toFull = (args: string[]) => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      } finally {
+        closeSync(full);
+      }
+    };
+
+    it.each([['--version'], ['--help']])('pledge %s: exit 2 and one line on stderr, no stack trace', (...args) => {
+      const result = toFull(args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe('pledge: cannot write to standard output: ENOSPC: no space left on device, write\n');
+    });
+
+    it('a verification stops as at Ctrl-C: exit 2, said on stderr, no manifest left behind', () => {
+      const out = mkdtempSync(join(tmpdir(), 'full-'));
+      for (const args of [['--json', '--manifest', join(out, 'manifest.json'), documents(50)], ['examples/signed-post.md']]) {
+        const result = toFull(['verify', '--offline', '--keyring', 'examples/keys', ...args]);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe('pledge: cannot write to standard output: ENOSPC: no space left on device, write; the run stopped, no manifest was written\n');
+      }
+      expect(readdirSync(out)).toEqual([]);
+    });
+  });
 
   it('writes the help through a pipe as the in-process run gives it: 80 columns, no colour codes', async () => {
     const piped = await runCli(['--help']);

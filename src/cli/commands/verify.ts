@@ -97,7 +97,19 @@ function reportWidth(context: CommandContext): number {
   return stdout.isTTY && stdout.columns ? stdout.columns : DEFAULT_WIDTH;
 }
 
-const toStream = (stream: NodeJS.WritableStream) => (chunk: string) => new Promise<void>((done) => (stream.write(chunk) ? done() : stream.once('drain', () => done())));
+/**
+ * Writes as the stream takes them: waits for 'drain' when it asks, and not for ever when it
+ * fails instead (its reader gone, a full disk: main.ts stops the run), nor after that.
+ */
+const toStream = (stream: NodeJS.WritableStream) => (chunk: string) =>
+  new Promise<void>((done) => {
+    if ((stream as { destroyed?: boolean }).destroyed || stream.write(chunk)) return done();
+    const settle = () => {
+      stream.off('drain', settle).off('close', settle).off('error', settle);
+      done();
+    };
+    stream.once('drain', settle).once('close', settle).once('error', settle);
+  });
 
 /**
  * Documents without a repository, in the formats that can stream: each document is written as
