@@ -82257,14 +82257,17 @@ function checkOutputFile(option, file, cwd) {
   if (parent === null) throw new PledgeError("usage", `${option} ${file}: the folder ${(0, import_node_path17.dirname)(file)} does not exist`);
   if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path17.dirname)(file)} is not a folder`);
 }
+function checkExistingCacheDirectory(option, directory, cwd) {
+  for (let path = (0, import_node_path17.resolve)(cwd, directory); ; path = (0, import_node_path17.dirname)(path)) {
+    const kind = kindOf2(path);
+    if (kind === "directory") return;
+    if (kind !== null) throw new PledgeError("usage", `${option} ${directory}: ${path} is not a folder`);
+    if ((0, import_node_path17.dirname)(path) === path) return;
+  }
+}
 async function checkCacheDirectory(option, directory, cwd) {
   const target = (0, import_node_path17.resolve)(cwd, directory);
-  for (let path = target; ; path = (0, import_node_path17.dirname)(path)) {
-    const kind = kindOf2(path);
-    if (kind === "directory") break;
-    if (kind !== null) throw new PledgeError("usage", `${option} ${directory}: ${path} is not a folder`);
-    if ((0, import_node_path17.dirname)(path) === path) break;
-  }
+  checkExistingCacheDirectory(option, directory, cwd);
   if (kindOf2(target) === "directory") return;
   const late = () => new PledgeError("usage", `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1e3} s`);
   try {
@@ -83359,8 +83362,13 @@ async function keysFetchCommand(text3, options, context) {
   }
   context.setExit(keys.length ? ExitCode.ok : unreachable.length ? ExitCode.indeterminate : ExitCode.failed);
 }
-async function keysListCommand(options, context) {
+function existingCache(options, context) {
   const directory = cacheDirectory(options.cacheDir, context.streams);
+  checkExistingCacheDirectory("--cache-dir", directory, context.streams.cwd);
+  return directory;
+}
+async function keysListCommand(options, context) {
+  const directory = existingCache(options, context);
   const entries = await new KeyCache(directory).list();
   const rows = entries.map(({ fingerprint, source, url: url2, fetchedAt }) => ({ fingerprint, source, url: url2, fetchedAt }));
   const out = context.streams.stdout;
@@ -83375,7 +83383,7 @@ async function keysListCommand(options, context) {
   }
 }
 async function keysClearCommand(options, context) {
-  const removed = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).clear();
+  const removed = await new KeyCache(existingCache(options, context)).clear();
   context.streams.stdout.write(options.json ? JSON.stringify({ removed }) + "\n" : `removed ${removed} cached key${removed === 1 ? "" : "s"}
 `);
 }
@@ -83428,6 +83436,7 @@ var init_keys2 = __esm({
     init_run();
     init_escape2();
     init_context();
+    init_output_paths();
     init_exit_codes();
   }
 });

@@ -31,18 +31,26 @@ export function checkOutputFile(option: string, file: string, cwd: string): void
 }
 
 /**
+ * A cache directory to read or empty (`keys list`, `keys clear`): one that does not exist holds
+ * no keys, but a file there is a mistake to say, not an empty cache (nor a path to remove under).
+ */
+export function checkExistingCacheDirectory(option: string, directory: string, cwd: string): void {
+  for (let path = resolve(cwd, directory); ; path = dirname(path)) {
+    const kind = kindOf(path);
+    if (kind === 'directory') return;
+    if (kind !== null) throw new PledgeError('usage', `${option} ${directory}: ${path} is not a folder`);
+    if (dirname(path) === path) return;
+  }
+}
+
+/**
  * A cache directory must not be a file (nor sit under one), and is created now if it does not
  * exist: a folder that cannot be made (under /proc, read-only) is a usage error naming it,
  * before any work, never a run that hangs or a bug report after it.
  */
 export async function checkCacheDirectory(option: string, directory: string, cwd: string): Promise<void> {
   const target = resolve(cwd, directory);
-  for (let path = target; ; path = dirname(path)) {
-    const kind = kindOf(path);
-    if (kind === 'directory') break;
-    if (kind !== null) throw new PledgeError('usage', `${option} ${directory}: ${path} is not a folder`);
-    if (dirname(path) === path) break;
-  }
+  checkExistingCacheDirectory(option, directory, cwd);
   if (kindOf(target) === 'directory') return;
   const late = () => new PledgeError('usage', `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1000} s`);
   try {

@@ -2,7 +2,7 @@
  * Issue 20, a user's first day: errors where people look and exit codes a script can trust.
  * Every case runs the built CLI (npm run build first) as a user would.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,20 @@ describe('pledge keys', () => {
     const human = await runCli(['keys', 'list', '--cache-dir', cache]);
     expect(human.stdout).toBe(`no keys cached in ${cache}\n`);
     expect(JSON.parse((await runCli(['keys', 'list', '--json', '--cache-dir', cache])).stdout)).toEqual({ cacheDirectory: cache, keys: [] });
+  });
+
+  // They said "no keys cached in /etc/passwd" and "removed 0 cached keys", where verify says the path is no folder.
+  it('keys list and keys clear refuse a --cache-dir that is a file (exit 2), and find none in one that does not exist', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pledge-file-cache-')), 'not-a-folder');
+    writeFileSync(file, 'a file\n');
+    for (const command of ['list', 'clear']) {
+      const result = await runCli(['keys', command, '--cache-dir', file]);
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: `pledge: --cache-dir ${file}: ${file} is not a folder\n` });
+      expect(readFileSync(file, 'utf8')).toBe('a file\n');
+    }
+    const absent = join(tmpdir(), `pledge-absent-cache-${process.pid}`);
+    expect(await runCli(['keys', 'list', '--cache-dir', absent])).toMatchObject({ code: 0, stdout: `no keys cached in ${absent}\n` });
+    expect(existsSync(absent)).toBe(false);
   });
 
   it('keys fetch tells "not found" (exit 1) from "unreachable" (exit 3)', async () => {

@@ -11,6 +11,7 @@ import { KeyCache } from '../../discovery/key-cache.js';
 import { fetchKeys } from '../../pipeline/run.js';
 import { escapeText, groupFingerprint } from '../../report/escape.js';
 import { cacheDirectory, discoveryRequest, type CommandContext } from '../context.js';
+import { checkExistingCacheDirectory } from '../output-paths.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CacheCommandOptions, DiscoveryCommandOptions, KeysExportCommandOptions } from '../program.js';
 
@@ -35,8 +36,15 @@ export async function keysFetchCommand(text: string, options: DiscoveryCommandOp
   context.setExit(keys.length ? ExitCode.ok : unreachable.length ? ExitCode.indeterminate : ExitCode.failed);
 }
 
-export async function keysListCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
+/** The cache folder `keys list` and `keys clear` read: absent is empty, a file there is an error. */
+function existingCache(options: CacheCommandOptions, context: CommandContext): string {
   const directory = cacheDirectory(options.cacheDir, context.streams);
+  checkExistingCacheDirectory('--cache-dir', directory, context.streams.cwd);
+  return directory;
+}
+
+export async function keysListCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
+  const directory = existingCache(options, context);
   const entries = await new KeyCache(directory).list();
   const rows = entries.map(({ fingerprint, source, url, fetchedAt }) => ({ fingerprint, source, url, fetchedAt }));
   const out = context.streams.stdout;
@@ -49,7 +57,7 @@ export async function keysListCommand(options: CacheCommandOptions, context: Com
 }
 
 export async function keysClearCommand(options: CacheCommandOptions, context: CommandContext): Promise<void> {
-  const removed = await new KeyCache(cacheDirectory(options.cacheDir, context.streams)).clear();
+  const removed = await new KeyCache(existingCache(options, context)).clear();
   context.streams.stdout.write(options.json ? JSON.stringify({ removed }) + '\n' : `removed ${removed} cached key${removed === 1 ? '' : 's'}\n`);
 }
 
