@@ -84322,15 +84322,18 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let outcome = null;
   let failure3 = null;
+  let grace;
   const onStdoutFailure = (error) => {
     if (failure3) return;
     failure3 = error;
     if (outcome !== null) return void (process.exitCode = outputFailureExit(error, outcome, false));
     interrupt.abort(OUTPUT_FAILED);
-    setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
+    grace = setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
   };
   outcome = await run2(argv, processStreams(onStdoutFailure), interrupt.signal);
-  if (failure3) process.exitCode = outputFailureExit(failure3, outcome, interrupt.signal.reason === OUTPUT_FAILED);
+  clearTimeout(grace);
+  const stopped = outcome === ExitCode.interrupted && interrupt.signal.reason === OUTPUT_FAILED;
+  if (failure3) process.exitCode = outputFailureExit(failure3, outcome, stopped);
   else process.exitCode = outcome === ExitCode.interrupted && interrupt.signal.reason === "SIGTERM" ? ExitCode.terminated : outcome;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

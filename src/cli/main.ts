@@ -89,15 +89,19 @@ export async function main(argv: string[]): Promise<void> {
   // decides the exit code (outputFailureExit).
   let outcome: number | null = null;
   let failure: NodeJS.ErrnoException | null = null;
+  let grace: NodeJS.Timeout | undefined;
   const onStdoutFailure = (error: NodeJS.ErrnoException) => {
     if (failure) return;
     failure = error;
     if (outcome !== null) return void (process.exitCode = outputFailureExit(error, outcome, false));
     interrupt.abort(OUTPUT_FAILED);
-    setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
+    grace = setTimeout(() => process.exit(outputFailureExit(error, ExitCode.interrupted, true)), SIGNAL_GRACE_MS).unref();
   };
   outcome = await run(argv, processStreams(onStdoutFailure), interrupt.signal);
-  if (failure) process.exitCode = outputFailureExit(failure, outcome, interrupt.signal.reason === OUTPUT_FAILED);
+  clearTimeout(grace);
+  // Stopped: the run ended early for it; a run that had got past its last document ended whole.
+  const stopped = outcome === ExitCode.interrupted && interrupt.signal.reason === OUTPUT_FAILED;
+  if (failure) process.exitCode = outputFailureExit(failure, outcome, stopped);
   else process.exitCode = outcome === ExitCode.interrupted && interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

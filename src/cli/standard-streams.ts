@@ -5,8 +5,7 @@ import type { CliStreams } from './context.js';
 /*
  * The CLI's streams over the process's own (main.ts). process.stdout and process.stderr are each
  * made when first used: making one for a pipe loads node:net and sets up a socket, about 2.5 ms,
- * a quarter of what `pledge --help` adds to Node's own start-up (issue 15), and a run that
- * writes nothing there (`verify --quiet`) need not make it at all.
+ * a quarter of what `pledge --help` adds to Node's own start-up (issue 15).
  */
 
 /**

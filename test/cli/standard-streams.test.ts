@@ -63,11 +63,13 @@ describe('standard output (src/cli/standard-streams.ts)', () => {
 
     it('a verification stops as at Ctrl-C: exit 2, said on stderr, no manifest left behind', () => {
       const out = mkdtempSync(join(tmpdir(), 'full-'));
-      for (const args of [['--json', '--manifest', join(out, 'manifest.json'), documents(50)], ['examples/signed-post.md']]) {
-        const result = toFull(['verify', '--offline', '--keyring', 'examples/keys', ...args]);
-        expect(result.status).toBe(2);
-        expect(result.stderr).toBe('pledge: cannot write to standard output: ENOSPC: no space left on device, write; the run stopped, no manifest was written\n');
-      }
+      const batch = toFull(['verify', '--offline', '--keyring', 'examples/keys', '--json', '--manifest', join(out, 'manifest.json'), documents(50)]);
+      expect(batch.status).toBe(2);
+      expect(batch.stderr).toBe('pledge: cannot write to standard output: ENOSPC: no space left on device, write; the run stopped, no manifest was written\n');
+      // One document: verified before the report failed, so the run ended whole; the report is still lost.
+      const one = toFull(['verify', '--offline', '--keyring', 'examples/keys', 'examples/signed-post.md']);
+      expect(one.status).toBe(2);
+      expect(one.stderr).toBe('pledge: cannot write to standard output: ENOSPC: no space left on device, write\n');
       expect(readdirSync(out)).toEqual([]);
     });
   });
