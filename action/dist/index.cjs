@@ -31908,7 +31908,9 @@ function binaryFormatOf(bytes) {
 }
 function skippedInWalk(result, bytes) {
   if (result.ok || result.reason.code !== "binary" && result.reason.code !== "not-utf8") return result;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ARMOR_HEADER2) ? result : { ...result, skipped: true };
+  const encoded = (ascii) => Buffer.from([...Buffer.from(ARMOR_HEADER2, "latin1")].flatMap(ascii));
+  const armor2 = encoded(otherUnicodeOf(bytes)?.ascii ?? ((octet) => [octet]));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(armor2) ? result : { ...result, skipped: true };
 }
 function skippedByName(path) {
   return { ok: false, path, reason: { code: "binary", message: `not read: a ${(0, import_node_path2.extname)(path).toLowerCase()} file is not a text document` }, skipped: true };
@@ -31921,6 +31923,8 @@ function kindOf(path, text3) {
   return "text";
 }
 function decodeDocument(path, bytes) {
+  const unicode = otherUnicodeOf(bytes);
+  if (unicode) return { ok: false, path, reason: { code: "not-utf8", message: `the file is ${unicode.name} text, not UTF-8 (cleartext signatures are over UTF-8 text: save it as UTF-8)` } };
   const format = binaryFormatOf(bytes);
   if (format) return { ok: false, path, reason: { code: "binary", message: `the file is ${format}, not a text document` } };
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) {
@@ -31939,6 +31943,7 @@ function decodeDocument(path, bytes) {
 function judged(path, bytes, refused, walked) {
   if (!walked) return decodeDocument(path, bytes);
   if (!refused) return skippedInWalk(decodeDocument(path, bytes), bytes);
+  if (otherUnicodeOf(bytes)) return skippedInWalk(decodeDocument(path, bytes), bytes);
   const format = binaryFormatOf(bytes) ?? (bytes.includes(0) ? "binary (it holds NUL bytes)" : null);
   if (!format) return refused;
   return skippedInWalk({ ok: false, path, reason: { code: "binary", message: `the file is ${format}, not a text document` } }, bytes);
@@ -31984,7 +31989,7 @@ async function readDocument(path, limits, walked = false) {
     (0, import_node_fs3.close)(descriptor, () => void 0);
   }
 }
-var import_node_fs3, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
+var import_node_fs3, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, OTHER_UNICODE, otherUnicodeOf, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
 var init_read_document = __esm({
   "src/extract/read-document.ts"() {
     "use strict";
@@ -32009,7 +32014,14 @@ var init_read_document = __esm({
       ["an ELF executable", [127, "ELF"]]
     ];
     MAGIC_BYTES = MAGIC_NUMBERS.map(([name, parts]) => [name, Buffer.concat(parts.map((part) => typeof part === "number" ? Buffer.from([part]) : Buffer.from(part, "latin1")))]);
-    ARMOR_HEADER2 = Buffer.from("-----BEGIN PGP SIGNED MESSAGE-----", "latin1");
+    ARMOR_HEADER2 = "-----BEGIN PGP SIGNED MESSAGE-----";
+    OTHER_UNICODE = [
+      { name: "UTF-32 (little-endian)", mark: [255, 254, 0, 0], ascii: (octet) => [octet, 0, 0, 0] },
+      { name: "UTF-32 (big-endian)", mark: [0, 0, 254, 255], ascii: (octet) => [0, 0, 0, octet] },
+      { name: "UTF-16 (little-endian)", mark: [255, 254], ascii: (octet) => [octet, 0] },
+      { name: "UTF-16 (big-endian)", mark: [254, 255], ascii: (octet) => [0, octet] }
+    ];
+    otherUnicodeOf = (bytes) => OTHER_UNICODE.find(({ mark }) => bytes.length >= mark.length && mark.every((octet, index3) => bytes[index3] === octet)) ?? null;
     SNIFF_BYTES = 8192;
     MARKDOWN_EXTENSIONS = /* @__PURE__ */ new Set([".md", ".markdown", ".mdown", ".mkd", ".mdx"]);
     HTML_EXTENSIONS = /* @__PURE__ */ new Set([".html", ".htm", ".xhtml"]);

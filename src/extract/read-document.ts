@@ -59,15 +59,32 @@ export function binaryFormatOf(bytes: Uint8Array): string | null {
 }
 
 /** The first bytes every cleartext-signed block starts with: a file holding them is never skipped. */
-const ARMOR_HEADER = Buffer.from('-----BEGIN PGP SIGNED MESSAGE-----', 'latin1');
+const ARMOR_HEADER = '-----BEGIN PGP SIGNED MESSAGE-----';
+
+/**
+ * Unicode text in another encoding than UTF-8, by its byte order mark (Windows editors save
+ * "Unicode" as UTF-16): each with the octets of an ASCII character in it, to find the armor.
+ * UTF-32 first: its little-endian mark begins with UTF-16's.
+ */
+const OTHER_UNICODE: { name: string; mark: number[]; ascii: (octet: number) => number[] }[] = [
+  { name: 'UTF-32 (little-endian)', mark: [0xff, 0xfe, 0x00, 0x00], ascii: (octet) => [octet, 0, 0, 0] },
+  { name: 'UTF-32 (big-endian)', mark: [0x00, 0x00, 0xfe, 0xff], ascii: (octet) => [0, 0, 0, octet] },
+  { name: 'UTF-16 (little-endian)', mark: [0xff, 0xfe], ascii: (octet) => [octet, 0] },
+  { name: 'UTF-16 (big-endian)', mark: [0xfe, 0xff], ascii: (octet) => [0, octet] },
+];
+
+const otherUnicodeOf = (bytes: Uint8Array) => OTHER_UNICODE.find(({ mark }) => bytes.length >= mark.length && mark.every((octet, index) => bytes[index] === octet)) ?? null;
 
 /**
  * A walk skips a file that is not text; but one that holds a signed block's armor is judged
- * whatever else it holds (a Latin-1 statement fails as not-utf8, it is never silently passed over).
+ * whatever else it holds (a Latin-1 or UTF-16 statement fails as not-utf8, it is never silently
+ * passed over).
  */
 function skippedInWalk(result: DocumentReadResult, bytes: Uint8Array): DocumentReadResult {
   if (result.ok || (result.reason.code !== 'binary' && result.reason.code !== 'not-utf8')) return result;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ARMOR_HEADER) ? result : { ...result, skipped: true };
+  const encoded = (ascii: (octet: number) => number[]) => Buffer.from([...Buffer.from(ARMOR_HEADER, 'latin1')].flatMap(ascii));
+  const armor = encoded(otherUnicodeOf(bytes)?.ascii ?? ((octet) => [octet]));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(armor) ? result : { ...result, skipped: true };
 }
 
 /** Named and not read: what a walk reports for an image or archive. */
@@ -91,6 +108,9 @@ export function kindOf(path: string, text: string): DocumentKind {
 
 /** Decodes bytes as a document; pure, so tests and stdin share it. */
 export function decodeDocument(path: string, bytes: Uint8Array): DocumentReadResult {
+  // Text, but not what a cleartext signature is over: said as such, not as binary for its NUL bytes.
+  const unicode = otherUnicodeOf(bytes);
+  if (unicode) return { ok: false, path, reason: { code: 'not-utf8', message: `the file is ${unicode.name} text, not UTF-8 (cleartext signatures are over UTF-8 text: save it as UTF-8)` } };
   const format = binaryFormatOf(bytes);
   if (format) return { ok: false, path, reason: { code: 'binary', message: `the file is ${format}, not a text document` } };
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) {
@@ -114,6 +134,7 @@ export function decodeDocument(path: string, bytes: Uint8Array): DocumentReadRes
 function judged(path: string, bytes: Uint8Array, refused: DocumentReadResult | null, walked: boolean): DocumentReadResult {
   if (!walked) return decodeDocument(path, bytes);
   if (!refused) return skippedInWalk(decodeDocument(path, bytes), bytes);
+  if (otherUnicodeOf(bytes)) return skippedInWalk(decodeDocument(path, bytes), bytes);
   // Only a prefix: its UTF-8 may be cut mid-character, so only a format or NUL bytes tell.
   const format = binaryFormatOf(bytes) ?? (bytes.includes(0) ? 'binary (it holds NUL bytes)' : null);
   if (!format) return refused;

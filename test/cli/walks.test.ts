@@ -117,6 +117,31 @@ describe('what a walk never skips', () => {
     expect(JSON.parse(result.stdout).summary).toMatchObject({ unreadableDocuments: 1, skippedDocuments: 1 });
   });
 
+  // It was "binary (the file holds NUL bytes)", and in a walk a UTF-16 signed statement was skipped unseen.
+  it('UTF-16 and UTF-32 text (Windows "Unicode") is named as such; in a walk, one holding a signed block is judged, not skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pledge-walks-utf16-'));
+    const statement = '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nJérôme signs.\n';
+    write(dir, 'signed-utf16le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(statement, 'utf16le')]));
+    write(dir, 'signed-utf16be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(statement, 'utf16le').swap16()]));
+    const utf32 = Buffer.alloc(4 * (statement.length + 1));
+    [0xfeff, ...[...statement].map((character) => character.codePointAt(0)!)].forEach((point, index) => utf32.writeUInt32LE(point, 4 * index));
+    write(dir, 'signed-utf32le.txt', utf32);
+    write(dir, 'notes-utf16le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('no block here\n', 'utf16le')]));
+    const result = await verify('--json', dir);
+    expect(result.code).toBe(2);
+    for (const [file, encoding] of [
+      ['signed-utf16be.txt', 'UTF-16 (big-endian)'],
+      ['signed-utf16le.txt', 'UTF-16 (little-endian)'],
+      ['signed-utf32le.txt', 'UTF-32 (little-endian)'],
+    ])
+      expect(result.stderr).toContain(`${file}: unreadable: the file is ${encoding} text, not UTF-8 (cleartext signatures are over UTF-8 text: save it as UTF-8)`);
+    expect(result.stderr).not.toContain('notes-utf16le.txt');
+    expect(JSON.parse(result.stdout).summary).toMatchObject({ unreadableDocuments: 3, skippedDocuments: 1 });
+    // Named on its own, a file is read, whatever it holds.
+    const named = await verify('--json', join(dir, 'notes-utf16le.txt'));
+    expect(named.stderr).toContain('notes-utf16le.txt: unreadable: the file is UTF-16 (little-endian) text, not UTF-8');
+  });
+
   it('a binary file over --max-document-bytes is skipped by its first bytes; a text file over it is still refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pledge-walks-large-'));
     write(dir, 'clip.data', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4096)]));
