@@ -62,9 +62,9 @@ export function binaryFormatOf(bytes: Uint8Array): string | null {
 const ARMOR_HEADER = '-----BEGIN PGP SIGNED MESSAGE-----';
 
 /**
- * Unicode text in another encoding than UTF-8, by its byte order mark (Windows editors save
- * "Unicode" as UTF-16): each with the octets of an ASCII character in it, to find the armor.
- * UTF-32 first: its little-endian mark begins with UTF-16's.
+ * Unicode text in another encoding than UTF-8, known by its byte order mark (Windows editors
+ * save "Unicode" as UTF-16), each with how it encodes an ASCII character, to look for the armor
+ * in it. UTF-32 first: its little-endian mark begins with UTF-16's.
  */
 const OTHER_UNICODE: { name: string; mark: number[]; ascii: (octet: number) => number[] }[] = [
   { name: 'UTF-32 (little-endian)', mark: [0xff, 0xfe, 0x00, 0x00], ascii: (octet) => [octet, 0, 0, 0] },
