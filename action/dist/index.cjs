@@ -83116,12 +83116,20 @@ async function sqFlags(program2, run3) {
     signer: /--signer-file\b/.test(help) ? "--signer-file" : "--signer-key"
   };
 }
+async function missingSecretKey(signer, run3) {
+  const listing = await execute(signer.program, ["--list-secret-keys", "--with-colons", "--batch", ...signer.key ? [signer.key] : []], null, { ...run3, interactive: false }).catch((error) => signer.key ? "" : error);
+  if (typeof listing !== "string" || /^sec:/m.test(listing)) return null;
+  const home = run3.env.GNUPGHOME ? ` (GNUPGHOME ${run3.env.GNUPGHOME})` : "";
+  return signer.key ? new PledgeError("usage", `gpg has no secret key for --key ${signer.key}${home}: name one that \`gpg --list-secret-keys\` lists`) : new PledgeError("usage", `gpg has no secret key to sign with${home}: make one (gpg --quick-generate-key "Your Name <you@example.org>"), or name one with --key`);
+}
 async function clearsignWith(signer, text3, run3) {
   const input2 = text3.endsWith("\n") ? text3 : `${text3}
 `;
   if (signer.tool === "gpg") {
     const args = ["--clearsign", "--armor", "--output", "-", ...run3.interactive ? [] : ["--batch"], ...signer.key ? ["--local-user", signer.key] : []];
-    return execute(signer.program, args, input2, run3);
+    return execute(signer.program, args, input2, run3).catch(async (error) => {
+      throw await missingSecretKey(signer, run3) ?? error;
+    });
   }
   const flags = await sqFlags(signer.program, run3);
   return execute(signer.program, ["sign", flags.cleartext, flags.signer, signer.signerFile], input2, run3);

@@ -39,12 +39,28 @@ async function sqFlags(program: string, run: ToolRun): Promise<{ cleartext: stri
   };
 }
 
+/**
+ * Why gpg could not sign, when it is that it holds no secret key (for `--key`): asked of its
+ * machine-readable listing (`--with-colons`, a `sec` record per secret key), not read from its
+ * messages. Null when it does hold one, or cannot even list: its own error then stands.
+ */
+async function missingSecretKey(signer: Extract<SigningTool, { tool: 'gpg' }>, run: ToolRun): Promise<PledgeError | null> {
+  const listing = await execute(signer.program, ['--list-secret-keys', '--with-colons', '--batch', ...(signer.key ? [signer.key] : [])], null, { ...run, interactive: false }).catch((error: unknown) => (signer.key ? '' : error));
+  if (typeof listing !== 'string' || /^sec:/m.test(listing)) return null;
+  const home = run.env.GNUPGHOME ? ` (GNUPGHOME ${run.env.GNUPGHOME})` : '';
+  return signer.key
+    ? new PledgeError('usage', `gpg has no secret key for --key ${signer.key}${home}: name one that \`gpg --list-secret-keys\` lists`)
+    : new PledgeError('usage', `gpg has no secret key to sign with${home}: make one (gpg --quick-generate-key "Your Name <you@example.org>"), or name one with --key`);
+}
+
 /** A cleartext signature over `text`, as the tool armors it. */
 export async function clearsignWith(signer: SigningTool, text: string, run: ToolRun): Promise<string> {
   const input = text.endsWith('\n') ? text : `${text}\n`;
   if (signer.tool === 'gpg') {
     const args = ['--clearsign', '--armor', '--output', '-', ...(run.interactive ? [] : ['--batch']), ...(signer.key ? ['--local-user', signer.key] : [])];
-    return execute(signer.program, args, input, run);
+    return execute(signer.program, args, input, run).catch(async (error: unknown) => {
+      throw (await missingSecretKey(signer, run)) ?? error;
+    });
   }
   const flags = await sqFlags(signer.program, run);
   return execute(signer.program, ['sign', flags.cleartext, flags.signer, signer.signerFile], input, run);

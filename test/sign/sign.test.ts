@@ -105,6 +105,19 @@ describe('pledge sign FILE (no repository)', () => {
     // Signing twice is refused: the document already holds a block.
     expect((await runCli(['sign', file, '--key', fingerprint], { GNUPGHOME: gnupg }, work)).code).toBe(2);
   });
+
+  // It passed on gpg's own "clear-sign failed: No secret key", with no word on what to do.
+  it('says when gpg holds no secret key (for --key), and how to make or name one; the file is left as it was', async () => {
+    const file = join(work, 'unsigned.md');
+    writeFileSync(file, 'I commit to this.\n');
+    const empty = mkdtempSync(join(work, 'gnupg-empty-'));
+    const none = await runCli(['sign', file], { GNUPGHOME: empty }, work);
+    expect(none).toMatchObject({ code: 2, stderr: `pledge: gpg has no secret key to sign with (GNUPGHOME ${empty}): make one (gpg --quick-generate-key "Your Name <you@example.org>"), or name one with --key\n` });
+    const unknown = await runCli(['sign', file, '--key', 'nobody@example.org'], { GNUPGHOME: gnupg }, work);
+    expect(unknown).toMatchObject({ code: 2, stderr: `pledge: gpg has no secret key for --key nobody@example.org (GNUPGHOME ${gnupg}): name one that \`gpg --list-secret-keys\` lists\n` });
+    expect(readFileSync(file, 'utf8')).toBe('I commit to this.\n');
+    execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: empty } });
+  });
 });
 
 describe('the signer instructions', () => {
