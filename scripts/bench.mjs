@@ -120,6 +120,9 @@ log(
 );
 const baselineLabel = baseline.skipped ? null : `pledge at ${baseline.sha.slice(0, 7)}`;
 
+/** `pledge verify --offline --quiet` of the pledge at `bin` (this tree's or the baseline's) over `docs` with `keys`, timed. */
+const verifyRun = (bin, keys, docs, options = {}) => measure(NODE, [bin, 'verify', '--offline', '--quiet', '--keyring', keys, docs], { cwd: ROOT, ...options });
+
 const benchStarted = performance.now();
 
 // ---------------------------------------------------------------------------------------------
@@ -155,11 +158,11 @@ writeFileSync(
 );
 const shortRuns = { pledge: [], gpgv: [], baseline: [] };
 for (let round = 0; round < SHORT_ROUNDS; round++) {
-  const mine = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, short], { cwd: ROOT });
+  const mine = await verifyRun(PLEDGE, corpus.keys, short);
   if (mine.code !== 0) fail(`pledge verify on ${SHORT_BATCH} statements exited ${mine.code}: ${mine.stderr.trim().slice(0, 300)}`);
   shortRuns.pledge.push(mine.seconds);
   if (baselineLabel) {
-    const before = await measure(NODE, [baseline.bin, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, short], { cwd: ROOT });
+    const before = await verifyRun(baseline.bin, corpus.keys, short);
     if (before.code !== 0) fail(`${baselineLabel} on ${SHORT_BATCH} statements exited ${before.code}: ${before.stderr.trim().slice(0, 300)}`);
     shortRuns.baseline.push(before.seconds);
   }
@@ -211,29 +214,20 @@ async function inProcess(args) {
   };
 }
 
-const tasks = [
-  {
-    id: 'pledge-cli',
-    tool: 'pledge verify (CLI process, start-up included)',
-    ok: `exit code 0 in every run: all ${STATEMENTS.toLocaleString('en-US')} statements verified`,
-    async once() {
-      const run = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, corpus.docs], { cwd: ROOT });
-      return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, rssKB: run.maxRssKB, n: STATEMENTS, check: run.code === 0 ? null : `exit code ${run.code}${run.signal ? ` (${run.signal})` : ''}, expected 0: ${run.stderr.trim().slice(0, 500)}` };
-    },
+/** The CLI row of section 2, for this tree's pledge or the baseline's. */
+const cliTask = (id, tool, bin) => ({
+  id,
+  tool,
+  ok: `exit code 0 in every run: all ${STATEMENTS.toLocaleString('en-US')} statements verified`,
+  async once() {
+    const run = await verifyRun(bin, corpus.keys, corpus.docs);
+    return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, rssKB: run.maxRssKB, n: STATEMENTS, check: run.code === 0 ? null : `exit code ${run.code}${run.signal ? ` (${run.signal})` : ''}, expected 0: ${run.stderr.trim().slice(0, 500)}` };
   },
-  ...(baselineLabel
-    ? [
-        {
-          id: 'baseline-cli',
-          tool: `${baselineLabel}, the same command (the baseline)`,
-          ok: `exit code 0 in every run: all ${STATEMENTS.toLocaleString('en-US')} statements verified`,
-          async once() {
-            const run = await measure(NODE, [baseline.bin, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, corpus.docs], { cwd: ROOT });
-            return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, rssKB: run.maxRssKB, n: STATEMENTS, check: run.code === 0 ? null : `exit code ${run.code}, expected 0: ${run.stderr.trim().slice(0, 500)}` };
-          },
-        },
-      ]
-    : []),
+});
+
+const tasks = [
+  cliTask('pledge-cli', 'pledge verify (CLI process, start-up included)', PLEDGE),
+  ...(baselineLabel ? [cliTask('baseline-cli', `${baselineLabel}, the same command (the baseline)`, baseline.bin)] : []),
   {
     id: 'pledge-lib',
     tool: 'pledge verifyDocuments() (in-process)',
@@ -339,7 +333,7 @@ for (const [mine, label] of [
   }
 }
 // Where the CLI's CPU goes, thread by thread: one more run, untimed (sampling /proc costs CPU).
-const sampled = process.platform === 'linux' ? await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', corpus.keys, corpus.docs], { cwd: ROOT, threads: true }) : null;
+const sampled = process.platform === 'linux' ? await verifyRun(PLEDGE, corpus.keys, corpus.docs, { threads: true }) : null;
 if (sampled?.threadSeconds) {
   const { main, others } = sampled.threadSeconds;
   const total = main + others.reduce((a, b) => a + b, 0);
@@ -360,7 +354,7 @@ const detachedRows = [];
   // The same files, file by file, as a shell loop over `gpgv SIG DOC` checks them.
   const loop = 'while IFS="$(printf \'\\t\')" read -r sig doc; do gpgv --keyring "$1" --status-fd 1 "$sig" "$doc" 2>/dev/null || echo "FAILED $sig"; done < "$2"';
   for (let round = 0; round < REPEAT; round++) {
-    const run = await measure(NODE, [PLEDGE, 'verify', '--offline', '--quiet', '--keyring', detached.keys, detached.docs], { cwd: ROOT });
+    const run = await verifyRun(PLEDGE, detached.keys, detached.docs);
     runs.pledge.push({ seconds: run.seconds, rssKB: run.maxRssKB, check: run.code === 0 ? null : `exit code ${run.code}: ${run.stderr.trim().slice(0, 300)}` });
     if (gpgvPath) {
       const loopRun = await measure('bash', ['-c', loop, 'gpgv-detached', detached.keyring, detached.pairs], { stdout: 'pipe' });

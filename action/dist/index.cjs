@@ -31908,8 +31908,7 @@ function binaryFormatOf(bytes) {
 }
 function skippedInWalk(result, bytes) {
   if (result.ok || result.reason.code !== "binary" && result.reason.code !== "not-utf8") return result;
-  const encoded = (ascii) => Buffer.from([...Buffer.from(ARMOR_HEADER2, "latin1")].flatMap(ascii));
-  const armor2 = encoded(otherUnicodeOf(bytes)?.ascii ?? ((octet) => [octet]));
+  const armor2 = otherUnicodeOf(bytes)?.armor ?? ARMOR_HEADER2;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(armor2) ? result : { ...result, skipped: true };
 }
 function skippedByName(path) {
@@ -31989,7 +31988,7 @@ async function readDocument(path, limits, walked = false) {
     (0, import_node_fs3.close)(descriptor, () => void 0);
   }
 }
-var import_node_fs3, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, OTHER_UNICODE, otherUnicodeOf, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
+var import_node_fs3, import_node_path2, NOT_TEXT_EXTENSIONS, MAGIC_NUMBERS, MAGIC_BYTES, ARMOR_HEADER2, spelled, OTHER_UNICODE, otherUnicodeOf, SNIFF_BYTES, MARKDOWN_EXTENSIONS, HTML_EXTENSIONS, ioError, OPEN_FLAGS, call;
 var init_read_document = __esm({
   "src/extract/read-document.ts"() {
     "use strict";
@@ -32014,12 +32013,13 @@ var init_read_document = __esm({
       ["an ELF executable", [127, "ELF"]]
     ];
     MAGIC_BYTES = MAGIC_NUMBERS.map(([name, parts]) => [name, Buffer.concat(parts.map((part) => typeof part === "number" ? Buffer.from([part]) : Buffer.from(part, "latin1")))]);
-    ARMOR_HEADER2 = "-----BEGIN PGP SIGNED MESSAGE-----";
+    ARMOR_HEADER2 = Buffer.from("-----BEGIN PGP SIGNED MESSAGE-----", "latin1");
+    spelled = (ascii) => Buffer.from([...ARMOR_HEADER2].flatMap(ascii));
     OTHER_UNICODE = [
-      { name: "UTF-32 (little-endian)", mark: [255, 254, 0, 0], ascii: (octet) => [octet, 0, 0, 0] },
-      { name: "UTF-32 (big-endian)", mark: [0, 0, 254, 255], ascii: (octet) => [0, 0, 0, octet] },
-      { name: "UTF-16 (little-endian)", mark: [255, 254], ascii: (octet) => [octet, 0] },
-      { name: "UTF-16 (big-endian)", mark: [254, 255], ascii: (octet) => [0, octet] }
+      { name: "UTF-32 (little-endian)", mark: [255, 254, 0, 0], armor: spelled((octet) => [octet, 0, 0, 0]) },
+      { name: "UTF-32 (big-endian)", mark: [0, 0, 254, 255], armor: spelled((octet) => [0, 0, 0, octet]) },
+      { name: "UTF-16 (little-endian)", mark: [255, 254], armor: spelled((octet) => [octet, 0]) },
+      { name: "UTF-16 (big-endian)", mark: [254, 255], armor: spelled((octet) => [0, octet]) }
     ];
     otherUnicodeOf = (bytes) => OTHER_UNICODE.find(({ mark }) => bytes.length >= mark.length && mark.every((octet, index3) => bytes[index3] === octet)) ?? null;
     SNIFF_BYTES = 8192;
@@ -82270,17 +82270,17 @@ function checkOutputFile(option, file, cwd) {
   if (parent !== "directory") throw new PledgeError("usage", `${option} ${file}: ${(0, import_node_path17.dirname)(file)} is not a folder`);
 }
 function checkExistingCacheDirectory(option, directory, cwd) {
-  for (let path = (0, import_node_path17.resolve)(cwd, directory); ; path = (0, import_node_path17.dirname)(path)) {
+  const target = (0, import_node_path17.resolve)(cwd, directory);
+  for (let path = target; ; path = (0, import_node_path17.dirname)(path)) {
     const kind = kindOf2(path);
-    if (kind === "directory") return;
+    if (kind === "directory") return { exists: path === target };
     if (kind !== null) throw new PledgeError("usage", `${option} ${directory}: ${path} is not a folder`);
-    if ((0, import_node_path17.dirname)(path) === path) return;
+    if ((0, import_node_path17.dirname)(path) === path) return { exists: false };
   }
 }
 async function checkCacheDirectory(option, directory, cwd) {
+  if (checkExistingCacheDirectory(option, directory, cwd).exists) return;
   const target = (0, import_node_path17.resolve)(cwd, directory);
-  checkExistingCacheDirectory(option, directory, cwd);
-  if (kindOf2(target) === "directory") return;
   const late = () => new PledgeError("usage", `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1e3} s`);
   try {
     await withDeadline(makeDirectory(target), CREATE_DEADLINE_MS, late);
@@ -83117,8 +83117,8 @@ async function sqFlags(program2, run3) {
   };
 }
 async function missingSecretKey(signer, run3) {
-  const listing = await execute(signer.program, ["--list-secret-keys", "--with-colons", "--batch", ...signer.key ? [signer.key] : []], null, { ...run3, interactive: false }).catch((error) => signer.key ? "" : error);
-  if (typeof listing !== "string" || /^sec:/m.test(listing)) return null;
+  const listing = await execute(signer.program, ["--list-secret-keys", "--with-colons", "--batch", ...signer.key ? [signer.key] : []], null, { ...run3, interactive: false }).catch(() => null);
+  if (listing === null ? !signer.key : /^sec:/m.test(listing)) return null;
   const home = run3.env.GNUPGHOME ? ` (GNUPGHOME ${run3.env.GNUPGHOME})` : "";
   return signer.key ? new PledgeError("usage", `gpg has no secret key for --key ${signer.key}${home}: name one that \`gpg --list-secret-keys\` lists`) : new PledgeError("usage", `gpg has no secret key to sign with${home}: make one (gpg --quick-generate-key "Your Name <you@example.org>"), or name one with --key`);
 }

@@ -33,13 +33,15 @@ export function checkOutputFile(option: string, file: string, cwd: string): void
 /**
  * A cache directory to read or empty (`keys list`, `keys clear`): one that does not exist holds
  * no keys, but a file there is a mistake to say, not an empty cache (nor a path to remove under).
+ * Says whether the folder itself exists.
  */
-export function checkExistingCacheDirectory(option: string, directory: string, cwd: string): void {
-  for (let path = resolve(cwd, directory); ; path = dirname(path)) {
+export function checkExistingCacheDirectory(option: string, directory: string, cwd: string): { exists: boolean } {
+  const target = resolve(cwd, directory);
+  for (let path = target; ; path = dirname(path)) {
     const kind = kindOf(path);
-    if (kind === 'directory') return;
+    if (kind === 'directory') return { exists: path === target };
     if (kind !== null) throw new PledgeError('usage', `${option} ${directory}: ${path} is not a folder`);
-    if (dirname(path) === path) return;
+    if (dirname(path) === path) return { exists: false };
   }
 }
 
@@ -49,9 +51,8 @@ export function checkExistingCacheDirectory(option: string, directory: string, c
  * before any work, never a run that hangs or a bug report after it.
  */
 export async function checkCacheDirectory(option: string, directory: string, cwd: string): Promise<void> {
+  if (checkExistingCacheDirectory(option, directory, cwd).exists) return;
   const target = resolve(cwd, directory);
-  checkExistingCacheDirectory(option, directory, cwd);
-  if (kindOf(target) === 'directory') return;
   const late = () => new PledgeError('usage', `${option} ${directory}: creating the folder ${target} did not finish within ${CREATE_DEADLINE_MS / 1000} s`);
   try {
     await withDeadline(makeDirectory(target), CREATE_DEADLINE_MS, late);

@@ -59,18 +59,20 @@ export function binaryFormatOf(bytes: Uint8Array): string | null {
 }
 
 /** The first bytes every cleartext-signed block starts with: a file holding them is never skipped. */
-const ARMOR_HEADER = '-----BEGIN PGP SIGNED MESSAGE-----';
+const ARMOR_HEADER = Buffer.from('-----BEGIN PGP SIGNED MESSAGE-----', 'latin1');
+/** ARMOR_HEADER with each octet as an encoding spells that ASCII character. */
+const spelled = (ascii: (octet: number) => number[]) => Buffer.from([...ARMOR_HEADER].flatMap(ascii));
 
 /**
  * Unicode text in another encoding than UTF-8, known by its byte order mark (Windows editors
- * save "Unicode" as UTF-16), each with how it encodes an ASCII character, to look for the armor
+ * save "Unicode" as UTF-16), each with the armor header as it spells it, to look for a block
  * in it. UTF-32 first: its little-endian mark begins with UTF-16's.
  */
-const OTHER_UNICODE: { name: string; mark: number[]; ascii: (octet: number) => number[] }[] = [
-  { name: 'UTF-32 (little-endian)', mark: [0xff, 0xfe, 0x00, 0x00], ascii: (octet) => [octet, 0, 0, 0] },
-  { name: 'UTF-32 (big-endian)', mark: [0x00, 0x00, 0xfe, 0xff], ascii: (octet) => [0, 0, 0, octet] },
-  { name: 'UTF-16 (little-endian)', mark: [0xff, 0xfe], ascii: (octet) => [octet, 0] },
-  { name: 'UTF-16 (big-endian)', mark: [0xfe, 0xff], ascii: (octet) => [0, octet] },
+const OTHER_UNICODE: { name: string; mark: number[]; armor: Buffer }[] = [
+  { name: 'UTF-32 (little-endian)', mark: [0xff, 0xfe, 0x00, 0x00], armor: spelled((octet) => [octet, 0, 0, 0]) },
+  { name: 'UTF-32 (big-endian)', mark: [0x00, 0x00, 0xfe, 0xff], armor: spelled((octet) => [0, 0, 0, octet]) },
+  { name: 'UTF-16 (little-endian)', mark: [0xff, 0xfe], armor: spelled((octet) => [octet, 0]) },
+  { name: 'UTF-16 (big-endian)', mark: [0xfe, 0xff], armor: spelled((octet) => [0, octet]) },
 ];
 
 const otherUnicodeOf = (bytes: Uint8Array) => OTHER_UNICODE.find(({ mark }) => bytes.length >= mark.length && mark.every((octet, index) => bytes[index] === octet)) ?? null;
@@ -82,8 +84,7 @@ const otherUnicodeOf = (bytes: Uint8Array) => OTHER_UNICODE.find(({ mark }) => b
  */
 function skippedInWalk(result: DocumentReadResult, bytes: Uint8Array): DocumentReadResult {
   if (result.ok || (result.reason.code !== 'binary' && result.reason.code !== 'not-utf8')) return result;
-  const encoded = (ascii: (octet: number) => number[]) => Buffer.from([...Buffer.from(ARMOR_HEADER, 'latin1')].flatMap(ascii));
-  const armor = encoded(otherUnicodeOf(bytes)?.ascii ?? ((octet) => [octet]));
+  const armor = otherUnicodeOf(bytes)?.armor ?? ARMOR_HEADER;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(armor) ? result : { ...result, skipped: true };
 }
 

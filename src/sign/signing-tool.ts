@@ -45,8 +45,9 @@ async function sqFlags(program: string, run: ToolRun): Promise<{ cleartext: stri
  * messages. Null when it does hold one, or cannot even list: its own error then stands.
  */
 async function missingSecretKey(signer: Extract<SigningTool, { tool: 'gpg' }>, run: ToolRun): Promise<PledgeError | null> {
-  const listing = await execute(signer.program, ['--list-secret-keys', '--with-colons', '--batch', ...(signer.key ? [signer.key] : [])], null, { ...run, interactive: false }).catch((error: unknown) => (signer.key ? '' : error));
-  if (typeof listing !== 'string' || /^sec:/m.test(listing)) return null;
+  const listing = await execute(signer.program, ['--list-secret-keys', '--with-colons', '--batch', ...(signer.key ? [signer.key] : [])], null, { ...run, interactive: false }).catch(() => null);
+  // Listing a key gpg does not hold fails; listing all of them fails only if gpg itself does.
+  if (listing === null ? !signer.key : /^sec:/m.test(listing)) return null;
   const home = run.env.GNUPGHOME ? ` (GNUPGHOME ${run.env.GNUPGHOME})` : '';
   return signer.key
     ? new PledgeError('usage', `gpg has no secret key for --key ${signer.key}${home}: name one that \`gpg --list-secret-keys\` lists`)
