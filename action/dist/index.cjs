@@ -3660,6 +3660,34 @@ var init_source_names = __esm({
   }
 });
 
+// src/core/glob-shape.ts
+function globProblem(glob) {
+  let depth = 0;
+  let deepest = 0;
+  let groups = 0;
+  for (let index3 = 0; index3 < glob.length; index3++) {
+    const char = glob[index3];
+    if (char === "\\")
+      index3++;
+    else if (char === "(" || char === "{" || char === "[") {
+      groups++;
+      deepest = Math.max(deepest, ++depth);
+    } else if ((char === ")" || char === "}" || char === "]") && depth > 0) depth--;
+  }
+  if (deepest > GLOB_LIMITS.depth) return `nests groups ${deepest} deep, over ${GLOB_LIMITS.depth}`;
+  if (groups > GLOB_LIMITS.groups) return `opens ${groups} groups, over ${GLOB_LIMITS.groups}`;
+  if (glob.length > GLOB_LIMITS.length) return `is ${glob.length} characters long, over ${GLOB_LIMITS.length}`;
+  return null;
+}
+var GLOB_LIMITS, shownGlob;
+var init_glob_shape = __esm({
+  "src/core/glob-shape.ts"() {
+    "use strict";
+    GLOB_LIMITS = { length: 4096, depth: 32, groups: 256 };
+    shownGlob = (glob) => JSON.stringify(glob.length > 60 ? `${glob.slice(0, 57)}…` : glob);
+  }
+});
+
 // src/core/package-version.ts
 function packageVersion() {
   cached ??= JSON.parse((0, import_node_fs.readFileSync)(new URL("../../package.json", import_meta_url), "utf8")).version;
@@ -30905,7 +30933,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input2, options) => {
+    var parse2 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -31075,7 +31103,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -31598,7 +31626,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input2, options) => {
+    parse2.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -31663,7 +31691,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module2.exports = parse3;
+    module2.exports = parse2;
   }
 });
 
@@ -31672,7 +31700,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
     var scan = require_scan();
-    var parse3 = require_parse();
+    var parse2 = require_parse();
     var utils = require_utils();
     var constants3 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -31760,7 +31788,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input2, options) => scan(input2, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -31786,10 +31814,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse3.fastpaths(input2, options);
+        parsed.output = parse2.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input2, options);
+        parsed = parse2(input2, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -31851,8 +31879,15 @@ var init_natural_order = __esm({
 });
 
 // src/core/glob.ts
+function checkShapes(globs) {
+  for (const glob of globs) {
+    const problem = globProblem(glob);
+    if (problem) throw new PledgeError("usage", `the glob ${shownGlob(glob)} ${problem}`);
+  }
+}
 function globMatcher(globs) {
   if (globs.length === 0) return () => false;
+  checkShapes(globs);
   const positive2 = globs.filter((glob) => !isNegated(glob)).map(bare);
   const negative = globs.filter(isNegated).map((glob) => bare(glob.slice(1)));
   const takes = positive2.length ? (0, import_posix.default)(positive2, OPTIONS) : () => true;
@@ -31875,6 +31910,7 @@ async function expandGlobs(root, include, exclude = []) {
   return found.sort(naturalCompare);
 }
 async function unmatchedGlobs(root, globs, skip = () => false) {
+  checkShapes(globs);
   const pending = new Map(globs.filter((glob) => !isNegated(glob)).map((glob) => [glob, (0, import_posix.default)(bare(glob), OPTIONS)]));
   if (pending.size === 0) return [];
   for await (const path of filesUnder(root)) {
@@ -31892,6 +31928,8 @@ var init_glob = __esm({
     import_node_path = require("node:path");
     import_posix = __toESM(require_posix(), 1);
     init_natural_order();
+    init_glob_shape();
+    init_reasons();
     OPTIONS = { dot: true };
     isNegated = (glob) => glob.startsWith("!");
     bare = (glob) => glob.replace(/^\.\//, "");
@@ -64281,10 +64319,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml2, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -71280,7 +71318,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -71321,7 +71359,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse3;
+    exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
     exports2.stringify = stringify2;
@@ -71381,6 +71419,18 @@ var require_dist = __commonJS({
 });
 
 // src/extract/front-matter.ts
+function nestsDeeperThan(parser, body, limit) {
+  const pending = [];
+  for (const token of parser.parse(body)) pending.push([token, 0]);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, depth] = next;
+    if (token.value && typeof token.value === "object") pending.push([token.value, depth]);
+    if (!Array.isArray(token.items)) continue;
+    if (depth > limit) return true;
+    for (const item of token.items) for (const part of [item.key, item.value]) if (part && typeof part === "object") pending.push([part, depth + 1]);
+  }
+  return false;
+}
 function readFrontMatter(text3, limits) {
   const opening = OPENING3.exec(text3);
   if (!opening) return { ok: true, data: null };
@@ -71398,20 +71448,22 @@ function readFrontMatter(text3, limits) {
     };
   const flat = readFlatYaml(body);
   if (flat) return { ok: true, data: flat.data };
+  yaml ??= require_dist();
+  if (nestsDeeperThan(new yaml.Parser(), body, MAX_FRONT_MATTER_DEPTH)) return { ok: true, data: null };
   try {
-    parse2 ??= require_dist().parse;
-    const data = parse2(body, { maxAliasCount: 10, prettyErrors: false });
+    const data = yaml.parse(body, { maxAliasCount: 10, prettyErrors: false, logLevel: "error" });
     return { ok: true, data: data && typeof data === "object" && !Array.isArray(data) ? data : null };
   } catch {
     return { ok: true, data: null };
   }
 }
-var parse2, OPENING3, CLOSING;
+var yaml, MAX_FRONT_MATTER_DEPTH, OPENING3, CLOSING;
 var init_front_matter = __esm({
   "src/extract/front-matter.ts"() {
     "use strict";
     init_flat_yaml();
-    parse2 = null;
+    yaml = null;
+    MAX_FRONT_MATTER_DEPTH = 32;
     OPENING3 = /^---\r?\n/;
     CLOSING = /\r?\n(?:---|\.\.\.)\r?\n/g;
   }
@@ -76624,7 +76676,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse3(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
@@ -76667,8 +76719,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse3(serialize(base, options), options);
-        relative7 = parse3(serialize(relative7, options), options);
+        base = parse2(serialize(base, options), options);
+        relative7 = parse2(serialize(relative7, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative7.scheme) {
@@ -76986,7 +77038,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse3(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -77023,7 +77075,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse3
+      parse: parse2
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -80300,7 +80352,15 @@ function parseConfig(text3, label) {
     throw new PledgeError("usage", `${label} is not a valid pledge config:
 ${[...new Set(problems)].join("\n")}`);
   }
-  return data;
+  const config2 = data;
+  const globs = ["documents", "exclude"].flatMap((field) => (config2[field] ?? []).map((glob, index3) => [`/${field}/${index3}`, glob]));
+  const refused = globs.flatMap(([field, glob]) => {
+    const problem = globProblem(glob);
+    return problem ? [`  ${field}: the glob ${shownGlob(glob)} ${problem}`] : [];
+  });
+  if (refused.length) throw new PledgeError("usage", `${label} is not a valid pledge config:
+${refused.join("\n")}`);
+  return config2;
 }
 function loadConfig(path) {
   let text3;
@@ -80319,6 +80379,7 @@ var init_load_config = __esm({
     import_node_fs7 = require("node:fs");
     import_node_path10 = require("node:path");
     init_reasons();
+    init_glob_shape();
     CONFIG_FILE = "pledge.config.json";
     validate = null;
   }
@@ -84008,6 +84069,7 @@ init_exit_codes();
 
 // src/cli/program.ts
 init_source_names();
+init_glob_shape();
 var FORMATS = ["human", "json", "github", "junit", "markdown"];
 var EXIT_CODES_HELP = `
 Exit codes:
@@ -84024,6 +84086,11 @@ Exit codes:
   143  terminated (SIGTERM), likewise`;
 function collect(value, previous) {
   return [...previous, value];
+}
+function collectGlob(value, previous) {
+  const problem = globProblem(value);
+  if (problem) throw new InvalidArgumentError(`the glob ${problem}`);
+  return collect(value, previous);
 }
 function positiveInteger(value) {
   const number = Number(value);
@@ -84091,7 +84158,7 @@ ${EXIT_CODES_HELP}`
     addDiscoveryOptions(
       program2.command("verify").description("find every signed block in the documents (cleartext, inline message or detached signature) and verify each signature").argument("[paths...]", "documents (text, Markdown, HTML), directories of them, or https:// pages; none: the signer files of pledge.config.json")
     )
-  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).env("PLEDGE_FORMAT")).addOption(new Option("--manifest <file>", "also write the manifest to FILE (atomically)").env("PLEDGE_MANIFEST")).addOption(new Option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").env("PLEDGE_CHECK_MANIFEST")).option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).addOption(new Option("-q, --quiet", "print nothing but the requested output (no report, no progress)").default(false).env("PLEDGE_QUIET")).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)", collect, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collect, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").addOption(new Option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)").default(false).env("PLEDGE_SIGNED_ONLY")).option("--signature <file>", "a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does", collect, []).optionsGroup("Signers:").addOption(new Option("--min-signatures <n>", "a document passes only with N verified signatures by N distinct primary keys (like sqv -n)").argParser(positiveInteger).env("PLEDGE_MIN_SIGNATURES")).addOption(new Option("--signer <fingerprint>", "only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)").argParser(collect).default([])).addOption(new Option("--signer-file <file>", "only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)").argParser(collect).default([]).env("PLEDGE_SIGNER_FILE")).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger).env("PLEDGE_JOBS")).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
+  ).optionsGroup("Output:").option("--json", "print the manifest (JSON) to stdout: the same as --format json", false).addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).env("PLEDGE_FORMAT")).addOption(new Option("--manifest <file>", "also write the manifest to FILE (atomically)").env("PLEDGE_MANIFEST")).addOption(new Option("--check-manifest <file>", "fail, with a diff, when the committed manifest FILE no longer matches").env("PLEDGE_CHECK_MANIFEST")).option("--against <file>", "verify again (offline unless --online) and report per signature: same verdict, changed verdict or key changed; exit 1 on any change").option("--online", "with --against, also ask the network for keys", false).addOption(new Option("-q, --quiet", "print nothing but the requested output (no report, no progress)").default(false).env("PLEDGE_QUIET")).optionsGroup("Input:").option("--include <glob>", "in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)", collectGlob, []).option("--exclude <glob>", "in directories, leave out files matching GLOB (repeatable)", collectGlob, []).option("--no-gitignore", "in directories, also read files .gitignore excludes").addOption(new Option("--signed-only", "judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)").default(false).env("PLEDGE_SIGNED_ONLY")).option("--signature <file>", "a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does", collect, []).optionsGroup("Signers:").addOption(new Option("--min-signatures <n>", "a document passes only with N verified signatures by N distinct primary keys (like sqv -n)").argParser(positiveInteger).env("PLEDGE_MIN_SIGNATURES")).addOption(new Option("--signer <fingerprint>", "only signatures by this key count (primary or signing subkey fingerprint; repeatable; like gpg --assert-signer)").argParser(collect).default([])).addOption(new Option("--signer-file <file>", "only signatures by the keys this file lists count (one fingerprint a line, # comments; repeatable)").argParser(collect).default([]).env("PLEDGE_SIGNER_FILE")).addOption(new Option("--workers-after <n>", "documents verified before worker threads start").argParser((v) => Number(v)).hideHelp()).optionsGroup("Limits:").addOption(new Option("-j, --jobs <n>", "threads verifying documents, main thread included (default: one per core up to 4 on machines of more than 2 cores, else 1: no workers)").argParser(positiveInteger).env("PLEDGE_JOBS")).addOption(new Option("--max-document-bytes <size>", "largest document read, e.g. 512K or 10M (default 2 MiB)").argParser(byteSize)).addOption(new Option("--max-line-length <n>", "longest line inside a block (default 65536)").argParser(positiveInteger)).addOption(new Option("--max-block-chars <n>", "largest block (default 262144)").argParser(positiveInteger)).addOption(new Option("--max-blocks <n>", "most blocks read from one document (default 64)").argParser(positiveInteger)).addOption(new Option("--max-signatures <n>", "most signatures in one block (default 16)").argParser(positiveInteger)).addOption(new Option("--max-armor-headers <n>", "most armor header lines in one block (default 32)").argParser(positiveInteger)).addOption(new Option("--max-keys-per-document <n>", "most distinct keys one document may have looked up (default 32)").argParser(positiveInteger)).addOption(new Option("--max-front-matter-chars <n>", "largest YAML front matter parsed (default 16384)").argParser(positiveInteger)).addHelpText(
     "after",
     `
 Key lookup order: --keyring files, the cache, then ${DEFAULT_SOURCE_ORDER.join(", ")} (set with --sources).

@@ -1,5 +1,6 @@
 import { Argument, Command, Help, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { DEFAULT_SOURCE_ORDER, SOURCE_NAMES, type SourceName } from '../discovery/source-names.js';
+import { globProblem } from '../core/glob-shape.js';
 
 /** Where keys come from: shared by `verify` and `keys fetch`. */
 export interface DiscoveryCommandOptions {
@@ -158,6 +159,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** --include and --exclude: a glob picomatch can take safely (core/glob.ts GLOB_LIMITS), collected. */
+function collectGlob(value: string, previous: string[]): string[] {
+  const problem = globProblem(value);
+  if (problem) throw new InvalidArgumentError(`the glob ${problem}`);
+  return collect(value, previous);
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive whole number');
@@ -292,8 +300,8 @@ ${EXIT_CODES_HELP}`,
     .option('--online', 'with --against, also ask the network for keys', false)
     .addOption(new Option('-q, --quiet', 'print nothing but the requested output (no report, no progress)').default(false).env('PLEDGE_QUIET'))
     .optionsGroup('Input:')
-    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)', collect, [])
-    .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collect, [])
+    .option('--include <glob>', 'in directories, only files matching GLOB (repeatable; * within a folder, ** across, {md,txt}, [a-c], !GLOB to leave out)', collectGlob, [])
+    .option('--exclude <glob>', 'in directories, leave out files matching GLOB (repeatable)', collectGlob, [])
     .option('--no-gitignore', 'in directories, also read files .gitignore excludes')
     .addOption(new Option('--signed-only', 'judge and report only documents holding a signed block; pass over the others (a blog where some posts are signed)').default(false).env('PLEDGE_SIGNED_ONLY'))
     .option('--signature <file>', 'a detached signature of the one document given (repeatable); `pledge verify SIG DOC` says the same, as gpg --verify does', collect, [])

@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch/posix.js';
 import { naturalCompare } from './natural-order.js';
+import { globProblem, shownGlob } from './glob-shape.js';
+import { PledgeError } from './reasons.js';
 
 /**
  * Globs as people know them from shells and .gitignore-like tools, read by picomatch: `*` and
@@ -14,12 +16,21 @@ const OPTIONS = { dot: true } as const;
 const isNegated = (glob: string) => glob.startsWith('!');
 const bare = (glob: string) => glob.replace(/^\.\//, '');
 
+/** The last guard before picomatch (callers check first, to say where a glob came from): refuses a glob of a shape globProblem names. */
+function checkShapes(globs: readonly string[]): void {
+  for (const glob of globs) {
+    const problem = globProblem(glob);
+    if (problem) throw new PledgeError('usage', `the glob ${shownGlob(glob)} ${problem}`);
+  }
+}
+
 /**
  * A list of globs as one test: a path matches when some glob takes it and no `!glob` does; a
  * list of `!globs` alone starts from every path. An empty list matches nothing.
  */
 export function globMatcher(globs: readonly string[]): (path: string) => boolean {
   if (globs.length === 0) return () => false;
+  checkShapes(globs);
   const positive = globs.filter((glob) => !isNegated(glob)).map(bare);
   const negative = globs.filter(isNegated).map((glob) => bare(glob.slice(1)));
   const takes = positive.length ? picomatch(positive, OPTIONS) : () => true;
@@ -51,6 +62,7 @@ export async function expandGlobs(root: string, include: string[], exclude: stri
  * otherwise select or leave out nothing in silence. The walk stops once every glob has matched.
  */
 export async function unmatchedGlobs(root: string, globs: readonly string[], skip: (path: string) => boolean = () => false): Promise<string[]> {
+  checkShapes(globs);
   const pending = new Map(globs.filter((glob) => !isNegated(glob)).map((glob) => [glob, picomatch(bare(glob), OPTIONS)] as const));
   if (pending.size === 0) return [];
   for await (const path of filesUnder(root)) {

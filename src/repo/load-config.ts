@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PledgeError } from '../core/reasons.js';
+import { globProblem, shownGlob } from '../core/glob-shape.js';
 import type { SourceName } from '../discovery/create-sources.js';
 
 export const CONFIG_FILE = 'pledge.config.json';
@@ -80,7 +81,14 @@ export function parseConfig(text: string, label: string): RepositoryConfig {
     });
     throw new PledgeError('usage', `${label} is not a valid pledge config:\n${[...new Set(problems)].join('\n')}`);
   }
-  return data as RepositoryConfig;
+  const config = data as RepositoryConfig;
+  const globs = (['documents', 'exclude'] as const).flatMap((field) => (config[field] ?? []).map((glob, index) => [`/${field}/${index}`, glob] as const));
+  const refused = globs.flatMap(([field, glob]) => {
+    const problem = globProblem(glob);
+    return problem ? [`  ${field}: the glob ${shownGlob(glob)} ${problem}`] : [];
+  });
+  if (refused.length) throw new PledgeError('usage', `${label} is not a valid pledge config:\n${refused.join('\n')}`);
+  return config;
 }
 
 /** Reads and validates a config file; every problem names the file and the field. */

@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandGlobs, globMatcher, unmatchedGlobs } from '../../src/core/glob.js';
+import { GLOB_LIMITS, globProblem } from '../../src/core/glob-shape.js';
+import { PledgeError } from '../../src/core/reasons.js';
 import { clearsign, createSigner } from '../helpers/sign.js';
-import { runInProcess } from '../helpers/run-cli.js';
+import { runCli, runInProcess } from '../helpers/run-cli.js';
+
+/** Before GLOB_LIMITS, matching one path against this aborted Node compiling its regular expression (exit 134, no catch). */
+const HOSTILE_GLOB = `${'!('.repeat(2500)}a${')'.repeat(2500)}`;
 
 describe('globMatcher', () => {
   it('reads braces, classes, ** and ./', () => {
@@ -20,6 +25,52 @@ describe('globMatcher', () => {
     expect(globMatcher(['!*.txt'])('a.md')).toBe(true);
     expect(globMatcher(['!*.txt'])('a.txt')).toBe(false);
     expect(globMatcher([])('a.md')).toBe(false);
+  });
+});
+
+describe('the shape of a glob (GLOB_LIMITS)', () => {
+  it('refuses globs nested past the depth, with more groups or longer than the limits; real globs and escaped brackets pass', () => {
+    const nested = (depth: number) => `${'@('.repeat(depth)}a${')'.repeat(depth)}`;
+    expect(globProblem(nested(GLOB_LIMITS.depth))).toBeNull();
+    expect(globProblem(nested(GLOB_LIMITS.depth + 1))).toBe(`nests groups ${GLOB_LIMITS.depth + 1} deep, over ${GLOB_LIMITS.depth}`);
+    expect(globProblem(HOSTILE_GLOB)).toBe(`nests groups 2500 deep, over ${GLOB_LIMITS.depth}`);
+    expect(globProblem('{a,b}'.repeat(GLOB_LIMITS.groups))).toBeNull();
+    expect(globProblem('{a,b}'.repeat(GLOB_LIMITS.groups + 1))).toBe(`opens ${GLOB_LIMITS.groups + 1} groups, over ${GLOB_LIMITS.groups}`);
+    expect(globProblem('a'.repeat(GLOB_LIMITS.length + 1))).toBe(`is ${GLOB_LIMITS.length + 1} characters long, over ${GLOB_LIMITS.length}`);
+    expect(globProblem(`${'\\('.repeat(100)}x`)).toBeNull(); // escaped: literal brackets open nothing
+    for (const glob of ['**/*.{md,txt}', '!drafts/**', 'posts/[a-c]*.html', 'signers/+(a|b)/*.md', '_signatures/*.asc']) expect(globProblem(glob)).toBeNull();
+  });
+
+  it('globMatcher refuses such a glob before picomatch sees it, as a usage error naming it cut short', () => {
+    let refusal: unknown = null;
+    try {
+      globMatcher(['**/*.md', HOSTILE_GLOB]);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(PledgeError);
+    expect(refusal).toMatchObject({ code: 'usage', message: `the glob "${HOSTILE_GLOB.slice(0, 57)}…" nests groups 2500 deep, over ${GLOB_LIMITS.depth}` });
+  });
+
+  it('from --include, --exclude or a config, the pledge command refuses it (exit 2, where it came from), never aborting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pledge-glob-hostile-'));
+    await writeFile(join(dir, 'a.md'), 'no block here\n');
+    for (const option of ['--include', '--exclude']) {
+      const result = await runCli(['verify', '--offline', '--no-cache', option, HOSTILE_GLOB, dir]);
+      expect(result.stderr).not.toContain('FATAL');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`option '${option} <glob>' argument`);
+      expect(result.stderr).toContain(`the glob nests groups 2500 deep, over ${GLOB_LIMITS.depth}`);
+    }
+    expect((await runInProcess(['init'], { cwd: dir })).code).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    const config = JSON.parse(await readFile(join(dir, 'pledge.config.json'), 'utf8'));
+    await writeFile(join(dir, 'pledge.config.json'), JSON.stringify({ ...config, exclude: [...config.exclude, HOSTILE_GLOB] }));
+    const result = await runCli(['verify', '--offline', '--no-cache'], {}, dir);
+    expect(result.stderr).not.toContain('FATAL');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pledge.config.json is not a valid pledge config:');
+    expect(result.stderr).toContain(`/exclude/${config.exclude.length}: the glob "${HOSTILE_GLOB.slice(0, 57)}…" nests groups 2500 deep`);
   });
 });
 

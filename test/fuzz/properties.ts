@@ -1348,7 +1348,7 @@ function repeatTo(size: number, unit: (index: number) => string): string {
  * throw. How parse work grows with size is measured by `npm run fuzz`, not here.
  */
 export const frontMatterCappedOrParsed: Property = async (options) => {
-  // Shapes yaml reads as a mapping at any size (nesting overflows its stack, aliases past ten are refused).
+  // Shapes yaml reads as a mapping at any size (nesting past MAX_FRONT_MATTER_DEPTH is none, aliases past ten are refused).
   const MAPPINGS = new Set(['flat-keys', 'list', 'flow-map', 'long-string']);
   const size = fc.oneof(
     fc.double({ min: 0.01, max: 4, noNaN: true }).map((scale) => ({ scale, offset: null })),

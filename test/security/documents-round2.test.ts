@@ -3,12 +3,13 @@
  * R-08 (YAML front matter size and depth) and D-05 (a block hidden in an HTML comment, next
  * to a decoy whose armor lines end in non-ASCII spaces).
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { readFrontMatter } from '../../src/extract/front-matter.js';
-import { assertNothingUnproven, clearsign, cli, malformedBlock, newKey, okBlock, scratchDir, verdicts, verify, writeIn, type Made } from './assert-nothing-unproven.js';
+import { MAX_FRONT_MATTER_DEPTH, readFrontMatter } from '../../src/extract/front-matter.js';
+import { assertNothingUnproven, at, clearsign, cli, malformedBlock, newKey, okBlock, scratchDir, verdicts, verify, writeIn, type Made } from './assert-nothing-unproven.js';
 
 const VERIFIED = okBlock(['verified', null]);
 const TEXT = 'I, the undersigned, support the pledge.\n';
@@ -44,7 +45,7 @@ describe('R: front matter', () => {
     // Raised by the option, the same front matter parses.
     const raised = readFrontMatter(`---\n${flat.slice(0, 2_000)}\nend: 1\n---\n`, { maxFrontMatterChars: 2_100 });
     expect(raised).toMatchObject({ ok: true, data: { k0: 'v0', end: 1 } });
-    // Under the cap, nesting that overflows yaml's stack is no front matter, and the document still verifies.
+    // Under the cap, nesting deeper than yaml's stack is no front matter, and the document still verifies.
     const deep = `---\nx: ${'['.repeat(DEFAULT_LIMITS.maxFrontMatterChars - 10)}\n---\n`;
     expect(readFrontMatter(deep, DEFAULT_LIMITS)).toEqual({ ok: true, data: null });
     const under = await writeIn(dir, 'under.md', `${deep}\n\`\`\`text\n${block}\`\`\`\n`);
@@ -52,6 +53,49 @@ describe('R: front matter', () => {
     expect(verdicts(control)).toEqual([VERIFIED]);
     await assertNothingUnproven(control);
   }, 60_000);
+
+  it('R-08: front matter nested past MAX_FRONT_MATTER_DEPTH is no front matter, decided before yaml recurses: the process is never aborted', () => {
+    // yaml catches its own stack overflow, but at the stack's edge V8 can abort the process
+    // compiling a regular expression ("FATAL ERROR: RegExpCompiler Allocation failed", exit 134),
+    // which no catch stops: it took a whole test run down. Called at a few dozen stack depths, as
+    // a walk or a caller deep in its own frames would, the old code died within the first ten.
+    const script = `import { readFrontMatter } from ${JSON.stringify(at('dist/extract/front-matter.js'))};
+      const deep = (frames, call) => (frames === 0 ? call() : deep(frames - 1, call) + 0);
+      const outcomes = new Set();
+      for (let frames = 0; frames < 40; frames++)
+        for (const size of [1000, 8000])
+          deep(frames, () => outcomes.add(JSON.stringify(readFrontMatter('---\\nx: ' + '['.repeat(size) + ']'.repeat(size) + '\\n---\\n', { maxFrontMatterChars: 16384 }))));
+      process.stdout.write([...outcomes].join('\\n'));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).not.toContain('FATAL ERROR');
+    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({ status: 0, signal: null, stdout: JSON.stringify({ ok: true, data: null }) });
+
+    // The bound, by collections nested inside the top-level mapping (flow or block): at it the mapping parses, one deeper it is none.
+    const flow = (depth: number) => `---\nx: ${'['.repeat(depth)}1${']'.repeat(depth)}\n---\n`;
+    expect(readFrontMatter(flow(MAX_FRONT_MATTER_DEPTH), DEFAULT_LIMITS)).toMatchObject({ ok: true, data: { x: [expect.anything()] } });
+    expect(readFrontMatter(flow(MAX_FRONT_MATTER_DEPTH + 1), DEFAULT_LIMITS)).toEqual({ ok: true, data: null });
+    const block = (depth: number) => `---\n${Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')} v\n---\n`;
+    expect(readFrontMatter(block(MAX_FRONT_MATTER_DEPTH + 1), DEFAULT_LIMITS)).toMatchObject({ ok: true, data: { k0: expect.anything() } });
+    expect(readFrontMatter(block(MAX_FRONT_MATTER_DEPTH + 2), DEFAULT_LIMITS)).toEqual({ ok: true, data: null });
+    // A real header (tags, nested author) is far inside it.
+    expect(readFrontMatter('---\ntitle: Pledge\ntags: [ethics, pledge]\nauthor:\n  name: Ada\n  links:\n    - https://example.org\n---\n', DEFAULT_LIMITS)).toEqual({
+      ok: true,
+      data: { title: 'Pledge', tags: ['ethics', 'pledge'], author: { name: 'Ada', links: ['https://example.org'] } },
+    });
+  });
+
+  it("front matter yaml warns about (an unknown tag) prints nothing: stderr is pledge's own", async () => {
+    const alice = await newKey();
+    const block = await clearsign(TEXT, [alice]);
+    const dir = await scratchDir();
+    const ring = await keyring(dir, alice);
+    const post = await writeIn(dir, 'tagged.md', `---\ntitle: !custom Pledge\ntags:\n  - ethics\n---\n\n\`\`\`text\n${block}\`\`\`\n`);
+    const child = spawnSync(process.execPath, [at('bin/pledge.cjs'), 'verify', '--offline', '--keyring', ring, post], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(child.status).toBe(0);
+    expect(child.stdout).toContain('verified');
+    // Before: "(node:…) [TAG_RESOLVE_FAILED] YAMLWarning: Unresolved tag: !custom" on stderr.
+    expect(child.stderr).toBe('');
+  });
 });
 
 /** A page with `body` as the text of one <pre>. */
