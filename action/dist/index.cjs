@@ -82843,9 +82843,11 @@ var init_inspect = __esm({
 
 // src/report/render-site.ts
 function splitUserID(userID) {
-  const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(userID);
-  if (!match) return { name: userID.trim() || null, email: null };
-  return { name: match[1].trim() || null, email: match[2] };
+  const trimmed = userID.trimEnd();
+  const open4 = trimmed.endsWith(">") ? trimmed.lastIndexOf("<") : -1;
+  const email = open4 === -1 ? "" : trimmed.slice(open4 + 1, -1);
+  if (!ADDRESS.test(email)) return { name: userID.trim() || null, email: null };
+  return { name: trimmed.slice(0, open4).trim() || null, email };
 }
 function describeKeySource(source) {
   if (!source) return "unknown";
@@ -82969,12 +82971,13 @@ ${check}
 </html>
 `;
 }
-var import_node_crypto8, STYLE;
+var import_node_crypto8, ADDRESS, STYLE;
 var init_render_site = __esm({
   "src/report/render-site.ts"() {
     "use strict";
     import_node_crypto8 = require("node:crypto");
     init_escape2();
+    ADDRESS = /^[^<>\s]+@[^<>\s]+$/;
     STYLE = `
 :root { color-scheme: light dark; --bg: #fdfdfc; --fg: #1b1b1a; --muted: #5b5b57; --line: #d9d8d3; --card: #ffffff; --accent: #0b5fb3; --ok: #17663a; }
 @media (prefers-color-scheme: dark) {

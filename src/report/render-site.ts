@@ -36,11 +36,19 @@ export interface SiteSigner {
   documents: string[];
 }
 
-/** "Ada Lovelace <ada@example.org>" → name and address; a user ID without <> is a name. */
-function splitUserID(userID: string): { name: string | null; email: string | null } {
-  const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(userID);
-  if (!match) return { name: userID.trim() || null, email: null };
-  return { name: match[1]!.trim() || null, email: match[2]! };
+const ADDRESS = /^[^<>\s]+@[^<>\s]+$/;
+
+/**
+ * "Ada Lovelace <ada@example.org>" → name and address; a user ID without <> is a name. Read
+ * from the end, not by one regular expression: `^(.*?)\s*<…>\s*$` backtracks quadratically on
+ * a user ID of spaces, and a key's owner writes its user IDs (up to --max-key-bytes of them).
+ */
+export function splitUserID(userID: string): { name: string | null; email: string | null } {
+  const trimmed = userID.trimEnd();
+  const open = trimmed.endsWith('>') ? trimmed.lastIndexOf('<') : -1;
+  const email = open === -1 ? '' : trimmed.slice(open + 1, -1);
+  if (!ADDRESS.test(email)) return { name: userID.trim() || null, email: null };
+  return { name: trimmed.slice(0, open).trim() || null, email };
 }
 
 /** Where the key came from, in words; the source string is pledge's (report/manifest keySource). */
