@@ -3667,9 +3667,9 @@ function globProblem(glob) {
   let groups = 0;
   for (let index3 = 0; index3 < glob.length; index3++) {
     const char = glob[index3];
-    if (char === "\\")
+    if (char === "\\") {
       index3++;
-    else if (char === "(" || char === "{" || char === "[") {
+    } else if (char === "(" || char === "{" || char === "[") {
       groups++;
       deepest = Math.max(deepest, ++depth);
     } else if ((char === ")" || char === "}" || char === "]") && depth > 0) depth--;

@@ -159,7 +159,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** --include and --exclude: a glob picomatch can take safely (core/glob.ts GLOB_LIMITS), collected. */
+/** --include and --exclude: a glob picomatch can take safely (core/glob-shape.ts GLOB_LIMITS), collected. */
 function collectGlob(value: string, previous: string[]): string[] {
   const problem = globProblem(value);
   if (problem) throw new InvalidArgumentError(`the glob ${problem}`);

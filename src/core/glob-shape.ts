@@ -15,9 +15,9 @@ export function globProblem(glob: string): string | null {
   let groups = 0;
   for (let index = 0; index < glob.length; index++) {
     const char = glob[index];
-    if (char === '\\')
+    if (char === '\\') {
       index++; // an escaped character opens nothing
-    else if (char === '(' || char === '{' || char === '[') {
+    } else if (char === '(' || char === '{' || char === '[') {
       groups++;
       deepest = Math.max(deepest, ++depth);
     } else if ((char === ')' || char === '}' || char === ']') && depth > 0) depth--;
