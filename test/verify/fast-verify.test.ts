@@ -338,6 +338,25 @@ describe('fastVerify against openpgp.js: the corpus', () => {
   });
 });
 
+describe('fastVerify: many in flight at once', () => {
+  it('gives each signature its own verdict when hundreds wait for the thread pool together', async () => {
+    // fast-verify.ts hands jobs to libuv's pool in batches (at most 64 at once, the rest on the next
+    // turn of the event loop): genuine and tampered signatures interleaved must not swap verdicts.
+    // The changed text keeps a matching digest prefix, so that its 'false' too comes from the pool.
+    const cases = corpus.flatMap((c) => {
+      const changed = changeOneCharacter(c.text);
+      return [
+        { label: `${c.label} valid`, text: c.text, body: c.body, who: c.who, expected: true },
+        { label: `${c.label} changed`, text: changed, body: withMatchingDigestPrefix(c.body, changed), who: c.who, expected: false },
+      ];
+    });
+    const all = cases.map((c) => fastVerify(c.text, parse(c.body), c.who.prepared));
+    expect(all.length).toBeGreaterThan(3 * 64);
+    const verdicts = await Promise.all(all);
+    expect(verdicts.map((v, i) => [cases[i]!.label, v])).toEqual(cases.map((c) => [c.label, c.expected]));
+  });
+});
+
 describe('fastVerify against openpgp.js: hostile and unusual signatures', () => {
   const text = 'I, the undersigned, control this key.\nSigned on a Tuesday.';
 
