@@ -5854,11 +5854,11 @@ function ctrCounter(xk, nonce, src, dst) {
     }
     ({ s0, s1, s2, s3 } = encrypt$4(xk, c32[0], c32[1], c32[2], c32[3]));
   }
-  const start2 = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
-  if (start2 < srcLen) {
+  const start = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
+  if (start < srcLen) {
     const b32 = new Uint32Array([s0, s1, s2, s3]);
     const buf = u8$1(b32);
-    for (let i2 = start2, pos = 0; i2 < srcLen; i2++, pos++)
+    for (let i2 = start, pos = 0; i2 < srcLen; i2++, pos++)
       dst[i2] = src[i2] ^ buf[pos];
     clean$1(b32);
   }
@@ -5886,11 +5886,11 @@ function ctr32(xk, isLE2, nonce, src, dst) {
     view.setUint32(ctrPos, ctrNum, isLE2);
     ({ s0, s1, s2, s3 } = encrypt$4(xk, c32[0], c32[1], c32[2], c32[3]));
   }
-  const start2 = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
-  if (start2 < srcLen) {
+  const start = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
+  if (start < srcLen) {
     const b32 = new Uint32Array([s0, s1, s2, s3]);
     const buf = u8$1(b32);
-    for (let i2 = start2, pos = 0; i2 < srcLen; i2++, pos++)
+    for (let i2 = start, pos = 0; i2 < srcLen; i2++, pos++)
       dst[i2] = src[i2] ^ buf[pos];
     clean$1(b32);
   }
@@ -17907,11 +17907,11 @@ var init_openpgp = __esm({
        * @returns {Uint8Array} subarray of size always equal to `end - start`
        * @throws if the input array is too short.
        */
-      readExactSubarray: function(input2, start2, end) {
+      readExactSubarray: function(input2, start, end) {
         if (input2.length < end) {
           throw new Error("Input array too short");
         }
-        return input2.subarray(start2, end);
+        return input2.subarray(start, end);
       },
       /**
        * Left-pad Uint8Array to length by adding 0x0 bytes
@@ -19811,11 +19811,11 @@ var init_openpgp = __esm({
           dst32[i2 + 3] = src32[i2 + 3] ^ e3;
           s0 = next32[i2++], s1 = next32[i2++], s2 = next32[i2++], s3 = next32[i2++];
         }
-        const start2 = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
-        if (start2 < srcLen) {
+        const start = BLOCK_SIZE * Math.floor(src32.length / BLOCK_SIZE32);
+        if (start < srcLen) {
           ({ s0, s1, s2, s3 } = encrypt$4(xk, s0, s1, s2, s3));
           const buf = u8$1(new Uint32Array([s0, s1, s2, s3]));
-          for (let i2 = start2, pos = 0; i2 < srcLen; i2++, pos++)
+          for (let i2 = start, pos = 0; i2 < srcLen; i2++, pos++)
             dst[i2] = src[i2] ^ buf[pos];
           clean$1(buf);
         }
@@ -20845,10 +20845,10 @@ var init_openpgp = __esm({
       0
     ]);
     clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start2) {
+    freb = function(eb, start) {
       var b = new u16(31);
       for (var i2 = 0; i2 < 31; ++i2) {
-        b[i2] = start2 += 1 << eb[i2 - 1];
+        b[i2] = start += 1 << eb[i2 - 1];
       }
       var r = new i32(b[30]);
       for (var i2 = 1; i2 < 30; ++i2) {
@@ -29572,16 +29572,16 @@ var init_key_names = __esm({
 });
 
 // src/openpgp/read-signature.ts
-function readNumber(bytes, start2, length) {
+function readNumber(bytes, start, length) {
   let n = 0;
-  for (let i2 = 0; i2 < length; i2++) n = n * 256 + bytes[start2 + i2];
+  for (let i2 = 0; i2 < length; i2++) n = n * 256 + bytes[start + i2];
   return n;
 }
-function readArea(packet, body, start2, hashed) {
-  if (start2 + 2 > body.length) return -1;
-  const end = start2 + 2 + readNumber(body, start2, 2);
+function readArea(packet, body, start, hashed) {
+  if (start + 2 > body.length) return -1;
+  const end = start + 2 + readNumber(body, start, 2);
   if (end > body.length) return -1;
-  let i2 = start2 + 2;
+  let i2 = start + 2;
   while (i2 < end) {
     const first = body[i2];
     let length;
@@ -29652,25 +29652,25 @@ function readSubpacket(packet, type, critical, value) {
       return false;
   }
 }
-function mpi(body, start2) {
-  if (start2 + 2 > body.length) return null;
-  const length = (body[start2] << 8 | body[start2 + 1]) + 7 >>> 3;
-  return start2 + 2 + length <= body.length ? body.subarray(start2 + 2, start2 + 2 + length) : null;
+function mpi(body, start) {
+  if (start + 2 > body.length) return null;
+  const length = (body[start] << 8 | body[start + 1]) + 7 >>> 3;
+  return start + 2 + length <= body.length ? body.subarray(start + 2, start + 2 + length) : null;
 }
-function signatureParams(algorithm, body, start2) {
+function signatureParams(algorithm, body, start) {
   switch (algorithm) {
     case enums.publicKey.rsaEncryptSign:
     case enums.publicKey.rsaSign: {
-      const s = mpi(body, start2);
-      return s && start2 + 2 + s.length === body.length ? { s } : null;
+      const s = mpi(body, start);
+      return s && start + 2 + s.length === body.length ? { s } : null;
     }
     case enums.publicKey.eddsaLegacy: {
-      const r = mpi(body, start2);
-      const s = r && mpi(body, start2 + 2 + r.length);
-      return r && s && start2 + 4 + r.length + s.length === body.length ? { r, s } : null;
+      const r = mpi(body, start);
+      const s = r && mpi(body, start + 2 + r.length);
+      return r && s && start + 4 + r.length + s.length === body.length ? { r, s } : null;
     }
     case enums.publicKey.ed25519:
-      return start2 + 64 === body.length ? { RS: body.subarray(start2) } : null;
+      return start + 64 === body.length ? { RS: body.subarray(start) } : null;
     default:
       return null;
   }
@@ -29797,7 +29797,7 @@ async function readPublicKeys(bytes) {
   }
   if (keyStarts.length === 0) return null;
   try {
-    return keyStarts.map((start2, index3) => new PublicKey(packets.slice(start2, keyStarts[index3 + 1])));
+    return keyStarts.map((start, index3) => new PublicKey(packets.slice(start, keyStarts[index3 + 1])));
   } catch {
     return null;
   }
@@ -30041,10 +30041,10 @@ function keyboxKeyBlocks(bytes) {
     if (blob[4] === OPENPGP_BLOB) {
       if (length < 16) throw new KeyboxError(`the OpenPGP blob at byte ${offset} is too short (${length} bytes)`);
       const flags = blob[6] << 8 | blob[7];
-      const start2 = u322(blob, 8);
+      const start = u322(blob, 8);
       const size = u322(blob, 12);
-      if (start2 < 16 || start2 + size > length) throw new KeyboxError(`the OpenPGP blob at byte ${offset} points its key block outside itself`);
-      if ((flags & SECRET_FLAG) === 0) blocks.push(withoutTrustPackets(blob.subarray(start2, start2 + size)));
+      if (start < 16 || start + size > length) throw new KeyboxError(`the OpenPGP blob at byte ${offset} points its key block outside itself`);
+      if ((flags & SECRET_FLAG) === 0) blocks.push(withoutTrustPackets(blob.subarray(start, start + size)));
     }
     offset += length;
   }
@@ -30396,7 +30396,7 @@ var require_scan = __commonJS({
       const parts = [];
       let str = input2;
       let index3 = -1;
-      let start2 = 0;
+      let start = 0;
       let lastIndex = 0;
       let isBrace = false;
       let isBracket = false;
@@ -30479,8 +30479,8 @@ var require_scan = __commonJS({
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
           if (finished === true) continue;
-          if (prev === CHAR_DOT && index3 === start2 + 1) {
-            start2 += 2;
+          if (prev === CHAR_DOT && index3 === start + 1) {
+            start += 2;
             continue;
           }
           lastIndex = index3 + 1;
@@ -30492,7 +30492,7 @@ var require_scan = __commonJS({
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index3 === start2) {
+            if (code === CHAR_EXCLAMATION_MARK && index3 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
@@ -30553,9 +30553,9 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index3 === start2) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index3 === start) {
           negated = token.negated = true;
-          start2++;
+          start++;
           continue;
         }
         if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
@@ -30596,10 +30596,10 @@ var require_scan = __commonJS({
       let base = str;
       let prefix = "";
       let glob = "";
-      if (start2 > 0) {
-        prefix = str.slice(0, start2);
-        str = str.slice(start2);
-        lastIndex -= start2;
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str.slice(0, lastIndex);
@@ -30624,7 +30624,7 @@ var require_scan = __commonJS({
       const state = {
         prefix,
         input: input2,
-        start: start2,
+        start,
         base,
         glob,
         isBrace,
@@ -30645,11 +30645,11 @@ var require_scan = __commonJS({
       if (opts.parts === true || opts.tokens === true) {
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start2;
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i2 = slashes[idx];
           const value2 = input2.slice(n2, i2);
           if (opts.tokens) {
-            if (idx === 0 && start2 !== 0) {
+            if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
@@ -30658,12 +30658,12 @@ var require_scan = __commonJS({
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
-          if (i2 >= start2) {
+          if (i2 >= start) {
             parts.push(value2);
             prevIndex = i2;
           }
         }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start2;
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
         const value = input2.slice(n);
         parts.push(value);
         if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
@@ -32069,7 +32069,7 @@ var init_read_document = __esm({
       return { ok: false, path, reason: { code: "io-error", message } };
     };
     OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0);
-    call = (start2) => new Promise((resolve15, reject) => start2((error, value) => error ? reject(error) : resolve15(value)));
+    call = (start) => new Promise((resolve15, reject) => start((error, value) => error ? reject(error) : resolve15(value)));
   }
 });
 
@@ -32129,9 +32129,9 @@ var require_ignore = __commonJS({
       const source = `[${body}]`;
       return new RegExp(source).test("/") ? NON_SLASH + source : source;
     };
-    var scanBracket = (pattern, start2) => {
+    var scanBracket = (pattern, start) => {
       const { length } = pattern;
-      let index3 = start2 + 1;
+      let index3 = start + 1;
       let negated = EMPTY;
       const lead = pattern[index3];
       if (lead === "!" || lead === "^") {
@@ -32275,7 +32275,7 @@ var require_ignore = __commonJS({
       //   lists both, under "A run of asterisks".
       [
         /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start2) => `${start2}**`,
+        (_, start) => `${start}**`,
         "*"
       ],
       // Escape metacharacters
@@ -33408,26 +33408,24 @@ async function fastVerify(signedText, signature, key) {
   return typeof job === "object" ? runJob(job) : job;
 }
 function runJob(job) {
-  return new Promise((resolve15) => submit(() => start(job, resolve15)));
-}
-function start(job, resolve15) {
-  try {
-    (0, import_node_crypto.verify)(job.algorithm, job.data, job.key, job.signature, (error, valid2) => resolve15(error ? "unsupported" : valid2));
-  } catch {
-    resolve15("unsupported");
-  }
-}
-function submit(startJob) {
-  waiting.push(startJob);
-  if (waiting.length >= MOST_WAITING) handOver();
-  else if (!handOverScheduled) {
-    handOverScheduled = true;
-    setImmediate(handOver);
-  }
+  return new Promise((resolve15) => {
+    waiting.push({ job, resolve: resolve15 });
+    if (waiting.length >= MOST_WAITING) handOver();
+    else if (!handOverScheduled) {
+      handOverScheduled = true;
+      setImmediate(handOver);
+    }
+  });
 }
 function handOver() {
   handOverScheduled = false;
-  for (const startJob of waiting.splice(0)) startJob();
+  for (const { job, resolve: resolve15 } of waiting.splice(0)) {
+    try {
+      (0, import_node_crypto.verify)(job.algorithm, job.data, job.key, job.signature, (error, valid2) => resolve15(error ? "unsupported" : valid2));
+    } catch {
+      resolve15("unsupported");
+    }
+  }
 }
 function verificationJob(signedText, signature, key) {
   if (typeof signedText !== "string") return "unsupported";
@@ -38994,13 +38992,13 @@ var require_infra = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input2, position) {
       const idx = input2.indexOf(char, position.position);
-      const start2 = position.position;
+      const start = position.position;
       if (idx === -1) {
         position.position = input2.length;
-        return input2.slice(start2);
+        return input2.slice(start);
       }
       position.position = idx;
-      return input2.slice(start2, position.position);
+      return input2.slice(start, position.position);
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
@@ -41275,11 +41273,11 @@ var require_formdata_parser = __commonJS({
       }
     }
     function collectASequenceOfBytes(condition, input2, position) {
-      let start2 = position.position;
-      while (start2 < input2.length && condition(input2[start2])) {
-        ++start2;
+      let start = position.position;
+      while (start < input2.length && condition(input2[start])) {
+        ++start;
       }
-      return input2.subarray(position.position, position.position = start2);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -41292,12 +41290,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start2, position) {
-      if (buffer.length < start2.length) {
+    function bufferStartsWith(buffer, start, position) {
+      if (buffer.length < start.length) {
         return false;
       }
-      for (let i2 = 0; i2 < start2.length; i2++) {
-        if (start2[i2] !== buffer[position.position + i2]) {
+      for (let i2 = 0; i2 < start.length; i2++) {
+        if (start[i2] !== buffer[position.position + i2]) {
           return false;
         }
       }
@@ -41747,8 +41745,8 @@ var require_client_h1 = __commonJS({
            */
           wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len));
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len));
           },
           /**
            * @param {number} p
@@ -41766,8 +41764,8 @@ var require_client_h1 = __commonJS({
            */
           wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len));
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len));
           },
           /**
            * @param {number} p
@@ -41777,8 +41775,8 @@ var require_client_h1 = __commonJS({
            */
           wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len));
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len));
           },
           /**
            * @param {number} p
@@ -41799,8 +41797,8 @@ var require_client_h1 = __commonJS({
            */
           wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len));
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len));
           },
           /**
            * @param {number} p
@@ -46334,8 +46332,8 @@ var require_retry_handler = __commonJS({
             });
           }
           validatePartialResponseContentLength(headers, contentRange, statusCode, this.retryCount);
-          const { start: start2, size, end = size ? size - 1 : null } = contentRange;
-          if (this.start !== start2 || this.end != null && this.end !== end) {
+          const { start, size, end = size ? size - 1 : null } = contentRange;
+          if (this.start !== start || this.end != null && this.end !== end) {
             throw new RequestRetryError("Content-Range mismatch", statusCode, {
               headers,
               data: { count: this.retryCount }
@@ -46357,13 +46355,13 @@ var require_retry_handler = __commonJS({
               return;
             }
             validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
-            const { start: start2, size, end = size ? size - 1 : null } = range;
+            const { start, size, end = size ? size - 1 : null } = range;
             assert(
-              start2 != null && Number.isFinite(start2),
+              start != null && Number.isFinite(start),
               "content-range mismatch"
             );
             assert(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start2;
+            this.start = start;
             this.end = end;
           }
           if (this.end == null) {
@@ -46847,9 +46845,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start2 = state.bufferIndex;
+        const start = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start2; n < end; n++) {
+        for (let n = start; n < end; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -46874,11 +46872,11 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       if (!encoding || encoding === "utf8" || encoding === "utf-8") {
-        return buffer.utf8Slice(start2, bufferLength);
+        return buffer.utf8Slice(start, bufferLength);
       } else {
-        return buffer.subarray(start2, bufferLength).toString(encoding);
+        return buffer.subarray(start, bufferLength).toString(encoding);
       }
     }
     function chunksConcat(chunks, length) {
@@ -50594,9 +50592,9 @@ var require_cache = __commonJS({
     function trimOWSEnd(value) {
       return value.replace(/[\t ]+$/, "");
     }
-    function findUnescapedQuote(value, start2) {
+    function findUnescapedQuote(value, start) {
       let escaped = false;
-      for (let i2 = start2; i2 < value.length; i2++) {
+      for (let i2 = start; i2 < value.length; i2++) {
         if (escaped) {
           escaped = false;
         } else if (value[i2] === "\\") {
@@ -50609,7 +50607,7 @@ var require_cache = __commonJS({
     }
     function splitCacheControlHeaderValue(value) {
       const directives = [];
-      let start2 = 0;
+      let start = 0;
       let quoteStart = -1;
       let inQuote = false;
       let escaped = false;
@@ -50627,16 +50625,16 @@ var require_cache = __commonJS({
           inQuote = true;
           quoteStart = i2;
         } else if (value[i2] === ",") {
-          directives.push({ value: value.substring(start2, i2), fromMalformedQuote: false });
-          start2 = i2 + 1;
+          directives.push({ value: value.substring(start, i2), fromMalformedQuote: false });
+          start = i2 + 1;
         }
       }
       if (!inQuote) {
-        directives.push({ value: value.substring(start2), fromMalformedQuote: false });
+        directives.push({ value: value.substring(start), fromMalformedQuote: false });
         return directives;
       }
-      const tail = value.substring(start2);
-      const quoteOffset = quoteStart - start2;
+      const tail = value.substring(start);
+      const quoteOffset = quoteStart - start;
       let tailStart = 0;
       for (let i2 = 0; i2 < tail.length; i2++) {
         if (tail[i2] === ",") {
@@ -60783,19 +60781,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start2) {
-      if (start2 >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start) {
+      if (start >= buffer2.length) {
         return false;
       }
-      for (let i2 = start2; i2 < buffer2.length; i2++) {
+      for (let i2 = start; i2 < buffer2.length; i2++) {
         if (buffer2[i2] < 48 || buffer2[i2] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start2) {
-      for (let i2 = start2; i2 < buffer2.length; i2++) {
+    function isValidLastEventIdBytes(buffer2, start) {
+      for (let i2 = start; i2 < buffer2.length; i2++) {
         if (buffer2[i2] === 0) {
           return false;
         }
@@ -61099,9 +61097,9 @@ ${value}`;
         let length = 0;
         for (let i2 = this.lineChunkIndex; i2 <= this.chunkIndex; i2++) {
           const chunk = this.chunks[i2];
-          const start2 = i2 === this.lineChunkIndex ? this.linePos : 0;
+          const start = i2 === this.lineChunkIndex ? this.linePos : 0;
           const end = i2 === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start2, end);
+          const slice2 = chunk.subarray(start, end);
           length += slice2.length;
           chunks.push(slice2);
         }
@@ -61997,8 +61995,8 @@ function createHttpClient(options) {
       release();
     }
   }
-  async function run3(start2, accept, signal, deadlineAt, at) {
-    let url2 = start2;
+  async function run3(start, accept, signal, deadlineAt, at) {
+    let url2 = start;
     let hops = 0;
     let retries = 0;
     for (; ; ) {
@@ -62071,17 +62069,17 @@ function createHttpClient(options) {
     async get(rawUrl, getOptions = {}) {
       if (closed) throw new Error("HttpClient.get() called after close()");
       const started2 = import_node_perf_hooks.performance.now();
-      const start2 = new URL(rawUrl);
-      start2.hash = "";
+      const start = new URL(rawUrl);
+      start.hash = "";
       const deadline = AbortSignal.timeout(requestTimeoutMs);
       const caller = getOptions.signal;
       const parts = [deadline, runSignal2, caller].filter((s) => s !== void 0);
       const signal = parts.length === 1 ? deadline : AbortSignal.any(parts);
-      const at = { url: start2 };
+      const at = { url: start };
       let outcome;
       try {
         if (signal.aborted) throw signal.reason;
-        outcome = await run3(start2, getOptions.accept ?? "*/*", signal, started2 + requestTimeoutMs, at);
+        outcome = await run3(start, getOptions.accept ?? "*/*", signal, started2 + requestTimeoutMs, at);
       } catch (err2) {
         outcome = { ok: false, ...classify(err2, { deadline, run: runSignal2, caller }) };
       }
@@ -62641,13 +62639,13 @@ function findBlocks(view, limits) {
 function malformed(code, message) {
   return { code, message };
 }
-function scanSignedMessage(view, start2, prefix) {
+function scanSignedMessage(view, start, prefix) {
   const contents = [ARMOR.signedMessage];
   let state = "headers";
   let error = null;
-  let lastOwnLine = start2;
-  const first = view[start2];
-  for (let index3 = start2 + 1; index3 < view.length; index3++) {
+  let lastOwnLine = start;
+  const first = view[start];
+  for (let index3 = start + 1; index3 < view.length; index3++) {
     const line = view[index3];
     const inside = line.fence === first.fence ? stripPrefix(line.text, prefix) : null;
     if (error?.code === "split-block") {
@@ -62692,14 +62690,14 @@ function scanSignedMessage(view, start2, prefix) {
     error: error ?? malformed("malformed-armor", "the block has no END PGP SIGNATURE line")
   };
 }
-function scanOther(view, start2, prefix, kind) {
+function scanOther(view, start, prefix, kind) {
   const endLine = kind === ARMOR.messageBegin ? ARMOR.messageEnd : ARMOR.signatureEnd;
   const error = kind === ARMOR.messageBegin ? null : malformed("unsupported-format", "a detached signature without its signed text; pledge verifies cleartext-signed blocks and inline-signed messages");
   const message = kind === ARMOR.messageBegin;
   const contents = [kind];
-  for (let index3 = start2 + 1; index3 < view.length; index3++) {
+  for (let index3 = start + 1; index3 < view.length; index3++) {
     const line = view[index3];
-    const content = line.fence === view[start2].fence ? stripPrefix(line.text, prefix) : null;
+    const content = line.fence === view[start].fence ? stripPrefix(line.text, prefix) : null;
     if (content === null) {
       const split3 = message ? malformed("split-block", `the message is split at line ${line.line}: its quote, indentation or code fence stops there`) : error;
       return { end: index3 - 1, resumeAt: index3, contents, error: split3 };
@@ -62791,12 +62789,12 @@ function keyIDHex(keyID) {
   return Buffer.from(keyID.bytes, "latin1").toString("hex").toUpperCase();
 }
 function* headerLines(armored) {
-  let start2 = armored.indexOf("\n") + 1;
-  while (start2 > 0 && start2 <= armored.length) {
-    const end = armored.indexOf("\n", start2);
-    yield armored.slice(start2, end === -1 ? armored.length : end);
+  let start = armored.indexOf("\n") + 1;
+  while (start > 0 && start <= armored.length) {
+    const end = armored.indexOf("\n", start);
+    yield armored.slice(start, end === -1 ? armored.length : end);
     if (end === -1) return;
-    start2 = end + 1;
+    start = end + 1;
   }
 }
 function hashHeaderAlgorithms(armored) {
@@ -62827,8 +62825,8 @@ function armorIsEmpty(armor2) {
 }
 function signatureArmor(armored) {
   const lines = armored.split("\n");
-  const start2 = lines.findIndex((line) => line.trimEnd() === ARMOR.signatureBegin);
-  return lines.slice(start2).join("\n");
+  const start = lines.findIndex((line) => line.trimEnd() === ARMOR.signatureBegin);
+  return lines.slice(start).join("\n");
 }
 async function parseBlock(armored, limits) {
   const hashHeader = hashHeaderAlgorithms(armored);
@@ -63592,12 +63590,12 @@ function* markupTokens(inner) {
   let close2 = -2;
   let newline = -2;
   MARKUP_START.lastIndex = 0;
-  for (let start2 = MARKUP_START.exec(inner); start2; start2 = MARKUP_START.exec(inner)) {
-    const at = start2.index;
+  for (let start = MARKUP_START.exec(inner); start; start = MARKUP_START.exec(inner)) {
+    const at = start.index;
     if (close2 !== -1 && close2 < at) close2 = inner.indexOf(">", at);
     if (newline !== -1 && newline < at) newline = inner.indexOf("\n", at);
     const ends = close2 !== -1 && (newline === -1 || close2 < newline);
-    const tag = ends ? inner.slice(at, close2 + 1) : start2[0];
+    const tag = ends ? inner.slice(at, close2 + 1) : start[0];
     MARKUP_START.lastIndex = at + tag.length;
     yield { index: at, tag, match: ends ? TAG2.exec(tag) : null };
   }
@@ -63643,16 +63641,16 @@ function undoHighlighting(inner) {
       }
       continue;
     }
-    const start2 = readStartTag(name, match[3]);
-    if ("refused" in start2) {
-      refuse(`<${name}> (${start2.refused})`);
-      stack.push({ name, display: "inline", children: 0, inA: parent?.inA ?? false, refused: parent?.refused ?? `text inside <${name}> (${start2.refused})` });
+    const start = readStartTag(name, match[3]);
+    if ("refused" in start) {
+      refuse(`<${name}> (${start.refused})`);
+      stack.push({ name, display: "inline", children: 0, inA: parent?.inA ?? false, refused: parent?.refused ?? `text inside <${name}> (${start.refused})` });
       continue;
     }
     if (parent?.display === "flex" && ++parent.children > 1) refuse(`<${name}>: a second element in a display:flex element is laid out beside the first`);
-    if ((start2.display !== "inline" || parent?.display === "flex") && !atLineStart()) refuse(`<${name}> starting a block inside a line`);
+    if ((start.display !== "inline" || parent?.display === "flex") && !atLineStart()) refuse(`<${name}> starting a block inside a line`);
     if (name === "a" && parent?.inA) refuse("<a> inside <a>");
-    stack.push({ name, display: start2.display, children: 0, inA: name === "a" || (parent?.inA ?? false), refused: parent?.refused ?? null });
+    stack.push({ name, display: start.display, children: 0, inA: name === "a" || (parent?.inA ?? false), refused: parent?.refused ?? null });
   }
   addText(inner.slice(last));
   return lines;
@@ -65177,18 +65175,18 @@ ${indent}${text3.slice(fold + 1, end2)}`;
     }
     function consumeMoreIndentedLines(text3, i2, indent) {
       let end = i2;
-      let start2 = i2 + 1;
-      let ch = text3[start2];
+      let start = i2 + 1;
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
-        if (i2 < start2 + indent) {
+        if (i2 < start + indent) {
           ch = text3[++i2];
         } else {
           do {
             ch = text3[++i2];
           } while (ch && ch !== "\n");
           end = i2;
-          start2 = i2 + 1;
-          ch = text3[start2];
+          start = i2 + 1;
+          ch = text3[start];
         }
       }
       return end;
@@ -65219,12 +65217,12 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start2 = 0; i2 < strLen; ++i2) {
+      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
         if (str[i2] === "\n") {
-          if (i2 - start2 > limit)
+          if (i2 - start > limit)
             return true;
-          start2 = i2 + 1;
-          if (strLen - start2 <= limit)
+          start = i2 + 1;
+          if (strLen - start <= limit)
             return false;
         }
       }
@@ -65238,19 +65236,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
-      let start2 = 0;
+      let start = 0;
       for (let i2 = 0, ch = json[i2]; ch; ch = json[++i2]) {
         if (ch === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
-          str += json.slice(start2, i2) + "\\ ";
+          str += json.slice(start, i2) + "\\ ";
           i2 += 1;
-          start2 = i2;
+          start = i2;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json[i2 + 1]) {
             case "u":
               {
-                str += json.slice(start2, i2);
+                str += json.slice(start, i2);
                 const code = json.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
@@ -65284,14 +65282,14 @@ var require_stringifyString = __commonJS({
                       str += json.substr(i2, 6);
                 }
                 i2 += 5;
-                start2 = i2 + 1;
+                start = i2 + 1;
               }
               break;
             case "n":
               if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str += json.slice(start2, i2) + "\n\n";
+                str += json.slice(start, i2) + "\n\n";
                 while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
                   str += "\n";
                   i2 += 2;
@@ -65300,14 +65298,14 @@ var require_stringifyString = __commonJS({
                 if (json[i2 + 2] === " ")
                   str += "\\";
                 i2 += 1;
-                start2 = i2 + 1;
+                start = i2 + 1;
               }
               break;
             default:
               i2 += 1;
           }
       }
-      str = start2 ? str + json.slice(start2) : json;
+      str = start ? str + json.slice(start) : json;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -65386,10 +65384,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start2) {
-        value = value.substring(start2.length);
-        start2 = start2.replace(/\n+/g, `$&${indent}`);
+      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
@@ -65407,14 +65405,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start2}${value}${end}`;
+${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -66045,23 +66043,23 @@ ${indent}${line}` : "\n";
         lines.push(str);
         linesAtValue = lines.length;
       }
-      const { start: start2, end } = flowChars;
+      const { start, end } = flowChars;
       if (lines.length === 0) {
-        return start2 + end;
+        return start + end;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start2;
+          let str = start;
           for (const line of lines)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
@@ -67856,7 +67854,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start2 = null;
+      let start = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -67908,7 +67906,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor = token;
-            start2 ?? (start2 = token.offset);
+            start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -67917,7 +67915,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start2 ?? (start2 = token.offset);
+            start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -67965,7 +67963,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start2 ?? end
+        start: start ?? end
       };
     }
     exports2.resolveProps = resolveProps;
@@ -68067,8 +68065,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key, sep: sep4, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start2, {
+        const { start, key, sep: sep4, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep4?.[0],
           offset,
@@ -68095,14 +68093,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -68172,8 +68170,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start: start2, value } of bs.items) {
-        const props = resolveProps.resolveProps(start2, {
+      for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -68194,7 +68192,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
+        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
@@ -68278,8 +68276,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start: start2, key, sep: sep4, value } = collItem;
-        const props = resolveProps.resolveProps(start2, {
+        const { start, key, sep: sep4, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep4?.[0],
@@ -68319,7 +68317,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start2) {
+            loop: for (const st of start) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -68352,7 +68350,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -68515,10 +68513,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
-      const start2 = scalar2.offset;
+      const start = scalar2.offset;
       const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
+        return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
@@ -68531,10 +68529,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start2 + header.length;
+        let end2 = start + header.length;
         if (scalar2.source)
           end2 += scalar2.source.length;
-        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar2.indent + header.indent;
       let offset = scalar2.offset + header.length;
@@ -68615,8 +68613,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start2 + header.length + scalar2.source.length;
-      return { value, type, comment: header.comment, range: [start2, end, end] };
+      const end = start + header.length + scalar2.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -69138,7 +69136,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -69148,7 +69146,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start2, {
+      const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -69161,7 +69159,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -69610,9 +69608,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start: start2, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
-      for (const st of start2)
+      for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -70402,8 +70400,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start2 = this.lineStarts[low - 1];
-          return { line: low, col: offset - start2 + 1 };
+          const start = this.lineStarts[low - 1];
+          return { line: low, col: offset - start + 1 };
         };
       }
     };
@@ -70783,7 +70781,7 @@ var require_parser = __commonJS({
       *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start2 = getFirstKeyStartProps(prev);
+          const start = getFirstKeyStartProps(prev);
           let sep4;
           if (scalar2.end) {
             sep4 = scalar2.end;
@@ -70795,7 +70793,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start: start2, key: scalar2, sep: sep4 }]
+            items: [{ start, key: scalar2, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -70870,7 +70868,7 @@ var require_parser = __commonJS({
         if (this.indent >= map.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start2 = [];
+          let start = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i2 = 0; i2 < it.sep.length; ++i2) {
@@ -70890,14 +70888,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start2 = it.sep.splice(nl[1]);
+              start = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start2.push(this.sourceToken);
-                map.items.push({ start: start2 });
+                start.push(this.sourceToken);
+                map.items.push({ start });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -70910,8 +70908,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start2.push(this.sourceToken);
-                map.items.push({ start: start2, explicitKey: true });
+                start.push(this.sourceToken);
+                map.items.push({ start, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -70928,12 +70926,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start3 = getFirstKeyStartProps(it.start);
+                    const start2 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -70943,10 +70941,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start3 = getFirstKeyStartProps(it.start);
+                  const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep4 = it.sep;
                   sep4.push(this.sourceToken);
@@ -70956,10 +70954,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
-                } else if (start2.length > 0) {
-                  it.sep = it.sep.concat(start2, this.sourceToken);
+                } else if (start.length > 0) {
+                  it.sep = it.sep.concat(start, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -70967,7 +70965,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map.items.push({ start: start2, key: null, sep: [this.sourceToken] });
+                  map.items.push({ start, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -70987,7 +70985,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start: start2, key: fs, sep: [] });
+                map.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs);
@@ -71011,7 +71009,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map.items.push({ start: start2 });
+                  map.items.push({ start });
                 }
                 this.stack.push(bv);
                 return;
@@ -71148,7 +71146,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start2 = getFirstKeyStartProps(prev);
+            const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep4 = fc.end.splice(1, fc.end.length);
             sep4.push(this.sourceToken);
@@ -71156,7 +71154,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -71215,35 +71213,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start2 = getFirstKeyStartProps(prev);
-            start2.push(this.sourceToken);
+            const start = getFirstKeyStartProps(prev);
+            start.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start: start2, explicitKey: true }]
+              items: [{ start, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start2 = getFirstKeyStartProps(prev);
+            const start = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+              items: [{ start, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start2, indent) {
+      atIndentedComment(start, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start2.every((st) => st.type === "newline" || st.type === "space");
+        return start.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -71924,11 +71922,11 @@ var init_plan = __esm({
 
 // src/cleartext/detached-signature.ts
 function trimmedText(bytes) {
-  let start2 = 0;
+  let start = 0;
   let end = bytes.length;
-  while (start2 < end && isSpace(bytes[start2])) start2++;
-  while (end > start2 && isSpace(bytes[end - 1])) end--;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start2, end - start2).toString("latin1");
+  while (start < end && isSpace(bytes[start])) start++;
+  while (end > start && isSpace(bytes[end - 1])) end--;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
 }
 function isBinarySignatures(bytes) {
   let offset = 0;

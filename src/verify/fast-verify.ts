@@ -180,41 +180,37 @@ interface VerificationJob {
   readonly signature: Uint8Array;
 }
 
-function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
-  return new Promise((resolve) => submit(() => start(job, resolve)));
-}
-
-function start(job: VerificationJob, resolve: (verdict: boolean | 'unsupported') => void): void {
-  try {
-    cryptoVerify(job.algorithm, job.data, job.key, job.signature, (error, valid) => resolve(error ? 'unsupported' : valid));
-  } catch {
-    resolve('unsupported'); // node:crypto could not judge: openpgp.js may fall back to its own code
-  }
-}
-
 /*
  * Jobs are handed to libuv's pool together, once per turn of the event loop, not one by one. A job
  * handed to an idle pool wakes its thread, which costs the handing thread some 15 µs on this
  * machine (against 1–4 µs for a job queued behind another): a batch paces one job per statement,
  * so nearly every job found the pool idle (docs/benchmarks.md, sixth session).
  */
-const waiting: Array<() => void> = [];
+const waiting: Array<{ job: VerificationJob; resolve: (verdict: boolean | 'unsupported') => void }> = [];
 let handOverScheduled = false;
 /** Enough to keep the pool busy for a few milliseconds; more would only delay the first verdicts. */
 const MOST_WAITING = 64;
 
-function submit(startJob: () => void): void {
-  waiting.push(startJob);
-  if (waiting.length >= MOST_WAITING) handOver();
-  else if (!handOverScheduled) {
-    handOverScheduled = true;
-    setImmediate(handOver);
-  }
+function runJob(job: VerificationJob): Promise<boolean | 'unsupported'> {
+  return new Promise((resolve) => {
+    waiting.push({ job, resolve });
+    if (waiting.length >= MOST_WAITING) handOver();
+    else if (!handOverScheduled) {
+      handOverScheduled = true;
+      setImmediate(handOver);
+    }
+  });
 }
 
 function handOver(): void {
   handOverScheduled = false;
-  for (const startJob of waiting.splice(0)) startJob();
+  for (const { job, resolve } of waiting.splice(0)) {
+    try {
+      cryptoVerify(job.algorithm, job.data, job.key, job.signature, (error, valid) => resolve(error ? 'unsupported' : valid));
+    } catch {
+      resolve('unsupported'); // node:crypto could not judge: openpgp.js may fall back to its own code
+    }
+  }
 }
 
 /** Every check fastVerify makes before the public-key operation: a verdict, or the job left to do. */
