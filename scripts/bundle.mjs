@@ -3,19 +3,21 @@
 // - CommonJS, so that each file compiles from a V8 code cache (scripts/code-cache.cjs): Node 20
 //   caches no compilation itself.
 // - pledge.cjs is the option table; commands.cjs every command, loaded when one runs, with the
-//   option table's modules taken from it; openpgp.cjs is openpgp.js's own CommonJS build, loaded
-//   when a command first needs it; the two thread scripts are whole bundles of their own.
+//   option table's modules taken from it; openpgp.cjs is openpgp.js's own CommonJS build (its
+//   AES tables made on first use), loaded when a command first needs it; the two thread scripts
+//   are whole bundles of their own.
 // - The caches come from a run: after bundling, this script runs `--help` and the bundled example
 //   in-process and writes each file's cache with every function those runs compiled.
 // The bundle sits two folders below the package root as tsc's modules do, so the URLs they make
 // from import.meta.url (package.json, schema/, the thread scripts beside them) still resolve.
 // Packages loaded through createRequire (yaml, ignore, undici, ajv) stay in node_modules.
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { build } from 'esbuild';
+import { lazyAesTables } from './bundle/lazy-aes-tables.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = join(ROOT, 'dist', 'bundle');
@@ -146,8 +148,9 @@ await build({
   plugins: [openpgpFile],
 });
 copyFileSync(join(ROOT, 'scripts', 'code-cache.cjs'), join(OUT, 'code-cache.cjs'));
-// openpgp.js's own CommonJS build for Node, the one `require('openpgp')` loads.
-copyFileSync(require.resolve('openpgp'), join(OUT, 'openpgp.cjs'));
+// openpgp.js's own CommonJS build for Node, the one `require('openpgp')` loads, its AES tables
+// made on first use (scripts/bundle/lazy-aes-tables.mjs).
+writeFileSync(join(OUT, 'openpgp.cjs'), lazyAesTables(readFileSync(require.resolve('openpgp'), 'utf8')));
 
 // The runs the caches are made from: the option table, then the main job on the bundled example.
 const codeCache = require(join(OUT, 'code-cache.cjs'));
