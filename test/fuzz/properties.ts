@@ -560,7 +560,15 @@ export const extractionNeverThrows: Property = async (options) => {
     const body = 'bytes' in source ? source.bytes : new TextEncoder().encode(text);
     const bytes = bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...body]) : body;
     const read = decodeDocument(`fuzz.${extension}`, bytes);
-    if (bytes.includes(0)) check(!read.ok && read.reason.code === 'binary', 'a file with NUL is binary', read);
+    // A NUL is refused: as binary, or as not-utf8 where a byte order mark says the file is UTF-16
+    // or UTF-32 text, whose NULs are its spelling of ASCII (f23202e; read-document.ts).
+    const otherUnicode = [
+      [0xff, 0xfe],
+      [0xfe, 0xff],
+      [0x00, 0x00, 0xfe, 0xff],
+    ].some((mark) => mark.every((octet, index) => bytes[index] === octet));
+    if (bytes.includes(0)) check(!read.ok && read.reason.code === (otherUnicode ? 'not-utf8' : 'binary'), 'a file with NUL is binary, or UTF-16/32 text by its byte order mark', read);
+    if (otherUnicode) check(!read.ok && read.reason.code === 'not-utf8', 'a file with a UTF-16 or UTF-32 byte order mark is not-utf8', read);
     if (!read.ok) return;
     check(read.document.hadBom === (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf), 'the BOM is recorded');
     const blocks = extractBlocks(read.document, limits);
