@@ -1204,7 +1204,7 @@ var require_suggestSimilar = __commonJS({
 var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports2) {
     var EventEmitter = require("node:events").EventEmitter;
-    var childProcess = require("node:child_process");
+    var childProcess2 = require("node:child_process");
     var path = require("node:path");
     var fs = require("node:fs");
     var process3 = require("node:process");
@@ -2265,9 +2265,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if (launchWithNode) {
             args.unshift(executableFile);
             args = incrementNodeInspectorPort(process3.execArgv).concat(args);
-            proc = childProcess.spawn(process3.argv[0], args, { stdio: "inherit" });
+            proc = childProcess2.spawn(process3.argv[0], args, { stdio: "inherit" });
           } else {
-            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+            proc = childProcess2.spawn(executableFile, args, { stdio: "inherit" });
           }
         } else {
           this._checkForMissingExecutable(
@@ -2277,7 +2277,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           );
           args.unshift(executableFile);
           args = incrementNodeInspectorPort(process3.execArgv).concat(args);
-          proc = childProcess.spawn(process3.execPath, args, { stdio: "inherit" });
+          proc = childProcess2.spawn(process3.execPath, args, { stdio: "inherit" });
         }
         if (!proc.killed) {
           const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
@@ -34905,6 +34905,24 @@ var init_key_cache = __esm({
   }
 });
 
+// src/core/built-ins.ts
+function onFirstUse(name) {
+  let module2;
+  return () => module2 ??= require2(name);
+}
+var import_node_module, require2, childProcess, dns, readline, zlib2;
+var init_built_ins = __esm({
+  "src/core/built-ins.ts"() {
+    "use strict";
+    import_node_module = require("node:module");
+    require2 = (0, import_node_module.createRequire)(import_meta_url);
+    childProcess = onFirstUse("node:child_process");
+    dns = onFirstUse("node:dns");
+    readline = onFirstUse("node:readline/promises");
+    zlib2 = onFirstUse("node:zlib");
+  }
+});
+
 // src/discovery/address-guard.ts
 function v4(a, b, c, d) {
   return (a << 24 | b << 16 | c << 8 | d) >>> 0;
@@ -35009,12 +35027,12 @@ function createGuardedLookup(resolveAll = systemResolveAll) {
     );
   };
 }
-var import_node_dns, import_node_net, BLOCKED_ERROR_CODE, BLOCKED_V4, systemResolveAll, BlockedAddressError;
+var import_node_net, BLOCKED_ERROR_CODE, BLOCKED_V4, systemResolveAll, BlockedAddressError;
 var init_address_guard = __esm({
   "src/discovery/address-guard.ts"() {
     "use strict";
-    import_node_dns = require("node:dns");
     import_node_net = require("node:net");
+    init_built_ins();
     BLOCKED_ERROR_CODE = "ERR_PLEDGE_BLOCKED_ADDRESS";
     BLOCKED_V4 = [
       [v4(0, 0, 0, 0), 8],
@@ -35041,7 +35059,7 @@ var init_address_guard = __esm({
       // reserved, broadcast
     ];
     systemResolveAll = (hostname, options) => new Promise((resolve15, reject) => {
-      (0, import_node_dns.lookup)(hostname, { ...options, all: true }, (err2, addresses) => err2 ? reject(err2) : resolve15(addresses));
+      dns().lookup(hostname, { ...options, all: true }, (err2, addresses) => err2 ? reject(err2) : resolve15(addresses));
     });
     BlockedAddressError = class extends Error {
       code = BLOCKED_ERROR_CODE;
@@ -61784,7 +61802,7 @@ function autoInflate() {
     const first = await iterator.next();
     if (first.done) return;
     const firstChunk = first.value;
-    const inflate2 = ((firstChunk[0] ?? 0) & 15) === 8 ? import_node_zlib.default.createInflate() : import_node_zlib.default.createInflateRaw();
+    const inflate2 = ((firstChunk[0] ?? 0) & 15) === 8 ? zlib2().createInflate() : zlib2().createInflateRaw();
     async function* replay() {
       yield firstChunk;
       for (; ; ) {
@@ -61808,8 +61826,8 @@ function decodersFor(contentEncoding) {
   const codings = contentEncoding.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity");
   const decoders = [];
   for (const coding of codings.reverse()) {
-    if (coding === "gzip" || coding === "x-gzip") decoders.push(import_node_zlib.default.createGunzip());
-    else if (coding === "br") decoders.push(import_node_zlib.default.createBrotliDecompress());
+    if (coding === "gzip" || coding === "x-gzip") decoders.push(zlib2().createGunzip());
+    else if (coding === "br") decoders.push(zlib2().createBrotliDecompress());
     else if (coding === "deflate") decoders.push(autoInflate());
     else return coding;
   }
@@ -62111,7 +62129,7 @@ function nonNegativeInt(name, value) {
   if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`createHttpClient: ${name} must be a non-negative integer`);
   return value;
 }
-var import_node_net2, import_node_perf_hooks, import_node_stream, import_promises7, import_promises8, import_node_zlib, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_PER_HOST_CONCURRENCY, MAX_REDIRECTS, ACCEPT_ENCODING, BACKOFF_BASE_MS, BACKOFF_MAX_MS, RAW_SLACK_BYTES, HostLimiter, TooLargeError, DecodeError, loadUndici;
+var import_node_net2, import_node_perf_hooks, import_node_stream, import_promises7, import_promises8, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_PER_HOST_CONCURRENCY, MAX_REDIRECTS, ACCEPT_ENCODING, BACKOFF_BASE_MS, BACKOFF_MAX_MS, RAW_SLACK_BYTES, HostLimiter, TooLargeError, DecodeError, loadUndici;
 var init_http_client = __esm({
   "src/discovery/http-client.ts"() {
     "use strict";
@@ -62120,7 +62138,7 @@ var init_http_client = __esm({
     import_node_stream = require("node:stream");
     import_promises7 = require("node:stream/promises");
     import_promises8 = require("node:timers/promises");
-    import_node_zlib = __toESM(require("node:zlib"), 1);
+    init_built_ins();
     init_reasons();
     init_address_guard();
     init_address_guard();
@@ -62887,7 +62905,7 @@ function inflate(body, budget) {
   if (algorithm === 0) return { ok: true, bytes: data };
   if (algorithm !== 1 && algorithm !== 2) return fail3("unsupported-format", `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? " (BZip2)" : ""}, which pledge does not read`);
   try {
-    const out = (algorithm === 1 ? import_node_zlib2.inflateRawSync : import_node_zlib2.inflateSync)(data, { maxOutputLength: budget });
+    const out = (algorithm === 1 ? zlib2().inflateRawSync : zlib2().inflateSync)(data, { maxOutputLength: budget });
     return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") return fail3("compression-bomb", `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);
@@ -62952,11 +62970,11 @@ async function parseInlineMessage(armored, limits) {
   for (const signature of usable.signatures) signature.literal = literal;
   return { ok: true, block: { signedText: text3.text, signatures: usable.signatures } };
 }
-var import_node_zlib2, TAG, ENCRYPTED_TAGS, MAX_NESTING, fail3, UTF8;
+var TAG, ENCRYPTED_TAGS, MAX_NESTING, fail3, UTF8;
 var init_inline_message = __esm({
   "src/cleartext/inline-message.ts"() {
     "use strict";
-    import_node_zlib2 = require("node:zlib");
+    init_built_ins();
     init_packet_header();
     init_openpgp2();
     init_parse_block();
@@ -72781,7 +72799,7 @@ function failure2(args, error) {
 }
 async function git(root, args) {
   try {
-    const { stdout } = await run("git", args, { cwd: root, maxBuffer: MAX_BUFFER });
+    const { stdout } = await run()("git", args, { cwd: root, maxBuffer: MAX_BUFFER });
     return stdout;
   } catch (error) {
     throw failure2(args, error);
@@ -72789,7 +72807,7 @@ async function git(root, args) {
 }
 async function gitBytes(root, args) {
   try {
-    const { stdout } = await run("git", args, { cwd: root, maxBuffer: MAX_BUFFER, encoding: "buffer" });
+    const { stdout } = await run()("git", args, { cwd: root, maxBuffer: MAX_BUFFER, encoding: "buffer" });
     return stdout;
   } catch (error) {
     throw failure2(args, error);
@@ -72802,14 +72820,14 @@ function parseTree(output) {
     return { mode, type, object, path: line.slice(tab + 1) };
   });
 }
-var import_node_child_process, import_node_util, run, MAX_BUFFER, PullRequest;
+var import_node_util, run, MAX_BUFFER, PullRequest;
 var init_git_changes = __esm({
   "src/repo/git-changes.ts"() {
     "use strict";
-    import_node_child_process = require("node:child_process");
     import_node_util = require("node:util");
+    init_built_ins();
     init_reasons();
-    run = (0, import_node_util.promisify)(import_node_child_process.execFile);
+    run = () => (0, import_node_util.promisify)(childProcess().execFile);
     MAX_BUFFER = 64 * 1024 * 1024;
     PullRequest = class _PullRequest {
       constructor(root, ref, base, changes) {
@@ -83173,7 +83191,7 @@ var init_signer_file = __esm({
 // src/sign/signing-tool.ts
 function execute(program2, args, input2, run3) {
   return new Promise((resolve15, reject) => {
-    const child = (0, import_node_child_process2.spawn)(program2, args, { env: run3.env, stdio: [input2 === null ? "ignore" : "pipe", "pipe", run3.interactive ? "inherit" : "pipe"] });
+    const child = childProcess().spawn(program2, args, { env: run3.env, stdio: [input2 === null ? "ignore" : "pipe", "pipe", run3.interactive ? "inherit" : "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => stdout += chunk);
@@ -83216,11 +83234,10 @@ async function exportPublicKey(signer, run3) {
   if (signer.tool === "gpg") return execute(signer.program, ["--export", "--armor", ...run3.interactive ? [] : ["--batch"], ...signer.key ? [signer.key] : []], null, { ...run3, interactive: false });
   return execute(signer.program, ["key", "extract-cert", signer.signerFile], null, { ...run3, interactive: false });
 }
-var import_node_child_process2;
 var init_signing_tool = __esm({
   "src/sign/signing-tool.ts"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
+    init_built_ins();
     init_reasons();
   }
 });
@@ -83254,7 +83271,7 @@ async function gatherFields(options, needed, context) {
     throw new PledgeError("usage", `sign: the statement needs ${missing.map((f) => f === "name" ? "--name" : `--field ${f}=…`).join(", ")}`);
   }
   if (missing.length) {
-    const prompt = (0, import_promises17.createInterface)({ input: process.stdin, output: context.streams.stderr });
+    const prompt = readline().createInterface({ input: process.stdin, output: context.streams.stderr });
     try {
       for (const field of missing) {
         const answer = (await prompt.question(`${field}: `)).trim();
@@ -83367,15 +83384,15 @@ async function signCommand(file, options, context) {
   if (!loaded) throw new PledgeError("usage", "sign: no pledge.config.json here or above; to sign a document, give its path");
   return signInRepository(options, context, loaded);
 }
-var import_node_fs14, import_promises16, import_node_path23, import_promises17;
+var import_node_fs14, import_promises16, import_node_path23;
 var init_sign = __esm({
   "src/cli/commands/sign.ts"() {
     "use strict";
     import_node_fs14 = require("node:fs");
     import_promises16 = require("node:fs/promises");
     import_node_path23 = require("node:path");
-    import_promises17 = require("node:readline/promises");
     init_atomic_file();
+    init_built_ins();
     init_reasons();
     init_run();
     init_verify_repository();
@@ -83493,7 +83510,7 @@ async function manifestKeySources(options, context) {
   if (!file) throw new PledgeError("usage", "no --manifest given, and no pledge.config.json names one");
   let manifest;
   try {
-    manifest = JSON.parse(await (0, import_promises18.readFile)((0, import_node_path24.resolve)(cwd, file), "utf8"));
+    manifest = JSON.parse(await (0, import_promises17.readFile)((0, import_node_path24.resolve)(cwd, file), "utf8"));
   } catch (error) {
     throw new PledgeError("usage", `--manifest ${file}: ${error.message}`);
   }
@@ -83507,7 +83524,7 @@ async function keysExportCommand(options, context) {
   const { manifest, keyring, cache } = await manifestKeySources(options, context);
   const results = await exportManifestKeys(manifest, keyring, cache, /* @__PURE__ */ new Date());
   const folder = (0, import_node_path24.resolve)(cwd, options.output);
-  await (0, import_promises18.mkdir)(folder, { recursive: true });
+  await (0, import_promises17.mkdir)(folder, { recursive: true });
   for (const result of results) {
     if (result.outcome === "exported") {
       await writeFileAtomic((0, import_node_path24.join)(folder, `${result.fingerprint}.asc`), result.armored);
@@ -83518,11 +83535,11 @@ async function keysExportCommand(options, context) {
   }
   context.setExit(results.every((result) => result.outcome === "exported") ? ExitCode.ok : ExitCode.failed);
 }
-var import_promises18, import_node_path24;
+var import_promises17, import_node_path24;
 var init_keys2 = __esm({
   "src/cli/commands/keys.ts"() {
     "use strict";
-    import_promises18 = require("node:fs/promises");
+    import_promises17 = require("node:fs/promises");
     import_node_path24 = require("node:path");
     init_atomic_file();
     init_reasons();
@@ -83541,24 +83558,24 @@ var init_keys2 = __esm({
 
 // src/pipeline/bundle.ts
 async function writeBundle(manifest, root, out, keyring, cache, now) {
-  await (0, import_promises19.mkdir)((0, import_node_path25.join)(out, "keys"), { recursive: true });
-  await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await (0, import_promises18.mkdir)((0, import_node_path25.join)(out, "keys"), { recursive: true });
+  await (0, import_promises18.writeFile)((0, import_node_path25.join)(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   const blocks = [];
   let documents = 0;
   for (const document of manifest.documents) {
     if (document.status !== "signed") continue;
     const source = (0, import_node_path25.join)(root, document.path);
     const target = (0, import_node_path25.join)(out, "documents", document.path.replace(/^(\.\.\/)+|^\//, ""));
-    await (0, import_promises19.mkdir)((0, import_node_path25.dirname)(target), { recursive: true });
-    await (0, import_promises19.copyFile)(source, target);
+    await (0, import_promises18.mkdir)((0, import_node_path25.dirname)(target), { recursive: true });
+    await (0, import_promises18.copyFile)(source, target);
     documents++;
     const extracted = extractDocument(await readDocument(source, DEFAULT_LIMITS), DEFAULT_LIMITS);
     if (!extracted.ok) continue;
     for (const [index3, block] of extracted.blocks.entries()) {
       if (!document.blocks[index3]?.signatures.some((signature) => signature.status === "verified")) continue;
       const name = (0, import_node_path25.join)("blocks", `${document.path.replace(/^(\.\.\/)+|^\//, "")}.${index3 + 1}.asc`);
-      await (0, import_promises19.mkdir)((0, import_node_path25.dirname)((0, import_node_path25.join)(out, name)), { recursive: true });
-      await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, name), block.armored.endsWith("\n") ? block.armored : `${block.armored}
+      await (0, import_promises18.mkdir)((0, import_node_path25.dirname)((0, import_node_path25.join)(out, name)), { recursive: true });
+      await (0, import_promises18.writeFile)((0, import_node_path25.join)(out, name), block.armored.endsWith("\n") ? block.armored : `${block.armored}
 `);
       blocks.push(name);
     }
@@ -83567,11 +83584,11 @@ async function writeBundle(manifest, root, out, keyring, cache, now) {
   const binary = [];
   for (const key of keys) {
     if (key.outcome !== "exported") continue;
-    await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, "keys", `${key.fingerprint}.asc`), key.armored);
+    await (0, import_promises18.writeFile)((0, import_node_path25.join)(out, "keys", `${key.fingerprint}.asc`), key.armored);
     binary.push(key.binary);
   }
-  await (0, import_promises19.writeFile)((0, import_node_path25.join)(out, "keys", "keyring.gpg"), Buffer.concat(binary));
-  await (0, import_promises19.writeFile)(
+  await (0, import_promises18.writeFile)((0, import_node_path25.join)(out, "keys", "keyring.gpg"), Buffer.concat(binary));
+  await (0, import_promises18.writeFile)(
     (0, import_node_path25.join)(out, "README.md"),
     README(
       blocks,
@@ -83580,11 +83597,11 @@ async function writeBundle(manifest, root, out, keyring, cache, now) {
   );
   return { documents, blocks, keys };
 }
-var import_promises19, import_node_path25, README;
+var import_promises18, import_node_path25, README;
 var init_bundle = __esm({
   "src/pipeline/bundle.ts"() {
     "use strict";
-    import_promises19 = require("node:fs/promises");
+    import_promises18 = require("node:fs/promises");
     import_node_path25 = require("node:path");
     init_limits();
     init_extract_document();

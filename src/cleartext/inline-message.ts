@@ -1,4 +1,4 @@
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { zlib } from '../core/built-ins.js';
 import type { Limits } from '../core/limits.js';
 import type { BlockErrorCode, Reason } from '../core/reasons.js';
 import { wholePacketAt } from '../core/packet-header.js';
@@ -32,7 +32,7 @@ function inflate(body: Uint8Array, budget: number): Unwrapped {
   if (algorithm !== 1 && algorithm !== 2) return fail('unsupported-format', `the message is compressed with algorithm ${algorithm}${algorithm === 3 ? ' (BZip2)' : ''}, which pledge does not read`);
   try {
     // maxOutputLength stops zlib as soon as the output would pass the budget: a bomb is never inflated whole.
-    const out = (algorithm === 1 ? inflateRawSync : inflateSync)(data, { maxOutputLength: budget });
+    const out = (algorithm === 1 ? zlib().inflateRawSync : zlib().inflateSync)(data, { maxOutputLength: budget });
     return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fail('compression-bomb', `the compressed message inflates past ${budget} octets, the block limit (raise it with --max-block-chars): refused before it is read`);

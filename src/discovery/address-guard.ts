@@ -2,8 +2,9 @@
  * Which addresses pledge may connect to, checked inside the connector's DNS lookup so that the
  * address checked is the address connected to (no DNS-rebinding window; threat catalogue N-01).
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
+import { dns } from '../core/built-ins.js';
 
 export const BLOCKED_ERROR_CODE = 'ERR_PLEDGE_BLOCKED_ADDRESS';
 
@@ -131,7 +132,7 @@ export type ResolveAll = (hostname: string, options: LookupOptions) => Promise<L
 
 const systemResolveAll: ResolveAll = (hostname, options) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+    dns().lookup(hostname, { ...options, all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
   });
 
 class BlockedAddressError extends Error {

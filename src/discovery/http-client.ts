@@ -32,9 +32,9 @@ import { performance } from 'node:perf_hooks';
 import { Duplex, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
+import { zlib } from '../core/built-ins.js';
 import { PledgeError } from '../core/reasons.js';
 import { BLOCKED_ERROR_CODE, createGuardedLookup, isBlockedAddress, isLoopback } from './address-guard.js';
 
@@ -254,7 +254,7 @@ function autoInflate(): Duplex {
     const first = await iterator.next();
     if (first.done) return;
     const firstChunk: Buffer = first.value;
-    const inflate = ((firstChunk[0] ?? 0) & 0x0f) === 0x08 ? zlib.createInflate() : zlib.createInflateRaw();
+    const inflate = ((firstChunk[0] ?? 0) & 0x0f) === 0x08 ? zlib().createInflate() : zlib().createInflateRaw();
     async function* replay(): AsyncGenerator<Buffer> {
       yield firstChunk;
       for (;;) {
@@ -283,8 +283,8 @@ function decodersFor(contentEncoding: string): Duplex[] | string {
   const decoders: Duplex[] = [];
   // Codings are listed in the order they were applied: undo them in reverse.
   for (const coding of codings.reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip());
-    else if (coding === 'br') decoders.push(zlib.createBrotliDecompress());
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib().createGunzip());
+    else if (coding === 'br') decoders.push(zlib().createBrotliDecompress());
     else if (coding === 'deflate') decoders.push(autoInflate());
     else return coding;
   }

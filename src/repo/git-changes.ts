@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { childProcess } from '../core/built-ins.js';
 import { PledgeError } from '../core/reasons.js';
 
-const run = promisify(execFile);
+/** execFile as a promise; node:child_process is loaded when git first runs. */
+const run = () => promisify(childProcess().execFile);
 
 export type ChangeKind = 'added' | 'modified' | 'deleted';
 
@@ -15,7 +16,7 @@ function failure(args: string[], error: unknown): PledgeError {
 
 async function git(root: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('git', args, { cwd: root, maxBuffer: MAX_BUFFER });
+    const { stdout } = await run()('git', args, { cwd: root, maxBuffer: MAX_BUFFER });
     return stdout;
   } catch (error) {
     throw failure(args, error);
@@ -24,7 +25,7 @@ async function git(root: string, args: string[]): Promise<string> {
 
 async function gitBytes(root: string, args: string[]): Promise<Buffer> {
   try {
-    const { stdout } = await run('git', args, { cwd: root, maxBuffer: MAX_BUFFER, encoding: 'buffer' });
+    const { stdout } = await run()('git', args, { cwd: root, maxBuffer: MAX_BUFFER, encoding: 'buffer' });
     return stdout;
   } catch (error) {
     throw failure(args, error);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../core/built-ins.js';
 import { PledgeError } from '../core/reasons.js';
 
 /**
@@ -15,7 +15,7 @@ export interface ToolRun {
 
 function execute(program: string, args: string[], input: string | null, run: ToolRun): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: run.env, stdio: [input === null ? 'ignore' : 'pipe', 'pipe', run.interactive ? 'inherit' : 'pipe'] });
+    const child = childProcess().spawn(program, args, { env: run.env, stdio: [input === null ? 'ignore' : 'pipe', 'pipe', run.interactive ? 'inherit' : 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

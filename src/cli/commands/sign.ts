@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { writeFileAtomic } from '../../core/atomic-file.js';
+import { readline } from '../../core/built-ins.js';
 import { PledgeError } from '../../core/reasons.js';
 import { verifyDocuments } from '../../pipeline/run.js';
 import { verifyRepository } from '../../pipeline/verify-repository.js';
@@ -43,7 +43,7 @@ async function gatherFields(options: SignCommandOptions, needed: string[], conte
     throw new PledgeError('usage', `sign: the statement needs ${missing.map((f) => (f === 'name' ? '--name' : `--field ${f}=…`)).join(', ')}`);
   }
   if (missing.length) {
-    const prompt = createInterface({ input: process.stdin, output: context.streams.stderr });
+    const prompt = readline().createInterface({ input: process.stdin, output: context.streams.stderr });
     try {
       for (const field of missing) {
         const answer = (await prompt.question(`${field}: `)).trim();
