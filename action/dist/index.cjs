@@ -32960,6 +32960,20 @@ async function* collectPaths(paths, options = {}) {
     for await (const file of walk(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
   }
 }
+function* collectPathsSync(paths, options = {}) {
+  for (const path of paths) {
+    let info = null;
+    try {
+      info = (0, import_node_fs4.statSync)(path);
+    } catch {
+    }
+    if (!info?.isDirectory()) {
+      yield { path, walked: false };
+      continue;
+    }
+    for (const file of walkSync(path, options.gitignore === false ? null : [], wantedUnder(path, options))) yield { path: file, walked: true };
+  }
+}
 function levelsIn(directory, ignores, gitignore) {
   if (!ignores || gitignore === null) return ignores;
   ignore ??= require_ignore();
@@ -32988,6 +33002,20 @@ async function* walk(directory, ignores, wanted) {
     else if (wanted(entry.path)) yield entry.path;
   }
 }
+function* walkSync(directory, ignores, wanted) {
+  let gitignore = null;
+  if (ignores) {
+    try {
+      gitignore = (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(directory, ".gitignore"), "utf8");
+    } catch {
+    }
+  }
+  const levels = levelsIn(directory, ignores, gitignore);
+  for (const entry of entriesInOrder(directory, (0, import_node_fs4.readdirSync)(directory, { withFileTypes: true }), levels)) {
+    if (entry.directory) yield* walkSync(entry.path, levels, wanted);
+    else if (wanted(entry.path)) yield entry.path;
+  }
+}
 async function countPaths(paths, options = {}) {
   let count2 = 0;
   for await (const _path of collectPaths(paths, options)) count2++;
@@ -33006,10 +33034,11 @@ async function nothingToRead(path, options = {}) {
   const why = [...notText ? [`${notText} file${notText === 1 ? "" : "s"} skipped as not text`] : [], ...filters.length ? [`with ${filters.join(" ")}`] : []];
   return `no documents in ${path}${why.length ? ` (${why.join("; ")})` : ""}`;
 }
-var import_promises2, import_node_path3, SKIPPED_DIRECTORIES, ignore, GLOB_CHARACTERS;
+var import_node_fs4, import_promises2, import_node_path3, SKIPPED_DIRECTORIES, ignore, GLOB_CHARACTERS;
 var init_collect_paths = __esm({
   "src/extract/collect-paths.ts"() {
     "use strict";
+    import_node_fs4 = require("node:fs");
     import_promises2 = require("node:fs/promises");
     import_node_path3 = require("node:path");
     init_glob();
@@ -33025,14 +33054,14 @@ var init_collect_paths = __esm({
 function keyFilesUnder(path) {
   const info = (() => {
     try {
-      return (0, import_node_fs4.statSync)(path);
+      return (0, import_node_fs5.statSync)(path);
     } catch {
       return null;
     }
   })();
   if (!info) throw new PledgeError("usage", `--keyring ${path}: no such file or directory`);
   if (info.isFile()) return [path];
-  const entries = (0, import_node_fs4.readdirSync)(path, { withFileTypes: true });
+  const entries = (0, import_node_fs5.readdirSync)(path, { withFileTypes: true });
   if (entries.some((entry) => GNUPG_HOME_MARKS.has(entry.name))) {
     const keyring = GNUPG_KEYRINGS.find((name) => entries.some((entry) => entry.isFile() && entry.name === name));
     if (keyring) return [(0, import_node_path4.join)(path, keyring)];
@@ -33051,7 +33080,7 @@ function keyringFilesWithSecretKeys(paths) {
   return paths.flatMap((path) => {
     if (typeof path !== "string") return holdsSecretKey(Buffer.from(path.bytes)) ? [path.name] : [];
     try {
-      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs4.readFileSync)(file)));
+      return keyFilesUnder(path).filter((file) => holdsSecretKey((0, import_node_fs5.readFileSync)(file)));
     } catch {
       return [];
     }
@@ -33072,7 +33101,7 @@ async function loadKeyringFiles(paths, limits = DEFAULT_KEY_LIMITS, base) {
       candidates.push(...await keyFileCandidates(path.name, path.bytes, limits, base));
       continue;
     }
-    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs4.readFileSync)(file), limits, base));
+    for (const file of keyFilesUnder(path)) candidates.push(...await keyFileCandidates(file, (0, import_node_fs5.readFileSync)(file), limits, base));
   }
   return candidates;
 }
@@ -33102,11 +33131,11 @@ async function readKeybox(file, bytes, limits) {
   }
   return result;
 }
-var import_node_fs4, import_node_path4, KEY_FILE, isKeyFileName, GNUPG_KEYRINGS, GNUPG_HOME_MARKS, GNUPG_PRIVATE, SECRET_ARMOR, SECRET_KEY_TAGS;
+var import_node_fs5, import_node_path4, KEY_FILE, isKeyFileName, GNUPG_KEYRINGS, GNUPG_HOME_MARKS, GNUPG_PRIVATE, SECRET_ARMOR, SECRET_KEY_TAGS;
 var init_keyring_files = __esm({
   "src/discovery/sources/keyring-files.ts"() {
     "use strict";
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     import_node_path4 = require("node:path");
     init_reasons();
     init_read_keys();
@@ -72041,7 +72070,7 @@ var init_pair_signatures = __esm({
 async function readAtMost(path, limit) {
   let handle = null;
   try {
-    handle = await (0, import_promises9.open)(path, import_node_fs5.constants.O_RDONLY | (import_node_fs5.constants.O_NONBLOCK ?? 0));
+    handle = await (0, import_promises9.open)(path, import_node_fs6.constants.O_RDONLY | (import_node_fs6.constants.O_NONBLOCK ?? 0));
     const info = await handle.stat();
     if (!info.isFile()) return null;
     const length = Math.min(info.size, limit);
@@ -72130,12 +72159,12 @@ async function detachedArguments(paths, signatures) {
   );
   return read2?.whole && signatureEncodingOf(read2.bytes) && !isDirectory ? { paths: [second], signatureFiles: [first] } : { paths };
 }
-var import_node_crypto7, import_node_fs5, import_promises9, import_node_path8, sha2563, sibling, DetachedPairing;
+var import_node_crypto7, import_node_fs6, import_promises9, import_node_path8, sha2563, sibling, DetachedPairing;
 var init_detached_documents = __esm({
   "src/pipeline/detached-documents.ts"() {
     "use strict";
     import_node_crypto7 = require("node:crypto");
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_promises9 = require("node:fs/promises");
     import_node_path8 = require("node:path");
     init_reasons();
@@ -72285,15 +72314,15 @@ var init_map_ordered = __esm({
 
 // src/pipeline/threads.ts
 function startThread(script, options) {
-  if (!(0, import_node_fs6.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
+  if (!(0, import_node_fs7.existsSync)((0, import_node_url.fileURLToPath)(script))) return null;
   started++;
   return new import_node_worker_threads.Worker(script, options);
 }
-var import_node_fs6, import_node_url, import_node_worker_threads, started;
+var import_node_fs7, import_node_url, import_node_worker_threads, started;
 var init_threads = __esm({
   "src/pipeline/threads.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_url = require("node:url");
     import_node_worker_threads = require("node:worker_threads");
     started = 0;
@@ -72385,9 +72414,9 @@ var init_protocol = __esm({
 });
 
 // src/pipeline/reader/reader.ts
-function startDocumentReader(paths, collect2, limits, skip = 0) {
+function startDocumentReader(paths, collect2, limits) {
   const inFlight = new Int32Array(new SharedArrayBuffer(8));
-  const setup = { paths, collect: collect2, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH2, inFlight: inFlight.buffer };
+  const setup = { paths, collect: collect2, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH2, inFlight: inFlight.buffer };
   const worker = startThread(new URL("./worker.js", import_meta_url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });
   if (!worker) return null;
   const batches = [];
@@ -72470,43 +72499,18 @@ function openSource(origin, limits, readerAfter) {
   const given = origin.given ?? /* @__PURE__ */ new Map();
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
 }
+function reaches(paths, count2) {
+  let seen = 0;
+  try {
+    for (const _path of paths) if (++seen >= count2) return true;
+  } catch {
+  }
+  return false;
+}
 function walkSource(paths, collect2, limits, readerAfter) {
-  const walk2 = collectPaths(paths, collect2);
-  const head = [];
-  let reader = null;
-  let closed = false;
-  const primed = (async () => {
-    if (readerAfter === null) return;
-    while (head.length < readerAfter) {
-      const next2 = await walk2.next();
-      if (next2.done) return;
-      head.push(next2.value);
-    }
-    if (closed) return;
-    reader = startDocumentReader(paths, collect2, limits, head.length);
-    if (reader) await walk2.return(void 0);
-  })();
-  let failure3 = null;
-  const ready = primed.catch((error) => void (failure3 = { error }));
-  let position = 0;
-  let rest = null;
-  const next = async () => {
-    if (!rest) {
-      await ready;
-      if (position < head.length) return { done: false, value: head[position++] };
-      if (failure3) throw failure3.error;
-      rest = reader ? reader.documents[Symbol.asyncIterator]() : walk2;
-    }
-    return rest.next();
-  };
-  return {
-    items: { [Symbol.asyncIterator]: () => ({ next }) },
-    async close() {
-      closed = true;
-      await ready;
-      await reader?.close();
-    }
-  };
+  const reader = readerAfter !== null && reaches(collectPathsSync(paths, collect2), readerAfter) ? startDocumentReader(paths, collect2, limits) : null;
+  if (reader) return { items: reader.documents, close: () => reader.close() };
+  return { items: collectPaths(paths, collect2), close: () => Promise.resolve() };
 }
 async function* withGiven(items, pages, given) {
   for await (const item of items) {
@@ -80354,13 +80358,13 @@ var require__ = __commonJS({
 function findConfig(from) {
   for (let directory = (0, import_node_path10.resolve)(from); ; directory = (0, import_node_path10.dirname)(directory)) {
     const candidate = (0, import_node_path10.join)(directory, CONFIG_FILE);
-    if ((0, import_node_fs7.existsSync)(candidate)) return candidate;
+    if ((0, import_node_fs8.existsSync)(candidate)) return candidate;
     if ((0, import_node_path10.dirname)(directory) === directory) return null;
   }
 }
 function validator() {
   if (!validate) {
-    const schema = JSON.parse((0, import_node_fs7.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
+    const schema = JSON.parse((0, import_node_fs8.readFileSync)(new URL("../../schema/pledge-config.schema.json", import_meta_url), "utf8"));
     const { Ajv2020: Ajv } = require__();
     validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
@@ -80397,18 +80401,18 @@ ${refused.join("\n")}`);
 function loadConfig(path) {
   let text3;
   try {
-    text3 = (0, import_node_fs7.readFileSync)(path, "utf8");
+    text3 = (0, import_node_fs8.readFileSync)(path, "utf8");
   } catch (error) {
     const why = error.code === "ENOENT" ? "no such file" : error.message;
     throw new PledgeError("usage", `${path}: ${why}`);
   }
   return { root: (0, import_node_path10.dirname)((0, import_node_path10.resolve)(path)), path, config: parseConfig(text3, path) };
 }
-var import_node_fs7, import_node_path10, CONFIG_FILE, validate;
+var import_node_fs8, import_node_path10, CONFIG_FILE, validate;
 var init_load_config = __esm({
   "src/repo/load-config.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_node_path10 = require("node:path");
     init_reasons();
     init_glob_shape();
@@ -80432,7 +80436,7 @@ function firstChangedLine(before, after) {
 }
 function readWorkingFile(root, path) {
   try {
-    return (0, import_node_fs8.readFileSync)((0, import_node_path11.join)(root, path));
+    return (0, import_node_fs9.readFileSync)((0, import_node_path11.join)(root, path));
   } catch {
     return null;
   }
@@ -80482,11 +80486,11 @@ async function readBaseState(pr, loaded) {
   }
   return { config: config2, manifestText: await text3(names.manifest), allowedSignersText: await text3(names.allowedSigners), keyFiles, findings };
 }
-var import_node_fs8, import_node_path11;
+var import_node_fs9, import_node_path11;
 var init_protected_files = __esm({
   "src/repo/protected-files.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_node_path11 = require("node:path");
     init_keyring_files();
     init_load_config();
@@ -80604,7 +80608,7 @@ function matchesDocuments(path, config2) {
 }
 function readAllowedSigners(file) {
   try {
-    return parseSignerList((0, import_node_fs9.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
+    return parseSignerList((0, import_node_fs10.readFileSync)(file, "utf8"), `allowedSigners ${file}`);
   } catch (error) {
     if (error instanceof PledgeError) throw error;
     throw new PledgeError("usage", `allowedSigners ${file}: ${error.message}`);
@@ -80715,12 +80719,12 @@ async function verifyRepository(request) {
   const manifest = buildManifest(documents, request.version ?? packageVersion(), lookups);
   return pr && documents.length === 0 ? { ...manifest, ok: true } : manifest;
 }
-var import_node_fs9, import_node_path12;
+var import_node_fs10, import_node_path12;
 var init_verify_repository = __esm({
   "src/pipeline/verify-repository.ts"() {
     "use strict";
     init_package_version();
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     import_node_path12 = require("node:path");
     init_limits();
     init_git_changes();
@@ -81351,7 +81355,7 @@ function signerRequirement(options, cwd) {
   for (const file of options.signerFile ?? []) {
     let text3;
     try {
-      text3 = (0, import_node_fs10.readFileSync)((0, import_node_path13.resolve)(cwd, file), "utf8");
+      text3 = (0, import_node_fs11.readFileSync)((0, import_node_path13.resolve)(cwd, file), "utf8");
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file" : error.message;
       throw new PledgeError("usage", `--signer-file ${file}: ${why}`);
@@ -81363,11 +81367,11 @@ function signerRequirement(options, cwd) {
   if (requirement && allowed && requirement.minSignatures > allowed.size) throw new PledgeError("usage", `--min-signatures ${requirement.minSignatures}: the signer list names only ${allowed.size} key(s)`);
   return requirement;
 }
-var import_node_fs10, import_node_path13;
+var import_node_fs11, import_node_path13;
 var init_signer_requirement = __esm({
   "src/pipeline/signer-requirement.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path13 = require("node:path");
     init_reasons();
     init_threshold();
@@ -82347,7 +82351,7 @@ var init_render_junit = __esm({
 // src/cli/output-paths.ts
 function kindOf2(path) {
   try {
-    const stat5 = (0, import_node_fs11.statSync)(path);
+    const stat5 = (0, import_node_fs12.statSync)(path);
     return stat5.isFile() ? "file" : stat5.isDirectory() ? "directory" : "other";
   } catch {
     return null;
@@ -82383,11 +82387,11 @@ async function checkCacheDirectory(option, directory, cwd) {
     throw new PledgeError("usage", `${option} ${directory}: cannot create the folder ${target} (${code})`);
   }
 }
-var import_node_fs11, import_node_path17, CREATE_DEADLINE_MS;
+var import_node_fs12, import_node_path17, CREATE_DEADLINE_MS;
 var init_output_paths = __esm({
   "src/cli/output-paths.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     import_node_path17 = require("node:path");
     init_reasons();
     init_deadline();
@@ -82733,7 +82737,7 @@ async function initCommand(options, context) {
     ".github/workflows/pledge.yml": WORKFLOW,
     ".github/dependabot.yml": DEPENDABOT
   };
-  const existing = Object.keys(files).filter((path) => (0, import_node_fs12.existsSync)((0, import_node_path20.join)(root, path)));
+  const existing = Object.keys(files).filter((path) => (0, import_node_fs13.existsSync)((0, import_node_path20.join)(root, path)));
   if (existing.length && !options.force) {
     throw new PledgeError("usage", `init: ${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`);
   }
@@ -82745,11 +82749,11 @@ async function initCommand(options, context) {
   }
   context.streams.stdout.write("next: edit the statement in pledge.config.json, commit, and run pledge verify\n");
 }
-var import_node_fs12, import_promises13, import_node_path20, DEFAULT_STATEMENT, SIGNATURES_README, KEYS_README, WORKFLOW_ACTIONS, KEY_CACHE_STEP, WORKFLOW, DEPENDABOT;
+var import_node_fs13, import_promises13, import_node_path20, DEFAULT_STATEMENT, SIGNATURES_README, KEYS_README, WORKFLOW_ACTIONS, KEY_CACHE_STEP, WORKFLOW, DEPENDABOT;
 var init_init = __esm({
   "src/cli/commands/init.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     import_promises13 = require("node:fs/promises");
     import_node_path20 = require("node:path");
     init_reasons();
@@ -83051,7 +83055,7 @@ function statementOf(rule) {
 function readManifest(file, shown) {
   let parsed;
   try {
-    parsed = JSON.parse((0, import_node_fs13.readFileSync)(file, "utf8"));
+    parsed = JSON.parse((0, import_node_fs14.readFileSync)(file, "utf8"));
   } catch (error) {
     const missing = error.code === "ENOENT";
     throw new PledgeError("usage", `--manifest ${shown}: ${missing ? "no such file (write it with pledge manifest)" : "not a readable JSON file"}`);
@@ -83080,11 +83084,11 @@ async function siteCommand(options, context) {
   context.streams.stderr.write(`pledge: wrote ${file} (${manifest.signers.length} verified signer${manifest.signers.length === 1 ? "" : "s"})
 `);
 }
-var import_node_fs13, import_promises14, import_node_path21;
+var import_node_fs14, import_promises14, import_node_path21;
 var init_site = __esm({
   "src/cli/commands/site.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     import_promises14 = require("node:fs/promises");
     import_node_path21 = require("node:path");
     init_reasons();
@@ -83301,7 +83305,7 @@ async function signInRepository(options, context, loaded) {
   const slug = slugOf(name);
   const path = options.output ? (0, import_node_path23.relative)(loaded.root, (0, import_node_path23.resolve)(context.streams.cwd, options.output)) : `${signaturesFolder(loaded)}/${slug}.md`;
   const target = (0, import_node_path23.join)(loaded.root, path);
-  if ((0, import_node_fs14.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
+  if ((0, import_node_fs15.existsSync)(target) && !options.force) throw new PledgeError("usage", `sign: ${path} already exists (signer files are never edited; --force to replace it)`);
   if (!loaded.config.statement) throw new PledgeError("usage", `sign: ${loaded.path} has no statement to sign`);
   const frontMatter = frontMatterText(fields);
   const statement = statementFor(loaded.config.statement, frontMatter);
@@ -83384,11 +83388,11 @@ async function signCommand(file, options, context) {
   if (!loaded) throw new PledgeError("usage", "sign: no pledge.config.json here or above; to sign a document, give its path");
   return signInRepository(options, context, loaded);
 }
-var import_node_fs14, import_promises16, import_node_path23;
+var import_node_fs15, import_promises16, import_node_path23;
 var init_sign = __esm({
   "src/cli/commands/sign.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
+    import_node_fs15 = require("node:fs");
     import_promises16 = require("node:fs/promises");
     import_node_path23 = require("node:path");
     init_atomic_file();
@@ -83890,7 +83894,7 @@ var init_man_page = __esm({
 
 // action/src/main.ts
 var import_node_crypto9 = require("node:crypto");
-var import_node_fs16 = require("node:fs");
+var import_node_fs17 = require("node:fs");
 
 // node_modules/shlex/shlex.js
 var Shlexer = class {
@@ -84321,7 +84325,7 @@ function dropUnsetVariables(program2, env2 = process.env) {
 
 // src/cli/main.ts
 init_package_version();
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 
 // src/cli/standard-streams.ts
 var import_node_fs2 = require("node:fs");
@@ -84462,7 +84466,7 @@ async function main(argv) {
 function outputFailureExit(error, code, stopped) {
   if (error.code === "EPIPE") return stopped ? ExitCode.outputClosed : code;
   try {
-    (0, import_node_fs15.writeSync)(2, `pledge: ${cannotWrite(error)}${stopped ? "; the run stopped, no manifest was written" : ""}
+    (0, import_node_fs16.writeSync)(2, `pledge: ${cannotWrite(error)}${stopped ? "; the run stopped, no manifest was written" : ""}
 `);
   } catch {
   }
@@ -84503,7 +84507,7 @@ function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   if (!file) return;
   const delimiter = `ghadelimiter_${(0, import_node_crypto9.randomUUID)()}`;
-  (0, import_node_fs16.appendFileSync)(file, `${name}<<${delimiter}
+  (0, import_node_fs17.appendFileSync)(file, `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `);
@@ -84511,7 +84515,7 @@ ${delimiter}
 function writeOutputs(path) {
   let manifest;
   try {
-    manifest = JSON.parse((0, import_node_fs16.readFileSync)(path, "utf8"));
+    manifest = JSON.parse((0, import_node_fs17.readFileSync)(path, "utf8"));
   } catch {
     return;
   }
@@ -84532,7 +84536,7 @@ async function runAction() {
     return;
   }
   const manifest = manifestPath(process.env);
-  (0, import_node_fs16.rmSync)(manifest, { force: true });
+  (0, import_node_fs17.rmSync)(manifest, { force: true });
   process.stdout.write(`${escapeLogMessage(`pledge ${args.map((arg) => quote(arg)).join(" ")}`)}
 `);
   await main(["node", "pledge", ...args]);

@@ -35,7 +35,7 @@ export interface Judging<S> {
 export interface Execution {
   /** Documents in flight at once. */
   concurrency: number;
-  /** The reading thread starts once the walk has found this many documents; null: never. */
+  /** The reading thread reads a walk that reaches this many documents, from its first; null: never. */
   readerAfter: number | null;
   /** Worker threads verifying on local keys, once the run is known to reach `after` documents; null: none. */
   pool: { workers: number; after: number; setup: () => WorkerSetup } | null;
@@ -48,9 +48,10 @@ export const DOCUMENT_CONCURRENCY = 100;
 export const WORKERS_AFTER = 20_000;
 
 /**
- * A walk that has found this many documents starts the reading thread for the rest: one or a
- * few named files never pay for a thread's start-up (loading its modules took longer than the
- * single read it saved, issue 15); a run that fills the documents in flight does.
+ * A walk that reaches this many documents (counted before the run starts, pipeline/source.ts)
+ * is read by the reading thread: one or a few named files never pay for a thread's start-up
+ * (loading its modules took longer than the single read it saved, issue 15); a run that fills
+ * the documents in flight does.
  */
 export const READER_AFTER = DOCUMENT_CONCURRENCY;
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Limits } from '../core/limits.js';
-import { collectPaths, type CollectedPath, type CollectOptions } from '../extract/collect-paths.js';
+import { collectPaths, collectPathsSync, type CollectedPath, type CollectOptions } from '../extract/collect-paths.js';
 import type { ExtractedDocument } from '../extract/extract-document.js';
 import type { FetchedDocument, FetchRecord } from '../extract/fetch-document.js';
 import type { DocumentOrigin } from './plan.js';
-import { startDocumentReader, type DocumentReader } from './reader/reader.js';
+import { startDocumentReader } from './reader/reader.js';
 
 /** One document to judge: where to read it, how the manifest names it (default: the same), and what was read already. */
 export interface SourceItem {
@@ -33,50 +33,27 @@ export function openSource(origin: DocumentOrigin, limits: Limits, readerAfter: 
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
 }
 
+/** Does a walk yield at least `count` paths? Stops as soon as it knows; a walk that fails says no (the run's own walk reports it). */
+function reaches(paths: Iterable<CollectedPath>, count: number): boolean {
+  let seen = 0;
+  try {
+    for (const _path of paths) if (++seen >= count) return true;
+  } catch {
+    // an unreadable directory: reported by the walk that reads it
+  }
+  return false;
+}
+
 /**
- * The walk on the main thread; once it has found `readerAfter` documents, the reading thread
- * starts and takes the rest of the same walk (it passes over those already found). A short
- * run never starts it.
+ * The documents of a walk: a walk that reaches `readerAfter` documents is read by the reading
+ * thread from its first document, started now, before the keys are loaded (synchronous work on
+ * this thread that an asynchronous walk would wait behind), so that its start and its first
+ * reads overlap them. A shorter walk, or one run from the sources, stays on this thread.
  */
 function walkSource(paths: string[], collect: CollectOptions, limits: Limits, readerAfter: number | null): DocumentSource {
-  const walk = collectPaths(paths, collect);
-  const head: CollectedPath[] = [];
-  let reader: DocumentReader | null = null;
-  let closed = false;
-  const primed = (async () => {
-    if (readerAfter === null) return;
-    while (head.length < readerAfter) {
-      const next = await walk.next();
-      if (next.done) return;
-      head.push(next.value);
-    }
-    if (closed) return;
-    reader = startDocumentReader(paths, collect, limits, head.length);
-    if (reader) await walk.return(undefined);
-  })();
-  // The walk's own failure (a directory that cannot be read) is raised in its turn, after the documents before it.
-  let failure: { error: unknown } | null = null;
-  const ready = primed.catch((error: unknown) => void (failure = { error }));
-  let position = 0;
-  let rest: AsyncIterator<SourceItem> | null = null;
-  // A plain iterator rather than an async generator: each ready document costs no extra await.
-  const next = async (): Promise<IteratorResult<SourceItem>> => {
-    if (!rest) {
-      await ready;
-      if (position < head.length) return { done: false, value: head[position++]! };
-      if (failure) throw failure.error;
-      rest = reader ? reader.documents[Symbol.asyncIterator]() : walk;
-    }
-    return rest.next();
-  };
-  return {
-    items: { [Symbol.asyncIterator]: () => ({ next }) },
-    async close() {
-      closed = true;
-      await ready;
-      await reader?.close();
-    },
-  };
+  const reader = readerAfter !== null && reaches(collectPathsSync(paths, collect), readerAfter) ? startDocumentReader(paths, collect, limits) : null;
+  if (reader) return { items: reader.documents, close: () => reader.close() };
+  return { items: collectPaths(paths, collect), close: () => Promise.resolve() };
 }
 
 /** https:// paths and documents given as bytes (stdin's `-`) meet the walk as names: each is handed over as what was fetched or read for it. */

@@ -1,7 +1,7 @@
 /**
  * Issue 15: the run's plan decides the threads from what is known up front. One named document
- * is verified on the main thread alone; a walk starts the reading thread only once it has
- * found READER_AFTER documents. Counted with threadsStarted(), in the built CLI run in-process
+ * is verified on the main thread alone; a walk starts the reading thread only when it reaches
+ * READER_AFTER documents (counted before the run starts), and the thread then reads all of them. Counted with threadsStarted(), in the built CLI run in-process
  * (threads run only from dist/: `npm run build` first, as `npm test` does).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,17 @@ describe('threads a run starts', () => {
     const result = await threadsOf(['verify', '--offline', '--keyring', 'examples/keys', '--json', folderOf(5)]);
     expect(JSON.parse(result.stdout).documents).toHaveLength(5);
     expect(result.threads).toBe(0);
+  });
+
+  it('the boundary: READER_AFTER - 1 documents start none, READER_AFTER start the reading thread', async () => {
+    for (const [count, threads] of [
+      [READER_AFTER - 1, 0],
+      [READER_AFTER, 1],
+    ] as const) {
+      const result = await threadsOf(['verify', '--offline', '--keyring', 'examples/keys', '--json', folderOf(count)]);
+      expect(JSON.parse(result.stdout).documents, String(count)).toHaveLength(count);
+      expect(result.threads, String(count)).toBe(threads);
+    }
   });
 
   it('control: a folder of more: the reading thread takes over the walk, and every document is there once, in order', async () => {

@@ -13,8 +13,6 @@ export interface ReaderSetup {
   paths: string[];
   collect: CollectOptions;
   limits: Limits;
-  /** Documents of the walk the main thread has already taken (read in-thread): passed over. */
-  skip: number;
   /** Documents, and KiB of block text, it may read ahead of those the main thread has taken. */
   window: number;
   windowKiB: number;

@@ -27,13 +27,12 @@ export interface DocumentReader {
 /**
  * Walks and reads the documents of a run on a worker thread (reader/worker.ts), handing them
  * over in walk order, at most WINDOW documents and WINDOW_KIB of text ahead of what has been
- * taken (always at least one), after the first `skip` documents of the walk (those the main
- * thread took itself). Starts at once, so the reads overlap the main thread's own work. Null
+ * taken (always at least one). Starts at once, so the reads overlap the main thread's own work. Null
  * where the worker script is not built (run from the TypeScript sources): the caller reads in-thread.
  */
-export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits, skip = 0): DocumentReader | null {
+export function startDocumentReader(paths: string[], collect: CollectOptions, limits: Limits): DocumentReader | null {
   const inFlight = new Int32Array(new SharedArrayBuffer(8));
-  const setup: ReaderSetup = { paths, collect, limits, skip, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer };
+  const setup: ReaderSetup = { paths, collect, limits, window: WINDOW, windowKiB: WINDOW_KIB, batch: BATCH, inFlight: inFlight.buffer };
   // Its heap holds one batch, the document being read (a few 2 MB documents at worst) and the
   // listing of the directory being walked: 100,000 names in one directory take some 15 MB.
   const worker = startThread(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 } });

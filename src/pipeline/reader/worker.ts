@@ -29,12 +29,7 @@ function readAll(): void {
     if (batch.length) port.postMessage({ kind: 'documents', documents: batch } satisfies ReaderMessage);
     batch = [];
   };
-  let skipped = 0;
   for (const { path, walked } of collectPathsSync(setup.paths, setup.collect)) {
-    if (skipped < setup.skip) {
-      skipped++;
-      continue;
-    }
     for (;;) {
       const documents = Atomics.load(inFlight, IN_FLIGHT.documents);
       if (documents <= 0 || (documents < setup.window && Atomics.load(inFlight, IN_FLIGHT.kib) < setup.windowKiB)) break;
