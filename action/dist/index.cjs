@@ -33021,6 +33021,11 @@ async function countPaths(paths, options = {}) {
   for await (const _path of collectPaths(paths, options)) count2++;
   return count2;
 }
+function walkReaches(paths, options, count2) {
+  let seen = 0;
+  for (const _path of collectPathsSync(paths, options)) if (++seen >= count2) return true;
+  return false;
+}
 async function nothingToRead(path, options = {}) {
   const info = await (0, import_promises2.stat)(path).catch(() => null);
   if (!info) return GLOB_CHARACTERS.test(path) ? `no file matches ${path}` : null;
@@ -72499,16 +72504,15 @@ function openSource(origin, limits, readerAfter) {
   const given = origin.given ?? /* @__PURE__ */ new Map();
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
 }
-function reaches(paths, count2) {
-  let seen = 0;
+function reaches(paths, collect2, count2) {
   try {
-    for (const _path of paths) if (++seen >= count2) return true;
+    return walkReaches(paths, collect2, count2);
   } catch {
+    return false;
   }
-  return false;
 }
 function walkSource(paths, collect2, limits, readerAfter) {
-  const reader = readerAfter !== null && reaches(collectPathsSync(paths, collect2), readerAfter) ? startDocumentReader(paths, collect2, limits) : null;
+  const reader = readerAfter !== null && reaches(paths, collect2, readerAfter) ? startDocumentReader(paths, collect2, limits) : null;
   if (reader) return { items: reader.documents, close: () => reader.close() };
   return { items: collectPaths(paths, collect2), close: () => Promise.resolve() };
 }
@@ -72546,7 +72550,7 @@ async function runPlan(plan, onDocument) {
       pool.tried = true;
       pool.current = VerifyPool.start(settings.workers, settings.setup());
     };
-    if (settings && walk2 && await atLeast(collectPaths(walk2.paths, walk2.collect), settings.after)) startPool();
+    if (settings && walk2 && walkReaches(walk2.paths, walk2.collect, settings.after)) startPool();
     let count2 = 0;
     const pairing = new DetachedPairing();
     const signatureFiles = origin.kind === "paths" ? origin.signatureFiles : void 0;
@@ -72575,11 +72579,6 @@ async function runPlan(plan, onDocument) {
   } finally {
     await Promise.all([source.close(), judging.close()]);
   }
-}
-async function atLeast(paths, count2) {
-  let seen = 0;
-  for await (const _path of paths) if (++seen >= count2) return true;
-  return false;
 }
 async function guarded(path, describe) {
   try {

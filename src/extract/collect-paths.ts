@@ -148,6 +148,16 @@ export async function countPaths(paths: string[], options: CollectOptions = {}):
   return count;
 }
 
+/**
+ * Does the walk yield at least `count` documents? A blocking walk that stops as soon as it
+ * knows (a run decides its threads with it before it starts); it fails as the walk does.
+ */
+export function walkReaches(paths: string[], options: CollectOptions, count: number): boolean {
+  let seen = 0;
+  for (const _path of collectPathsSync(paths, options)) if (++seen >= count) return true;
+  return false;
+}
+
 const GLOB_CHARACTERS = /[*?[]/;
 
 /**

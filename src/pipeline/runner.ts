@@ -1,5 +1,5 @@
 import { PledgeError } from '../core/reasons.js';
-import { collectPaths, toPosixPath, type CollectedPath } from '../extract/collect-paths.js';
+import { toPosixPath, walkReaches } from '../extract/collect-paths.js';
 import type { LookupRecord } from '../discovery/discover-keys.js';
 import type { ManifestDocument } from '../report/manifest.js';
 import { describeDocument } from './describe-document.js';
@@ -37,7 +37,7 @@ export async function runPlan<S>(plan: RunPlan<S>, onDocument: (document: Manife
       pool.tried = true;
       pool.current = VerifyPool.start(settings!.workers, settings!.setup());
     };
-    if (settings && walk && (await atLeast(collectPaths(walk.paths, walk.collect), settings.after))) startPool();
+    if (settings && walk && walkReaches(walk.paths, walk.collect, settings.after)) startPool();
     let count = 0;
     const pairing = new DetachedPairing();
     const signatureFiles = origin.kind === 'paths' ? origin.signatureFiles : undefined;
@@ -68,13 +68,6 @@ export async function runPlan<S>(plan: RunPlan<S>, onDocument: (document: Manife
   } finally {
     await Promise.all([source.close(), judging.close()]);
   }
-}
-
-/** Does the walk yield at least `count` paths? Stops as soon as it knows. */
-async function atLeast(paths: AsyncIterable<CollectedPath>, count: number): Promise<boolean> {
-  let seen = 0;
-  for await (const _path of paths) if (++seen >= count) return true;
-  return false;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Limits } from '../core/limits.js';
-import { collectPaths, collectPathsSync, type CollectedPath, type CollectOptions } from '../extract/collect-paths.js';
+import { collectPaths, walkReaches, type CollectOptions } from '../extract/collect-paths.js';
 import type { ExtractedDocument } from '../extract/extract-document.js';
 import type { FetchedDocument, FetchRecord } from '../extract/fetch-document.js';
 import type { DocumentOrigin } from './plan.js';
@@ -33,15 +33,13 @@ export function openSource(origin: DocumentOrigin, limits: Limits, readerAfter: 
   return origin.pages.size || given.size ? { ...source, items: withGiven(source.items, origin.pages, given) } : source;
 }
 
-/** Does a walk yield at least `count` paths? Stops as soon as it knows; a walk that fails says no (the run's own walk reports it). */
-function reaches(paths: Iterable<CollectedPath>, count: number): boolean {
-  let seen = 0;
+/** Does the walk reach `count` documents? One that fails says no: the run's own walk reports the failure in its turn. */
+function reaches(paths: string[], collect: CollectOptions, count: number): boolean {
   try {
-    for (const _path of paths) if (++seen >= count) return true;
+    return walkReaches(paths, collect, count);
   } catch {
-    // an unreadable directory: reported by the walk that reads it
+    return false;
   }
-  return false;
 }
 
 /**
@@ -51,7 +49,7 @@ function reaches(paths: Iterable<CollectedPath>, count: number): boolean {
  * reads overlap them. A shorter walk, or one run from the sources, stays on this thread.
  */
 function walkSource(paths: string[], collect: CollectOptions, limits: Limits, readerAfter: number | null): DocumentSource {
-  const reader = readerAfter !== null && reaches(collectPathsSync(paths, collect), readerAfter) ? startDocumentReader(paths, collect, limits) : null;
+  const reader = readerAfter !== null && reaches(paths, collect, readerAfter) ? startDocumentReader(paths, collect, limits) : null;
   if (reader) return { items: reader.documents, close: () => reader.close() };
   return { items: collectPaths(paths, collect), close: () => Promise.resolve() };
 }
